@@ -1,0 +1,49 @@
+/**
+ * Every Kafka topic of the pipeline: the only place a topic name is written.
+ * Topics keyed by user key share one partition count, so that profile state, frequency caps
+ * and attribution state stay partition-local across the topics a service joins.
+ */
+export const USER_KEYED_PARTITIONS = 6;
+
+export const Topics = {
+  bidRequestsRaw: 'adtrace.bid-requests.raw',
+  bidRequests: 'adtrace.bid-requests',
+  profiledRequests: 'adtrace.profiled-requests',
+  auctionOutcomes: 'adtrace.auction-outcomes',
+  impressions: 'adtrace.impressions',
+  userEventsRaw: 'adtrace.user-events.raw',
+  attributedEvents: 'adtrace.attributed-events',
+  roas: 'adtrace.roas',
+  campaigns: 'adtrace.campaigns',
+  segments: 'adtrace.segments',
+  alerts: 'adtrace.alerts',
+  deadLetters: 'adtrace.dead-letters',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+export interface TopicSpec {
+  readonly name: TopicName;
+  readonly partitions: number;
+  readonly cleanupPolicy: 'delete' | 'compact';
+  /** Retention in ms for delete topics; compacted topics keep the latest value per key. */
+  readonly retentionMs?: number;
+  readonly doc: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const topicSpecs: readonly TopicSpec[] = [
+  { name: Topics.bidRequestsRaw, partitions: USER_KEYED_PARTITIONS, cleanupPolicy: 'delete', retentionMs: DAY_MS, doc: 'upstream OpenRTB 2.6 JSON or Avro BidRequest' },
+  { name: Topics.bidRequests, partitions: USER_KEYED_PARTITIONS, cleanupPolicy: 'delete', retentionMs: DAY_MS, doc: 'normalized, PII-reduced BidRequest keyed by user key' },
+  { name: Topics.profiledRequests, partitions: USER_KEYED_PARTITIONS, cleanupPolicy: 'delete', retentionMs: DAY_MS, doc: 'request + user profile' },
+  { name: Topics.auctionOutcomes, partitions: USER_KEYED_PARTITIONS, cleanupPolicy: 'delete', retentionMs: DAY_MS, doc: 'win or no-fill with reason' },
+  { name: Topics.impressions, partitions: USER_KEYED_PARTITIONS, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS, doc: 'served creative with its tracking token' },
+  { name: Topics.userEventsRaw, partitions: USER_KEYED_PARTITIONS, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS, doc: 'clicks and conversions from trackers' },
+  { name: Topics.attributedEvents, partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * DAY_MS, doc: 'impressions, clicks, attributed conversions keyed by campaign' },
+  { name: Topics.roas, partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * DAY_MS, doc: 'ROAS per campaign per event-time window, restatable' },
+  { name: Topics.campaigns, partitions: 1, cleanupPolicy: 'compact', doc: 'campaign catalog, latest per campaign id' },
+  { name: Topics.segments, partitions: USER_KEYED_PARTITIONS, cleanupPolicy: 'compact', doc: 'audience memberships, latest per user key' },
+  { name: Topics.alerts, partitions: 1, cleanupPolicy: 'delete', retentionMs: 30 * DAY_MS, doc: 'calibration drift, large segment change, budget' },
+  { name: Topics.deadLetters, partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * DAY_MS, doc: 'original bytes with reason, stage, origin and traceparent headers' },
+];

@@ -1,0 +1,1 @@
+export { DeadLetterHeaders, Headers } from './headers.ts';

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Puts Node.js 24 LTS and pnpm first on PATH. Where the machine already has them they are used
+# as they are; otherwise they are installed once under .adtrace/toolchain from the npm registry,
+# which ships the Node binary as the package node-linux-<arch>.
+#
+#   source scripts/toolchain.sh      # in your shell, before pnpm install / pnpm start / pnpm test
+#   scripts/toolchain.sh CMD ARGS…   # run one command with the toolchain (the package scripts do this)
+ADTRACE_NODE_VERSION=24.21.0
+ADTRACE_PNPM_VERSION=12.21.0
+
+adtrace_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+adtrace_tc="$adtrace_root/.adtrace/toolchain"
+
+adtrace_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+adtrace_ensure_toolchain() {
+  if [ -x "$adtrace_tc/node_modules/.bin/node" ]; then
+    PATH="$adtrace_tc/node_modules/.bin:$PATH"
+  fi
+  local need=()
+  [ "$(adtrace_node_major)" -ge 24 ] || need+=("node-linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')@$ADTRACE_NODE_VERSION")
+  command -v pnpm >/dev/null 2>&1 || need+=("pnpm@$ADTRACE_PNPM_VERSION")
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "toolchain: installing ${need[*]} into .adtrace/toolchain" >&2
+    mkdir -p "$adtrace_tc"
+    [ -f "$adtrace_tc/package.json" ] || echo '{"private":true}' >"$adtrace_tc/package.json"
+    npm install --prefix "$adtrace_tc" --no-audit --no-fund --loglevel=error "${need[@]}" >&2 || return 1
+    PATH="$adtrace_tc/node_modules/.bin:$PATH"
+  fi
+  export PATH
+}
+
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  adtrace_ensure_toolchain   # sourced: leave PATH set in the caller's shell
+else
+  set -e
+  adtrace_ensure_toolchain
+  [ $# -eq 0 ] || exec "$@"
+fi

@@ -1,0 +1,97 @@
+import { type AddressInfo, createServer } from 'node:net';
+import { localKafkaConfig, pomKafkaVersion, startBroker, stopBroker } from '@adtrace/cli/local-kafka';
+
+export interface BrokerLease {
+  readonly brokers: string[];
+  readonly source: 'KAFKA_BROKERS' | 'testcontainers' | 'local';
+  release(): Promise<void>;
+}
+
+/**
+ * The apache/kafka image advertises the address it is told, so the host port is chosen first
+ * and bound fixed. (The @testcontainers/kafka module targets Confluent's images.)
+ * Not exercised on machines without Docker, such as the project's CI.
+ */
+async function startKafkaContainer(version: string, log: (line: string) => void): Promise<BrokerLease> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const port = await freePort();
+  const image = `apache/kafka:${version}`;
+  log(`starting ${image} with testcontainers on 127.0.0.1:${port}`);
+  const container = await new GenericContainer(image)
+    .withExposedPorts({ container: 9092, host: port })
+    .withEnvironment({
+      KAFKA_NODE_ID: '1',
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${port}`,
+      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
+      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+    })
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(180_000)
+    .start();
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    source: 'testcontainers',
+    release: async () => void (await container.stop()),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function dockerReachable(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The broker the tests use: KAFKA_BROKERS if set; else a Kafka container of the same version
+ * when a Docker engine answers; else the project's own local broker (started here and stopped
+ * afterwards, or reused and left running when it was already up).
+ */
+export async function acquireBroker(log: (line: string) => void): Promise<BrokerLease> {
+  const external = process.env.KAFKA_BROKERS?.trim();
+  if (external) {
+    log(`using KAFKA_BROKERS=${external}`);
+    return { brokers: external.split(','), source: 'KAFKA_BROKERS', release: async () => {} };
+  }
+  const cfg = localKafkaConfig();
+  if (process.env.ADTRACE_TEST_DOCKER !== '0' && (await dockerReachable())) {
+    return startKafkaContainer(pomKafkaVersion(cfg), log);
+  }
+  const started = await startBroker(cfg, log);
+  log(
+    started.alreadyRunning
+      ? `reusing the local broker at ${started.address} (pid ${started.pid})`
+      : `started the local broker ${started.version} at ${started.address} (pid ${started.pid})`,
+  );
+  return {
+    brokers: [started.address],
+    source: 'local',
+    release: async () => {
+      if (!started.alreadyRunning) await stopBroker(cfg);
+    },
+  };
+}

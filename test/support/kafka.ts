@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { inject } from 'vitest';
+
+/** The brokers the global setup chose for this run. */
+export function testBrokers(): string[] {
+  return inject('kafkaBrokers');
+}
+
+export function testKafka(clientId = 'adtrace-test'): Kafka {
+  return new Kafka({ clientId, brokers: testBrokers(), logLevel: logLevel.NOTHING });
+}
+
+export function uniqueGroupId(label = 'group'): string {
+  return `test-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export interface TestTopics<K extends string> {
+  /** The per-test topic name for each label. */
+  readonly names: Record<K, string>;
+  readonly admin: Admin;
+  /** Deletes the topics and disconnects; safe to call twice. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Fresh topics for one test (or one file), named `test.<label>.<random>`, so tests never see
+ * each other's messages; `cleanup` deletes them.
+ */
+export async function testTopics<K extends string>(
+  labels: readonly K[],
+  options: { partitions?: number; compacted?: readonly K[] } = {},
+): Promise<TestTopics<K>> {
+  const admin = testKafka('adtrace-test-admin').admin();
+  await admin.connect();
+  const suffix = randomUUID().slice(0, 8);
+  const names = Object.fromEntries(labels.map((l) => [l, `test.${l}.${suffix}`])) as Record<K, string>;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: labels.map((l) => ({
+      topic: names[l],
+      numPartitions: options.partitions ?? 3,
+      replicationFactor: 1,
+      configEntries: options.compacted?.includes(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+    })),
+  });
+  let done = false;
+  return {
+    names,
+    admin,
+    async cleanup() {
+      if (done) return;
+      done = true;
+      await admin.deleteTopics({ topics: Object.values(names) }).catch(() => {});
+      await admin.disconnect();
+    },
+  };
+}
