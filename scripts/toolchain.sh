@@ -28,6 +28,12 @@ adtrace_ensure_toolchain() {
     PATH="$adtrace_tc/node_modules/.bin:$PATH"
   fi
   export PATH
+  # kafkajs 2.2.4 arms a timer with a negative delay, which Node ≥ 23 reports on every client
+  # (kafkajs issue #1751); the timer still fires at once, as kafkajs intends.
+  case " ${NODE_OPTIONS:-} " in
+    *TimeoutNegativeWarning*) ;;
+    *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning" ;;
+  esac
 }
 
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then
