@@ -27,8 +27,9 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
   return value;
 }
 
-export function localKafkaConfig(): LocalKafkaConfig {
-  const home = join(stateDir, 'kafka');
+/** The local broker's settings from the environment; tests pass overrides (another home, other ports). */
+export function localKafkaConfig(overrides: Partial<LocalKafkaConfig> = {}): LocalKafkaConfig {
+  const home = overrides.home ?? join(stateDir, 'kafka');
   return {
     host: '127.0.0.1',
     port: intFromEnv('ADTRACE_KAFKA_PORT', 9092, 1, 65535),
@@ -42,5 +43,6 @@ export function localKafkaConfig(): LocalKafkaConfig {
     propertiesFile: join(home, 'server.properties'),
     deployDir: join(workspaceRoot, 'deploy', 'kafka'),
     startTimeoutMs: intFromEnv('ADTRACE_KAFKA_START_TIMEOUT_MS', 90_000, 5_000, 600_000),
+    ...overrides,
   };
 }
