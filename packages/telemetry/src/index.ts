@@ -1,1 +1,10 @@
-export {};
+export { CostAttributes, SpanAttributes } from './attributes.ts';
+export { readEnv, type TelemetryConfig, type TelemetryEnv, toConfig } from './config.ts';
+export { NO_USAGE, priceUsage, type SpanCost, type SpanUsage } from './cost.ts';
+export { CostSpanProcessor } from './cost-processor.ts';
+export { type CpuClock, type CpuClockKind, cpuClock } from './cpu-clock.ts';
+export { countingMeterProvider, DroppedSpans } from './dropped-spans.ts';
+export { flushTelemetry, shutdownTelemetry, spansDropped, type TelemetryHandle, telemetryHandle } from './handle.ts';
+export { kafkaMessageBytes, type SizedMessage } from './message-bytes.ts';
+export { type PipelineMetrics, pipelineMetrics } from './metrics.ts';
+export { LIST_PRICES, type PriceTable, pricesFromEnv } from './prices.ts';

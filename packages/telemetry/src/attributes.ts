@@ -1,0 +1,24 @@
+/**
+ * Span attribute names the pipeline agrees on. The stream runtime and the warehouse set the
+ * inputs; the cost processor reads them and writes the cost attributes; the warehouse reads
+ * them all back into columns.
+ */
+export const SpanAttributes = {
+  /** The ad event the span belongs to: on every span of the event's trace. */
+  eventId: 'adtrace.event_id',
+  /** Message bytes (key + value + headers) consumed or produced by this span: set on `process` and `send` spans. */
+  kafkaBytes: 'adtrace.kafka.bytes',
+  /** Bytes a warehouse query scanned: set on query spans. */
+  queryBytesScanned: 'adtrace.query.bytes_scanned',
+} as const;
+
+/** What the cost processor writes on every span it sees. All four are the span's *self* cost (see README). */
+export const CostAttributes = {
+  computeUsd: 'adtrace.cost.compute_usd',
+  kafkaUsd: 'adtrace.cost.kafka_usd',
+  queryUsd: 'adtrace.cost.query_usd',
+  /** compute + kafka + query. */
+  totalUsd: 'adtrace.cost.usd',
+  /** The CPU time the compute cost was computed from (self, microseconds): lets reports re-price. */
+  cpuMicros: 'adtrace.cost.cpu_us',
+} as const;

@@ -1,0 +1,145 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
+import type { CpuClockKind } from './cpu-clock.ts';
+import { type PriceTable, pricesFromEnv } from './prices.ts';
+
+export interface TelemetryConfig {
+  readonly disabled: boolean;
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  /** OTLP/gRPC traces endpoint. Default: the local warehouse service. */
+  readonly tracesEndpoint: string;
+  /** OTLP/gRPC metrics endpoint, or undefined for none (the warehouse takes traces only). */
+  readonly metricsEndpoint: string | undefined;
+  readonly metricsIntervalMs: number;
+  /** Prometheus scrape port; 0 = no endpoint. */
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+  readonly sampleRatio: number;
+  readonly batch: {
+    readonly maxQueueSize: number;
+    readonly maxExportBatchSize: number;
+    readonly scheduledDelayMillis: number;
+    readonly exportTimeoutMillis: number;
+  };
+  readonly cpuClock: CpuClockKind;
+  readonly prices: PriceTable;
+}
+
+/** The raw strings, as the environment has them. Tests build this by hand. */
+export type TelemetryEnv = Readonly<Record<string, string | undefined>>;
+
+const NAMES = [
+  'OTEL_SDK_DISABLED',
+  'OTEL_SERVICE_NAME',
+  'ADTRACE_SERVICE_VERSION',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_METRIC_EXPORT_INTERVAL',
+  'ADTRACE_METRICS_PORT',
+  'ADTRACE_METRICS_HOST',
+  'ADTRACE_TRACE_SAMPLE_RATIO',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_EXPORT_TIMEOUT',
+  'ADTRACE_COST_CPU_CLOCK',
+  'ADTRACE_PRICES_FILE',
+  'ADTRACE_PRICE_VCPU_HOUR_USD',
+  'ADTRACE_PRICE_KAFKA_IN_GIB_USD',
+  'ADTRACE_PRICE_KAFKA_OUT_GIB_USD',
+  'ADTRACE_PRICE_QUERY_TIB_USD',
+] as const;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): TelemetryEnv {
+  return Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]));
+}
+
+function int(env: TelemetryEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  return n;
+}
+
+function url(env: TelemetryEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new Error(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** services/<name>/src/main.ts → <name>; else the script's file name; else "adtrace". */
+function guessServiceName(): string {
+  const script = process.argv[1];
+  if (!script) return 'adtrace';
+  const parts = script.split(sep);
+  const i = parts.lastIndexOf('services');
+  return i >= 0 && parts[i + 1] ? parts[i + 1]! : basename(script).replace(/\.[cm]?[jt]s$/, '');
+}
+
+/** The version of the nearest package.json above the script (the service's own). */
+function guessServiceVersion(): string {
+  let dir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
+  for (let i = 0; i < 6; i++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
+    if (dirname(dir) === dir) break;
+    dir = dirname(dir);
+  }
+  return '0.0.0';
+}
+
+export function toConfig(env: TelemetryEnv): TelemetryConfig {
+  const ratioRaw = env.ADTRACE_TRACE_SAMPLE_RATIO;
+  const sampleRatio = ratioRaw === undefined ? 1 : Number(ratioRaw);
+  if (!Number.isFinite(sampleRatio) || sampleRatio < 0 || sampleRatio > 1) {
+    throw new Error(`ADTRACE_TRACE_SAMPLE_RATIO must be a number in [0, 1], got "${ratioRaw}"`);
+  }
+  const portRaw = env.ADTRACE_METRICS_PORT;
+  const metricsPort = portRaw === 'off' ? 0 : int(env, 'ADTRACE_METRICS_PORT', 0, 0, 65535);
+  const clock = env.ADTRACE_COST_CPU_CLOCK ?? 'thread';
+  if (clock !== 'thread' && clock !== 'process')
+    throw new Error(`ADTRACE_COST_CPU_CLOCK must be thread or process, got "${clock}"`);
+  const disabledRaw = env.OTEL_SDK_DISABLED?.toLowerCase();
+  if (disabledRaw !== undefined && disabledRaw !== 'true' && disabledRaw !== 'false') {
+    throw new Error(`OTEL_SDK_DISABLED must be true or false, got "${env.OTEL_SDK_DISABLED}"`);
+  }
+  // Sized for the pipeline, not the SDK defaults (2048 / 512 / 5 s drop spans at a few
+  // thousand events per second): 64 Ki spans of slack, 4 Ki per export, flushed twice a second.
+  const batch = {
+    maxQueueSize: int(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 65_536, 1),
+    maxExportBatchSize: int(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 4096, 1),
+    scheduledDelayMillis: int(env, 'OTEL_BSP_SCHEDULE_DELAY', 500, 0),
+    exportTimeoutMillis: int(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30_000, 1),
+  };
+  if (batch.maxExportBatchSize > batch.maxQueueSize) {
+    throw new Error(
+      `OTEL_BSP_MAX_EXPORT_BATCH_SIZE (${batch.maxExportBatchSize}) must not exceed OTEL_BSP_MAX_QUEUE_SIZE (${batch.maxQueueSize})`,
+    );
+  }
+  const common = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  return {
+    disabled: disabledRaw === 'true',
+    serviceName: env.OTEL_SERVICE_NAME ?? guessServiceName(),
+    serviceVersion: env.ADTRACE_SERVICE_VERSION ?? guessServiceVersion(),
+    tracesEndpoint: url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? common ?? 'http://127.0.0.1:4317',
+    // Metrics only where someone named a collector: the default endpoint is the warehouse.
+    metricsEndpoint: url(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? common,
+    metricsIntervalMs: int(env, 'OTEL_METRIC_EXPORT_INTERVAL', 10_000, 100),
+    metricsPort,
+    metricsHost: env.ADTRACE_METRICS_HOST ?? '127.0.0.1',
+    sampleRatio,
+    batch,
+    cpuClock: clock,
+    prices: pricesFromEnv(env as NodeJS.ProcessEnv),
+  };
+}

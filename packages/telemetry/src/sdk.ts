@@ -1,0 +1,115 @@
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { type IMetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type SpanExporter,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { SpanAttributes } from './attributes.ts';
+import type { TelemetryConfig } from './config.ts';
+import { CostSpanProcessor } from './cost-processor.ts';
+import { cpuClock } from './cpu-clock.ts';
+import { countingMeterProvider, DroppedSpans } from './dropped-spans.ts';
+import { setTelemetryHandle, type TelemetryHandle } from './handle.ts';
+import { kafkaMessageBytes } from './message-bytes.ts';
+import { registerRuntimeMetrics } from './runtime-metrics.ts';
+
+export interface StartOptions {
+  /** Replaces the OTLP trace exporter (tests). */
+  readonly spanExporter?: SpanExporter;
+}
+
+/**
+ * Starts the SDK and registers it globally: context, propagation (W3C trace context and
+ * baggage), traces (cost processor, then a sized batch processor to OTLP/gRPC), metrics
+ * (Prometheus and/or OTLP) and the kafkajs instrumentation. Returns the handle that
+ * `shutdownTelemetry()` / `flushTelemetry()` / `spansDropped()` reach.
+ */
+export function startTelemetry(config: TelemetryConfig, options: StartOptions = {}): TelemetryHandle {
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: config.serviceName,
+    [ATTR_SERVICE_VERSION]: config.serviceVersion,
+    'service.instance.id': `${config.serviceName}-${process.pid}`,
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+
+  const readers: IMetricReader[] = [];
+  if (config.metricsPort > 0) {
+    readers.push(
+      new PrometheusExporter({ port: config.metricsPort, host: config.metricsHost }, (err) => {
+        if (err)
+          diag.error(`adtrace telemetry: Prometheus endpoint on ${config.metricsHost}:${config.metricsPort}: ${err}`);
+      }),
+    );
+  }
+  if (config.metricsEndpoint) {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: config.metricsEndpoint }),
+        exportIntervalMillis: config.metricsIntervalMs,
+      }),
+    );
+  }
+  const meterProvider = new MeterProvider({ resource, readers });
+  metrics.setGlobalMeterProvider(meterProvider);
+
+  const dropped = new DroppedSpans();
+  const exporter = options.spanExporter ?? new OTLPTraceExporter({ url: config.tracesEndpoint });
+  const tracerProvider = new TracerProvider({
+    resource,
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    spanProcessors: [
+      new CostSpanProcessor(config.prices, cpuClock(config.cpuClock)),
+      new BatchSpanProcessor({
+        exporter,
+        ...config.batch,
+        selfObsMeterProvider: countingMeterProvider(meterProvider, dropped),
+      }),
+    ],
+  });
+  trace.setGlobalTracerProvider(tracerProvider);
+
+  const stopRuntimeMetrics = registerRuntimeMetrics(meterProvider.getMeter('adtrace'), dropped);
+  // Plain kafkajs use (CLI producers, tools) gets send/process spans with their byte counts;
+  // the stream runtime runs its clients under suppressTracing and owns its messaging spans.
+  const setBytes = (
+    span: { setAttribute(k: string, v: number): unknown },
+    info: { message: Parameters<typeof kafkaMessageBytes>[0] },
+  ) => void span.setAttribute(SpanAttributes.kafkaBytes, kafkaMessageBytes(info.message));
+  const unregister = registerInstrumentations({
+    tracerProvider,
+    meterProvider,
+    instrumentations: [new KafkaJsInstrumentation({ producerHook: setBytes, consumerHook: setBytes })],
+  });
+
+  let stopping: Promise<void> | undefined;
+  const handle: TelemetryHandle = {
+    flush: () => tracerProvider.forceFlush().catch((err) => diag.error(`adtrace telemetry: flush failed: ${err}`)),
+    shutdown() {
+      stopping ??= (async () => {
+        unregister();
+        stopRuntimeMetrics();
+        await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+        setTelemetryHandle(undefined);
+      })();
+      return stopping;
+    },
+    spansDropped: () => ({ queueFull: dropped.queueFull, exportFailed: dropped.exportFailed, total: dropped.total }),
+  };
+  setTelemetryHandle(handle);
+  return handle;
+}
