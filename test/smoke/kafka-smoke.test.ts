@@ -91,7 +91,12 @@ describe('kafkajs against the real broker', () => {
             });
             await tx.sendOffsets({
               consumerGroupId: groupId,
-              topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }] }],
+              topics: [
+                {
+                  topic: batch.topic,
+                  partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }],
+                },
+              ],
             });
             await tx.commit();
           } catch (err) {
