@@ -1,3 +1,5 @@
+import { type RecordName, RecordNames, type RecordTypes } from './generated/types.ts';
+
 /**
  * Every Kafka topic of the pipeline: the only place a topic name is written.
  * Topics keyed by user key share one partition count, so that profile state, frequency caps
@@ -47,3 +49,33 @@ export const topicSpecs: readonly TopicSpec[] = [
   { name: Topics.alerts, partitions: 1, cleanupPolicy: 'delete', retentionMs: 30 * DAY_MS, doc: 'calibration drift, large segment change, budget' },
   { name: Topics.deadLetters, partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * DAY_MS, doc: 'original bytes with reason, stage, origin and traceparent headers' },
 ];
+
+/**
+ * The Avro record each topic carries. The two raw topics also accept JSON from outside
+ * (OpenRTB bid requests, tracker events); dead letters keep the original bytes, so they have
+ * no record.
+ */
+export const topicRecords = {
+  [Topics.bidRequestsRaw]: RecordNames.BidRequest,
+  [Topics.bidRequests]: RecordNames.BidRequest,
+  [Topics.profiledRequests]: RecordNames.ProfiledRequest,
+  [Topics.auctionOutcomes]: RecordNames.AuctionOutcome,
+  [Topics.impressions]: RecordNames.Impression,
+  [Topics.userEventsRaw]: RecordNames.UserEvent,
+  [Topics.attributedEvents]: RecordNames.AttributedEvent,
+  [Topics.roas]: RecordNames.RoasWindow,
+  [Topics.campaigns]: RecordNames.Campaign,
+  [Topics.segments]: RecordNames.UserSegments,
+  [Topics.alerts]: RecordNames.Alert,
+} as const satisfies { readonly [T in TopicName]?: RecordName };
+
+/** Topics whose values are Avro records. */
+export type AvroTopic = keyof typeof topicRecords;
+
+/** The record type a topic carries. */
+export type TopicRecord<T extends AvroTopic> = RecordTypes[(typeof topicRecords)[T]];
+
+/** The record a topic carries, or undefined for dead letters. */
+export function recordNameOf(topic: TopicName): RecordName | undefined {
+  return (topicRecords as Partial<Record<TopicName, RecordName>>)[topic];
+}

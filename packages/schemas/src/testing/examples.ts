@@ -1,0 +1,24 @@
+import type { RecordTypes } from '../generated/types.ts';
+import { exampleCampaign, exampleUserSegments } from './example-catalog.ts';
+import {
+  exampleAlert,
+  exampleAttributedEvent,
+  exampleConversion,
+  exampleImpression,
+  exampleRoasWindow,
+} from './example-events.ts';
+import { exampleAuctionWin, exampleBidRequest, exampleProfiledRequest } from './example-requests.ts';
+
+/** One valid example of every record, by record name. */
+export const exampleRecords: { readonly [N in keyof RecordTypes]: RecordTypes[N] } = {
+  Alert: exampleAlert,
+  AttributedEvent: exampleAttributedEvent,
+  AuctionOutcome: exampleAuctionWin,
+  BidRequest: exampleBidRequest,
+  Campaign: exampleCampaign,
+  Impression: exampleImpression,
+  ProfiledRequest: exampleProfiledRequest,
+  RoasWindow: exampleRoasWindow,
+  UserEvent: exampleConversion,
+  UserSegments: exampleUserSegments,
+};
