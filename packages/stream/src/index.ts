@@ -1,1 +1,25 @@
+export { bufferGetter, findHeader, overwriteSetter } from './carrier.ts';
+export { changelogTopic } from './changelog.ts';
+export { type Action, classify, type Stage, type Verdict } from './classify.ts';
+export { readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
+export { ConfigError, HopCrashedError, RejectedError, StreamError, TransientError } from './errors.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
+export { createHop, type Hop, type HopOptions } from './hop.ts';
+export { runUntilSignal } from './run.ts';
+export { jsonStore } from './store-codecs.ts';
+export { optOutOfConsumerInstrumentation, runSuppressed, suppressTracing } from './suppress.ts';
+export type {
+  Consumed,
+  DeliveryMode,
+  Emit,
+  Handler,
+  HandlerContext,
+  InputSpec,
+  KeyValueStore,
+  Log,
+  LogLevel,
+  OutputSpec,
+  OutputSpecs,
+  StoreSpec,
+  StoreSpecs,
+} from './types.ts';

@@ -1,0 +1,36 @@
+import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import type { IHeaders } from 'kafkajs';
+
+type HeaderValue = IHeaders[string];
+
+/**
+ * Consumed Kafka header values are Buffers, and a repeated header arrives as an array. The
+ * default propagator getter ignores non-strings; joining an array gives "a,b", which fails the
+ * W3C format and silently starts a new trace. So: decode Buffers, and of a repeated header take
+ * the last value (the most recent producer, if some client appended instead of overwriting).
+ */
+export function headerValue(value: HeaderValue): string | undefined {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  if (last === undefined || last === null) return undefined;
+  return typeof last === 'string' ? last : last.toString('utf8');
+}
+
+export function findHeader(headers: IHeaders | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (name in headers) return headerValue(headers[name]);
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headerValue(headers[key]);
+  return undefined;
+}
+
+export const bufferGetter: TextMapGetter<IHeaders | undefined> = {
+  get: (carrier, key) => findHeader(carrier, key),
+  keys: (carrier) => (carrier ? Object.keys(carrier) : []),
+};
+
+/** Overwrites, never appends: any existing spelling of the key is removed first. */
+export const overwriteSetter: TextMapSetter<IHeaders> = {
+  set(carrier, key, value) {
+    for (const existing of Object.keys(carrier)) if (existing.toLowerCase() === key) delete carrier[existing];
+    carrier[key] = value;
+  },
+};

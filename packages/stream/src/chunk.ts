@@ -1,0 +1,63 @@
+import type { KafkaMessage } from 'kafkajs';
+import { changelogTopic } from './changelog.ts';
+import type { Delivery, DeliveryResult } from './delivery.ts';
+import type { HopMetrics } from './metrics.ts';
+import { Outbox } from './outbox.ts';
+import { type HopParts, processMessage } from './process-message.ts';
+import { type PartitionState, Writes } from './store.ts';
+import type { OutputSpecs, StoreSpecs } from './types.ts';
+
+export interface ChunkDeps<In, O extends OutputSpecs, S extends StoreSpecs> extends HopParts<In, O, S> {
+  readonly delivery: Delivery;
+  readonly metrics: HopMetrics;
+}
+
+export interface ChunkPlace {
+  readonly topic: string;
+  readonly partition: number;
+  readonly generation: number;
+  readonly state: PartitionState;
+  keepAlive(): Promise<void>;
+}
+
+/**
+ * A bounded slice of a fetched batch: handle every message, then write everything the slice
+ * produced in one request or transaction and commit its offsets. The store writes become
+ * visible to later chunks only once Kafka has them.
+ */
+export async function runChunk<In, O extends OutputSpecs, S extends StoreSpecs>(
+  deps: ChunkDeps<In, O, S>,
+  place: ChunkPlace,
+  messages: readonly KafkaMessage[],
+): Promise<DeliveryResult> {
+  const started = performance.now();
+  const { topic, partition, generation, state } = place;
+  const writes = new Writes();
+  const outbox = new Outbox();
+  const scope = { topic, partition, state, writes, outbox, keepAlive: place.keepAlive };
+  for (const message of messages) await processMessage(deps, scope, message);
+  for (const { store, key, bytes } of writes.changelog()) {
+    const message = { key, value: bytes, partition, headers: {} };
+    outbox.add({ kind: 'changelog', topic: changelogTopic(deps.name, store), message, bytes: bytes?.length ?? 0 });
+  }
+  const records = outbox.seal(deps.tracer, deps.clientId);
+  const nextOffset = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
+  let result: DeliveryResult;
+  try {
+    result = await deps.delivery.deliver(records, { topic, partition, nextOffset, generation });
+  } catch (error) {
+    outbox.settle(error);
+    throw error;
+  }
+  outbox.settle(result === 'abandoned' ? new Error('not written: partition revoked or hop stopping') : undefined);
+  if (result !== 'committed') return result;
+  writes.applyTo(state);
+  const attributes = deps.metrics.attributes(topic, partition);
+  deps.metrics.consumed.add(messages.length, attributes);
+  deps.metrics.produced.add(outbox.count('output'), attributes);
+  const dead = outbox.count('dead-letter');
+  if (dead > 0) deps.metrics.deadLettered.add(dead, attributes);
+  const ms = performance.now() - started;
+  for (let i = 0; i < messages.length; i++) deps.metrics.latency.record(ms, attributes);
+  return result;
+}

@@ -1,0 +1,106 @@
+import { Topics } from '@adtrace/schemas';
+import { ConfigError } from './errors.ts';
+import type { DeliveryMode } from './types.ts';
+
+/** The runtime's own knobs. Services read them with `readEnv(prefix)` and check them with `toConfig`. */
+export interface StreamConfig {
+  readonly brokers: readonly string[];
+  readonly clientId: string | undefined;
+  /** Default delivery mode; a hop that declares `mode` (stateful services) overrides it. */
+  readonly mode: DeliveryMode;
+  /** Messages per chunk: one produce request (or one transaction) and one commit per chunk. */
+  readonly batchSize: number;
+  /** Partitions handled at once; bounds in-flight work together with batchSize. */
+  readonly partitionsConcurrently: number;
+  /** Fetch limits: what kafkajs may hold in memory before we have handled it. */
+  readonly maxBytes: number;
+  readonly maxBytesPerPartition: number;
+  /** HTTP port for /healthz and /readyz; 0 picks a free port; undefined serves none. */
+  readonly healthPort: number | undefined;
+  /** Exactly-once: stable per instance (e.g. the pod name), so a restart fences its predecessor. */
+  readonly transactionalId: string | undefined;
+  /** Attempts for an unclassified handler error before the message is dead-lettered. */
+  readonly handlerAttempts: number;
+  /** This many dead letters for unclassified errors in a row is systemic: crash instead. */
+  readonly maxConsecutiveFailures: number;
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+  readonly compression: 'gzip' | 'none';
+  readonly deadLetterTopic: string;
+  readonly restoreTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+}
+
+type Kind = { int: [min: number, max: number] } | { oneOf: readonly string[] } | 'string' | 'list';
+const fields = {
+  brokers: { env: 'KAFKA_BROKERS', kind: 'list', def: ['127.0.0.1:9092'] },
+  clientId: { env: 'CLIENT_ID', kind: 'string', def: undefined },
+  mode: { env: 'MODE', kind: { oneOf: ['at-least-once', 'exactly-once'] }, def: 'at-least-once' },
+  batchSize: { env: 'BATCH_SIZE', kind: { int: [1, 100_000] }, def: 500 },
+  partitionsConcurrently: { env: 'PARTITIONS_CONCURRENTLY', kind: { int: [1, 1024] }, def: 3 },
+  maxBytes: { env: 'MAX_BYTES', kind: { int: [1024, 1 << 30] }, def: 8 << 20 },
+  maxBytesPerPartition: { env: 'MAX_BYTES_PER_PARTITION', kind: { int: [1024, 1 << 30] }, def: 1 << 20 },
+  healthPort: { env: 'HEALTH_PORT', kind: { int: [0, 65_535] }, def: undefined },
+  transactionalId: { env: 'TRANSACTIONAL_ID', kind: 'string', def: undefined },
+  handlerAttempts: { env: 'HANDLER_ATTEMPTS', kind: { int: [1, 100] }, def: 3 },
+  maxConsecutiveFailures: { env: 'MAX_CONSECUTIVE_FAILURES', kind: { int: [1, 1_000_000] }, def: 50 },
+  retryInitialMs: { env: 'RETRY_INITIAL_MS', kind: { int: [1, 60_000] }, def: 100 },
+  retryMaxMs: { env: 'RETRY_MAX_MS', kind: { int: [1, 600_000] }, def: 10_000 },
+  compression: { env: 'COMPRESSION', kind: { oneOf: ['gzip', 'none'] }, def: 'gzip' },
+  deadLetterTopic: { env: 'DEAD_LETTER_TOPIC', kind: 'string', def: Topics.deadLetters },
+  restoreTimeoutMs: { env: 'RESTORE_TIMEOUT_MS', kind: { int: [1000, 3_600_000] }, def: 300_000 },
+  sessionTimeoutMs: { env: 'SESSION_TIMEOUT_MS', kind: { int: [6000, 300_000] }, def: 30_000 },
+} as const satisfies Record<keyof StreamConfig, { env: string; kind: Kind; def: unknown }>;
+
+/** Raw settings, as read from the environment or written by a test; `prefix` names the variables. */
+export type StreamEnv = { -readonly [K in keyof StreamConfig]?: unknown } & { prefix?: string };
+
+function variable(key: keyof StreamConfig, prefix: string | undefined): string {
+  const { env } = fields[key];
+  return env === 'KAFKA_BROKERS' ? env : `${prefix ?? 'STREAM'}_${env}`;
+}
+
+/** Step one: the variables under `prefix` (and the shared KAFKA_BROKERS), unparsed. */
+export function readEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): StreamEnv {
+  const out: StreamEnv = { prefix };
+  for (const key of Object.keys(fields) as (keyof StreamConfig)[]) {
+    const raw = env[variable(key, prefix)]?.trim();
+    if (raw !== undefined && raw !== '') out[key] = raw;
+  }
+  return out;
+}
+
+/** Step two: check and apply defaults. A wrong value throws a ConfigError naming the variable. */
+export function toConfig(input: StreamEnv = {}): StreamConfig {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(fields) as (keyof StreamConfig)[]) {
+    const { kind, def } = fields[key] as { kind: Kind; def: unknown };
+    const raw = input[key];
+    out[key] = raw === undefined ? def : parse(raw, kind, variable(key, input.prefix));
+  }
+  const config = out as unknown as StreamConfig;
+  if (config.retryMaxMs < config.retryInitialMs) {
+    throw new ConfigError(variable('retryMaxMs', input.prefix), 'must be at least the initial retry delay');
+  }
+  return config;
+}
+
+function parse(raw: unknown, kind: Kind, name: string): unknown {
+  const fail = (why: string): never => {
+    throw new ConfigError(name, `${why}, got ${JSON.stringify(raw)}`);
+  };
+  if (kind === 'list') {
+    const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : fail('expected a list');
+    const items = list.map((s) => String(s).trim()).filter((s) => s.length > 0);
+    if (items.length === 0 || items.some((b) => !/^[^:\s]+:\d{1,5}$/.test(b))) fail('expected host:port[,host:port…]');
+    return items;
+  }
+  if (kind === 'string')
+    return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : fail('expected a non-empty string');
+  if ('oneOf' in kind)
+    return kind.oneOf.includes(String(raw)) ? String(raw) : fail(`expected one of ${kind.oneOf.join(', ')}`);
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  const [min, max] = kind.int;
+  if (!Number.isInteger(n) || n < min || n > max) fail(`expected an integer from ${min} to ${max}`);
+  return n;
+}

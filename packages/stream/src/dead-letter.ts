@@ -1,0 +1,53 @@
+import type { Context } from '@opentelemetry/api';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { findHeader } from './carrier.ts';
+import type { Verdict } from './classify.ts';
+import { DeadLetterHeaders, Headers } from './headers.ts';
+import type { OutRecord } from './outbox.ts';
+
+export interface DeadLetterSource {
+  readonly topic: string;
+  readonly partition: number;
+  /** The consumer group: the stage that gave up. */
+  readonly stage: string;
+  readonly deadLetterTopic: string;
+}
+
+/**
+ * The original key, value and headers plus the DeadLetterHeaders. The record's own
+ * `traceparent` is then overwritten with the dead-letter span's context (outbox.ts), so a replay
+ * continues the event's trace below the point where it was parked; the original traceparent is
+ * kept in `adtrace.dlq.original-traceparent`.
+ */
+export function deadLetterRecord(
+  message: KafkaMessage,
+  source: DeadLetterSource,
+  verdict: Verdict,
+  parent: Context,
+  eventId: string | undefined,
+  now: number = Date.now(),
+): OutRecord {
+  const headers: IHeaders = { ...(message.headers ?? {}) };
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined) headers[name] = value;
+  };
+  set(DeadLetterHeaders.reason, verdict.reason);
+  set(DeadLetterHeaders.code, verdict.code);
+  set(DeadLetterHeaders.errorClass, verdict.errorClass);
+  set(DeadLetterHeaders.stage, source.stage);
+  set(DeadLetterHeaders.originalTopic, source.topic);
+  set(DeadLetterHeaders.originalPartition, String(source.partition));
+  set(DeadLetterHeaders.originalOffset, message.offset);
+  set(DeadLetterHeaders.originalTimestamp, message.timestamp);
+  set(DeadLetterHeaders.originalTraceparent, findHeader(message.headers, Headers.traceparent));
+  set(DeadLetterHeaders.deadLetteredAt, String(now));
+  return {
+    kind: 'dead-letter',
+    topic: source.deadLetterTopic,
+    message: { key: message.key, value: message.value, headers },
+    bytes: message.value?.length ?? 0,
+    parent,
+    eventId,
+    verdict,
+  };
+}

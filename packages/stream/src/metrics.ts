@@ -1,0 +1,64 @@
+import { type Attributes, type Counter, type Histogram, metrics } from '@opentelemetry/api';
+
+/**
+ * The hop's metrics through @opentelemetry/api only; the telemetry package decides where they
+ * go. Names are in the adtrace.stream namespace so they never collide with the kafkajs
+ * instrumentation's messaging.client.* metrics.
+ */
+export class HopMetrics {
+  readonly consumed: Counter;
+  readonly produced: Counter;
+  readonly deadLettered: Counter;
+  readonly latency: Histogram;
+  private readonly lag = new Map<string, { value: number; attributes: Attributes }>();
+
+  readonly group: string;
+
+  constructor(group: string) {
+    this.group = group;
+    const meter = metrics.getMeter('@adtrace/stream');
+    this.consumed = meter.createCounter('adtrace.stream.consumed', {
+      description: 'Messages consumed and handled (committed or not)',
+      unit: '{message}',
+    });
+    this.produced = meter.createCounter('adtrace.stream.produced', {
+      description: 'Output messages acknowledged by Kafka',
+      unit: '{message}',
+    });
+    this.deadLettered = meter.createCounter('adtrace.stream.dead_lettered', {
+      description: 'Messages sent to the dead-letter topic',
+      unit: '{message}',
+    });
+    this.latency = meter.createHistogram('adtrace.stream.processing.duration', {
+      description: 'From the start of a chunk to its outputs being acknowledged and committed',
+      unit: 'ms',
+    });
+    meter
+      .createObservableGauge('adtrace.stream.consumer.lag', {
+        description: 'Messages behind the high watermark, per partition',
+        unit: '{message}',
+      })
+      .addCallback((result) => {
+        for (const { value, attributes } of this.lag.values()) result.observe(value, attributes);
+      });
+  }
+
+  attributes(topic: string, partition?: number): Attributes {
+    const base: Attributes = { 'messaging.consumer.group.name': this.group, 'messaging.destination.name': topic };
+    if (partition !== undefined) base['messaging.destination.partition.id'] = String(partition);
+    return base;
+  }
+
+  /** Lag after the last handled offset: the high watermark minus the next offset to read. */
+  setLag(topic: string, partition: number, highWatermark: string, nextOffset: bigint): void {
+    const value = Math.max(0, Number(BigInt(highWatermark) - nextOffset));
+    this.lag.set(`${topic}/${partition}`, { value, attributes: this.attributes(topic, partition) });
+  }
+
+  forget(owns: (topic: string, partition: number) => boolean): void {
+    for (const [id, { attributes }] of this.lag) {
+      const topic = String(attributes['messaging.destination.name']);
+      if (!owns(topic, Number(attributes['messaging.destination.partition.id']))) this.lag.delete(id);
+    }
+  }
+}

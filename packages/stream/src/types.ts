@@ -1,0 +1,86 @@
+import type { Span } from '@opentelemetry/api';
+import type { IHeaders } from 'kafkajs';
+
+export type DeliveryMode = 'at-least-once' | 'exactly-once';
+
+/** One input topic and how to read its bytes. A decode that throws dead-letters the message. */
+export interface InputSpec<In> {
+  readonly topic: string;
+  decode(bytes: Buffer): In;
+  /** For compacted inputs: the value a null (tombstone) record stands for. Without it, a null is dead-lettered. */
+  tombstone?(key: Buffer | null): In;
+}
+
+/** One output topic and how to write its values. */
+export interface OutputSpec<V> {
+  readonly topic: string;
+  encode(value: V): Buffer;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a map of outputs of different value types
+export type OutputSpecs = Record<string, OutputSpec<any>>;
+export type OutputValue<S> = S extends OutputSpec<infer V> ? V : never;
+
+/** What a handler emits: one record for the output named `to`. A null value is a tombstone. */
+export type Emit<O extends OutputSpecs> = {
+  [K in keyof O & string]: {
+    readonly to: K;
+    readonly value: OutputValue<O[K]> | null;
+    readonly key?: string | Buffer | null;
+    readonly headers?: Readonly<Record<string, string>>;
+    /** Defaults to the input's event id; set it where an event starts (ingest). */
+    readonly eventId?: string;
+  };
+}[keyof O & string];
+
+/** A value codec for a state store (its changelog holds these bytes). */
+export interface StoreSpec<V> {
+  encode(value: V): Buffer;
+  decode(bytes: Buffer): V;
+}
+// biome-ignore lint/suspicious/noExplicitAny: a map of stores of different value types
+export type StoreSpecs = Record<string, StoreSpec<any>>;
+export type StoreValue<S> = S extends StoreSpec<infer V> ? V : never;
+
+/** A partition-local key-value store: reads see this batch's writes; writes reach the changelog. */
+export interface KeyValueStore<V> {
+  get(key: string): V | undefined;
+  put(key: string, value: V): void;
+  delete(key: string): void;
+}
+
+export interface Consumed<In> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: In;
+  readonly headers: IHeaders;
+  /** The record timestamp, ms since the epoch. */
+  readonly timestamp: number;
+  readonly eventId: string | undefined;
+}
+
+export interface HandlerContext<O extends OutputSpecs, S extends StoreSpecs> {
+  /** Emits an output whose `send` span is a child of the span active now (e.g. the handler's own span). */
+  emit(output: Emit<O>): void;
+  store<K extends keyof S & string>(name: K): KeyValueStore<StoreValue<S[K]>>;
+  /** Tags the process span and becomes the default event id of the outputs. */
+  setEventId(eventId: string): void;
+  /** The `process <topic>` span; the handler runs inside its context. */
+  readonly span: Span;
+  /** Aborts when the hop stops: long handler work should give up. */
+  readonly signal: AbortSignal;
+}
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that only uses ctx.emit returns nothing
+type Returned<O extends OutputSpecs> = void | readonly Emit<O>[];
+
+/** Returned outputs are children of the process span; `ctx.emit` outputs of the active span. */
+export type Handler<In, O extends OutputSpecs, S extends StoreSpecs> = (
+  message: Consumed<In>,
+  ctx: HandlerContext<O, S>,
+) => Returned<O> | Promise<Returned<O>>;
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
