@@ -83,15 +83,27 @@ function guarded(base: Function, methods: object): Function {
   return Guarded;
 }
 
+// avsc reads an int as a long without a range check; a value outside 32 bits is corrupt.
+function readInt(tap: Tap): number {
+  const n = tap.readLong();
+  if (n !== (n | 0)) throw new Error(`int out of range: ${n}`);
+  return n;
+}
+
 const GuardedArray = guarded(avro.types.ArrayType, { _read: readArray, _skip: skipArray });
+const GuardedInt = guarded(avro.types.IntType, { _read: readInt });
 const GuardedMap = guarded(avro.types.MapType, { _read: readMap, _skip: skipMap });
 
-/** A typeHook for avro.Type.forSchema that builds arrays and maps with the guards. */
+/** A typeHook for avro.Type.forSchema that builds ints, arrays and maps with the guards. */
 export const guardedTypeHook: TypeHook = (schema, opts) => {
   if (typeof schema !== 'object' || schema === null) return undefined;
   const type = (schema as { type?: unknown }).type;
   if (type === 'array') return Reflect.construct(avro.types.ArrayType, [schema, opts], GuardedArray) as avro.Type;
   if (type === 'map') return Reflect.construct(avro.types.MapType, [schema, opts], GuardedMap) as avro.Type;
+  // avsc asks for `{ "type": "int" }` after resolving the name "int"; a logical type keeps its own.
+  if (type === 'int' && !('logicalType' in schema)) {
+    return Reflect.construct(avro.types.IntType, [], GuardedInt) as avro.Type;
+  }
   return undefined;
 };
 
