@@ -29,7 +29,13 @@ export function kafkaConfig(config: StreamConfig, clientId: string, log: Log): K
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
         const { message, ...fields } = entry;
-        log(levels[level] ?? 'info', `kafkajs ${namespace}: ${message}`, fields);
+        // kafkajs logs every failed request at ERROR, also those it retries itself; the runtime
+        // reports what it gives up on. Back-to-back transactions routinely meet
+        // CONCURRENT_TRANSACTIONS while the last commit's markers are written (kafkajs #430).
+        const text = `${message} ${String(fields.error ?? '')}`;
+        const routine = text.includes('concurrent operation on the same transaction');
+        const mapped = routine ? 'debug' : level === logLevel.ERROR ? 'warn' : (levels[level] ?? 'info');
+        log(mapped, `kafkajs ${namespace}: ${message}`, fields);
       },
   };
 }

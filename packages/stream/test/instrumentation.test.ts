@@ -1,0 +1,80 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
+import { spawnHop, stopChild, waitReady } from './support/child.ts';
+import { drainTopic, header, kafkaFor, makeInputs, produceInputs, traceIdOf, waitFor } from './support/kafka-io.ts';
+import type { SpanRecord } from './support/sdk.ts';
+import { byEvent, byId } from './support/spans.ts';
+
+/**
+ * The stock kafkajs instrumentation is preloaded into every service. Here it really is: a child
+ * process registers it (and a real SDK) before kafkajs loads. It must not add a root `poll` trace
+ * per batch, a `transaction` span that re-parents sends, or its own traceparent on our messages.
+ */
+describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs instrumentation registered, %s', (mode) => {
+  test('the runtime keeps one trace per message and the instrumentation records nothing of its clients', async () => {
+    const topics = await testTopics(['in', 'out', 'dlq', 'control'], { partitions: 3 });
+    const kafka = kafkaFor(testBrokers());
+    const group = uniqueGroupId('instrumented');
+    const spansFile = join(tmpdir(), `${group}.spans.jsonl`);
+    const inputs = makeInputs(120);
+    await produceInputs(kafka, topics.names.in, inputs);
+    const child = spawnHop(
+      {
+        KAFKA_BROKERS: testBrokers().join(','),
+        HOP_NAME: group,
+        HOP_INPUT: topics.names.in,
+        HOP_OUTPUT: topics.names.out,
+        HOP_MODE: mode,
+        HOP_BATCH_SIZE: '25',
+        HOP_DEAD_LETTER_TOPIC: topics.names.dlq,
+        HOP_TRANSACTIONAL_ID: `${group}-tx`,
+        HOP_CONTROL_TOPIC: topics.names.control,
+        SPANS_FILE: spansFile,
+      },
+      { instrumented: true },
+    );
+    try {
+      await waitReady(child);
+      const outputs = await waitFor('all outputs', async () => {
+        const got = await drainTopic(kafka, topics.names.out);
+        return got.length >= inputs.length ? got : undefined;
+      });
+      expect(await stopChild(child)).toBe(0);
+      const spans: SpanRecord[] = readFileSync(spansFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const fromInstrumentation = spans.filter((s) => s.scope === '@opentelemetry/instrumentation-kafkajs');
+      // The control send (not suppressed) proves the instrumentation was active in the child.
+      expect(fromInstrumentation.map((s) => s.name)).toEqual([`send ${topics.names.control}`]);
+      const process = byEvent(spans, `process ${topics.names.in}`);
+      const send = byEvent(spans, `send ${topics.names.out}`);
+      const spanById = byId(spans);
+      expect(outputs).toHaveLength(inputs.length);
+      for (const x of inputs) {
+        const p = process.get(x.eventId)!;
+        expect([p.traceId, p.parentSpanId]).toEqual([x.traceId, x.spanId]);
+        const s = send.get(x.eventId)!;
+        expect(spanById.get(s.parentSpanId!)?.parentSpanId).toBe(p.spanId);
+        expect(s.traceId).toBe(x.traceId);
+      }
+      for (const m of outputs) {
+        const eventId = header(m.headers, 'adtrace.event-id')!;
+        expect(traceIdOf(m.headers)).toBe(inputs.find((x) => x.eventId === eventId)!.traceId);
+        expect(header(m.headers, 'traceparent')!.split('-')[2]).toBe(send.get(eventId)!.spanId);
+      }
+      const traceIds = new Set(inputs.map((x) => x.traceId));
+      const strays = spans.filter(
+        (s) => !traceIds.has(s.traceId) && s.scope !== '@opentelemetry/instrumentation-kafkajs',
+      );
+      expect(strays.map((s) => s.name)).toEqual([]);
+    } finally {
+      await stopChild(child, 'SIGKILL');
+      rmSync(spansFile, { force: true });
+      await topics.cleanup();
+    }
+  });
+});

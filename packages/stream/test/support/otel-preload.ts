@@ -1,0 +1,31 @@
+/**
+ * Preloaded into child hops (`node --import`): registers a real SDK and the stock kafkajs
+ * instrumentation BEFORE kafkajs is loaded, as the telemetry package's preload does in every
+ * service. Spans go to SPANS_FILE as JSON lines (appended synchronously, so they survive a kill).
+ */
+import { appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { asyncHooks, core, instrumentation, kafkajsInstrumentation, sdkTrace, toRecord } from './sdk.ts';
+
+const file = process.env.SPANS_FILE;
+if (!file) throw new Error('otel-preload needs SPANS_FILE');
+const exporter = {
+  // biome-ignore lint/suspicious/noExplicitAny: ReadableSpan[] and the SDK's callback
+  export(spans: any[], done: (result: { code: number }) => void) {
+    appendFileSync(file, spans.map((s) => `${JSON.stringify(toRecord(s))}\n`).join(''));
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
+};
+const provider = new sdkTrace.TracerProvider({ spanProcessors: [new sdkTrace.SimpleSpanProcessor({ exporter })] });
+trace.setGlobalTracerProvider(provider);
+context.setGlobalContextManager(new asyncHooks.AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
+instrumentation.registerInstrumentations({
+  instrumentations: [new kafkajsInstrumentation.KafkaJsInstrumentation()],
+});
+// kafkajs is CommonJS: requiring it now, through the hooked require, patches Kafka.prototype in
+// place; the runtime's later `import 'kafkajs'` gets the same, patched module from the cache.
+const kafkajs = createRequire(new URL('../../package.json', import.meta.url))('kafkajs');
+if (!kafkajs.Kafka.prototype.producer.__wrapped) throw new Error('kafkajs instrumentation did not patch kafkajs');
