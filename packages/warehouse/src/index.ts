@@ -1,1 +1,26 @@
-export {};
+export { defaultStateDir, readEnv, toConfig, type WarehouseConfig, type WarehouseEnv } from './config.ts';
+export { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
+export { type Migration, migrations } from './migrations.ts';
+export { connectWarehouse, openWarehouse } from './open.ts';
+export { PostgresWarehouse } from './postgres/postgres-warehouse.ts';
+export type {
+  AttributedEventRow,
+  AttributedEventType,
+  DeadLetterRow,
+  RoasWindowRow,
+  SpanKindName,
+  SpanRow,
+  StatusCodeName,
+} from './rows.ts';
+export { SPAN_ID, TRACE_ID } from './values.ts';
+export type {
+  ListQuery,
+  LoadResult,
+  QueryStats,
+  StageReport,
+  StageStats,
+  StageStatsQuery,
+  TraceSpan,
+  Warehouse,
+  WarehouseOptions,
+} from './warehouse.ts';

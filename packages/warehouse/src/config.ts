@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type WarehouseConfig =
+  | { readonly kind: 'duckdb'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string; readonly poolSize: number };
+
+export type WarehouseEnv = Readonly<Record<string, string | undefined>>;
+
+const NAMES = ['WAREHOUSE_URL', 'WAREHOUSE_PATH', 'WAREHOUSE_PG_SCHEMA', 'WAREHOUSE_PG_POOL', 'ADTRACE_HOME'] as const;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): WarehouseEnv {
+  return Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]));
+}
+
+/** The workspace's state dir (ADTRACE_HOME, else <root>/.adtrace), found like the CLI finds it. */
+export function defaultStateDir(env: WarehouseEnv): string {
+  if (env.ADTRACE_HOME) return resolve(env.ADTRACE_HOME);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const up = dirname(dir);
+    if (up === dir) return resolve('.adtrace');
+    dir = up;
+  }
+  return join(dir, '.adtrace');
+}
+
+/**
+ * WAREHOUSE_URL=postgres://… selects PostgreSQL; otherwise DuckDB at WAREHOUSE_PATH (default
+ * <state dir>/warehouse.duckdb). A wrong value fails naming the variable.
+ */
+export function toConfig(env: WarehouseEnv): WarehouseConfig {
+  const url = env.WAREHOUSE_URL;
+  if (url !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`WAREHOUSE_URL must be a postgres://user@host:port/database URL, got "${url}"`);
+    }
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+      throw new Error(
+        `WAREHOUSE_URL must start with postgres:// (DuckDB is the default: unset it and use WAREHOUSE_PATH), got "${url}"`,
+      );
+    }
+    const schema = env.WAREHOUSE_PG_SCHEMA ?? 'adtrace';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new Error(`WAREHOUSE_PG_SCHEMA must be a lower-case SQL identifier, got "${schema}"`);
+    }
+    const poolRaw = env.WAREHOUSE_PG_POOL ?? '4';
+    const poolSize = Number(poolRaw);
+    if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 64) {
+      throw new Error(`WAREHOUSE_PG_POOL must be an integer in [1, 64], got "${poolRaw}"`);
+    }
+    return { kind: 'postgres', url, schema, poolSize };
+  }
+  if (env.WAREHOUSE_PATH === ':memory:') return { kind: 'duckdb', path: ':memory:' };
+  return { kind: 'duckdb', path: resolve(env.WAREHOUSE_PATH ?? join(defaultStateDir(env), 'warehouse.duckdb')) };
+}

@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdbDialect } from '../dialect.ts';
+import { migrations, schemaMigrationsTable } from '../migrations.ts';
+import { Queries, type SqlRunner } from '../queries.ts';
+import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
+import {
+  attributedEventsLoad,
+  deadLettersLoad,
+  latestRevisions,
+  roasWindowsLoad,
+  spansLoad,
+  type TableLoad,
+} from '../tables.ts';
+import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
+import { WriteQueue } from '../write-queue.ts';
+import { appendRows, createStageSql } from './duckdb-append.ts';
+
+const LOADS = [spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad] as const;
+
+/**
+ * The embedded warehouse. One writer connection, loads queued one at a time; reads get a
+ * connection each, so a report never waits behind a load (DuckDB's MVCC isolates them).
+ */
+export class DuckDbWarehouse extends Queries implements Warehouse {
+  readonly dialect = 'duckdb' as const;
+  readonly #instance: DuckDBInstance;
+  readonly #writer: DuckDBConnection;
+  readonly #writes = new WriteQueue();
+  #closed = false;
+
+  private constructor(
+    instance: DuckDBInstance,
+    writer: DuckDBConnection,
+    runner: SqlRunner,
+    options: WarehouseOptions,
+  ) {
+    super(runner, options.onQuery);
+    this.#instance = instance;
+    this.#writer = writer;
+  }
+
+  static async open(path: string, options: WarehouseOptions = {}): Promise<DuckDbWarehouse> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path);
+    const writer = await instance.connect();
+    // Staging tables are per connection (TEMP) and hold rows only inside one load.
+    for (const spec of LOADS) await writer.run(createStageSql(spec));
+    const runner: SqlRunner = {
+      dialect: duckdbDialect,
+      async all(sql, params = []) {
+        const conn = await instance.connect();
+        try {
+          const reader = await conn.runAndReadAll(sql, params as never[]);
+          return reader.getRowObjectsJS() as Record<string, unknown>[];
+        } finally {
+          conn.closeSync();
+        }
+      },
+      async tableRows(table) {
+        const rows = await runner.all(
+          `SELECT estimated_size AS n FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main'`,
+          [table],
+        );
+        return Number(rows[0]?.n ?? 0);
+      },
+    };
+    return new DuckDbWarehouse(instance, writer, runner, options);
+  }
+
+  migrate(): Promise<number[]> {
+    return this.#writes.run(async () => {
+      await this.#writer.run(schemaMigrationsTable(duckdbDialect));
+      const done = (await this.#writer.runAndReadAll('SELECT version FROM schema_migrations')).getRowObjectsJS();
+      const applied = new Set(done.map((r) => Number(r.version)));
+      const now: number[] = [];
+      for (const m of migrations) {
+        if (applied.has(m.version)) continue;
+        await this.#inTransaction(async () => {
+          await this.#writer.run(m.sql(duckdbDialect));
+          await this.#writer.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        });
+        now.push(m.version);
+      }
+      return now;
+    });
+  }
+
+  loadSpans(rows: readonly SpanRow[]): Promise<LoadResult> {
+    return this.#load(spansLoad, rows);
+  }
+
+  loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult> {
+    return this.#load(attributedEventsLoad, rows);
+  }
+
+  loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult> {
+    return this.#load(roasWindowsLoad, latestRevisions(rows));
+  }
+
+  loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult> {
+    return this.#load(deadLettersLoad, rows);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#writes.drain();
+    this.#writer.closeSync();
+    this.#instance.closeSync();
+  }
+
+  /** Staging table → one INSERT … SELECT, in one transaction: all of `rows` or none. */
+  #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
+    if (this.#closed) return Promise.reject(new Error('warehouse is closed'));
+    if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0 });
+    return this.#writes.run(() =>
+      this.#inTransaction(async () => {
+        await this.#writer.run(`DELETE FROM temp.${spec.stage}`);
+        const appender = await this.#writer.createAppender(spec.stage, 'main', 'temp');
+        try {
+          appendRows(appender, spec, rows);
+        } finally {
+          appender.closeSync();
+        }
+        const result = await this.#writer.run(spec.insertSql(duckdbDialect));
+        return { received: rows.length, inserted: result.rowsChanged };
+      }),
+    );
+  }
+
+  async #inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.#writer.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.#writer.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.#writer.run('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import type { Dialect } from './dialect.ts';
+
+/**
+ * Versioned schema. A migration is applied once, in order, recorded in `schema_migrations`;
+ * never edit one that has shipped — add the next number.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  sql(d: Dialect): string;
+}
+
+export const schemaMigrationsTable = (d: Dialect): string => `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  applied_at ${d.types.timestamp} NOT NULL DEFAULT current_timestamp
+)`;
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'spans',
+    sql: ({ name, types: t }) => `
+CREATE TABLE spans (
+  trace_id ${t.traceId} NOT NULL,
+  span_id ${t.spanId} NOT NULL,
+  parent_span_id ${t.spanId},
+  service VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  start ${t.timestamp} NOT NULL,
+  duration_ms ${t.double} NOT NULL,
+  status_code VARCHAR NOT NULL,
+  status_message VARCHAR,
+  event_id VARCHAR,
+  compute_usd ${t.double} NOT NULL,
+  kafka_usd ${t.double} NOT NULL,
+  query_usd ${t.double} NOT NULL,
+  cost_usd ${t.double} NOT NULL,
+  attributes ${t.json} NOT NULL,
+  PRIMARY KEY (trace_id, span_id)
+);
+${
+  // DuckDB: no secondary index. An ART index slows every bulk load, and a columnar scan of
+  // event_id is fast; PostgreSQL needs the B-tree for event lookups.
+  name === 'postgres' ? 'CREATE INDEX spans_event_id ON spans (event_id) WHERE event_id IS NOT NULL;' : ''
+}`,
+  },
+  {
+    version: 2,
+    name: 'attributed_events and roas_windows',
+    sql: ({ types: t }) => `
+CREATE TABLE attributed_events (
+  event_id VARCHAR PRIMARY KEY,
+  type VARCHAR NOT NULL,
+  campaign_id VARCHAR NOT NULL,
+  ad_id VARCHAR,
+  event_time ${t.timestamp} NOT NULL,
+  cost_micros BIGINT NOT NULL,
+  value_micros BIGINT NOT NULL,
+  attributed_to_event_id VARCHAR,
+  trace_id VARCHAR,
+  loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp
+);
+CREATE TABLE roas_windows (
+  campaign_id VARCHAR NOT NULL,
+  window_start ${t.timestamp} NOT NULL,
+  window_end ${t.timestamp} NOT NULL,
+  impressions BIGINT NOT NULL,
+  clicks BIGINT NOT NULL,
+  conversions BIGINT NOT NULL,
+  spend_micros BIGINT NOT NULL,
+  revenue_micros BIGINT NOT NULL,
+  roas ${t.double},
+  observed_ctr ${t.double},
+  predicted_ctr ${t.double},
+  revision INTEGER NOT NULL,
+  complete BOOLEAN NOT NULL,
+  loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp,
+  PRIMARY KEY (campaign_id, window_start)
+);`,
+  },
+  {
+    version: 3,
+    name: 'dead_letters',
+    sql: ({ types: t }) => `
+CREATE TABLE dead_letters (
+  dlq_partition INTEGER NOT NULL,
+  dlq_offset BIGINT NOT NULL,
+  original_topic VARCHAR,
+  original_partition INTEGER,
+  original_offset BIGINT,
+  original_timestamp ${t.timestamp},
+  dead_lettered_at ${t.timestamp},
+  reason VARCHAR,
+  code VARCHAR,
+  error_class VARCHAR,
+  stage VARCHAR,
+  event_id VARCHAR,
+  traceparent VARCHAR,
+  key ${t.bytes},
+  value ${t.bytes},
+  headers ${t.json} NOT NULL,
+  loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp,
+  PRIMARY KEY (dlq_partition, dlq_offset)
+);`,
+  },
+];

@@ -1,0 +1,87 @@
+/** What the warehouse stores, one interface per table. Ids are lower-case hex. */
+
+export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+export type StatusCodeName = 'unset' | 'ok' | 'error';
+
+export interface SpanRow {
+  /** 32 hex digits. */
+  readonly traceId: string;
+  /** 16 hex digits. */
+  readonly spanId: string;
+  /** 16 hex digits, or null at a trace's root (or where the parent is in another system). */
+  readonly parentSpanId: string | null;
+  readonly service: string;
+  readonly name: string;
+  readonly kind: SpanKindName;
+  /** Start, microseconds since the epoch (exact in a double until the year 2255). */
+  readonly startUnixMicros: number;
+  readonly durationMs: number;
+  readonly statusCode: StatusCodeName;
+  readonly statusMessage: string | null;
+  /** `adtrace.event_id`, when the span has one. */
+  readonly eventId: string | null;
+  readonly computeUsd: number;
+  readonly kafkaUsd: number;
+  readonly queryUsd: number;
+  /** `adtrace.cost.usd`: the span's self cost. */
+  readonly costUsd: number;
+  /** All span attributes (and resource attributes under `resource.*`), as JSON text. */
+  readonly attributesJson: string;
+}
+
+export type AttributedEventType = 'impression' | 'click' | 'conversion';
+
+export interface AttributedEventRow {
+  readonly eventId: string;
+  readonly type: string;
+  readonly campaignId: string;
+  readonly adId: string | null;
+  readonly eventTimeMs: number;
+  /** What the event cost the advertiser, micros of USD (an impression's price). */
+  readonly costMicros: number;
+  /** What it earned, micros of USD (a conversion's value). */
+  readonly valueMicros: number;
+  /** The impression (or click) the event is attributed to, if any. */
+  readonly attributedToEventId: string | null;
+  readonly traceId: string | null;
+}
+
+export interface RoasWindowRow {
+  readonly campaignId: string;
+  readonly windowStartMs: number;
+  readonly windowEndMs: number;
+  readonly impressions: number;
+  readonly clicks: number;
+  readonly conversions: number;
+  readonly spendMicros: number;
+  readonly revenueMicros: number;
+  /** revenue / spend, null when nothing was spent. */
+  readonly roas: number | null;
+  readonly observedCtr: number | null;
+  readonly predictedCtr: number | null;
+  /** Restatements raise it; a load keeps the highest revision. */
+  readonly revision: number;
+  /** True once the watermark passed the window's end plus the allowed lateness. */
+  readonly complete: boolean;
+}
+
+export interface DeadLetterRow {
+  /** Where the dead letter itself sits in the dead-letters topic: its identity. */
+  readonly dlqPartition: number;
+  readonly dlqOffset: string;
+  readonly originalTopic: string | null;
+  readonly originalPartition: number | null;
+  readonly originalOffset: string | null;
+  readonly originalTimestampMs: number | null;
+  readonly deadLetteredAtMs: number | null;
+  readonly reason: string | null;
+  readonly code: string | null;
+  readonly errorClass: string | null;
+  readonly stage: string | null;
+  readonly eventId: string | null;
+  readonly traceparent: string | null;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** Every header of the dead letter, values as UTF-8 strings. */
+  readonly headersJson: string;
+}

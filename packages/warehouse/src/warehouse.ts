@@ -1,0 +1,113 @@
+import type {
+  AttributedEventRow,
+  DeadLetterRow,
+  RoasWindowRow,
+  SpanKindName,
+  SpanRow,
+  StatusCodeName,
+} from './rows.ts';
+
+/** A span as the trace query returns it. */
+export interface TraceSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | null;
+  readonly service: string;
+  readonly name: string;
+  readonly kind: SpanKindName;
+  readonly startUnixMicros: number;
+  readonly durationMs: number;
+  readonly statusCode: StatusCodeName;
+  readonly statusMessage: string | null;
+  readonly eventId: string | null;
+  readonly computeUsd: number;
+  readonly kafkaUsd: number;
+  readonly queryUsd: number;
+  readonly costUsd: number;
+  readonly attributes: Record<string, unknown>;
+}
+
+export interface StageStatsQuery {
+  /** `service` (default): one row per service; `span`: one per service + span name. */
+  readonly by?: 'service' | 'span';
+  /** Only traces that started at or after this time (ms since the epoch). */
+  readonly sinceMs?: number;
+}
+
+/** One stage's share of the pipeline, over the events (traces with an event id) in range. */
+export interface StageStats {
+  readonly stage: string;
+  /** Events that passed through the stage. */
+  readonly events: number;
+  /** The stage's latency per event: summed duration of its hop roots (spans whose parent is in another stage). */
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  /** Share of the summed latency of all stages. */
+  readonly latencyShare: number;
+  /** Self cost summed over the stage's spans, divided by all events in range. */
+  readonly costPerEventUsd: number;
+  readonly costShare: number;
+  readonly computeUsd: number;
+  readonly kafkaUsd: number;
+  readonly queryUsd: number;
+  readonly costUsd: number;
+}
+
+export interface StageReport {
+  /** Traces in range that carry an event id. */
+  readonly events: number;
+  /** End to end: first span start to last span end, per event. */
+  readonly endToEndP50Ms: number;
+  readonly endToEndP99Ms: number;
+  readonly costPerEventUsd: number;
+  readonly stages: readonly StageStats[];
+}
+
+export interface ListQuery {
+  readonly limit?: number;
+}
+
+/** What one query read, for the query's span (`adtrace.query.bytes_scanned`). */
+export interface QueryStats {
+  readonly query: string;
+  readonly rows: number;
+  /** Estimated as BigQuery on-demand bills: bytes of the columns read, over the tables' rows. */
+  readonly bytesScanned: number;
+}
+
+export interface LoadResult {
+  /** Rows offered. */
+  readonly received: number;
+  /** Rows that were new (the rest were already there: loads are idempotent). */
+  readonly inserted: number;
+}
+
+/**
+ * The warehouse: DuckDB or PostgreSQL behind one interface. Every load is one transaction and
+ * idempotent (loading the same rows again changes nothing); only the warehouse service writes.
+ */
+export interface Warehouse {
+  readonly dialect: 'duckdb' | 'postgres';
+  /** Applies pending migrations; returns the versions applied now. */
+  migrate(): Promise<number[]>;
+  loadSpans(rows: readonly SpanRow[]): Promise<LoadResult>;
+  loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult>;
+  /** Inserts new windows and replaces a window only with a higher revision (restatement). */
+  loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult>;
+  loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult>;
+  /** All spans of one trace, by start time. */
+  traceSpans(traceId: string): Promise<TraceSpan[]>;
+  /** Trace ids whose spans carry this event id, earliest first. */
+  traceIdsForEvent(eventId: string): Promise<string[]>;
+  stageStats(query?: StageStatsQuery): Promise<StageReport>;
+  roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
+  attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
+  /** Newest first. */
+  deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
+  close(): Promise<void>;
+}
+
+export interface WarehouseOptions {
+  /** Called after each query with what it read (the service puts it on the query's span). */
+  readonly onQuery?: (stats: QueryStats) => void;
+}

@@ -1,0 +1,246 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWarehouse, type QueryStats, type Warehouse, type WarehouseConfig } from '../src/index.ts';
+import { hex, span, twoStageTrace } from './fixtures.ts';
+
+const PG_URL = process.env.WAREHOUSE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Backend {
+  readonly name: string;
+  config(): Promise<WarehouseConfig>;
+  cleanup(): Promise<void>;
+}
+
+const duckdb = (): Backend => {
+  const dir = mkdtempSync(join(tmpdir(), 'adtrace-wh-'));
+  return {
+    name: 'duckdb',
+    config: async () => ({ kind: 'duckdb', path: join(dir, 'warehouse.duckdb') }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+};
+
+const postgres = (): Backend => {
+  const schema = `test_wh_${hex(4)}`;
+  return {
+    name: 'postgres',
+    config: async () => ({ kind: 'postgres', url: PG_URL, schema, poolSize: 2 }),
+    async cleanup() {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+};
+
+describe.each([
+  { name: 'duckdb', make: duckdb },
+  { name: 'postgres', make: postgres },
+])('warehouse on $name', ({ make }) => {
+  const backend = make();
+  const queries: QueryStats[] = [];
+  let wh: Warehouse;
+
+  beforeAll(async () => {
+    wh = await connectWarehouse(await backend.config(), { onQuery: (s) => queries.push(s) });
+  });
+  afterAll(async () => {
+    await wh?.close();
+    await backend.cleanup();
+  });
+
+  it(`migrations are versioned and applied once`, async () => {
+    expect(await wh.migrate()).toEqual([1, 2, 3]);
+    expect(await wh.migrate()).toEqual([]);
+  });
+
+  it(`a trace round-trips with its tree, µs start and attributes`, async () => {
+    const traceId = hex(16);
+    const root = span({
+      traceId,
+      spanId: 'f0e1d2c3b4a59687',
+      service: 'ingest',
+      name: 'process raw',
+      kind: 'consumer',
+      eventId: 'evt-rt',
+      startUnixMicros: 1_763_769_600_123_457,
+      attributesJson: JSON.stringify({
+        'adtrace.event_id': 'evt-rt',
+        'messaging.kafka.offset': 42,
+        'a\\b': 'tab\there',
+      }),
+    });
+    const child = span({
+      traceId,
+      spanId: '0000000000000001',
+      parentSpanId: root.spanId,
+      startUnixMicros: root.startUnixMicros + 5,
+      statusCode: 'error',
+      statusMessage: 'no fill: line\nbreak',
+      eventId: 'evt-rt',
+    });
+    expect(await wh.loadSpans([child, root])).toEqual({ received: 2, inserted: 2 });
+    const spans = await wh.traceSpans(traceId);
+    expect(spans.map((s) => [s.spanId, s.parentSpanId])).toEqual([
+      [root.spanId, null],
+      [child.spanId, root.spanId],
+    ]);
+    expect(spans[0]).toMatchObject({
+      traceId,
+      service: 'ingest',
+      kind: 'consumer',
+      startUnixMicros: 1_763_769_600_123_457,
+      costUsd: 3e-9,
+    });
+    expect(spans[0]!.attributes).toEqual({
+      'adtrace.event_id': 'evt-rt',
+      'messaging.kafka.offset': 42,
+      'a\\b': 'tab\there',
+    });
+    expect(spans[1]).toMatchObject({ statusCode: 'error', statusMessage: 'no fill: line\nbreak' });
+    expect(await wh.traceIdsForEvent('evt-rt')).toEqual([traceId]);
+    expect(await wh.traceIdsForEvent('evt-none')).toEqual([]);
+    expect(queries.find((q) => q.query === 'trace_spans')?.bytesScanned).toBeGreaterThan(0);
+  });
+
+  it(`loading the same spans again inserts nothing`, async () => {
+    const traceId = hex(16);
+    const rows = [span({ traceId }), span({ traceId }), span({ traceId })];
+    expect((await wh.loadSpans(rows)).inserted).toBe(3);
+    expect(await wh.loadSpans([...rows, rows[0]!])).toEqual({ received: 4, inserted: 0 });
+    expect(await wh.traceSpans(traceId)).toHaveLength(3);
+  });
+
+  it(`a load is one transaction: one bad row and none are written`, async () => {
+    const traceId = hex(16);
+    const good = [span({ traceId }), span({ traceId })];
+    await expect(wh.loadSpans([...good, span({ traceId: 'not-hex-at-all-not-hex-at-all-00' })])).rejects.toThrow();
+    expect(await wh.traceSpans(traceId)).toHaveLength(0);
+    expect((await wh.loadSpans(good)).inserted).toBe(2);
+  });
+
+  it(`bulk loads 20,000 spans`, async () => {
+    const traces = Array.from({ length: 200 }, () => hex(16));
+    const rows = traces.flatMap((traceId) =>
+      Array.from({ length: 100 }, (_, i) => span({ traceId, eventId: `bulk-${i}` })),
+    );
+    expect(await wh.loadSpans(rows)).toEqual({ received: 20_000, inserted: 20_000 });
+    expect(await wh.traceSpans(traces[123]!)).toHaveLength(100);
+  });
+
+  it(`cost and latency by stage, per event, without double counting`, async () => {
+    const start = 1_900_000_000_000_000; // later than every other test's spans: the report sees only these
+    const rows = [
+      twoStageTrace('evt-a', 4, start),
+      twoStageTrace('evt-b', 8, start + 1000),
+      twoStageTrace('evt-c', 12, start + 2000),
+    ].flat();
+    await wh.loadSpans(rows);
+    const report = await wh.stageStats({ sinceMs: start / 1000 });
+    expect(report.events).toBe(3);
+    const byStage = Object.fromEntries(report.stages.map((s) => [s.stage, s]));
+    expect(Object.keys(byStage).sort()).toEqual(['auction', 'ingest']);
+    // ingest: its hop root is the 10 ms process span (its send child is not added on top).
+    expect(byStage.ingest!.latencyP50Ms).toBeCloseTo(10, 9);
+    expect(byStage.auction!.latencyP50Ms).toBeCloseTo(8, 9);
+    expect(byStage.auction!.latencyP99Ms).toBeCloseTo(8 + 0.98 * 4, 9);
+    expect(byStage.ingest!.costPerEventUsd).toBeCloseTo(2e-6, 15);
+    expect(byStage.auction!.costPerEventUsd).toBeCloseTo(6e-6, 15);
+    expect(byStage.auction!.costShare).toBeCloseTo(0.75, 9);
+    expect(byStage.ingest!.latencyShare + byStage.auction!.latencyShare).toBeCloseTo(1, 9);
+    expect(report.costPerEventUsd).toBeCloseTo(8e-6, 15);
+    expect(report.endToEndP50Ms).toBeCloseTo(20 + 8, 9);
+    const bySpan = await wh.stageStats({ sinceMs: start / 1000, by: 'span' });
+    expect(bySpan.stages.map((s) => s.stage)).toContain('auction ads.auction');
+  });
+
+  it(`ROAS windows keep the highest revision`, async () => {
+    const w = {
+      campaignId: 'cmp-1',
+      windowStartMs: 1_763_769_600_000,
+      windowEndMs: 1_763_769_660_000,
+      impressions: 100,
+      clicks: 3,
+      conversions: 1,
+      spendMicros: 250_000,
+      revenueMicros: 1_000_000,
+      roas: 4,
+      observedCtr: 0.03,
+      predictedCtr: 0.025,
+      revision: 1,
+      complete: false,
+    };
+    await wh.loadRoasWindows([w]);
+    await wh.loadRoasWindows([
+      { ...w, revision: 3, conversions: 2, revenueMicros: 2_000_000, roas: 8, complete: true },
+      { ...w, revision: 2, roas: 6 },
+    ]);
+    await wh.loadRoasWindows([{ ...w, revision: 2, roas: 5 }]);
+    const [row] = await wh.roasWindows({ campaignId: 'cmp-1' });
+    expect(row).toMatchObject({
+      revision: 3,
+      conversions: 2,
+      roas: 8,
+      complete: true,
+      windowStartMs: w.windowStartMs,
+      windowEndMs: w.windowEndMs,
+    });
+    expect(await wh.roasWindows({ campaignId: 'nope' })).toEqual([]);
+  });
+
+  it(`attributed events load once`, async () => {
+    const e = {
+      eventId: `imp-${hex(4)}`,
+      type: 'impression',
+      campaignId: 'cmp-2',
+      adId: 'ad-1',
+      eventTimeMs: 1_763_769_600_500,
+      costMicros: 1500,
+      valueMicros: 0,
+      attributedToEventId: null,
+      traceId: hex(16),
+    };
+    expect((await wh.loadAttributedEvents([e, e])).inserted).toBe(1);
+    expect((await wh.loadAttributedEvents([e])).inserted).toBe(0);
+    expect(await wh.attributedEvents({ campaignId: 'cmp-2' })).toEqual([e]);
+  });
+
+  it(`dead letters keep bytes and headers, newest first`, async () => {
+    const base = {
+      originalTopic: 'adtrace.bid-requests.raw',
+      originalPartition: 2,
+      originalOffset: '9007199254740993',
+      originalTimestampMs: 1_763_769_600_000,
+      reason: 'imp[0].id is missing',
+      code: 'REQUIRED',
+      errorClass: 'ValidationError',
+      stage: 'ingest',
+      eventId: null,
+      traceparent: `00-${hex(16)}-${hex(8)}-01`,
+      key: Buffer.from('user\u00001'),
+      value: Buffer.from([0, 1, 2, 255, 92]),
+      headersJson: JSON.stringify({ 'adtrace.dlq.reason': 'imp[0].id is missing' }),
+    };
+    const older = { ...base, dlqPartition: 0, dlqOffset: '7', deadLetteredAtMs: 1_763_769_601_000 };
+    const newer = { ...base, dlqPartition: 1, dlqOffset: '3', deadLetteredAtMs: 1_763_769_602_000, eventId: 'evt-x' };
+    expect((await wh.loadDeadLetters([older, newer, older])).inserted).toBe(2);
+    const rows = await wh.deadLetters({ limit: 10 });
+    expect(rows.map((r) => r.dlqOffset)).toEqual(['3', '7']);
+    expect(rows[0]).toMatchObject({
+      originalOffset: '9007199254740993',
+      reason: 'imp[0].id is missing',
+      eventId: 'evt-x',
+    });
+    expect(rows[0]!.value).toEqual(base.value);
+    expect(rows[0]!.key).toEqual(base.key);
+    expect(JSON.parse(rows[0]!.headersJson)).toEqual({ 'adtrace.dlq.reason': 'imp[0].id is missing' });
+  });
+
+  it(`rejects a malformed trace id instead of querying`, async () => {
+    await expect(wh.traceSpans('xyz')).rejects.toThrow(/32 lower-case hex/);
+  });
+});
