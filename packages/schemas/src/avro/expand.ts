@@ -34,14 +34,15 @@ export function collectDefinitions(
   }
   if (!isSchemaObject(schema)) return;
   const { type } = schema;
-  if (typeof type !== 'string') return collectDefinitions(type, namespace, into);
-  if (type === 'array') return collectDefinitions(schema.items as SchemaJson, namespace, into);
-  if (type === 'map') return collectDefinitions(schema.values as SchemaJson, namespace, into);
-  if (!NAMED_TYPES.has(type)) return;
-  const name = definedName(schema, namespace);
-  if (into.has(name)) throw new Error(`type ${name} is defined in two places`);
-  into.set(name, { ...schema, namespace: namespaceOf(name) });
-  for (const field of schema.fields ?? []) collectDefinitions(field.type, namespaceOf(name), into);
+  if (typeof type !== 'string') collectDefinitions(type, namespace, into);
+  else if (type === 'array') collectDefinitions(schema.items as SchemaJson, namespace, into);
+  else if (type === 'map') collectDefinitions(schema.values as SchemaJson, namespace, into);
+  else if (NAMED_TYPES.has(type)) {
+    const name = definedName(schema, namespace);
+    if (into.has(name)) throw new Error(`type ${name} is defined in two places`);
+    into.set(name, { ...schema, namespace: namespaceOf(name) });
+    for (const field of schema.fields ?? []) collectDefinitions(field.type, namespaceOf(name), into);
+  }
 }
 
 function expand(
@@ -62,8 +63,10 @@ function expand(
   if (!isSchemaObject(schema)) throw new Error(`not an Avro schema: ${JSON.stringify(schema)}`);
   const { type } = schema;
   if (typeof type !== 'string') return { ...schema, type: expand(type, namespace, defined, definitions) };
-  if (type === 'array') return { ...schema, items: expand(schema.items as SchemaJson, namespace, defined, definitions) };
-  if (type === 'map') return { ...schema, values: expand(schema.values as SchemaJson, namespace, defined, definitions) };
+  if (type === 'array')
+    return { ...schema, items: expand(schema.items as SchemaJson, namespace, defined, definitions) };
+  if (type === 'map')
+    return { ...schema, values: expand(schema.values as SchemaJson, namespace, defined, definitions) };
   if (!NAMED_TYPES.has(type)) return schema;
   const name = definedName(schema, namespace);
   // A type the expansion already defined (reached again through another file) becomes a reference.

@@ -87,7 +87,8 @@ export const specVectors: readonly SpecVector[] = [
   {
     input:
       '{"name":"PigValue","type":"record", "fields":[{"name":"value", "type":["null", "int", "long", "PigValue"]}]}',
-    canonical: '{"name":"PigValue","type":"record","fields":[{"name":"value","type":["null","int","long","PigValue"]}]}',
+    canonical:
+      '{"name":"PigValue","type":"record","fields":[{"name":"value","type":["null","int","long","PigValue"]}]}',
     fingerprint: '-1759257747318642341',
   },
 ];

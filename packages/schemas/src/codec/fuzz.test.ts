@@ -109,7 +109,9 @@ describe('decoding untrusted bytes', () => {
     const header = codec.encode({ n: 1 }).subarray(0, 10);
     const big = Buffer.concat([header, Buffer.from([0x80, 0x80, 0x80, 0x80, 0x20])]); // zigzag 2^34
     expect(() => codec.decode(big)).toThrow(expect.objectContaining({ code: 'INVALID_BODY' }));
-    expect(codec.decode(Buffer.concat([header, Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f])]))).toEqual({ n: 2 ** 31 - 1 });
+    expect(codec.decode(Buffer.concat([header, Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f])]))).toEqual({
+      n: 2 ** 31 - 1,
+    });
   });
 
   it('rejects a block count larger than the bytes left without looping', () => {
@@ -118,7 +120,11 @@ describe('decoding untrusted bytes', () => {
     // userKey is first: header, length varint, key; then the segments count (1 → zigzag 0x02).
     const at = 10 + 1 + exampleRecords.UserSegments.userKey.length;
     expect(valid[at]).toBe(0x02);
-    const hostile = Buffer.concat([valid.subarray(0, at), Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f]), valid.subarray(at + 1)]);
+    const hostile = Buffer.concat([
+      valid.subarray(0, at),
+      Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f]),
+      valid.subarray(at + 1),
+    ]);
     expect(() => codec.decode(hostile)).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
   });
 });

@@ -75,11 +75,11 @@ function skipMap(this: { valuesType: Inner }, tap: Tap): void {
 
 type TypeHook = (schema: unknown, opts: unknown) => avro.Type | undefined;
 
-function guarded(base: Function, methods: object): Function {
+function guarded(base: { prototype: object }, methods: object): () => void {
   // avsc freezes type instances, so the guards live on a prototype between the instance and
   // avsc's own; Reflect.construct builds the instance with it from the start.
   function Guarded(): void {}
-  Guarded.prototype = Object.assign(Object.create(base.prototype as object), methods);
+  Guarded.prototype = Object.assign(Object.create(base.prototype), methods);
   return Guarded;
 }
 

@@ -2,12 +2,7 @@ import { definedName, type SchemaObject } from '../avro/schema-json.ts';
 import { currentSchemas, schemaHistory } from '../generated/schemas.ts';
 import type { RecordName, RecordTypes } from '../generated/types.ts';
 import { type AvroTopic, type TopicRecord, topicRecords } from '../topics.ts';
-import {
-  type Codec,
-  type CodecOptions,
-  createRegistrySchemaCodec,
-  createSchemaCodec,
-} from './schema-codec.ts';
+import { type Codec, type CodecOptions, createRegistrySchemaCodec, createSchemaCodec } from './schema-codec.ts';
 import type { SchemaRegistry } from './schema-registry.ts';
 
 export interface RecordCodecOptions {

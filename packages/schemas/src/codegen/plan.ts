@@ -49,8 +49,11 @@ export function planGeneration(sources: SchemaSources, options: PlanOptions = {}
     history.set(name, versions);
   }
 
-  files.set(`${GENERATED_DIR}/types.ts`, GENERATED_HEADER + emitTypes(records) + '\n' + emitRecordIndex([...records.keys()]));
-  files.set(`${GENERATED_DIR}/schemas.ts`, GENERATED_HEADER + emitSchemas(records, history, isDeepStrictEqual));
+  files.set(
+    `${GENERATED_DIR}/types.ts`,
+    `${GENERATED_HEADER}${emitTypes(records)}\n${emitRecordIndex([...records.keys()])}`,
+  );
+  files.set(`${GENERATED_DIR}/schemas.ts`, `${GENERATED_HEADER}${emitSchemas(records, history, isDeepStrictEqual)}`);
   return { files, records, history };
 }
 

@@ -586,6 +586,7 @@ export interface UserSegments {
   /** When the build published this record, epoch ms. */
   readonly updatedAtMs: number;
 }
+
 /** The record types that travel on topics, by record name. */
 export interface RecordTypes {
   readonly Alert: Alert;

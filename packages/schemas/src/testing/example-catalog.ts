@@ -33,7 +33,8 @@ export const exampleCampaign: Campaign = {
         format: 'BANNER',
         w: 300,
         h: 250,
-        markup: '<a href="{CLICK_URL}"><img src="https://cdn.example/cr-42-1.png" width="300" height="250"></a><img src="{IMP_URL}" width="1" height="1">',
+        markup:
+          '<a href="{CLICK_URL}"><img src="https://cdn.example/cr-42-1.png" width="300" height="250"></a><img src="{IMP_URL}" width="1" height="1">',
         clickUrl: 'https://travel.example/summer',
         adomain: ['travel.example'],
         cat: ['IAB20'],

@@ -74,4 +74,3 @@ export const exampleAlert: Alert = {
   attributes: { window: '2025-06-02T14:00:00Z' },
   eventTimeMs: T0 + 3_700_100,
 };
-

@@ -8,7 +8,14 @@ export const exampleBidRequest: BidRequest = {
   imp: [
     {
       id: '1',
-      banner: { format: [{ w: 300, h: 250 }, { w: 320, h: 50 }, { w: 728, h: 90 }], pos: 1 },
+      banner: {
+        format: [
+          { w: 300, h: 250 },
+          { w: 320, h: 50 },
+          { w: 728, h: 90 },
+        ],
+        pos: 1,
+      },
       video: null,
       bidfloorMicros: 1_250_000,
       bidfloorcur: 'USD',
@@ -17,7 +24,15 @@ export const exampleBidRequest: BidRequest = {
     {
       id: '2',
       banner: null,
-      video: { mimes: ['video/mp4', 'video/webm'], minduration: 5, maxduration: 30, w: 640, h: 360, protocols: [2, 3, 5, 6], plcmt: 1 },
+      video: {
+        mimes: ['video/mp4', 'video/webm'],
+        minduration: 5,
+        maxduration: 30,
+        w: 640,
+        h: 360,
+        protocols: [2, 3, 5, 6],
+        plcmt: 1,
+      },
       bidfloorMicros: 4_000_000,
       bidfloorcur: 'USD',
       tagid: 'article-instream',
@@ -40,7 +55,15 @@ export const exampleBidRequest: BidRequest = {
     devicetype: 4,
   },
   userKey: 'uk_3f9a1c2e7b5d4a8f9e0c1b2a3d4e5f60',
-  regs: { gdpr: true, consent: 'CQK5hAAQK5hAAAHABBENBtFsAP_gAEPgAAiQKCtV_G__bWlr-b73aftkeYxP9_hr7sQxBgbJk24FzLvW_JwXx2E5NAzatqIKmRIAu3TBIQNlHJDURVCgaogVrzDMaEyUoTtKJ6BkiFMRY2dYCFxvm4tjeQCZ5vr_91d52R_t7dr-3dzyz5Vnv3a9_-b1WJidK5-tH_v_bROb-_I-9_5-_4v8_N_rk2_eT1t_tevt739-8tv_9___9____7______3_-_AAAAAA', coppa: false, us_privacy: null, gpp: null, gpp_sid: [2] },
+  regs: {
+    gdpr: true,
+    consent:
+      'CQK5hAAQK5hAAAHABBENBtFsAP_gAEPgAAiQKCtV_G__bWlr-b73aftkeYxP9_hr7sQxBgbJk24FzLvW_JwXx2E5NAzatqIKmRIAu3TBIQNlHJDURVCgaogVrzDMaEyUoTtKJ6BkiFMRY2dYCFxvm4tjeQCZ5vr_91d52R_t7dr-3dzyz5Vnv3a9_-b1WJidK5-tH_v_bROb-_I-9_5-_4v8_N_rk2_eT1t_tevt739-8tv_9___9____7______3_-_AAAAAA',
+    coppa: false,
+    us_privacy: null,
+    gpp: null,
+    gpp_sid: [2],
+  },
   at: 2,
   tmax: 120,
   cur: ['USD'],
@@ -90,4 +113,3 @@ export const exampleAuctionNoFill: AuctionOutcome = {
   win: null,
   noFill: { reason: 'BELOW_FLOOR', code: 301, detail: 'best eCPM 0.90 below floor 1.25' },
 };
-

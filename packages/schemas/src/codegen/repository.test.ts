@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkCompatibility } from '../avro/compatibility.ts';
+import { expandSchema } from '../avro/expand.ts';
+import type { FieldJson, SchemaJson, SchemaObject } from '../avro/schema-json.ts';
+import { loadHeadSchemas } from './git-schemas.ts';
+import { loadSchemaSources, REPO_ROOT } from './load-sources.ts';
+import { planGeneration } from './plan.ts';
+
+// Checks over the committed .avsc files: generated code is current, and no schema change
+// breaks readers of data already written.
+const sources = loadSchemaSources();
+const plan = planGeneration(sources);
+const head = loadHeadSchemas(REPO_ROOT);
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(join(REPO_ROOT, path), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+describe('generated code and history', () => {
+  it.each([...plan.files.keys()])('%s is up to date (else run `pnpm --filter @adtrace/schemas codegen`)', (path) => {
+    expect(readOrEmpty(path), `${path} is stale`).toBe(plan.files.get(path));
+  });
+});
+
+describe('backward compatibility', () => {
+  const versions = [...plan.history].flatMap(([name, entries]) =>
+    entries.map((e) => [name, e.version, e.schema] as const),
+  );
+
+  it.each(versions)('current %s reads data written with v%i', (name, _, schema) => {
+    expect(checkCompatibility(plan.records.get(name)!, schema)).toEqual([]);
+  });
+
+  const headRecords = head
+    ? [...plan.records.keys()].filter((name) => head.has(name)).map((name) => [name] as const)
+    : [];
+  it.runIf(head !== undefined && headRecords.length > 0).each(headRecords)(
+    'current %s reads data written with the version in git HEAD',
+    (name) => {
+      const committed = expandSchema(head!.get(name)!, [...head!.values()]);
+      expect(checkCompatibility(plan.records.get(name)!, committed)).toEqual([]);
+    },
+  );
+
+  // The checker must actually catch breaking edits of real schemas.
+  const bidRequest = plan.records.get('BidRequest') as SchemaObject;
+  const edit = (fields: (fs: FieldJson[]) => FieldJson[]): SchemaJson => ({
+    ...bidRequest,
+    fields: fields([...bidRequest.fields!]),
+  });
+  it.each([
+    ['a new field without a default', edit((fs) => [...fs, { name: 'dealId', type: 'string' }]), 'BidRequest.dealId'],
+    [
+      'a type change',
+      edit((fs) => fs.map((f) => (f.name === 'tmax' ? { ...f, type: 'string' } : f))),
+      'BidRequest.tmax',
+    ],
+  ])('fails on %s', (_, edited, path) => {
+    expect(new Set(checkCompatibility(edited, bidRequest).map((i) => i.path))).toEqual(new Set([path]));
+  });
+});
