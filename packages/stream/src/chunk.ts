@@ -18,6 +18,7 @@ export interface ChunkPlace {
   readonly generation: number;
   readonly state: PartitionState;
   keepAlive(): Promise<void>;
+  commit(nextOffset: string): Promise<void>;
 }
 
 /**
@@ -44,7 +45,8 @@ export async function runChunk<In, O extends OutputSpecs, S extends StoreSpecs>(
   const nextOffset = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
   let result: DeliveryResult;
   try {
-    result = await deps.delivery.deliver(records, { topic, partition, nextOffset, generation });
+    const commit = () => place.commit(nextOffset);
+    result = await deps.delivery.deliver(records, { topic, partition, nextOffset, generation, commit });
   } catch (error) {
     outbox.settle(error);
     throw error;

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { Assignment } from './assignment.ts';
 import { Abandon } from './control.ts';
 import type { ChunkTarget, Delivery, DeliveryResult } from './delivery.ts';
@@ -14,13 +14,11 @@ import { runSuppressed } from './suppress.ts';
  */
 export class AtLeastOnceDelivery implements Delivery {
   private readonly producer: Producer;
-  private readonly consumer: Consumer;
   private readonly assignment: Assignment;
   private readonly scope: RetryScope;
 
-  constructor(kafka: Kafka, consumer: Consumer, assignment: Assignment, scope: RetryScope) {
+  constructor(kafka: Kafka, assignment: Assignment, scope: RetryScope) {
     this.producer = createProducer(kafka);
-    this.consumer = consumer;
     this.assignment = assignment;
     this.scope = scope;
   }
@@ -30,7 +28,7 @@ export class AtLeastOnceDelivery implements Delivery {
   }
 
   async deliver(messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
-    const { topic, partition, nextOffset, generation } = target;
+    const { topic, partition, generation } = target;
     if (messages.length > 0) {
       const compression = compressionOf(this.scope.config);
       await retrying(this.scope, 'produce', () =>
@@ -40,9 +38,7 @@ export class AtLeastOnceDelivery implements Delivery {
     const written = messages.length > 0 ? 'written' : 'abandoned';
     if (!this.assignment.current(generation, topic, partition)) return written;
     try {
-      await retrying(this.scope, 'commit', () =>
-        this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]),
-      );
+      await retrying(this.scope, 'commit', () => target.commit());
     } catch (error) {
       if (error instanceof Abandon) return written;
       throw error;

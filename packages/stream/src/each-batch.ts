@@ -23,7 +23,7 @@ export interface BatchDeps<In, O extends OutputSpecs, S extends StoreSpecs> exte
 export function eachBatchHandler<In, O extends OutputSpecs, S extends StoreSpecs>(
   deps: BatchDeps<In, O, S>,
 ): (payload: EachBatchPayload) => Promise<void> {
-  return async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+  return async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
     const { topic, partition } = batch;
     const generation = deps.assignment.generation;
     const owned = () => deps.assignment.current(generation, topic, partition);
@@ -42,7 +42,9 @@ export function eachBatchHandler<In, O extends OutputSpecs, S extends StoreSpecs
       for (let i = 0; i < batch.messages.length; i += size) {
         if (!isRunning() || isStale() || deps.signal.aborted || !owned()) return;
         const chunk = batch.messages.slice(i, i + size);
-        const result = await runChunk(deps, { topic, partition, generation, state, keepAlive }, chunk);
+        const commit = (offset: string) =>
+          commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+        const result = await runChunk(deps, { topic, partition, generation, state, keepAlive, commit }, chunk);
         if (result !== 'committed') return;
         const last = chunk[chunk.length - 1]!.offset;
         resolveOffset(last);

@@ -141,7 +141,7 @@ class HopRuntime<In, O extends OutputSpecs, S extends StoreSpecs> implements Hop
     this.delivery =
       mode === 'exactly-once'
         ? new ExactlyOnceDelivery(kafka, config.transactionalId ?? clientId, name, assignment, scope)
-        : new AtLeastOnceDelivery(kafka, consumer, assignment, scope);
+        : new AtLeastOnceDelivery(kafka, assignment, scope);
     // Exactly-once: connecting initializes the transactional id, fencing a predecessor and
     // aborting its open transaction before anything is restored or consumed.
     await this.delivery.start();
