@@ -1,0 +1,102 @@
+import {
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSRequestTimeoutError,
+} from 'kafkajs';
+import { describe, expect, test } from 'vitest';
+import { classify } from './classify.ts';
+import { ConfigError, RejectedError, TransientError } from './errors.ts';
+
+const protocol = (type: string, retriable = false) =>
+  new KafkaJSProtocolError({ message: type, type, code: 0, retriable } as unknown as Error);
+
+describe('classify', () => {
+  test('a handler rejection is dead-lettered with its own code and reason', () => {
+    const v = classify(new RejectedError('FLOOR', 'bid below floor'), 'handle');
+    expect(v).toMatchObject({
+      action: 'dead-letter',
+      code: 'FLOOR',
+      reason: 'bid below floor',
+      errorClass: 'RejectedError',
+      retryFirst: false,
+      declared: true,
+    });
+  });
+
+  test('transient errors are retried at every stage, never dead-lettered', () => {
+    for (const stage of ['decode', 'handle', 'produce', 'commit', 'transaction'] as const) {
+      expect(classify(new TransientError('profile store away'), stage).action).toBe('retry');
+      expect(classify(new KafkaJSConnectionError('Connection error: ECONNREFUSED'), stage).action).toBe('retry');
+      expect(classify(new KafkaJSRequestTimeoutError('Request Produce timed out'), stage).action).toBe('retry');
+      expect(classify(protocol('NOT_LEADER_FOR_PARTITION', true), stage).action).toBe('retry');
+      expect(classify(Object.assign(new Error('connect ECONNRESET'), { code: 'ECONNRESET' }), stage).action).toBe(
+        'retry',
+      );
+    }
+  });
+
+  test('kafkajs giving up after its own retries on a transient cause is still transient', () => {
+    const gaveUp = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('broker away'), {
+      retryCount: 5,
+      retryTime: 3000,
+    });
+    expect(classify(gaveUp, 'produce').action).toBe('retry');
+  });
+
+  test('a rebalance abandons the chunk; a fenced producer crashes', () => {
+    expect(classify(protocol('REBALANCE_IN_PROGRESS', true), 'commit').action).toBe('abandon');
+    expect(classify(protocol('ILLEGAL_GENERATION'), 'commit').action).toBe('abandon');
+    expect(classify(protocol('PRODUCER_FENCED'), 'transaction')).toMatchObject({
+      action: 'crash',
+      code: 'PRODUCER_FENCED',
+    });
+    expect(classify(protocol('INVALID_PRODUCER_EPOCH'), 'transaction').action).toBe('crash');
+  });
+
+  test('undecodable input is dead-lettered: with the codec code, or UNDECODABLE', () => {
+    const codec = Object.assign(new Error('truncated record'), { code: 'TRUNCATED' });
+    expect(classify(codec, 'decode')).toMatchObject({
+      action: 'dead-letter',
+      code: 'TRUNCATED',
+      declared: true,
+      retryFirst: false,
+    });
+    expect(classify(new RangeError('offset out of bounds'), 'decode')).toMatchObject({
+      action: 'dead-letter',
+      code: 'UNDECODABLE',
+      declared: false,
+    });
+  });
+
+  test('an unclassified handler error is retried first, then dead-lettered, and counts toward the breaker', () => {
+    expect(classify(new TypeError('x is undefined'), 'handle')).toMatchObject({
+      action: 'dead-letter',
+      code: 'HANDLER_FAILED',
+      errorClass: 'TypeError',
+      retryFirst: true,
+      declared: false,
+    });
+    expect(classify(new TypeError('bad value'), 'encode')).toMatchObject({
+      action: 'dead-letter',
+      code: 'ENCODE_FAILED',
+      retryFirst: true,
+    });
+  });
+
+  test('bugs and bad config outside the handler crash', () => {
+    expect(classify(new TypeError('cannot read properties of undefined'), 'produce').action).toBe('crash');
+    expect(classify(new ConfigError('AUCTION_BATCH_SIZE', 'expected an integer'), 'handle').action).toBe('crash');
+    expect(classify(protocol('TOPIC_AUTHORIZATION_FAILED'), 'produce').action).toBe('crash');
+    expect(classify('a string', 'commit').action).toBe('crash');
+  });
+
+  test('a failed kafkajs transaction is retried with a new producer (kafkajs #1282)', () => {
+    const stuck = new KafkaJSNonRetriableError('Transaction state exception: Invalid transaction state');
+    expect(classify(stuck, 'transaction')).toMatchObject({ action: 'retry', code: 'TRANSACTION_FAILED' });
+    expect(classify(stuck, 'produce').action).toBe('crash');
+    expect(classify(new KafkaJSError('retriable', { retriable: true }), 'produce').action).toBe('retry');
+  });
+});

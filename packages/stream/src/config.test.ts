@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import { readEnv, toConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
+
+describe('config in two steps', () => {
+  test('defaults: the local broker, at-least-once, gzip, the pipeline dead-letter topic', () => {
+    expect(toConfig()).toMatchObject({
+      brokers: ['127.0.0.1:9092'],
+      mode: 'at-least-once',
+      batchSize: 500,
+      compression: 'gzip',
+      deadLetterTopic: 'adtrace.dead-letters',
+      healthPort: undefined,
+    });
+  });
+
+  test('readEnv takes KAFKA_BROKERS and the prefixed knobs; toConfig parses them', () => {
+    const env = {
+      KAFKA_BROKERS: 'k1:9092, k2:9093',
+      AUCTION_MODE: 'exactly-once',
+      AUCTION_BATCH_SIZE: '200',
+      AUCTION_HEALTH_PORT: '0',
+      OTHER_BATCH_SIZE: '7',
+    };
+    expect(toConfig(readEnv('AUCTION', env))).toMatchObject({
+      brokers: ['k1:9092', 'k2:9093'],
+      mode: 'exactly-once',
+      batchSize: 200,
+      healthPort: 0,
+    });
+  });
+
+  test('a wrong value fails with an error naming the variable', () => {
+    const fails = (env: Record<string, string>) => () => toConfig(readEnv('AUCTION', env));
+    expect(fails({ AUCTION_BATCH_SIZE: 'many' })).toThrow(/^AUCTION_BATCH_SIZE: expected an integer/);
+    expect(fails({ AUCTION_BATCH_SIZE: '0' })).toThrow(ConfigError);
+    expect(fails({ AUCTION_MODE: 'exactly-twice' })).toThrow(
+      /^AUCTION_MODE: expected one of at-least-once, exactly-once/,
+    );
+    expect(fails({ KAFKA_BROKERS: 'localhost' })).toThrow(/^KAFKA_BROKERS: expected host:port/);
+    expect(fails({ AUCTION_RETRY_INITIAL_MS: '500', AUCTION_RETRY_MAX_MS: '100' })).toThrow(/^AUCTION_RETRY_MAX_MS/);
+  });
+
+  test('tests pass typed values straight to toConfig', () => {
+    expect(toConfig({ brokers: ['127.0.0.1:1'], batchSize: 3 }).batchSize).toBe(3);
+    expect(() => toConfig({ batchSize: 1.5 })).toThrow(/STREAM_BATCH_SIZE/);
+  });
+});
