@@ -4,8 +4,8 @@ export { type Migration, migrations } from './migrations.ts';
 export { connectWarehouse, openWarehouse } from './open.ts';
 export { PostgresWarehouse } from './postgres/postgres-warehouse.ts';
 export type {
+  AttributedEventKind,
   AttributedEventRow,
-  AttributedEventType,
   DeadLetterRow,
   RoasWindowRow,
   SpanKindName,

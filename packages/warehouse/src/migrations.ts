@@ -53,13 +53,16 @@ ${
     sql: ({ types: t }) => `
 CREATE TABLE attributed_events (
   event_id VARCHAR PRIMARY KEY,
-  type VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  original_event_id VARCHAR NOT NULL,
   campaign_id VARCHAR NOT NULL,
-  ad_id VARCHAR,
-  event_time ${t.timestamp} NOT NULL,
+  ad_id VARCHAR NOT NULL,
+  touch VARCHAR NOT NULL,
   cost_micros BIGINT NOT NULL,
   value_micros BIGINT NOT NULL,
-  attributed_to_event_id VARCHAR,
+  pctr ${t.double} NOT NULL,
+  event_time ${t.timestamp} NOT NULL,
+  attributed_at ${t.timestamp} NOT NULL,
   trace_id VARCHAR,
   loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp
 );
@@ -77,6 +80,8 @@ CREATE TABLE roas_windows (
   predicted_ctr ${t.double},
   revision INTEGER NOT NULL,
   complete BOOLEAN NOT NULL,
+  complete_through ${t.timestamp} NOT NULL,
+  emitted_at ${t.timestamp} NOT NULL,
   loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp,
   PRIMARY KEY (campaign_id, window_start)
 );`,

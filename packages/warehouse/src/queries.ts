@@ -107,7 +107,9 @@ export class Queries {
       'all',
       `SELECT campaign_id, ${d.timestampToMicros('window_start')} / 1000 AS start_ms,
          ${d.timestampToMicros('window_end')} / 1000 AS end_ms, impressions, clicks, conversions, spend_micros,
-         revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete
+         revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
+         ${d.timestampToMicros('complete_through')} / 1000 AS complete_through_ms,
+         ${d.timestampToMicros('emitted_at')} / 1000 AS emitted_at_ms
        FROM roas_windows ${where} ORDER BY window_start DESC, campaign_id LIMIT ${limit(query.limit)}`,
       query.campaignId === undefined ? [] : [query.campaignId],
     );
@@ -125,6 +127,8 @@ export class Queries {
       predictedCtr: toNumberOrNull(r.predicted_ctr),
       revision: toNumber(r.revision),
       complete: Boolean(r.complete),
+      completeThroughMs: toNumber(r.complete_through_ms),
+      emittedAtMs: toNumber(r.emitted_at_ms),
     }));
   }
 
@@ -135,20 +139,24 @@ export class Queries {
       'attributed_events',
       'attributed_events',
       'all',
-      `SELECT event_id, type, campaign_id, ad_id, ${d.timestampToMicros('event_time')} / 1000 AS event_time_ms,
-         cost_micros, value_micros, attributed_to_event_id, trace_id
+      `SELECT event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros, pctr,
+         ${d.timestampToMicros('event_time')} / 1000 AS event_time_ms,
+         ${d.timestampToMicros('attributed_at')} / 1000 AS attributed_at_ms, trace_id
        FROM attributed_events ${where} ORDER BY event_time DESC, event_id LIMIT ${limit(query.limit)}`,
       query.campaignId === undefined ? [] : [query.campaignId],
     );
     return rows.map((r) => ({
       eventId: String(r.event_id),
-      type: String(r.type),
+      kind: String(r.kind),
+      originalEventId: String(r.original_event_id),
       campaignId: String(r.campaign_id),
-      adId: toStringOrNull(r.ad_id),
-      eventTimeMs: toNumber(r.event_time_ms),
+      adId: String(r.ad_id),
+      touch: String(r.touch),
       costMicros: toNumber(r.cost_micros),
       valueMicros: toNumber(r.value_micros),
-      attributedToEventId: toStringOrNull(r.attributed_to_event_id),
+      pctr: toNumber(r.pctr),
+      eventTimeMs: toNumber(r.event_time_ms),
+      attributedAtMs: toNumber(r.attributed_at_ms),
       traceId: toStringOrNull(r.trace_id),
     }));
   }

@@ -29,20 +29,27 @@ export interface SpanRow {
   readonly attributesJson: string;
 }
 
-export type AttributedEventType = 'impression' | 'click' | 'conversion';
+export type AttributedEventKind = 'impression' | 'click' | 'conversion';
 
+/** One record of `adtrace.attributed-events` (schemas/AttributedEvent.avsc), minus the user key. */
 export interface AttributedEventRow {
   readonly eventId: string;
-  readonly type: string;
+  /** impression, click or conversion (the record's `kind`, lower case). */
+  readonly kind: string;
+  /** The bid request's event id: the trace's event. */
+  readonly originalEventId: string;
   readonly campaignId: string;
-  readonly adId: string | null;
-  readonly eventTimeMs: number;
-  /** What the event cost the advertiser, micros of USD (an impression's price). */
+  readonly adId: string;
+  /** For conversions: none, click or view. */
+  readonly touch: string;
+  /** Spend the event causes, micros of USD. */
   readonly costMicros: number;
-  /** What it earned, micros of USD (a conversion's value). */
+  /** Conversion value, micros of USD. */
   readonly valueMicros: number;
-  /** The impression (or click) the event is attributed to, if any. */
-  readonly attributedToEventId: string | null;
+  readonly pctr: number;
+  readonly eventTimeMs: number;
+  readonly attributedAtMs: number;
+  /** From the message's traceparent header, when it has one. */
   readonly traceId: string | null;
 }
 
@@ -61,8 +68,11 @@ export interface RoasWindowRow {
   readonly predictedCtr: number | null;
   /** Restatements raise it; a load keeps the highest revision. */
   readonly revision: number;
-  /** True once the watermark passed the window's end plus the allowed lateness. */
+  /** The record's `final`: the watermark passed the window's end plus the allowed lateness. */
   readonly complete: boolean;
+  /** Watermark when emitted: every event before it is counted. */
+  readonly completeThroughMs: number;
+  readonly emittedAtMs: number;
 }
 
 export interface DeadLetterRow {

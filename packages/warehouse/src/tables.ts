@@ -71,30 +71,37 @@ export const attributedEventsLoad: TableLoad<AttributedEventRow> = {
   stage: 'attributed_events_stage',
   columns: [
     ['event_id', 'text'],
-    ['type', 'text'],
+    ['kind', 'text'],
+    ['original_event_id', 'text'],
     ['campaign_id', 'text'],
     ['ad_id', 'text'],
-    ['event_time_ms', 'bigint'],
+    ['touch', 'text'],
     ['cost_micros', 'bigint'],
     ['value_micros', 'bigint'],
-    ['attributed_to_event_id', 'text'],
+    ['pctr', 'double'],
+    ['event_time_ms', 'bigint'],
+    ['attributed_at_ms', 'bigint'],
     ['trace_id', 'text'],
   ],
   values: (r) => [
     r.eventId,
-    r.type,
+    r.kind,
+    r.originalEventId,
     r.campaignId,
     r.adId,
-    r.eventTimeMs,
+    r.touch,
     r.costMicros,
     r.valueMicros,
-    r.attributedToEventId,
+    r.pctr,
+    r.eventTimeMs,
+    r.attributedAtMs,
     r.traceId,
   ],
   insertSql: (d) => `
-INSERT INTO attributed_events (event_id, type, campaign_id, ad_id, event_time, cost_micros, value_micros, attributed_to_event_id, trace_id)
-SELECT event_id, type, campaign_id, ad_id, ${d.timestampFromMicros('event_time_ms * 1000')}, cost_micros, value_micros,
-  attributed_to_event_id, trace_id
+INSERT INTO attributed_events (event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros,
+  pctr, event_time, attributed_at, trace_id)
+SELECT event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros, pctr,
+  ${d.timestampFromMicros('event_time_ms * 1000')}, ${d.timestampFromMicros('attributed_at_ms * 1000')}, trace_id
 FROM attributed_events_stage
 ON CONFLICT DO NOTHING`,
 };
@@ -116,6 +123,8 @@ export const roasWindowsLoad: TableLoad<RoasWindowRow> = {
     ['predicted_ctr', 'double'],
     ['revision', 'int'],
     ['complete', 'bool'],
+    ['complete_through_ms', 'bigint'],
+    ['emitted_at_ms', 'bigint'],
   ],
   values: (r) => [
     r.campaignId,
@@ -131,19 +140,23 @@ export const roasWindowsLoad: TableLoad<RoasWindowRow> = {
     r.predictedCtr,
     r.revision,
     r.complete,
+    r.completeThroughMs,
+    r.emittedAtMs,
   ],
   // A restatement replaces the window; an older or repeated revision changes nothing.
   insertSql: (d) => `
 INSERT INTO roas_windows (campaign_id, window_start, window_end, impressions, clicks, conversions, spend_micros,
-  revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete)
+  revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete, complete_through, emitted_at)
 SELECT campaign_id, ${d.timestampFromMicros('window_start_ms * 1000')}, ${d.timestampFromMicros('window_end_ms * 1000')},
-  impressions, clicks, conversions, spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete
+  impressions, clicks, conversions, spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
+  ${d.timestampFromMicros('complete_through_ms * 1000')}, ${d.timestampFromMicros('emitted_at_ms * 1000')}
 FROM roas_windows_stage
 ON CONFLICT (campaign_id, window_start) DO UPDATE SET
   window_end = excluded.window_end, impressions = excluded.impressions, clicks = excluded.clicks,
   conversions = excluded.conversions, spend_micros = excluded.spend_micros, revenue_micros = excluded.revenue_micros,
   roas = excluded.roas, observed_ctr = excluded.observed_ctr, predicted_ctr = excluded.predicted_ctr,
-  revision = excluded.revision, complete = excluded.complete, loaded_at = excluded.loaded_at
+  revision = excluded.revision, complete = excluded.complete, complete_through = excluded.complete_through,
+  emitted_at = excluded.emitted_at, loaded_at = excluded.loaded_at
 WHERE excluded.revision > roas_windows.revision`,
 };
 

@@ -173,6 +173,8 @@ describe.each([
       predictedCtr: 0.025,
       revision: 1,
       complete: false,
+      completeThroughMs: 1_763_769_650_000,
+      emittedAtMs: 1_763_769_651_000,
     };
     await wh.loadRoasWindows([w]);
     await wh.loadRoasWindows([
@@ -188,6 +190,7 @@ describe.each([
       complete: true,
       windowStartMs: w.windowStartMs,
       windowEndMs: w.windowEndMs,
+      completeThroughMs: w.completeThroughMs,
     });
     expect(await wh.roasWindows({ campaignId: 'nope' })).toEqual([]);
   });
@@ -195,13 +198,16 @@ describe.each([
   it(`attributed events load once`, async () => {
     const e = {
       eventId: `imp-${hex(4)}`,
-      type: 'impression',
+      kind: 'impression',
+      originalEventId: 'evt-9',
       campaignId: 'cmp-2',
       adId: 'ad-1',
-      eventTimeMs: 1_763_769_600_500,
+      touch: 'none',
       costMicros: 1500,
       valueMicros: 0,
-      attributedToEventId: null,
+      pctr: 0.021,
+      eventTimeMs: 1_763_769_600_500,
+      attributedAtMs: 1_763_769_600_900,
       traceId: hex(16),
     };
     expect((await wh.loadAttributedEvents([e, e])).inserted).toBe(1);
