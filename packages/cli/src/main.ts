@@ -1,12 +1,27 @@
 #!/usr/bin/env node
 // adtrace: the command line of the pipeline. Each command lives in commands/<name>.ts.
 import { type Command, print, UsageError, wantsHelp } from './command.ts';
+import { costCommand } from './commands/cost.ts';
+import { dlqCommand } from './commands/dlq.ts';
 import { kafkaCommand } from './commands/kafka.ts';
+import { roasCommand } from './commands/roas.ts';
 import { downCommand, statusCommand, upCommand } from './commands/services.ts';
 import { startCommand } from './commands/start.ts';
 import { topicsCommand } from './commands/topics.ts';
+import { traceCommand } from './commands/trace.ts';
 
-const commands: readonly Command[] = [kafkaCommand, topicsCommand, upCommand, downCommand, statusCommand, startCommand];
+const commands: readonly Command[] = [
+  kafkaCommand,
+  topicsCommand,
+  upCommand,
+  downCommand,
+  statusCommand,
+  startCommand,
+  traceCommand,
+  costCommand,
+  roasCommand,
+  dlqCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

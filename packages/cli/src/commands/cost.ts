@@ -1,0 +1,87 @@
+import { type Command, print, UsageError } from '../command.ts';
+import { ms, pct, table, usd } from '../views/format.ts';
+import { getJson } from '../views/warehouse-api.ts';
+
+interface StageJson {
+  readonly stage: string;
+  readonly events: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  readonly latencyShare: number;
+  readonly costPerEventUsd: number;
+  readonly costPer1000EventsUsd: number;
+  readonly costShare: number;
+}
+
+interface CostJson {
+  readonly events: number;
+  readonly endToEndP50Ms: number;
+  readonly endToEndP99Ms: number;
+  readonly costPerEventUsd: number;
+  readonly costPer1000EventsUsd: number;
+  readonly stages: readonly StageJson[];
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  args.splice(i, 2);
+  return value;
+}
+
+export const costCommand: Command = {
+  name: 'cost',
+  summary: 'share of latency and cost per stage, per event and per 1,000 events',
+  help: `Usage: adtrace cost [--by service|span] [--since-minutes N] [--json]
+
+Over the traces of ad events in the warehouse: for each stage, latency p50/p99 (the stage's
+hop spans per event) and its share of all stages' latency, and cost per event, per 1,000 events
+and its share. Span costs are self costs, so stage costs add up to the event's cost.
+
+  --by span          one row per service + span name instead of per service
+  --since-minutes N  only events that started in the last N minutes
+  --json             the report as JSON
+
+Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://127.0.0.1:8686).`,
+  async run(argv) {
+    const args = [...argv];
+    const json = args.includes('--json');
+    if (json) args.splice(args.indexOf('--json'), 1);
+    const by = option(args, '--by') ?? 'service';
+    if (by !== 'service' && by !== 'span') throw new UsageError(`--by must be service or span, got ${by}`);
+    const since = option(args, '--since-minutes');
+    if (since !== undefined && !(Number(since) > 0))
+      throw new UsageError(`--since-minutes must be a positive number, got ${since}`);
+    if (args.length > 0) throw new UsageError(`unexpected argument ${args[0]}`);
+    const sinceMs = since === undefined ? undefined : Math.floor(Date.now() - Number(since) * 60_000);
+    const report = await getJson<CostJson>('cost', { by, sinceMs });
+    if (json) {
+      print(JSON.stringify(report, null, 2));
+      return 0;
+    }
+    if (report.events === 0) {
+      print('no traced ad events in the warehouse yet');
+      return 0;
+    }
+    print(
+      `${report.events} events · end to end p50 ${ms(report.endToEndP50Ms)}, p99 ${ms(report.endToEndP99Ms)} · ` +
+        `cost ${usd(report.costPerEventUsd)} per event, ${usd(report.costPer1000EventsUsd)} per 1,000 events\n`,
+    );
+    const rows = report.stages.map((s) => [
+      s.stage,
+      String(s.events),
+      ms(s.latencyP50Ms),
+      ms(s.latencyP99Ms),
+      pct(s.latencyShare),
+      usd(s.costPerEventUsd),
+      usd(s.costPer1000EventsUsd),
+      pct(s.costShare),
+    ]);
+    print(
+      table(['STAGE', 'EVENTS', 'P50', 'P99', 'LATENCY', 'COST/EVENT', 'COST/1K EVENTS', 'COST'], rows, 'lrrrrrrr'),
+    );
+    return 0;
+  },
+};

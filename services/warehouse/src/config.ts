@@ -1,0 +1,88 @@
+import { Topics } from '@adtrace/schemas';
+import {
+  readEnv as readWarehouseEnv,
+  toConfig as toWarehouseConfig,
+  type WarehouseConfig,
+  type WarehouseEnv,
+} from '@adtrace/warehouse';
+import type { LoaderTopics } from './loader/topic-loader.ts';
+
+export interface ServiceConfig {
+  readonly warehouse: WarehouseConfig;
+  /** Where the OTLP receiver and the query API listen; 0.0.0.0 in a container. */
+  readonly host: string;
+  readonly otlpPort: number;
+  readonly apiPort: number;
+  readonly maxMessageBytes: number;
+  readonly maxSpansPerRequest: number;
+  /** Spans per warehouse transaction (several Export requests go into one). */
+  readonly maxBatchSpans: number;
+  /** Spans waiting to be written before new requests get UNAVAILABLE. */
+  readonly maxQueuedSpans: number;
+  readonly loader: {
+    readonly enabled: boolean;
+    readonly brokers: readonly string[];
+    readonly groupId: string;
+    readonly topics: LoaderTopics;
+  };
+}
+
+export type ServiceEnv = WarehouseEnv;
+
+const NAMES = [
+  'WAREHOUSE_HOST',
+  'WAREHOUSE_OTLP_PORT',
+  'WAREHOUSE_API_PORT',
+  'WAREHOUSE_OTLP_MAX_MESSAGE_BYTES',
+  'WAREHOUSE_OTLP_MAX_SPANS',
+  'WAREHOUSE_BATCH_SPANS',
+  'WAREHOUSE_QUEUE_SPANS',
+  'WAREHOUSE_LOADER',
+  'WAREHOUSE_LOADER_GROUP',
+  'KAFKA_BROKERS',
+] as const;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+  return { ...readWarehouseEnv(env), ...Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined])) };
+}
+
+function int(env: ServiceEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  return n;
+}
+
+export function toConfig(env: ServiceEnv): ServiceConfig {
+  const loader = env.WAREHOUSE_LOADER ?? 'on';
+  if (loader !== 'on' && loader !== 'off') throw new Error(`WAREHOUSE_LOADER must be on or off, got "${loader}"`);
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const b of brokers) {
+    if (!/^[^:\s]+:\d{1,5}$/.test(b))
+      throw new Error(`KAFKA_BROKERS must be host:port[,host:port…], got "${env.KAFKA_BROKERS}"`);
+  }
+  const maxSpansPerRequest = int(env, 'WAREHOUSE_OTLP_MAX_SPANS', 100_000, 1, 10_000_000);
+  const maxBatchSpans = int(env, 'WAREHOUSE_BATCH_SPANS', 50_000, 1, 10_000_000);
+  return {
+    warehouse: toWarehouseConfig(env),
+    host: env.WAREHOUSE_HOST ?? '127.0.0.1',
+    otlpPort: int(env, 'WAREHOUSE_OTLP_PORT', 4317, 0, 65_535),
+    // Not 4318: that is OTLP/HTTP's port, and a Collector next to us may want it.
+    apiPort: int(env, 'WAREHOUSE_API_PORT', 8686, 0, 65_535),
+    maxMessageBytes: int(env, 'WAREHOUSE_OTLP_MAX_MESSAGE_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxSpansPerRequest,
+    maxBatchSpans,
+    maxQueuedSpans: int(env, 'WAREHOUSE_QUEUE_SPANS', 500_000, maxSpansPerRequest, 100_000_000),
+    loader: {
+      enabled: loader === 'on',
+      brokers,
+      groupId: env.WAREHOUSE_LOADER_GROUP ?? 'warehouse',
+      topics: { attributedEvents: Topics.attributedEvents, roas: Topics.roas, deadLetters: Topics.deadLetters },
+    },
+  };
+}

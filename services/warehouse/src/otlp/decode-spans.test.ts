@@ -1,0 +1,136 @@
+import protobuf from 'protobufjs';
+import { describe, expect, it } from 'vitest';
+import { decodeExportRequest, OtlpRejection } from './decode-spans.ts';
+import { encodeExportRequest, type SpanInput } from './encode-request.ts';
+
+const T = '4bf92f3577b34da6a3ce929d0e0e4736';
+const base = (over: Partial<SpanInput> = {}): SpanInput => ({
+  traceId: T,
+  spanId: '00f067aa0ba902b7',
+  name: 'ads.auction',
+  startTimeUnixNano: 1_795_305_984_252_123_456n,
+  endTimeUnixNano: 1_795_305_984_253_623_956n,
+  ...over,
+});
+const request = (spans: SpanInput[], attributes: Record<string, string> = { 'service.name': 'auction' }) =>
+  encodeExportRequest([{ attributes, spans }]);
+
+function rejection(fn: () => unknown): OtlpRejection {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof OtlpRejection) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('decodeExportRequest', () => {
+  it('turns spans into rows: ids, parent, service, µs start, duration, status, costs, attributes', () => {
+    const rows = decodeExportRequest(
+      request([
+        base({
+          parentSpanId: 'b7ad6b7169203331',
+          kind: 4,
+          status: { code: 2, message: 'no fill' },
+          attributes: {
+            'adtrace.event_id': 'evt-1',
+            'adtrace.cost.usd': 3e-9,
+            'adtrace.cost.compute_usd': 1e-9,
+            'adtrace.cost.kafka_usd': 2e-9,
+            'messaging.kafka.offset': 9_007_199_254_740_991,
+            ok: true,
+          },
+        }),
+      ]),
+      10,
+    );
+    expect(rows).toEqual([
+      {
+        traceId: T,
+        spanId: '00f067aa0ba902b7',
+        parentSpanId: 'b7ad6b7169203331',
+        service: 'auction',
+        name: 'ads.auction',
+        kind: 'producer',
+        startUnixMicros: 1_795_305_984_252_123,
+        durationMs: 1.5005,
+        statusCode: 'error',
+        statusMessage: 'no fill',
+        eventId: 'evt-1',
+        computeUsd: 1e-9,
+        kafkaUsd: 2e-9,
+        queryUsd: 0,
+        costUsd: 3e-9,
+        attributesJson: expect.any(String),
+      },
+    ]);
+    expect(JSON.parse(rows[0]!.attributesJson)).toMatchObject({
+      'adtrace.event_id': 'evt-1',
+      'messaging.kafka.offset': 9_007_199_254_740_991,
+      ok: true,
+      'otel.scope.name': 'adtrace-encoder',
+    });
+  });
+
+  it('reads the resource even when it comes after the spans on the wire', () => {
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 2).fork(); // ResourceSpans
+    w.uint32((2 << 3) | 2).fork(); // ScopeSpans, first
+    w.uint32((2 << 3) | 2).fork(); // Span
+    w.uint32((1 << 3) | 2).bytes(Buffer.from(T, 'hex'));
+    w.uint32((2 << 3) | 2).bytes(Buffer.from('00f067aa0ba902b7', 'hex'));
+    w.uint32((5 << 3) | 2).string('late resource');
+    w.ldelim().ldelim();
+    w.uint32((1 << 3) | 2).fork(); // Resource, after
+    w.uint32((1 << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 2)
+      .string('service.name');
+    w.uint32((2 << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 2)
+      .string('profiling')
+      .ldelim()
+      .ldelim();
+    w.ldelim().ldelim();
+    const [row] = decodeExportRequest(Buffer.from(w.finish()), 1);
+    expect(row).toMatchObject({ service: 'profiling', name: 'late resource' });
+  });
+
+  it('names an unknown service and treats an all-zero parent as none', () => {
+    const [row] = decodeExportRequest(request([base({ parentSpanId: '0000000000000000' })], {}), 1);
+    expect(row).toMatchObject({ service: 'unknown_service', parentSpanId: null, eventId: null, costUsd: 0 });
+  });
+
+  it('rejects malformed protobuf as INVALID_ARGUMENT', () => {
+    for (const bad of [
+      Buffer.from([0x0a, 0x05, 0x01]),
+      Buffer.from('this is not protobuf at all'),
+      Buffer.from([0xff]),
+    ]) {
+      expect(rejection(() => decodeExportRequest(bad, 10)).code).toBe('INVALID_ARGUMENT');
+    }
+  });
+
+  it.each([
+    ['a missing trace id', { traceId: '' }, /trace_id must be 16 bytes|trace_id is missing/],
+    ['a short span id', { spanId: 'abcd' }, /span_id must be 8 bytes/],
+    ['an all-zero trace id', { traceId: '0'.repeat(32) }, /all zeros/],
+    ['a 4-byte parent', { parentSpanId: 'abcdef01' }, /parent_span_id/],
+  ])('rejects %s as INVALID_ARGUMENT, the whole request', (_what, over, message) => {
+    const err = rejection(() => decodeExportRequest(request([base({ spanId: '1111111111111111' }), base(over)]), 10));
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect(err.message).toMatch(message);
+  });
+
+  it('rejects more spans than allowed as RESOURCE_EXHAUSTED', () => {
+    const spans = Array.from({ length: 5 }, (_, i) => base({ spanId: `10000000000000${String(i).padStart(2, '0')}` }));
+    expect(rejection(() => decodeExportRequest(request(spans), 4)).code).toBe('RESOURCE_EXHAUSTED');
+    expect(decodeExportRequest(request(spans), 5)).toHaveLength(5);
+  });
+
+  it('decodes an empty request to no rows', () => {
+    expect(decodeExportRequest(Buffer.alloc(0), 1)).toEqual([]);
+  });
+});

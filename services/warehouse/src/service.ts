@@ -1,0 +1,84 @@
+import { SpanAttributes } from '@adtrace/telemetry';
+import { openWarehouse, type Warehouse } from '@adtrace/warehouse';
+import { trace } from '@opentelemetry/api';
+import { type ApiServer, startApiServer } from './api/http-server.ts';
+import { routes, type Traced } from './api/routes.ts';
+import type { ServiceConfig } from './config.ts';
+import { type RecordDecoders, schemaDecoders } from './loader/record-rows.ts';
+import { createTopicLoader, type TopicLoader } from './loader/topic-loader.ts';
+import { type OtlpReceiver, startOtlpReceiver } from './otlp/receiver.ts';
+import { SpanSink } from './span-sink.ts';
+
+export interface WarehouseService {
+  readonly otlpPort: number;
+  readonly apiPort: number;
+  readonly warehouse: Warehouse;
+  readonly sink: SpanSink;
+  /** Stop taking spans, write what was accepted, stop the loader, close the warehouse. Safe twice. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Replaces the Avro decoders of @adtrace/schemas (tests, other encodings). */
+  readonly decoders?: RecordDecoders;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+const defaultLog = (level: string, message: string) =>
+  process.stderr.write(`${JSON.stringify({ level, service: 'warehouse', message, time: new Date().toISOString() })}\n`);
+
+/** Opens the warehouse, then starts the OTLP receiver, the query API and the topic loader. */
+export async function startWarehouseService(
+  config: ServiceConfig,
+  options: ServiceOptions = {},
+): Promise<WarehouseService> {
+  const log = options.log ?? defaultLog;
+  const tracer = trace.getTracer('@adtrace/service-warehouse');
+  // A query's scanned bytes go on the span of the query that read them (priced as query cost).
+  const warehouse = await openWarehouse(config.warehouse, {
+    onQuery: (s) => trace.getActiveSpan()?.setAttribute(SpanAttributes.queryBytesScanned, s.bytesScanned),
+  });
+  const sink = new SpanSink(warehouse, { maxBatchSpans: config.maxBatchSpans, maxQueuedSpans: config.maxQueuedSpans });
+  let receiver: OtlpReceiver | undefined;
+  let api: ApiServer | undefined;
+  let loader: TopicLoader | undefined;
+  const stop = async () => {
+    await receiver?.stop();
+    await sink.drain();
+    await api?.stop();
+    await loader?.stop().catch((err) => log('warn', `loader stop: ${String(err)}`));
+    await warehouse.close();
+  };
+  try {
+    receiver = await startOtlpReceiver({ ...config, port: config.otlpPort, sink, log });
+    const traced: Traced = (name, work) =>
+      tracer.startActiveSpan(`warehouse.query ${name}`, (span) => work().finally(() => span.end()));
+    const health = () => ({
+      status: 'ok',
+      dialect: warehouse.dialect,
+      spans: sink.stats,
+      loader: loader?.stats() ?? null,
+    });
+    api = await startApiServer(config.host, config.apiPort, routes(warehouse, traced, health), log);
+    if (config.loader.enabled) {
+      const decoders = options.decoders ?? (await schemaDecoders());
+      loader = createTopicLoader({ ...config.loader, warehouse, decoders, log });
+      await loader.start();
+    }
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+  log(
+    'info',
+    `OTLP/gRPC on ${config.host}:${receiver.port}, query API on http://${config.host}:${api.port}, ${warehouse.dialect}`,
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    otlpPort: receiver.port,
+    apiPort: api.port,
+    warehouse,
+    sink,
+    stop: () => (stopping ??= stop()),
+  };
+}

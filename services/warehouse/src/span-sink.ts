@@ -1,0 +1,91 @@
+import type { SpanRow, Warehouse } from '@adtrace/warehouse';
+
+/** The queue is full: the receiver answers UNAVAILABLE and the exporter retries later. */
+export class SinkOverloaded extends Error {
+  override readonly name = 'SinkOverloaded';
+}
+
+interface Pending {
+  readonly rows: readonly SpanRow[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export interface SinkStats {
+  readonly requests: number;
+  readonly spansReceived: number;
+  readonly spansInserted: number;
+  readonly loads: number;
+  readonly queuedSpans: number;
+}
+
+/**
+ * Group commit for span rows. While one load runs, the Export requests that arrive wait
+ * together and go into the next load, one transaction for all of them. Each request is
+ * answered only when its rows are committed, so an OK means durable; a failed load fails
+ * every request in it (they are retried whole, and loads are idempotent).
+ */
+export class SpanSink {
+  readonly #warehouse: Warehouse;
+  readonly #maxBatch: number;
+  readonly #maxQueued: number;
+  #pending: Pending[] = [];
+  #queued = 0;
+  #loading: Promise<void> | undefined;
+  #stats = { requests: 0, spansReceived: 0, spansInserted: 0, loads: 0 };
+
+  constructor(warehouse: Warehouse, options: { maxBatchSpans: number; maxQueuedSpans: number }) {
+    this.#warehouse = warehouse;
+    this.#maxBatch = options.maxBatchSpans;
+    this.#maxQueued = options.maxQueuedSpans;
+  }
+
+  get stats(): SinkStats {
+    return { ...this.#stats, queuedSpans: this.#queued };
+  }
+
+  submit(rows: readonly SpanRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    if (this.#queued > 0 && this.#queued + rows.length > this.#maxQueued) {
+      return Promise.reject(new SinkOverloaded(`${this.#queued} spans are waiting to be written; try again`));
+    }
+    this.#stats.requests += 1;
+    this.#stats.spansReceived += rows.length;
+    this.#queued += rows.length;
+    const done = new Promise<void>((resolve, reject) => this.#pending.push({ rows, resolve, reject }));
+    this.#pump();
+    return done;
+  }
+
+  /** Resolves when everything submitted so far is written (or failed). */
+  async drain(): Promise<void> {
+    while (this.#loading) await this.#loading;
+  }
+
+  #pump(): void {
+    if (this.#loading || this.#pending.length === 0) return;
+    const group: Pending[] = [];
+    let size = 0;
+    while (this.#pending.length > 0 && (group.length === 0 || size + this.#pending[0]!.rows.length <= this.#maxBatch)) {
+      const next = this.#pending.shift()!;
+      group.push(next);
+      size += next.rows.length;
+    }
+    const rows = group.length === 1 ? group[0]!.rows : group.flatMap((p) => p.rows);
+    this.#loading = this.#warehouse.loadSpans(rows).then(
+      (result) => {
+        this.#stats.loads += 1;
+        this.#stats.spansInserted += result.inserted;
+        for (const p of group) p.resolve();
+      },
+      (err: unknown) => {
+        for (const p of group) p.reject(err);
+      },
+    );
+    void this.#loading.finally(() => {
+      this.#queued -= size;
+      this.#loading = undefined;
+      this.#pump();
+    });
+  }
+}
