@@ -72,20 +72,23 @@ export class SpanSink {
       size += next.rows.length;
     }
     const rows = group.length === 1 ? group[0]!.rows : group.flatMap((p) => p.rows);
+    // Bookkeeping first, then answers: a request that resolves sees the queue already shorter.
+    const settle = () => {
+      this.#queued -= size;
+      this.#loading = undefined;
+      this.#pump();
+    };
     this.#loading = this.#warehouse.loadSpans(rows).then(
       (result) => {
         this.#stats.loads += 1;
         this.#stats.spansInserted += result.inserted;
+        settle();
         for (const p of group) p.resolve();
       },
       (err: unknown) => {
+        settle();
         for (const p of group) p.reject(err);
       },
     );
-    void this.#loading.finally(() => {
-      this.#queued -= size;
-      this.#loading = undefined;
-      this.#pump();
-    });
   }
 }
