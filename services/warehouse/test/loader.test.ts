@@ -1,0 +1,189 @@
+import { DeadLetterHeaders, Headers } from '@adtrace/stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestTopics, testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
+import type { RecordDecoders, ServiceConfig, WarehouseService } from '../src/index.ts';
+import { duckdbBackend, eventually, getJson, startTestService } from './support.ts';
+
+// The Avro codecs are @adtrace/schemas' business; here records travel as JSON through the same seam.
+const json: RecordDecoders = {
+  attributedEvent: (b) => JSON.parse(b.toString('utf8')),
+  roasWindow: (b) => JSON.parse(b.toString('utf8')),
+};
+const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+describe('the topic loader', () => {
+  const backend = duckdbBackend();
+  let topics: TestTopics<'attributed' | 'roas' | 'dlq'>;
+  let service: WarehouseService | undefined;
+  const campaignId = `cmp-${Math.random().toString(36).slice(2, 8)}`;
+
+  const start = (groupId: string) => {
+    const loader: ServiceConfig['loader'] = {
+      enabled: true,
+      brokers: testBrokers(),
+      groupId,
+      topics: { attributedEvents: topics.names.attributed, roas: topics.names.roas, deadLetters: topics.names.dlq },
+    };
+    return startTestService(backend, { loader }, { decoders: json });
+  };
+
+  beforeAll(async () => {
+    topics = await testTopics(['attributed', 'roas', 'dlq'], { partitions: 1 });
+    const producer = testKafka('loader-test').producer();
+    await producer.connect();
+    const event = {
+      eventId: 'imp-1',
+      kind: 'IMPRESSION',
+      originalEventId: 'evt-1',
+      campaignId,
+      adId: 'ad-1',
+      userKey: 'u',
+      touch: 'NONE',
+      costMicros: 1500,
+      valueMicros: 0,
+      pctr: 0.02,
+      eventTimeMs: 1_795_305_984_000,
+      attributedAtMs: 1_795_305_984_100,
+    };
+    await producer.send({
+      topic: topics.names.attributed,
+      messages: [
+        { key: campaignId, value: JSON.stringify(event), headers: { traceparent } },
+        {
+          key: campaignId,
+          value: JSON.stringify({
+            ...event,
+            eventId: 'conv-1',
+            kind: 'CONVERSION',
+            touch: 'CLICK',
+            costMicros: 0,
+            valueMicros: 40_000_000,
+          }),
+        },
+        { key: campaignId, value: 'not json: skipped, never blocks the partition' },
+      ],
+    });
+    const window = {
+      campaignId,
+      windowStartMs: 1_795_305_960_000,
+      windowEndMs: 1_795_306_020_000,
+      impressions: 1,
+      clicks: 1,
+      conversions: 1,
+      spendMicros: 1500,
+      revenueMicros: 40_000_000,
+      roas: 26666.67,
+      observedCtr: 1,
+      predictedCtr: 0.02,
+      completeThroughMs: 1_795_306_000_000,
+      final: false,
+      revision: 0,
+      emittedAtMs: 1_795_306_001_000,
+    };
+    await producer.send({
+      topic: topics.names.roas,
+      messages: [
+        { key: campaignId, value: JSON.stringify(window) },
+        { key: campaignId, value: JSON.stringify({ ...window, revision: 1, final: true, conversions: 2 }) },
+      ],
+    });
+    const dlq = (offset: string, reason: string) => ({
+      key: 'user-9',
+      value: Buffer.from([0x7b, 0x00, 0xff]),
+      headers: {
+        [DeadLetterHeaders.reason]: reason,
+        [DeadLetterHeaders.code]: 'REQUIRED',
+        [DeadLetterHeaders.errorClass]: 'ValidationError',
+        [DeadLetterHeaders.stage]: 'ingest',
+        [DeadLetterHeaders.originalTopic]: 'adtrace.bid-requests.raw',
+        [DeadLetterHeaders.originalPartition]: '4',
+        [DeadLetterHeaders.originalOffset]: offset,
+        [DeadLetterHeaders.originalTimestamp]: '1795305984000',
+        [DeadLetterHeaders.originalTraceparent]: traceparent,
+        [DeadLetterHeaders.deadLetteredAt]: String(1_795_305_985_000 + Number(offset)),
+        [Headers.eventId]: `evt-dl-${offset}`,
+      },
+    });
+    await producer.send({
+      topic: topics.names.dlq,
+      messages: [dlq('17', 'imp[0].id is missing'), dlq('18', 'not JSON')],
+    });
+    await producer.disconnect();
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await topics?.cleanup();
+    await backend.cleanup();
+  });
+
+  const deadLetters = async () => (await getJson(service!.apiPort, '/api/dead-letters')).body.deadLetters;
+
+  it('loads dead letters with their reasons, origin and event id', async () => {
+    service = await start(uniqueGroupId('warehouse'));
+    const rows = await eventually(
+      async () => {
+        const d = await deadLetters();
+        return d.length === 2 ? d : undefined;
+      },
+      30_000,
+      'two dead letters',
+    );
+    expect(rows[0]).toMatchObject({
+      reason: 'not JSON',
+      code: 'REQUIRED',
+      errorClass: 'ValidationError',
+      stage: 'ingest',
+      originalTopic: 'adtrace.bid-requests.raw',
+      originalPartition: 4,
+      originalOffset: '18',
+      eventId: 'evt-dl-18',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      valueBytes: 3,
+    });
+  });
+
+  it('loads attributed events (trace id from the traceparent) and keeps the latest ROAS revision', async () => {
+    const events = await eventually(
+      async () => {
+        const e = (await getJson(service!.apiPort, `/api/attributed-events?campaignId=${campaignId}`)).body.events;
+        return e.length === 2 ? e : undefined;
+      },
+      30_000,
+      'two attributed events',
+    );
+    const imp = events.find((e: { eventId: string }) => e.eventId === 'imp-1');
+    expect(imp).toMatchObject({
+      kind: 'impression',
+      touch: 'none',
+      costMicros: 1500,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
+    expect(imp.userKey).toBeUndefined();
+    const windows = await eventually(
+      async () => {
+        const w = (await getJson(service!.apiPort, `/api/roas?campaignId=${campaignId}`)).body.windows;
+        return w.length === 1 && w[0].revision === 1 ? w : undefined;
+      },
+      30_000,
+      'the restated window',
+    );
+    expect(windows[0]).toMatchObject({ conversions: 2, complete: true });
+  });
+
+  it('reading everything again (a new group) duplicates nothing', async () => {
+    await service!.stop();
+    service = await start(uniqueGroupId('warehouse-again'));
+    await eventually(
+      async () => {
+        const loaded = (await getJson(service!.apiPort, '/api/health')).body.loader?.loaded ?? {};
+        return topics.names.dlq in loaded && topics.names.attributed in loaded ? true : undefined;
+      },
+      30_000,
+      'the second loader to go through the topics',
+    );
+    expect(await deadLetters()).toHaveLength(2);
+    const events = (await getJson(service!.apiPort, `/api/attributed-events?campaignId=${campaignId}`)).body.events;
+    expect(events).toHaveLength(2);
+  });
+});
