@@ -2,7 +2,8 @@ import avro from 'avsc';
 import { canonicalForm } from '../avro/canonical-form.ts';
 import { fingerprintBytes } from '../avro/rabin.ts';
 import type { SchemaJson } from '../avro/schema-json.ts';
-import { assertNoZeroWidthItems, guardedTypeHook } from './harden.ts';
+import { codecTypeHook } from './type-hook.ts';
+import { assertNoZeroWidthItems } from './zero-width.ts';
 
 /** An avsc type with the identity the wire format uses for it. */
 export interface ParsedSchema {
@@ -18,14 +19,14 @@ export interface ParsedSchema {
 
 /**
  * Parses a schema the way every codec does: unions unwrapped (`T | null`, matching the
- * generated types; avsc refuses ambiguous unions), plain records without methods, guards
- * against hostile block counts.
+ * generated types), plain records without methods, reads guarded against hostile input
+ * (type-hook.ts).
  */
 export function parseSchema(schema: SchemaJson): ParsedSchema {
   const type = avro.Type.forSchema(schema as avro.Schema, {
     wrapUnions: 'never',
     omitRecordMethods: true,
-    typeHook: guardedTypeHook as never,
+    typeHook: codecTypeHook as never,
   });
   assertNoZeroWidthItems(type);
   const canonical = canonicalForm(schema);

@@ -7,7 +7,7 @@ import {
   SINGLE_OBJECT_MAGIC_0,
   SINGLE_OBJECT_MAGIC_1,
 } from './framing.ts';
-import { BlockCountError } from './harden.ts';
+import { BlockCountError } from './guarded-reads.ts';
 import type { KnownWriters, WriterEntry } from './known-writers.ts';
 import type { RegistryWriters } from './registry-writers.ts';
 
