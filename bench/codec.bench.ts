@@ -11,27 +11,42 @@ export interface CodecBenchResult {
   readonly table: string;
 }
 
-const ROUNDS = 9;
-const ROUND_MS = 150;
+const ROUNDS = 15;
+const ROUND_MS = 80;
 let sink = 0; // results feed this so that the engine cannot drop the work
 
-/** Median ns per call over ROUNDS timed rounds, after a warm-up that also sizes the rounds. */
-function measure(fn: () => number): number {
-  let n = 1000;
+/** Calls per round so that one round of `fn` takes about ROUND_MS, after a warm-up. */
+function calibrate(fn: () => number): number {
   const warmUntil = performance.now() + 300;
-  while (performance.now() < warmUntil) for (let i = 0; i < n; i++) sink += fn();
-  // Size a round to about ROUND_MS so that timer resolution does not matter.
+  while (performance.now() < warmUntil) for (let i = 0; i < 1000; i++) sink += fn();
   const t0 = performance.now();
+  for (let i = 0; i < 1000; i++) sink += fn();
+  return Math.max(1000, Math.round((1000 * ROUND_MS) / Math.max(performance.now() - t0, 0.01)));
+}
+
+function timeRound(fn: () => number, n: number): number {
+  const start = process.hrtime.bigint();
   for (let i = 0; i < n; i++) sink += fn();
-  n = Math.max(1000, Math.round((n * ROUND_MS) / Math.max(performance.now() - t0, 0.01)));
-  const perOp: number[] = [];
+  return Number(process.hrtime.bigint() - start) / n;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Times the Avro and JSON variants of one operation in alternating rounds, so that both see the
+ * same machine load (this machine is shared), and returns median ns per call of each and the
+ * median of the per-round ratios.
+ */
+function compare(avro: () => number, json: () => number): { avroNs: number; jsonNs: number; speedup: number } {
+  const nAvro = calibrate(avro);
+  const nJson = calibrate(json);
+  const avroNs: number[] = [];
+  const jsonNs: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) sink += fn();
-    perOp.push(Number(process.hrtime.bigint() - start) / n);
+    avroNs.push(timeRound(avro, nAvro));
+    jsonNs.push(timeRound(json, nJson));
   }
-  perOp.sort((a, b) => a - b);
-  return perOp[Math.floor(ROUNDS / 2)]!;
+  return { avroNs: median(avroNs), jsonNs: median(jsonNs), speedup: median(jsonNs.map((j, i) => j / avroNs[i]!)) };
 }
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
@@ -45,10 +60,16 @@ export default async function run(): Promise<CodecBenchResult> {
   const compactJsonBytes = Buffer.from(JSON.stringify(request, (_, v) => (v === null ? undefined : v)));
   if (JSON.stringify(codec.decode(avroBytes)) !== JSON.stringify(request)) throw new Error('Avro round trip differs');
 
-  const avroEncodeNs = measure(() => codec.encode(request).length);
-  const jsonEncodeNs = measure(() => Buffer.from(JSON.stringify(request)).length);
-  const avroDecodeNs = measure(() => codec.decode(avroBytes).imp.length);
-  const jsonDecodeNs = measure(() => (JSON.parse(jsonBytes.toString('utf8')) as typeof request).imp.length);
+  const encode = compare(
+    () => codec.encode(request).length,
+    () => Buffer.from(JSON.stringify(request)).length,
+  );
+  const decode = compare(
+    () => codec.decode(avroBytes).imp.length,
+    () => (JSON.parse(jsonBytes.toString('utf8')) as typeof request).imp.length,
+  );
+  const [avroEncodeNs, jsonEncodeNs] = [encode.avroNs, encode.jsonNs];
+  const [avroDecodeNs, jsonDecodeNs] = [decode.avroNs, decode.jsonNs];
 
   const figures = {
     avro_encode_ns: round(avroEncodeNs, 0),
@@ -60,15 +81,15 @@ export default async function run(): Promise<CodecBenchResult> {
     json_compact_bytes: compactJsonBytes.length,
   };
   const ratios = {
-    decode_speedup_vs_json: round(jsonDecodeNs / avroDecodeNs),
-    encode_speedup_vs_json: round(jsonEncodeNs / avroEncodeNs),
+    decode_speedup_vs_json: round(decode.speedup),
+    encode_speedup_vs_json: round(encode.speedup),
     size_ratio_vs_json: round(avroBytes.length / jsonBytes.length, 3),
     size_ratio_vs_compact_json: round(avroBytes.length / compactJsonBytes.length, 3),
   };
   const row = (name: string, enc: number, dec: number, bytes: number): string =>
     `${name.padEnd(22)}${`${Math.round(enc)}`.padStart(10)}${`${Math.round(dec)}`.padStart(10)}${`${bytes}`.padStart(8)}`;
   const table = [
-    `BidRequest (${request.imp.length} imps), median of ${ROUNDS} rounds, ns per call`,
+    `BidRequest (${request.imp.length} imps), ns per call, median of ${ROUNDS} alternating Avro/JSON rounds`,
     `${'format'.padEnd(22)}${'encode'.padStart(10)}${'decode'.padStart(10)}${'bytes'.padStart(8)}`,
     row('avro single-object', avroEncodeNs, avroDecodeNs, avroBytes.length),
     row('json (same object)', jsonEncodeNs, jsonDecodeNs, jsonBytes.length),

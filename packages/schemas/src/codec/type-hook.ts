@@ -1,4 +1,5 @@
 import avro from 'avsc';
+import { compileArrayWrite, compileUnionWrite } from './compiled-writes.ts';
 import { readString, writeString } from './fast-strings.ts';
 import {
   compileArrayRead,
@@ -35,12 +36,19 @@ const FastString = sharedPrototype(avro.types.StringType, { _read: readString, _
  */
 export function codecTypeHook(schema: unknown, opts: unknown): avro.Type | undefined {
   if (Array.isArray(schema)) {
-    return build(avro.types.UnwrappedUnionType, [schema, opts], { _read: compileUnionRead() });
+    return build(avro.types.UnwrappedUnionType, [schema, opts], {
+      _read: compileUnionRead(),
+      _write: compileUnionWrite(),
+    });
   }
   if (typeof schema !== 'object' || schema === null || 'logicalType' in schema) return undefined;
   switch ((schema as { type?: unknown }).type) {
     case 'array':
-      return build(avro.types.ArrayType, [schema, opts], { _read: compileArrayRead(), _skip: compileArraySkip() });
+      return build(avro.types.ArrayType, [schema, opts], {
+        _read: compileArrayRead(),
+        _skip: compileArraySkip(),
+        _write: compileArrayWrite(),
+      });
     case 'map':
       return build(avro.types.MapType, [schema, opts], { _read: compileMapRead(), _skip: compileMapSkip() });
     // avsc asks for `{ "type": "int" }` after resolving the name "int".
