@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCompatibility } from '../avro/compatibility.ts';
@@ -63,5 +64,16 @@ describe('backward compatibility', () => {
     ],
   ])('fails on %s', (_, edited, path) => {
     expect(new Set(checkCompatibility(edited, bidRequest).map((i) => i.path))).toEqual(new Set([path]));
+  });
+});
+
+describe('without git', () => {
+  it('finds no HEAD schemas outside a repository, so the checks fall back to schemas/history', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adtrace-no-git-'));
+    try {
+      expect(loadHeadSchemas(dir)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
