@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage, Offsets } from 'kafkajs';
 import { changelogTopic } from './changelog.ts';
 import type { Delivery, DeliveryResult } from './delivery.ts';
 import type { HopMetrics } from './metrics.ts';
@@ -18,7 +18,7 @@ export interface ChunkPlace {
   readonly generation: number;
   readonly state: PartitionState;
   keepAlive(): Promise<void>;
-  commit(nextOffset: string): Promise<void>;
+  commit(offsets: Offsets): Promise<void>;
 }
 
 /**
@@ -45,8 +45,7 @@ export async function runChunk<In, O extends OutputSpecs, S extends StoreSpecs>(
   const nextOffset = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
   let result: DeliveryResult;
   try {
-    const commit = () => place.commit(nextOffset);
-    result = await deps.delivery.deliver(records, { topic, partition, nextOffset, generation, commit });
+    result = await deps.delivery.deliver(records, { topic, partition, nextOffset, generation, commit: place.commit });
   } catch (error) {
     outbox.settle(error);
     throw error;

@@ -98,8 +98,8 @@ export class ExactlyOnceDelivery implements Delivery {
     return this.producer!;
   }
 
+  /** After a drain the queue is idle; after a drain timeout, disconnecting ends a stuck transaction. */
   async stop(): Promise<void> {
-    await this.queue;
     await this.producer?.disconnect();
     this.producer = undefined;
   }

@@ -1,4 +1,4 @@
-import type { TopicMessages } from 'kafkajs';
+import type { Offsets, TopicMessages } from 'kafkajs';
 
 /** Where a chunk's offsets go once its records are written. */
 export interface ChunkTarget {
@@ -9,11 +9,11 @@ export interface ChunkTarget {
   /** The assignment generation the chunk was read in. */
   readonly generation: number;
   /**
-   * Commits nextOffset through the eachBatch payload. Not `consumer.commitOffsets`: kafkajs
+   * Commits offsets through the eachBatch payload. Not `consumer.commitOffsets`: kafkajs
    * silently drops that once `consumer.stop()` has begun, which would lose the commit of the
    * chunk a graceful stop is draining (found by shutdown.test.ts).
    */
-  commit(): Promise<void>;
+  commit(offsets: Offsets): Promise<void>;
 }
 
 /**

@@ -42,9 +42,8 @@ export function eachBatchHandler<In, O extends OutputSpecs, S extends StoreSpecs
       for (let i = 0; i < batch.messages.length; i += size) {
         if (!isRunning() || isStale() || deps.signal.aborted || !owned()) return;
         const chunk = batch.messages.slice(i, i + size);
-        const commit = (offset: string) =>
-          commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
-        const result = await runChunk(deps, { topic, partition, generation, state, keepAlive, commit }, chunk);
+        const place = { topic, partition, generation, state, keepAlive, commit: commitOffsetsIfNecessary };
+        const result = await runChunk(deps, place, chunk);
         if (result !== 'committed') return;
         const last = chunk[chunk.length - 1]!.offset;
         resolveOffset(last);
