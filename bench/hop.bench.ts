@@ -36,6 +36,8 @@ const transform = (v: Value): Value => ({ ...v, hop: 'bench' });
 interface Measured {
   msgsPerS: number;
   p99Ms: number;
+  /** This process's CPU per message while the backlog is handled (the runtime runs in-process). */
+  cpuUsPerMsg: number;
 }
 
 async function produce(kafka: Kafka, topic: string, from: number, count: number, paced: boolean): Promise<void> {
@@ -82,7 +84,7 @@ async function waitCount(kafka: Kafka, topic: string, n: number, timeoutMs: numb
 }
 
 /** Output timestamps → backlog throughput and the paced messages' p99 latency. */
-async function measure(kafka: Kafka, topic: string, n: number): Promise<Measured> {
+async function measure(kafka: Kafka, topic: string, n: number): Promise<Omit<Measured, 'cpuUsPerMsg'>> {
   const consumer = kafka.consumer({ groupId: `bench-read-${randomUUID()}`, maxBytesPerPartition: 8 << 20 });
   const rows: { ts: number; v: Value }[] = [];
   let done = () => {};
@@ -127,15 +129,19 @@ async function pipeline(
   });
   try {
     await produce(kafka, input, 0, BACKLOG, false);
+    const cpu = process.cpuUsage();
     const stop = await start(input, output);
+    let cpuUsPerMsg: number;
     try {
       await waitCount(kafka, output, BACKLOG, 90_000);
+      const used = process.cpuUsage(cpu);
+      cpuUsPerMsg = (used.user + used.system) / BACKLOG;
       await produce(kafka, input, BACKLOG, PACED, true);
       await waitCount(kafka, output, BACKLOG + PACED, 30_000);
     } finally {
       await stop();
     }
-    return await measure(kafka, output, BACKLOG + PACED);
+    return { ...(await measure(kafka, output, BACKLOG + PACED)), cpuUsPerMsg };
   } finally {
     await admin.deleteTopics({ topics: [input, output] }).catch(() => {});
     await admin.disconnect();
@@ -217,6 +223,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const medians = (runs: Measured[]): Measured => ({
   msgsPerS: median(runs.map((r) => r.msgsPerS)),
   p99Ms: median(runs.map((r) => r.p99Ms)),
+  cpuUsPerMsg: median(runs.map((r) => r.cpuUsPerMsg)),
 });
 
 export default async function run(): Promise<{
@@ -255,19 +262,22 @@ export default async function run(): Promise<{
       spans_ended: spans.ended,
       spans_exported: spans.exported,
       dropped_spans: spans.dropped,
-      // What tracing adds per message: two spans (process, send) through the SDK.
+      // What tracing adds per message (two spans, process and send, through the SDK), in wall
+      // time and in this process's CPU, which the broker on the same cores does not get.
       tracing_us_per_msg: round(1e6 / traced.msgsPerS - 1e6 / untraced.msgsPerS, 1),
+      runtime_traced_cpu_us_per_msg: round(traced.cpuUsPerMsg, 1),
+      runtime_untraced_cpu_us_per_msg: round(untraced.cpuUsPerMsg, 1),
     };
     const ratios = {
       throughput_vs_naive: round(traced.msgsPerS / naiveResult.msgsPerS, 2),
       throughput_traced_vs_untraced: round(traced.msgsPerS / untraced.msgsPerS, 2),
     };
     const row = (name: string, m: Measured) =>
-      `| ${name.padEnd(26)} | ${String(round(m.msgsPerS)).padStart(8)} | ${String(round(m.p99Ms, 1)).padStart(12)} |`;
+      `| ${name.padEnd(26)} | ${String(round(m.msgsPerS)).padStart(8)} | ${String(round(m.p99Ms, 1)).padStart(12)} | ${String(round(m.cpuUsPerMsg, 1)).padStart(10)} |`;
     const table = [
       `${BACKLOG} backlog messages per pipeline (throughput), then ${PACED} at ${PACE_PER_S}/s (p99 latency); ${PARTITIONS} partitions; runtime: median of ${ROUNDS} rounds`,
-      '| pipeline                   |    msg/s | p99 hop (ms) |',
-      '| -------------------------- | -------: | -----------: |',
+      '| pipeline                   |    msg/s | p99 hop (ms) | CPU µs/msg |',
+      '| -------------------------- | -------: | -----------: | ---------: |',
       row('runtime, tracing on', traced),
       row('runtime, tracing off', untraced),
       row('naive eachMessage + send', naiveResult),
