@@ -13,16 +13,21 @@ import {
   waitFor,
 } from './support/kafka-io.ts';
 import { byEvent, SpanKindCode, StatusCode } from './support/spans.ts';
-import { registerTestTracing, type TestTracing } from './support/tracing.ts';
+import { registerTestMetrics, registerTestTracing, type TestTracing } from './support/tracing.ts';
 
 const log: Log = (level, message, fields) => {
   if (level === 'error') console.error(message, fields);
 };
 let tracing: TestTracing;
+let meters: ReturnType<typeof registerTestMetrics>;
 beforeAll(() => {
   tracing = registerTestTracing();
+  meters = registerTestMetrics();
 });
-afterAll(() => tracing.shutdown());
+afterAll(async () => {
+  await tracing.shutdown();
+  await meters.shutdown();
+});
 
 test('poison messages are dead-lettered with every header while the rest of their partition flows', async () => {
   const topics = await testTopics(['in', 'out', 'dlq'], { partitions: 2 });
@@ -78,6 +83,12 @@ test('poison messages are dead-lettered with every header while the rest of thei
     );
     expect(deadLetters).toHaveLength(poison.size);
     expect(attempts.get(11)).toBe(2);
+    const counted = await meters.collect();
+    expect(counted.get('adtrace.stream.consumed')).toBe(inputs.length);
+    expect(counted.get('adtrace.stream.produced')).toBe(good);
+    expect(counted.get('adtrace.stream.dead_lettered')).toBe(poison.size);
+    expect(counted.get('adtrace.stream.processing.duration')).toBe(inputs.length); // one latency per message
+    expect(counted.get('adtrace.stream.consumer.lag')).toBe(0);
     const processSpans = byEvent(tracing.spans(), `process ${topics.names.in}`);
     const dlqSpans = byEvent(tracing.spans(), `dead-letter ${topics.names.dlq}`);
     for (const m of deadLetters) {

@@ -16,6 +16,7 @@ export const asyncHooks: Module = requireSdk('@opentelemetry/context-async-hooks
 export const core: Module = requireSdk('@opentelemetry/core');
 export const instrumentation: Module = requireSdk('@opentelemetry/instrumentation');
 export const kafkajsInstrumentation: Module = requireSdk('@opentelemetry/instrumentation-kafkajs');
+export const sdkMetrics: Module = requireSdk('@opentelemetry/sdk-metrics');
 
 /** What tests read of a finished span, also as written by the child's file exporter. */
 export interface SpanRecord {

@@ -1,5 +1,5 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { asyncHooks, core, type SpanRecord, sdkTrace, toRecord } from './sdk.ts';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { asyncHooks, core, type SpanRecord, sdkMetrics, sdkTrace, toRecord } from './sdk.ts';
 
 export interface TestTracing {
   spans(): SpanRecord[];
@@ -27,6 +27,38 @@ export function registerTestTracing(): TestTracing {
       trace.disable();
       context.disable();
       propagation.disable();
+    },
+  };
+}
+
+/** A real meter provider whose reader a test collects on demand: metric name → summed value. */
+export function registerTestMetrics(): { collect(): Promise<Map<string, number>>; shutdown(): Promise<void> } {
+  const reader = new (class extends sdkMetrics.MetricReader {
+    protected async onForceFlush() {}
+    protected async onShutdown() {}
+  })();
+  const provider = new sdkMetrics.MeterProvider({ readers: [reader] });
+  metrics.setGlobalMeterProvider(provider);
+  return {
+    async collect() {
+      const { resourceMetrics } = await reader.collect();
+      const out = new Map<string, number>();
+      for (const scope of resourceMetrics.scopeMetrics) {
+        for (const metric of scope.metrics) {
+          // A counter's or gauge's value, or a histogram's count.
+          const values = metric.dataPoints.map((p: { value: number | { count: number } }) => p.value);
+          const sum = values.reduce(
+            (n: number, v: number | { count: number }) => n + (typeof v === 'number' ? v : v.count),
+            0,
+          );
+          out.set(metric.descriptor.name, sum);
+        }
+      }
+      return out;
+    },
+    async shutdown() {
+      await provider.shutdown();
+      metrics.disable();
     },
   };
 }
