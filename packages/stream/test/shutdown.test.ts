@@ -26,7 +26,7 @@ test('a graceful stop drains: what was processed is committed, nothing is redone
   const topics = await testTopics(['in', 'out', 'dlq'], { partitions: 2 });
   const kafka = kafkaFor(testBrokers());
   const group = uniqueGroupId('drain');
-  const inputs = makeInputs(400);
+  const inputs = makeInputs(600);
   await produceInputs(kafka, topics.names.in, inputs);
   let shutdowns = 0;
   const makeHop = () =>
@@ -37,7 +37,7 @@ test('a graceful stop drains: what was processed is committed, nothing is redone
       input: { topic: topics.names.in, decode: payloadCodec.decode },
       outputs: { out: { topic: topics.names.out, encode: payloadCodec.encode } },
       handler: async (m) => {
-        await sleep(3); // slow enough that the stop lands mid-stream, with a chunk in flight
+        await sleep(5); // slow enough that the stop lands mid-stream, with a chunk in flight
         return [{ to: 'out', value: tag('h', m.value) }];
       },
       onShutdown: () => {
