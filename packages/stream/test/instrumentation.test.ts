@@ -74,6 +74,8 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
     } finally {
       await stopChild(child, 'SIGKILL');
       rmSync(spansFile, { force: true });
+      // The child hop declares a store, so the runtime created its changelog.
+      await topics.admin.deleteTopics({ topics: [`${group}.counts.changelog`] }).catch(() => {});
       await topics.cleanup();
     }
   });
