@@ -43,7 +43,10 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
 
   static async open(path: string, options: WarehouseOptions = {}): Promise<DuckDbWarehouse> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const instance = await DuckDBInstance.create(path);
+    // DuckDB checkpoints when its WAL passes 16 MB by default: under a steady span load that is
+    // a full checkpoint (column data and the primary key index) every few loads, the largest
+    // cost of loading. A larger threshold batches that work; restart replays at most this much.
+    const instance = await DuckDBInstance.create(path, { checkpoint_threshold: '256MB' });
     const writer = await instance.connect();
     // Staging tables are per connection (TEMP) and hold rows only inside one load.
     for (const spec of LOADS) await writer.run(createStageSql(spec));

@@ -134,8 +134,11 @@ export class Wire {
 
   /** UTF-8 text; NUL characters are dropped (PostgreSQL text and jsonb cannot hold them). */
   string(): string {
-    const [start, end] = this.span();
-    const s = this.buf.toString('utf8', start, end);
+    const len = this.uint32();
+    this.#need(len);
+    const start = this.pos;
+    this.pos += len;
+    const s = this.buf.toString('utf8', start, this.pos);
     return s.includes('\0') ? s.replaceAll('\0', '') : s;
   }
 
