@@ -22,22 +22,24 @@ export interface AttemptInput<O extends OutputSpecs, S extends StoreSpecs> {
   readonly processCtx: Context;
   readonly inputKey: Buffer | null;
   readonly signal: AbortSignal;
-  eventId: string | undefined;
+  /** Shared with the process context (event-context.ts), so spans the handler starts see it. */
+  readonly event: { id: string | undefined };
 }
 
 /** One attempt of the handler on one message: its context, and the records it produced. */
 export function startAttempt<O extends OutputSpecs, S extends StoreSpecs>(input: AttemptInput<O, S>): Attempt<O, S> {
   const emitted: { output: Emit<O>; parent: Context }[] = [];
+  const { event } = input;
   const tagEvent = (id: string) => {
-    if (input.eventId === undefined) input.span.setAttribute(Attr.eventId, id);
-    input.eventId ??= id;
+    if (event.id === undefined) input.span.setAttribute(Attr.eventId, id);
+    event.id ??= id;
   };
   const ctx: HandlerContext<O, S> = {
     emit: (output) => void emitted.push({ output, parent: context.active() }),
     store: (name) => storeView(name, input.stores[name]!, input.state, input.chunk, input.own),
     setEventId: (id) => {
       input.span.setAttribute(Attr.eventId, id);
-      input.eventId = id;
+      event.id = id;
     },
     span: input.span,
     signal: input.signal,
@@ -46,7 +48,7 @@ export function startAttempt<O extends OutputSpecs, S extends StoreSpecs>(input:
     const spec = input.outputs[output.to];
     if (!spec) throw new TypeError(`handler emitted to unknown output "${output.to}"`);
     const value = output.value === null ? null : spec.encode(output.value);
-    const eventId = output.eventId ?? input.eventId;
+    const eventId = output.eventId ?? event.id;
     if (output.eventId) tagEvent(output.eventId);
     const headers: IHeaders = { ...output.headers };
     if (eventId) headers[Headers.eventId] = eventId;

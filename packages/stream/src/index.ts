@@ -3,6 +3,7 @@ export { changelogTopic } from './changelog.ts';
 export { type Action, classify, type Stage, type Verdict } from './classify.ts';
 export { readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
 export { ConfigError, HopCrashedError, RejectedError, StreamError, TransientError } from './errors.ts';
+export { eventIdOf } from './event-context.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
 export { createHop, type Hop, type HopOptions } from './hop.ts';
 export { runUntilSignal } from './run.ts';

@@ -7,6 +7,7 @@ import type { StreamConfig } from './config.ts';
 import { Abandon, type FailureBreaker } from './control.ts';
 import { deadLetterRecord } from './dead-letter.ts';
 import { HopCrashedError, RejectedError } from './errors.ts';
+import { withEventId } from './event-context.ts';
 import { startAttempt } from './handler-context.ts';
 import { Headers } from './headers.ts';
 import type { Outbox } from './outbox.ts';
@@ -62,11 +63,12 @@ export async function processMessage<In, O extends OutputSpecs, S extends StoreS
     clientId: hop.clientId,
   };
   const span = startProcessSpan(hop.tracer, spanInput, parent);
-  const processCtx = trace.setSpan(parent, span);
+  const event = { id: eventId };
+  const processCtx = withEventId(trace.setSpan(parent, span), event);
   // One object for every attempt: an event id set by a failed attempt still names the dead letter.
   const attemptInput = {
     ...{ outputs: hop.outputs, stores: hop.stores, state: scope.state, chunk: scope.writes, own: new Writes() },
-    ...{ processCtx, span, inputKey: message.key, signal: hop.signal, eventId },
+    ...{ processCtx, span, inputKey: message.key, signal: hop.signal, event },
   };
   try {
     for (let attempt = 0; ; attempt++) {
@@ -122,7 +124,7 @@ export async function processMessage<In, O extends OutputSpecs, S extends StoreS
         }
         markDeadLettered(span, verdict);
         const source = { topic, partition, stage: hop.name, deadLetterTopic: hop.config.deadLetterTopic };
-        scope.outbox.add(deadLetterRecord(message, source, verdict, processCtx, attemptInput.eventId));
+        scope.outbox.add(deadLetterRecord(message, source, verdict, processCtx, event.id));
         return;
       }
     }

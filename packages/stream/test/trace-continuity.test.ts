@@ -1,7 +1,7 @@
-import { trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
-import { createHop, type Log, toConfig } from '../src/index.ts';
+import { createHop, eventIdOf, type Log, toConfig } from '../src/index.ts';
 import { payloadCodec, tag } from './support/codecs.ts';
 import { drainTopic, header, kafkaFor, makeInputs, produceInputs, traceIdOf, waitFor } from './support/kafka-io.ts';
 import { byEvent, byId, SpanKindCode } from './support/spans.ts';
@@ -37,6 +37,7 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
       handler: (m) => [{ to: 'next', value: tag('a', m.value) }],
     });
     const handlerTracer = trace.getTracer('stream-test-handler');
+    const eventIdsSeenByHandler: (string | undefined)[] = [];
     const hopB = createHop({
       name: groupB,
       mode,
@@ -46,6 +47,8 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
       outputs: { done: { topic: out, encode: payloadCodec.encode } },
       handler: (m, ctx) =>
         handlerTracer.startActiveSpan('ads.test_handler', (span) => {
+          // What a span processor's onStart would read to tag the service's own spans.
+          if (eventIdOf(context.active()) !== m.eventId) eventIdsSeenByHandler.push(eventIdOf(context.active()));
           ctx.emit({ to: 'done', value: tag('b', m.value) });
           span.end();
         }),
@@ -62,6 +65,7 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
       );
       await Promise.all([hopA.stop(), hopB.stop()]);
       expect(outputs).toHaveLength(inputs.length);
+      expect(eventIdsSeenByHandler).toEqual([]);
 
       const spans = tracing.spans();
       const spanById = byId(spans);
