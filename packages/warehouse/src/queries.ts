@@ -1,16 +1,16 @@
 import type { Dialect } from './dialect.ts';
+import {
+  attributedEventsSql,
+  deadLettersSql,
+  roasWindowsSql,
+  toAttributedEvent,
+  toDeadLetter,
+  toRoasWindow,
+} from './list-queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanKindName, StatusCodeName } from './rows.ts';
 import { scanBytes } from './scan-estimate.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
-import {
-  limit,
-  parseJsonObject,
-  TRACE_ID,
-  toBufferOrNull,
-  toNumber,
-  toNumberOrNull,
-  toStringOrNull,
-} from './values.ts';
+import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
 import type { ListQuery, QueryStats, StageReport, StageStatsQuery, TraceSpan } from './warehouse.ts';
 
 type Row = Record<string, unknown>;
@@ -99,99 +99,27 @@ export class Queries {
   }
 
   async roasWindows(query: ListQuery & { campaignId?: string } = {}): Promise<RoasWindowRow[]> {
-    const d = this.#db.dialect;
-    const where = query.campaignId === undefined ? '' : 'WHERE campaign_id = $1';
-    const rows = await this.#run(
-      'roas_windows',
-      'roas_windows',
-      'all',
-      `SELECT campaign_id, ${d.timestampToMicros('window_start')} / 1000 AS start_ms,
-         ${d.timestampToMicros('window_end')} / 1000 AS end_ms, impressions, clicks, conversions, spend_micros,
-         revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
-         ${d.timestampToMicros('complete_through')} / 1000 AS complete_through_ms,
-         ${d.timestampToMicros('emitted_at')} / 1000 AS emitted_at_ms
-       FROM roas_windows ${where} ORDER BY window_start DESC, campaign_id LIMIT ${limit(query.limit)}`,
-      query.campaignId === undefined ? [] : [query.campaignId],
-    );
-    return rows.map((r) => ({
-      campaignId: String(r.campaign_id),
-      windowStartMs: toNumber(r.start_ms),
-      windowEndMs: toNumber(r.end_ms),
-      impressions: toNumber(r.impressions),
-      clicks: toNumber(r.clicks),
-      conversions: toNumber(r.conversions),
-      spendMicros: toNumber(r.spend_micros),
-      revenueMicros: toNumber(r.revenue_micros),
-      roas: toNumberOrNull(r.roas),
-      observedCtr: toNumberOrNull(r.observed_ctr),
-      predictedCtr: toNumberOrNull(r.predicted_ctr),
-      revision: toNumber(r.revision),
-      complete: Boolean(r.complete),
-      completeThroughMs: toNumber(r.complete_through_ms),
-      emittedAtMs: toNumber(r.emitted_at_ms),
-    }));
+    const campaign = query.campaignId !== undefined;
+    const sql = roasWindowsSql(this.#db.dialect, campaign, limit(query.limit));
+    const rows = await this.#run('roas_windows', 'roas_windows', 'all', sql, campaign ? [query.campaignId] : []);
+    return rows.map(toRoasWindow);
   }
 
   async attributedEvents(query: ListQuery & { campaignId?: string } = {}): Promise<AttributedEventRow[]> {
-    const d = this.#db.dialect;
-    const where = query.campaignId === undefined ? '' : 'WHERE campaign_id = $1';
+    const campaign = query.campaignId !== undefined;
+    const sql = attributedEventsSql(this.#db.dialect, campaign, limit(query.limit));
     const rows = await this.#run(
       'attributed_events',
       'attributed_events',
       'all',
-      `SELECT event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros, pctr,
-         ${d.timestampToMicros('event_time')} / 1000 AS event_time_ms,
-         ${d.timestampToMicros('attributed_at')} / 1000 AS attributed_at_ms, trace_id
-       FROM attributed_events ${where} ORDER BY event_time DESC, event_id LIMIT ${limit(query.limit)}`,
-      query.campaignId === undefined ? [] : [query.campaignId],
+      sql,
+      campaign ? [query.campaignId] : [],
     );
-    return rows.map((r) => ({
-      eventId: String(r.event_id),
-      kind: String(r.kind),
-      originalEventId: String(r.original_event_id),
-      campaignId: String(r.campaign_id),
-      adId: String(r.ad_id),
-      touch: String(r.touch),
-      costMicros: toNumber(r.cost_micros),
-      valueMicros: toNumber(r.value_micros),
-      pctr: toNumber(r.pctr),
-      eventTimeMs: toNumber(r.event_time_ms),
-      attributedAtMs: toNumber(r.attributed_at_ms),
-      traceId: toStringOrNull(r.trace_id),
-    }));
+    return rows.map(toAttributedEvent);
   }
 
   async deadLetters(query: ListQuery = {}): Promise<DeadLetterRow[]> {
-    const d = this.#db.dialect;
-    const ms = (col: string) => `${d.timestampToMicros(col)} / 1000`;
-    const rows = await this.#run(
-      'dead_letters',
-      'dead_letters',
-      'all',
-      `SELECT dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
-         ${ms('original_timestamp')} AS original_timestamp_ms, ${ms('dead_lettered_at')} AS dead_lettered_at_ms,
-         reason, code, error_class, stage, event_id, traceparent, key, value, CAST(headers AS VARCHAR) AS headers
-       FROM dead_letters
-       ORDER BY dead_lettered_at DESC NULLS LAST, dlq_partition, dlq_offset DESC LIMIT ${limit(query.limit)}`,
-      [],
-    );
-    return rows.map((r) => ({
-      dlqPartition: toNumber(r.dlq_partition),
-      dlqOffset: String(r.dlq_offset),
-      originalTopic: toStringOrNull(r.original_topic),
-      originalPartition: toNumberOrNull(r.original_partition),
-      originalOffset: toStringOrNull(r.original_offset),
-      originalTimestampMs: toNumberOrNull(r.original_timestamp_ms),
-      deadLetteredAtMs: toNumberOrNull(r.dead_lettered_at_ms),
-      reason: toStringOrNull(r.reason),
-      code: toStringOrNull(r.code),
-      errorClass: toStringOrNull(r.error_class),
-      stage: toStringOrNull(r.stage),
-      eventId: toStringOrNull(r.event_id),
-      traceparent: toStringOrNull(r.traceparent),
-      key: toBufferOrNull(r.key),
-      value: toBufferOrNull(r.value),
-      headersJson: typeof r.headers === 'string' ? r.headers : JSON.stringify(r.headers ?? {}),
-    }));
+    const sql = deadLettersSql(this.#db.dialect, limit(query.limit));
+    return (await this.#run('dead_letters', 'dead_letters', 'all', sql, [])).map(toDeadLetter);
   }
 }

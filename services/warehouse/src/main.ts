@@ -1,6 +1,6 @@
 // The warehouse service: OTLP/gRPC span receiver, topic loader, query API. Started by
 // `adtrace up warehouse` with the telemetry preloaded.
-import { shutdownTelemetry } from '@adtrace/telemetry';
+import { flushTelemetry, shutdownTelemetry } from '@adtrace/telemetry';
 import { readEnv, toConfig } from './config.ts';
 import { startWarehouseService } from './service.ts';
 
@@ -10,6 +10,8 @@ const signal = await new Promise<string>((resolve) => {
   process.once('SIGINT', () => resolve('SIGINT'));
 });
 process.stderr.write(`warehouse: ${signal}, draining\n`);
+// Our own spans go to our own receiver (the default endpoint): send them while it still listens.
+await flushTelemetry();
 await service.stop();
 await shutdownTelemetry();
 process.exitCode = 0;

@@ -5,14 +5,8 @@ import { duckdbDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import { Queries, type SqlRunner } from '../queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
-import {
-  attributedEventsLoad,
-  deadLettersLoad,
-  latestRevisions,
-  roasWindowsLoad,
-  spansLoad,
-  type TableLoad,
-} from '../tables.ts';
+import { spansLoad, type TableLoad } from '../tables.ts';
+import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
 import { appendRows, createStageSql } from './duckdb-append.ts';

@@ -7,14 +7,8 @@ import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import { Queries, type SqlRunner } from '../queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
 import { scanBytes } from '../scan-estimate.ts';
-import {
-  attributedEventsLoad,
-  deadLettersLoad,
-  latestRevisions,
-  roasWindowsLoad,
-  spansLoad,
-  type TableLoad,
-} from '../tables.ts';
+import { spansLoad, type TableLoad } from '../tables.ts';
+import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { copyText, createStageSql } from './copy-text.ts';
 

@@ -1,7 +1,8 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { decodeExportRequest, OtlpRejection } from './decode-spans.ts';
+import { decodeExportRequest } from './decode-spans.ts';
 import { encodeExportRequest, type SpanInput } from './encode-request.ts';
+import { OtlpRejection } from './rejection.ts';
 
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const base = (over: Partial<SpanInput> = {}): SpanInput => ({

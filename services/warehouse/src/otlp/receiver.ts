@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { SpanSink } from '../span-sink.ts';
 import { SinkOverloaded } from '../span-sink.ts';
-import { decodeExportRequest, OtlpRejection } from './decode-spans.ts';
+import { decodeExportRequest } from './decode-spans.ts';
+import { OtlpRejection } from './rejection.ts';
 
 export interface ReceiverOptions {
   readonly host: string;

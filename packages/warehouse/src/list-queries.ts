@@ -1,0 +1,80 @@
+import type { Dialect } from './dialect.ts';
+import type { AttributedEventRow, DeadLetterRow, RoasWindowRow } from './rows.ts';
+import { toBufferOrNull, toNumber, toNumberOrNull, toStringOrNull } from './values.ts';
+
+// The list queries behind `adtrace roas` and `adtrace dlq` (and attributed events): the SQL for
+// both dialects, and each result row mapped back to the row type that was loaded.
+
+type Row = Record<string, unknown>;
+const ms = (d: Dialect, col: string) => `${d.timestampToMicros(col)} / 1000`;
+const byCampaign = (campaign: boolean) => (campaign ? 'WHERE campaign_id = $1' : '');
+
+export const roasWindowsSql = (d: Dialect, campaign: boolean, limit: number) => `
+SELECT campaign_id, ${ms(d, 'window_start')} AS start_ms, ${ms(d, 'window_end')} AS end_ms, impressions, clicks,
+  conversions, spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
+  ${ms(d, 'complete_through')} AS complete_through_ms, ${ms(d, 'emitted_at')} AS emitted_at_ms
+FROM roas_windows ${byCampaign(campaign)} ORDER BY window_start DESC, campaign_id LIMIT ${limit}`;
+
+export const toRoasWindow = (r: Row): RoasWindowRow => ({
+  campaignId: String(r.campaign_id),
+  windowStartMs: toNumber(r.start_ms),
+  windowEndMs: toNumber(r.end_ms),
+  impressions: toNumber(r.impressions),
+  clicks: toNumber(r.clicks),
+  conversions: toNumber(r.conversions),
+  spendMicros: toNumber(r.spend_micros),
+  revenueMicros: toNumber(r.revenue_micros),
+  roas: toNumberOrNull(r.roas),
+  observedCtr: toNumberOrNull(r.observed_ctr),
+  predictedCtr: toNumberOrNull(r.predicted_ctr),
+  revision: toNumber(r.revision),
+  complete: Boolean(r.complete),
+  completeThroughMs: toNumber(r.complete_through_ms),
+  emittedAtMs: toNumber(r.emitted_at_ms),
+});
+
+export const attributedEventsSql = (d: Dialect, campaign: boolean, limit: number) => `
+SELECT event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros, pctr,
+  ${ms(d, 'event_time')} AS event_time_ms, ${ms(d, 'attributed_at')} AS attributed_at_ms, trace_id
+FROM attributed_events ${byCampaign(campaign)} ORDER BY event_time DESC, event_id LIMIT ${limit}`;
+
+export const toAttributedEvent = (r: Row): AttributedEventRow => ({
+  eventId: String(r.event_id),
+  kind: String(r.kind),
+  originalEventId: String(r.original_event_id),
+  campaignId: String(r.campaign_id),
+  adId: String(r.ad_id),
+  touch: String(r.touch),
+  costMicros: toNumber(r.cost_micros),
+  valueMicros: toNumber(r.value_micros),
+  pctr: toNumber(r.pctr),
+  eventTimeMs: toNumber(r.event_time_ms),
+  attributedAtMs: toNumber(r.attributed_at_ms),
+  traceId: toStringOrNull(r.trace_id),
+});
+
+export const deadLettersSql = (d: Dialect, limit: number) => `
+SELECT dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
+  ${ms(d, 'original_timestamp')} AS original_timestamp_ms, ${ms(d, 'dead_lettered_at')} AS dead_lettered_at_ms,
+  reason, code, error_class, stage, event_id, traceparent, key, value, CAST(headers AS VARCHAR) AS headers
+FROM dead_letters
+ORDER BY dead_lettered_at DESC NULLS LAST, dlq_partition, dlq_offset DESC LIMIT ${limit}`;
+
+export const toDeadLetter = (r: Row): DeadLetterRow => ({
+  dlqPartition: toNumber(r.dlq_partition),
+  dlqOffset: String(r.dlq_offset),
+  originalTopic: toStringOrNull(r.original_topic),
+  originalPartition: toNumberOrNull(r.original_partition),
+  originalOffset: toStringOrNull(r.original_offset),
+  originalTimestampMs: toNumberOrNull(r.original_timestamp_ms),
+  deadLetteredAtMs: toNumberOrNull(r.dead_lettered_at_ms),
+  reason: toStringOrNull(r.reason),
+  code: toStringOrNull(r.code),
+  errorClass: toStringOrNull(r.error_class),
+  stage: toStringOrNull(r.stage),
+  eventId: toStringOrNull(r.event_id),
+  traceparent: toStringOrNull(r.traceparent),
+  key: toBufferOrNull(r.key),
+  value: toBufferOrNull(r.value),
+  headersJson: typeof r.headers === 'string' ? r.headers : JSON.stringify(r.headers ?? {}),
+});
