@@ -42,8 +42,23 @@ describe('telemetry config', () => {
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4317'],
     ['ADTRACE_COST_CPU_CLOCK', 'wall'],
     ['OTEL_SDK_DISABLED', 'yes'],
+    ['OTEL_METRICS_EXPORTER', 'statsd'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => toConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('OTEL_METRICS_EXPORTER chooses the metric exporters', () => {
+    const base = { OTEL_SERVICE_NAME: 'x', ADTRACE_SERVICE_VERSION: '1', ADTRACE_METRICS_PORT: '9464' };
+    expect(
+      toConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_METRICS_EXPORTER: 'none' }),
+    ).toMatchObject({
+      metricsPort: 0,
+      metricsEndpoint: undefined,
+    });
+    expect(toConfig({ ...base, OTEL_METRICS_EXPORTER: 'otlp' })).toMatchObject({
+      metricsPort: 0,
+      metricsEndpoint: 'http://127.0.0.1:4317',
+    });
   });
 
   it('rejects a batch larger than the queue', () => {

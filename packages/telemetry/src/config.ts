@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
 import type { CpuClockKind } from './cpu-clock.ts';
 import { type PriceTable, pricesFromEnv } from './prices.ts';
+import { guessServiceName, guessServiceVersion } from './service-identity.ts';
 
 export interface TelemetryConfig {
   readonly disabled: boolean;
@@ -29,28 +28,17 @@ export interface TelemetryConfig {
 /** The raw strings, as the environment has them. Tests build this by hand. */
 export type TelemetryEnv = Readonly<Record<string, string | undefined>>;
 
-const NAMES = [
-  'OTEL_SDK_DISABLED',
-  'OTEL_SERVICE_NAME',
-  'ADTRACE_SERVICE_VERSION',
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
-  'OTEL_METRIC_EXPORT_INTERVAL',
-  'ADTRACE_METRICS_PORT',
-  'ADTRACE_METRICS_HOST',
-  'ADTRACE_TRACE_SAMPLE_RATIO',
-  'OTEL_BSP_MAX_QUEUE_SIZE',
-  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
-  'OTEL_BSP_SCHEDULE_DELAY',
-  'OTEL_BSP_EXPORT_TIMEOUT',
-  'ADTRACE_COST_CPU_CLOCK',
-  'ADTRACE_PRICES_FILE',
-  'ADTRACE_PRICE_VCPU_HOUR_USD',
-  'ADTRACE_PRICE_KAFKA_IN_GIB_USD',
-  'ADTRACE_PRICE_KAFKA_OUT_GIB_USD',
-  'ADTRACE_PRICE_QUERY_TIB_USD',
-] as const;
+// Every variable the telemetry reads.
+const NAMES = `
+OTEL_SDK_DISABLED OTEL_SERVICE_NAME ADTRACE_SERVICE_VERSION OTEL_EXPORTER_OTLP_ENDPOINT
+OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_METRICS_ENDPOINT OTEL_METRIC_EXPORT_INTERVAL
+OTEL_METRICS_EXPORTER ADTRACE_METRICS_PORT ADTRACE_METRICS_HOST ADTRACE_TRACE_SAMPLE_RATIO
+OTEL_BSP_MAX_QUEUE_SIZE OTEL_BSP_MAX_EXPORT_BATCH_SIZE OTEL_BSP_SCHEDULE_DELAY
+OTEL_BSP_EXPORT_TIMEOUT ADTRACE_COST_CPU_CLOCK ADTRACE_PRICES_FILE ADTRACE_PRICE_VCPU_HOUR_USD
+ADTRACE_PRICE_KAFKA_IN_GIB_USD ADTRACE_PRICE_KAFKA_OUT_GIB_USD ADTRACE_PRICE_QUERY_TIB_USD
+`
+  .split(/\s+/)
+  .filter(Boolean);
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TelemetryEnv {
   return Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]));
@@ -77,25 +65,22 @@ function url(env: TelemetryEnv, name: string): string | undefined {
   return raw;
 }
 
-/** services/<name>/src/main.ts → <name>; else the script's file name; else "adtrace". */
-function guessServiceName(): string {
-  const script = process.argv[1];
-  if (!script) return 'adtrace';
-  const parts = script.split(sep);
-  const i = parts.lastIndexOf('services');
-  return i >= 0 && parts[i + 1] ? parts[i + 1]! : basename(script).replace(/\.[cm]?[jt]s$/, '');
-}
-
-/** The version of the nearest package.json above the script (the service's own). */
-function guessServiceVersion(): string {
-  let dir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
-  for (let i = 0; i < 6; i++) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
-    if (dirname(dir) === dir) break;
-    dir = dirname(dir);
+/**
+ * OTEL_METRICS_EXPORTER (otlp, prometheus, none; comma-separated) when given. Otherwise:
+ * Prometheus when a port is set, OTLP when someone named a collector — not by default, since
+ * the default endpoint is the warehouse, which takes traces only.
+ */
+function metricsExporters(env: TelemetryEnv): string[] {
+  const raw = env.OTEL_METRICS_EXPORTER;
+  if (raw === undefined) {
+    const auto: string[] = ['prometheus'];
+    if (env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT) auto.push('otlp');
+    return auto;
   }
-  return '0.0.0';
+  const list = raw.split(',').map((s) => s.trim().toLowerCase());
+  const bad = list.find((s) => !['otlp', 'prometheus', 'none'].includes(s));
+  if (bad !== undefined) throw new Error(`OTEL_METRICS_EXPORTER must list otlp, prometheus or none, got "${raw}"`);
+  return list;
 }
 
 export function toConfig(env: TelemetryEnv): TelemetryConfig {
@@ -105,7 +90,8 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
     throw new Error(`ADTRACE_TRACE_SAMPLE_RATIO must be a number in [0, 1], got "${ratioRaw}"`);
   }
   const portRaw = env.ADTRACE_METRICS_PORT;
-  const metricsPort = portRaw === 'off' ? 0 : int(env, 'ADTRACE_METRICS_PORT', 0, 0, 65535);
+  const port = portRaw === 'off' ? 0 : int(env, 'ADTRACE_METRICS_PORT', 0, 0, 65535);
+  const metricsPort = metricsExporters(env).includes('prometheus') ? port : 0;
   const clock = env.ADTRACE_COST_CPU_CLOCK ?? 'thread';
   if (clock !== 'thread' && clock !== 'process')
     throw new Error(`ADTRACE_COST_CPU_CLOCK must be thread or process, got "${clock}"`);
@@ -133,7 +119,9 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
     serviceVersion: env.ADTRACE_SERVICE_VERSION ?? guessServiceVersion(),
     tracesEndpoint: url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? common ?? 'http://127.0.0.1:4317',
     // Metrics only where someone named a collector: the default endpoint is the warehouse.
-    metricsEndpoint: url(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? common,
+    metricsEndpoint: metricsExporters(env).includes('otlp')
+      ? (url(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? common ?? 'http://127.0.0.1:4317')
+      : undefined,
     metricsIntervalMs: int(env, 'OTEL_METRIC_EXPORT_INTERVAL', 10_000, 100),
     metricsPort,
     metricsHost: env.ADTRACE_METRICS_HOST ?? '127.0.0.1',

@@ -1,0 +1,58 @@
+import { context, metrics, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CostAttributes } from './attributes.ts';
+import { toConfig } from './config.ts';
+import { spansDropped, telemetryHandle } from './handle.ts';
+import { startTelemetry } from './sdk.ts';
+
+// The SDK as the preload starts it, exporting to memory instead of OTLP (no I/O).
+const config = (ratio: string) =>
+  toConfig({
+    OTEL_SERVICE_NAME: 'test',
+    ADTRACE_SERVICE_VERSION: '1',
+    ADTRACE_TRACE_SAMPLE_RATIO: ratio,
+    OTEL_BSP_SCHEDULE_DELAY: '10',
+  });
+
+afterEach(async () => {
+  await telemetryHandle()?.shutdown();
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  metrics.disable();
+});
+
+describe('startTelemetry', () => {
+  it('exports spans with their cost attributes and registers the handle', async () => {
+    const exporter = new InMemorySpanExporter();
+    const handle = startTelemetry(config('1'), { spanExporter: exporter });
+    expect(telemetryHandle()).toBe(handle);
+    trace.getTracer('t').startActiveSpan('ads.auction', (span) => span.end());
+    await handle.flush();
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('ads.auction');
+    expect(span?.resource.attributes['service.name']).toBe('test');
+    expect(span?.attributes[CostAttributes.totalUsd]).toBeTypeOf('number');
+    expect(spansDropped()).toEqual({ queueFull: 0, exportFailed: 0, total: 0 });
+  });
+
+  it('samples roots by ratio and follows a sampled parent from the traceparent', async () => {
+    const exporter = new InMemorySpanExporter();
+    const handle = startTelemetry(config('0'), { spanExporter: exporter });
+    const tracer = trace.getTracer('t');
+    tracer.startSpan('root, not sampled at ratio 0').end();
+    const parent = propagation.extract(ROOT_CONTEXT, {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+    tracer.startSpan('child of a sampled upstream', {}, parent).end();
+    await handle.flush();
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['child of a sampled upstream']);
+  });
+
+  it('shutdown is safe twice and unregisters the handle', async () => {
+    const handle = startTelemetry(config('1'), { spanExporter: new InMemorySpanExporter() });
+    await Promise.all([handle.shutdown(), handle.shutdown()]);
+    expect(telemetryHandle()).toBeUndefined();
+  });
+});
