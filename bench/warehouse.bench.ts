@@ -11,7 +11,7 @@ import type { WarehouseConfig } from '@adtrace/warehouse';
 import { dropPostgresSchema } from '@adtrace/warehouse/testing';
 
 const SPANS = { duckdb: 400_000, postgres: 200_000 } as const;
-const TRACES_PER_REQUEST = 256; // × 8 spans = 2048 spans per request, a batch exporter's size
+const TRACES_PER_REQUEST = 512; // × 8 spans = 4096 spans per request: our batch span processor's export size
 const CONCURRENCY = 16; // e.g. four services × four exporter requests in flight (the OTLP exporter allows 30)
 const PG_URL = process.env.WAREHOUSE_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
