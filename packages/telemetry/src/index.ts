@@ -4,6 +4,7 @@ export { NO_USAGE, priceUsage, type SpanCost, type SpanUsage } from './cost.ts';
 export { CostSpanProcessor } from './cost-processor.ts';
 export { type CpuClock, type CpuClockKind, cpuClock } from './cpu-clock.ts';
 export { countingMeterProvider, DroppedSpans } from './dropped-spans.ts';
+export { EventIdSpanProcessor } from './event-id-processor.ts';
 export { flushTelemetry, shutdownTelemetry, spansDropped, type TelemetryHandle, telemetryHandle } from './handle.ts';
 export { kafkaMessageBytes, type SizedMessage } from './message-bytes.ts';
 export { type PipelineMetrics, pipelineMetrics } from './metrics.ts';

@@ -21,6 +21,7 @@ import type { TelemetryConfig } from './config.ts';
 import { CostSpanProcessor } from './cost-processor.ts';
 import { cpuClock } from './cpu-clock.ts';
 import { countingMeterProvider, DroppedSpans } from './dropped-spans.ts';
+import { EventIdSpanProcessor } from './event-id-processor.ts';
 import { setTelemetryHandle, type TelemetryHandle } from './handle.ts';
 import { kafkaMessageBytes } from './message-bytes.ts';
 import { registerRuntimeMetrics } from './runtime-metrics.ts';
@@ -73,6 +74,7 @@ export function startTelemetry(config: TelemetryConfig, options: StartOptions = 
     resource,
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     spanProcessors: [
+      new EventIdSpanProcessor(),
       new CostSpanProcessor(config.prices, cpuClock(config.cpuClock)),
       new BatchSpanProcessor({
         exporter,
