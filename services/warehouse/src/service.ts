@@ -61,7 +61,7 @@ export async function startWarehouseService(
     });
     api = await startApiServer(config.host, config.apiPort, routes(warehouse, traced, health), log);
     if (config.loader.enabled) {
-      const decoders = options.decoders ?? (await schemaDecoders());
+      const decoders = options.decoders ?? schemaDecoders();
       loader = createTopicLoader({ ...config.loader, warehouse, decoders, log });
       await loader.start();
     }

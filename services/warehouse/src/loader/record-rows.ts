@@ -1,6 +1,10 @@
+import { createCodec } from '@adtrace/schemas';
 import type { AttributedEventRow, RoasWindowRow } from '@adtrace/warehouse';
 
-/** The fields of schemas/AttributedEvent.avsc the warehouse keeps (the user key stays out). */
+/**
+ * The fields of schemas/AttributedEvent.avsc the warehouse keeps (the user key stays out):
+ * structural, so the generated type fits and tests can feed plain JSON.
+ */
 export interface AttributedEventRecord {
   readonly eventId: string;
   readonly kind: string;
@@ -80,19 +84,12 @@ export function roasWindowRow(r: RoasWindowRecord): RoasWindowRow {
   };
 }
 
-type CodecFactory = (name: string) => { decode(bytes: Buffer): unknown };
-
-/**
- * The Avro codecs of @adtrace/schemas, when that package exports `createCodec` (it is being
- * written alongside; until it does, the loader loads dead letters only and says so).
- */
-export async function schemaDecoders(): Promise<RecordDecoders | undefined> {
-  const schemas = (await import('@adtrace/schemas')) as unknown as { createCodec?: CodecFactory };
-  if (typeof schemas.createCodec !== 'function') return undefined;
-  const attributed = schemas.createCodec('AttributedEvent');
-  const roas = schemas.createCodec('RoasWindow');
+/** The Avro codecs of @adtrace/schemas (single-object encoding; every schema version in history reads). */
+export function schemaDecoders(): RecordDecoders {
+  const attributed = createCodec('AttributedEvent');
+  const roas = createCodec('RoasWindow');
   return {
-    attributedEvent: (value) => attributed.decode(value) as AttributedEventRecord,
-    roasWindow: (value) => roas.decode(value) as RoasWindowRecord,
+    attributedEvent: (value) => attributed.decode(value),
+    roasWindow: (value) => roas.decode(value),
   };
 }

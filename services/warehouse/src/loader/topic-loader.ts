@@ -15,8 +15,7 @@ export interface LoaderOptions {
   readonly groupId: string;
   readonly topics: LoaderTopics;
   readonly warehouse: Warehouse;
-  /** Without decoders only dead letters are loaded (they need none). */
-  readonly decoders: RecordDecoders | undefined;
+  readonly decoders: RecordDecoders;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -64,10 +63,10 @@ export function createTopicLoader(options: LoaderOptions): TopicLoader {
     let result: { inserted: number };
     if (batch.topic === topics.deadLetters) {
       result = await warehouse.loadDeadLetters(decodeAll(batch, (m) => deadLetterRow(m, batch.partition)));
-    } else if (batch.topic === topics.attributedEvents && decoders) {
+    } else if (batch.topic === topics.attributedEvents) {
       const rows = decodeAll(batch, (m) => attributedEventRow(decoders.attributedEvent(m.value!), traceIdOf(m)));
       result = await warehouse.loadAttributedEvents(rows);
-    } else if (batch.topic === topics.roas && decoders) {
+    } else if (batch.topic === topics.roas) {
       result = await warehouse.loadRoasWindows(decodeAll(batch, (m) => roasWindowRow(decoders.roasWindow(m.value!))));
     } else return;
     loaded[batch.topic] = (loaded[batch.topic] ?? 0) + result.inserted;
@@ -78,11 +77,11 @@ export function createTopicLoader(options: LoaderOptions): TopicLoader {
 
   return {
     async start() {
-      const subscribed = decoders ? [topics.attributedEvents, topics.roas, topics.deadLetters] : [topics.deadLetters];
-      if (!decoders)
-        log('warn', 'no Avro decoders (@adtrace/schemas exports no createCodec yet): loading dead letters only');
       await consumer.connect();
-      await consumer.subscribe({ topics: subscribed, fromBeginning: true });
+      await consumer.subscribe({
+        topics: [topics.attributedEvents, topics.roas, topics.deadLetters],
+        fromBeginning: true,
+      });
       // Its own reads are not part of any event's trace: no per-batch root traces from the instrumentation.
       optOutOfConsumerInstrumentation(consumer);
       await runSuppressed(() => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch }));
