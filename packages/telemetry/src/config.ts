@@ -92,7 +92,7 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
   const portRaw = env.ADTRACE_METRICS_PORT;
   const port = portRaw === 'off' ? 0 : int(env, 'ADTRACE_METRICS_PORT', 0, 0, 65535);
   const metricsPort = metricsExporters(env).includes('prometheus') ? port : 0;
-  const clock = env.ADTRACE_COST_CPU_CLOCK ?? 'thread';
+  const clock = env.ADTRACE_COST_CPU_CLOCK ?? 'process';
   if (clock !== 'thread' && clock !== 'process')
     throw new Error(`ADTRACE_COST_CPU_CLOCK must be thread or process, got "${clock}"`);
   const disabledRaw = env.OTEL_SDK_DISABLED?.toLowerCase();

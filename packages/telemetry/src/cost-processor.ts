@@ -21,7 +21,7 @@ function numberAttr(span: Span, name: string): number {
  * Writes the cost attributes on every recording span, in `onEnding` (the last moment a span
  * still takes attributes; `onEnd` gets a read-only span).
  *
- * Cost is **self** cost: the thread CPU time between start and end minus what the span's
+ * Cost is **self** cost: the CPU time between start and end minus what the span's
  * local children used in their own windows, so that summing `adtrace.cost.usd` over all spans
  * of a trace (or of a stage) never counts the same microsecond twice. Kafka and query bytes
  * are set only on the span that moved them (`send`, `process`, a query), so they are self by nature.
