@@ -44,6 +44,7 @@ describe('docker-compose.yml', () => {
       const entry = services[name];
       expect(entry, `services/${name} has no compose entry`).toBeDefined();
       expect(entry?.environment?.ADTRACE_SERVICE).toBe(name);
+      expect(String(entry?.environment?.ADTRACE_HEALTH_URL)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
       expect(hasHealthcheck(entry!), `${name} healthcheck`).toBe(true);
     }
   });

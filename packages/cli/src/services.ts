@@ -48,6 +48,25 @@ export function assertKnownServices(names: readonly string[]): void {
 }
 
 /**
+ * Ports of one service on this machine, so that several services can run side by side: its
+ * Prometheus endpoint (ADTRACE_METRICS_PORT) and its health/readiness endpoint
+ * (<SERVICE>_HEALTH_PORT, the stream runtime's variable under the service's prefix).
+ */
+export function servicePorts(name: string): { metrics: number; health: number } {
+  const index = Math.max(0, listServices().indexOf(name));
+  return { metrics: 9464 + index, health: 8081 + index };
+}
+
+function serviceEnv(name: string): NodeJS.ProcessEnv {
+  const ports = servicePorts(name);
+  const env: NodeJS.ProcessEnv = { OTEL_SERVICE_NAME: name };
+  if (!process.env.ADTRACE_METRICS_PORT) env.ADTRACE_METRICS_PORT = String(ports.metrics);
+  const healthVar = `${name.toUpperCase()}_HEALTH_PORT`;
+  if (!process.env[healthVar]) env[healthVar] = String(ports.health);
+  return env;
+}
+
+/**
  * Starts one service as a background process with the telemetry preloaded, its output in
  * .adtrace/logs/<name>.log. Already running → left alone.
  */
@@ -68,7 +87,7 @@ export function startService(name: string, env: NodeJS.ProcessEnv = {}): Service
       cwd: workspaceRoot,
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...process.env, OTEL_SERVICE_NAME: name, ...env },
+      env: { ...process.env, ...serviceEnv(name), ...env },
     },
   );
   if (child.pid === undefined) throw new Error(`could not start service ${name}`);

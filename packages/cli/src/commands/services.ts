@@ -1,7 +1,14 @@
 import { type Command, info, print } from '../command.ts';
 import { usesExternalKafka } from '../kafka-env.ts';
 import { localKafkaConfig, startBroker } from '../local-kafka/index.ts';
-import { assertKnownServices, listServices, serviceState, startService, stopService } from '../services.ts';
+import {
+  assertKnownServices,
+  listServices,
+  servicePorts,
+  serviceState,
+  startService,
+  stopService,
+} from '../services.ts';
 
 export const upCommand: Command = {
   name: 'up',
@@ -23,7 +30,8 @@ Services: ${listServices().join(', ') || '(none yet)'}`,
     for (const name of names) {
       const before = serviceState(name).running;
       const s = startService(name);
-      print(`${name.padEnd(10)} ${before ? 'running' : 'started'} (pid ${s.pid}); log: ${s.log}`);
+      const { metrics } = servicePorts(name);
+      print(`${name.padEnd(10)} ${before ? 'running' : 'started'} (pid ${s.pid}); metrics :${metrics}; log: ${s.log}`);
     }
     return 0;
   },
