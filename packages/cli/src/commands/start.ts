@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { withAdmin } from '../admin.ts';
 import { type Command, info, print } from '../command.ts';
 import { kafkaBrokers, usesExternalKafka } from '../kafka-env.ts';
+import { startLiveView } from '../live-view.ts';
 import { localKafkaConfig, startBroker, stopBroker } from '../local-kafka/index.ts';
 import { listServices, startService, stopService } from '../services.ts';
 import { createTopics } from '../topics.ts';
@@ -12,7 +13,8 @@ export const startCommand: Command = {
   help: `Usage: adtrace start
 
 Starts the local broker (unless KAFKA_BROKERS is set), creates the topics and starts every
-service that exists; Ctrl-C (SIGINT) or SIGTERM stops the services and the broker it started.`,
+service that exists, then prints a live line every 5 s (services up, spans stored, messages
+per topic and their rate); Ctrl-C (SIGINT) or SIGTERM stops the services and the broker it started.`,
   async run() {
     const cfg = localKafkaConfig();
     const broker = usesExternalKafka() ? undefined : await startBroker(cfg, info);
@@ -25,8 +27,10 @@ service that exists; Ctrl-C (SIGINT) or SIGTERM stops the services and the broke
       print('services   none yet: ingest, profiling, auction, delivery, tracking, aggregation and warehouse come next');
     }
     print('running; Ctrl-C stops');
+    const stopView = await startLiveView();
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     info('\nstopping…');
+    await stopView();
     for (const name of services) await stopService(name);
     if (broker && !broker.alreadyRunning) await stopBroker(cfg);
     print('stopped');
