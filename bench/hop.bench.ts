@@ -11,9 +11,11 @@
 // Run: pnpm bench hop   (or: node bench/hop.bench.ts)
 
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { bufferGetter, createHop, overwriteSetter, readEnv, toConfig } from '@adtrace/stream';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { type Kafka, Kafka as KafkaClient, logLevel, Partitioners } from 'kafkajs';
 
 const BACKLOG = 20_000;
@@ -22,12 +24,6 @@ const PACE_PER_S = 200;
 const PARTITIONS = 3;
 const PAD = 'x'.repeat(300); // a few hundred bytes, like a small ad event
 const ROUNDS = 3;
-
-// The SDK is the telemetry package's dependency; the runtime itself sees only the API.
-const sdk = createRequire(new URL('../packages/telemetry/package.json', import.meta.url));
-const { TracerProvider, BatchSpanProcessor } = sdk('@opentelemetry/sdk-trace');
-const { AsyncLocalStorageContextManager } = sdk('@opentelemetry/context-async-hooks');
-const { W3CTraceContextPropagator } = sdk('@opentelemetry/core');
 
 type Value = { i: number; t: number; paced: boolean; pad: string; hop?: string };
 const decode = (b: Buffer): Value => JSON.parse(b.toString('utf8'));
@@ -215,9 +211,8 @@ function registerTracing() {
   let exported = 0;
   // Counts every ended span, beside the batch processor, which drops silently when its queue is full.
   const counting = { onStart() {}, onEnd: () => void ended++, forceFlush: async () => {}, shutdown: async () => {} };
-  const exporter = {
-    // biome-ignore lint/suspicious/noExplicitAny: ReadableSpan[] of the SDK
-    export: (spans: any[], done: (r: { code: number }) => void) => {
+  const exporter: SpanExporter = {
+    export: (spans: ReadableSpan[], done: (r: { code: number }) => void) => {
       exported += spans.length;
       done({ code: 0 });
     },

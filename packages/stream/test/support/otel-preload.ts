@@ -6,25 +6,27 @@
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { asyncHooks, core, instrumentation, kafkajsInstrumentation, sdkTrace, toRecord } from './sdk.ts';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { type ReadableSpan, SimpleSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import { toRecord } from './sdk.ts';
 
 const file = process.env.SPANS_FILE;
 if (!file) throw new Error('otel-preload needs SPANS_FILE');
-const exporter = {
-  // biome-ignore lint/suspicious/noExplicitAny: ReadableSpan[] and the SDK's callback
-  export(spans: any[], done: (result: { code: number }) => void) {
+const exporter: SpanExporter = {
+  export(spans: ReadableSpan[], done: (result: { code: number }) => void) {
     appendFileSync(file, spans.map((s) => `${JSON.stringify(toRecord(s))}\n`).join(''));
     done({ code: 0 });
   },
   shutdown: async () => {},
 };
-const provider = new sdkTrace.TracerProvider({ spanProcessors: [new sdkTrace.SimpleSpanProcessor({ exporter })] });
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 trace.setGlobalTracerProvider(provider);
-context.setGlobalContextManager(new asyncHooks.AsyncLocalStorageContextManager().enable());
-propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
-instrumentation.registerInstrumentations({
-  instrumentations: [new kafkajsInstrumentation.KafkaJsInstrumentation()],
-});
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+registerInstrumentations({ instrumentations: [new KafkaJsInstrumentation()] });
 // kafkajs is CommonJS: requiring it now, through the hooked require, patches Kafka.prototype in
 // place; the runtime's later `import 'kafkajs'` gets the same, patched module from the cache.
 const kafkajs = createRequire(new URL('../../package.json', import.meta.url))('kafkajs');

@@ -1,5 +1,9 @@
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
-import { asyncHooks, core, type SpanRecord, sdkMetrics, sdkTrace, toRecord } from './sdk.ts';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { type SpanRecord, toRecord } from './sdk.ts';
 
 export interface TestTracing {
   spans(): SpanRecord[];
@@ -12,13 +16,13 @@ export interface TestTracing {
  * manager and the W3C propagator, registered globally as the telemetry package's preload would.
  */
 export function registerTestTracing(): TestTracing {
-  const exporter = new sdkTrace.InMemorySpanExporter();
-  const provider = new sdkTrace.TracerProvider({
-    spanProcessors: [new sdkTrace.SimpleSpanProcessor({ exporter })],
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new asyncHooks.AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   return {
     spans: () => exporter.getFinishedSpans().map(toRecord),
     reset: () => exporter.reset(),
@@ -33,11 +37,11 @@ export function registerTestTracing(): TestTracing {
 
 /** A real meter provider whose reader a test collects on demand: metric name → summed value. */
 export function registerTestMetrics(): { collect(): Promise<Map<string, number>>; shutdown(): Promise<void> } {
-  const reader = new (class extends sdkMetrics.MetricReader {
+  const reader = new (class extends MetricReader {
     protected async onForceFlush() {}
     protected async onShutdown() {}
   })();
-  const provider = new sdkMetrics.MeterProvider({ readers: [reader] });
+  const provider = new MeterProvider({ readers: [reader] });
   metrics.setGlobalMeterProvider(provider);
   return {
     async collect() {
