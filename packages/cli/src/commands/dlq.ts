@@ -1,4 +1,8 @@
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { type Command, print, UsageError } from '../command.ts';
+import { replayDeadLetters } from '../dlq-replay.ts';
+import { kafkaBrokers } from '../kafka-env.ts';
 import { clip, table } from '../views/format.ts';
 import { getJson } from '../views/warehouse-api.ts';
 
@@ -15,8 +19,9 @@ interface DeadLetterJson {
 
 export const dlqCommand: Command = {
   name: 'dlq',
-  summary: 'dead letters with their reasons',
+  summary: 'dead letters with their reasons; replay them after a fix',
   help: `Usage: adtrace dlq list [--limit N] [--json]
+       adtrace dlq replay [--stage S] [--code C] [--topic T] [--since ISO-TIME] [--dry-run] [--json]
 
 Lists dead letters, newest first: when, the stage that gave up, the code and reason, where the
 message came from (topic, partition, offset) and its event id when known.
@@ -24,10 +29,17 @@ message came from (topic, partition, offset) and its event id when known.
   --json   {"deadLetters": [{"reason", "code", "errorClass", "stage", "originalTopic",
            "originalPartition", "originalOffset", "eventId", "traceId", …}]}
 
-Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://127.0.0.1:8686).`,
+list reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://127.0.0.1:8686).
+
+replay reads adtrace.dead-letters from Kafka and sends the matching letters back to the topics
+they came from, with their original key, value and headers — traceparent included, so the retry
+joins the event's trace — plus adtrace.replay-of naming the dead letter. Filters: --stage (the
+service that gave up), --code, --topic (the original topic), --since (dead-lettered at or after).
+Replaying twice sends twice; consumers de-duplicate by event id. --dry-run lists without sending.`,
   async run(argv) {
     const [action, ...args] = argv;
-    if (action !== 'list') throw new UsageError(action ? `unknown action ${action}` : 'missing action: list');
+    if (action === 'replay') return replay(args);
+    if (action !== 'list') throw new UsageError(action ? `unknown action ${action}` : 'missing action: list or replay');
     const json = args.includes('--json');
     const rest = args.filter((a) => a !== '--json');
     let limit = 50;
@@ -59,3 +71,41 @@ Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://1
     return 0;
   },
 };
+
+async function replay(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      stage: { type: 'string' },
+      code: { type: 'string' },
+      topic: { type: 'string' },
+      since: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'dead-letter-topic': { type: 'string' },
+    },
+    strict: true,
+  });
+  const sinceMs = values.since === undefined ? undefined : Date.parse(values.since);
+  if (sinceMs !== undefined && Number.isNaN(sinceMs))
+    throw new UsageError(`--since must be an ISO time, got ${values.since}`);
+  const kafka = new Kafka({ clientId: 'adtrace-dlq-replay', brokers: kafkaBrokers(), logLevel: logLevel.ERROR });
+  const letters = await replayDeadLetters(kafka, {
+    filter: {
+      ...(values.stage && { stage: values.stage }),
+      ...(values.code && { code: values.code }),
+      ...(values.topic && { originalTopic: values.topic }),
+      ...(sinceMs !== undefined && { sinceMs }),
+    },
+    ...(values['dead-letter-topic'] && { deadLetterTopic: values['dead-letter-topic'] }),
+    dryRun: values['dry-run'],
+  });
+  if (values.json) {
+    print(JSON.stringify({ replayed: values['dry-run'] ? 0 : letters.length, letters }, null, 2));
+    return 0;
+  }
+  for (const l of letters)
+    print(`${l.deadLetter} → ${l.originalTopic}  ${l.stage ?? ''} ${l.code ?? ''} ${l.eventId ?? ''}`);
+  print(`${letters.length} dead letter(s) ${values['dry-run'] ? 'would be replayed (dry run)' : 'replayed'}`);
+  return 0;
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@adtrace/schemas';
+import { DeadLetterHeaders, findHeader, Headers } from '@adtrace/stream';
+import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+
+export interface ReplayFilter {
+  readonly stage?: string;
+  readonly code?: string;
+  readonly originalTopic?: string;
+  /** Only letters dead-lettered at or after this time (ms since the epoch). */
+  readonly sinceMs?: number;
+}
+
+export interface ReplayedLetter {
+  readonly deadLetter: string; // topic/partition@offset of the dead letter
+  readonly originalTopic: string;
+  readonly stage: string | undefined;
+  readonly code: string | undefined;
+  readonly eventId: string | undefined;
+}
+
+/** Where a replayed message came from, so a replay can be told apart and audited downstream. */
+export const REPLAY_OF_HEADER = 'adtrace.replay-of';
+const dlqHeaderNames = new Set<string>(Object.values(DeadLetterHeaders));
+
+function matches(m: KafkaMessage, f: ReplayFilter): boolean {
+  const h = (name: string) => findHeader(m.headers, name);
+  if (f.stage && h(DeadLetterHeaders.stage) !== f.stage) return false;
+  if (f.code && h(DeadLetterHeaders.code) !== f.code) return false;
+  if (f.originalTopic && h(DeadLetterHeaders.originalTopic) !== f.originalTopic) return false;
+  if (f.sinceMs !== undefined && Number(h(DeadLetterHeaders.deadLetteredAt) ?? 0) < f.sinceMs) return false;
+  return true;
+}
+
+/** The original headers, traceparent included (so the retry continues the event's trace). */
+function originalHeaders(m: KafkaMessage, replayOf: string): IHeaders {
+  const headers: IHeaders = {};
+  for (const [name, value] of Object.entries(m.headers ?? {})) {
+    if (!dlqHeaderNames.has(name) && name !== REPLAY_OF_HEADER && value !== undefined) headers[name] = value;
+  }
+  headers[REPLAY_OF_HEADER] = replayOf;
+  return headers;
+}
+
+/** Reads the dead-letter topic from its start to its end as of now, under a throwaway group. */
+async function readToEnd(kafka: Kafka, topic: string, onMessage: (m: KafkaMessage, partition: number) => void) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `adtrace-dlq-replay-${randomUUID().slice(0, 8)}`;
+  const consumer = kafka.consumer({ groupId });
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
+    if (pending.size === 0) return;
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const end = ends.get(partition)!;
+            if (BigInt(message.offset) < end) onMessage(message, partition);
+            if (BigInt(message.offset) >= end - 1n && pending.delete(partition) && pending.size === 0) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Sends the matching dead letters back to the topics they came from, with their original key,
+ * value and headers (plus `adtrace.replay-of`), after a fix. A letter replayed twice is sent
+ * twice: the consumers de-duplicate by event id. `dryRun` only lists what would be sent.
+ */
+export async function replayDeadLetters(
+  kafka: Kafka,
+  options: { filter?: ReplayFilter; deadLetterTopic?: string; dryRun?: boolean } = {},
+): Promise<ReplayedLetter[]> {
+  const topic = options.deadLetterTopic ?? Topics.deadLetters;
+  const chosen: Array<{ letter: ReplayedLetter; message: KafkaMessage }> = [];
+  await readToEnd(kafka, topic, (message, partition) => {
+    const originalTopic = findHeader(message.headers, DeadLetterHeaders.originalTopic);
+    if (!originalTopic || !matches(message, options.filter ?? {})) return;
+    const letter: ReplayedLetter = {
+      deadLetter: `${topic}/${partition}@${message.offset}`,
+      originalTopic,
+      stage: findHeader(message.headers, DeadLetterHeaders.stage),
+      code: findHeader(message.headers, DeadLetterHeaders.code),
+      eventId: findHeader(message.headers, Headers.eventId),
+    };
+    chosen.push({ letter, message });
+  });
+  if (!options.dryRun && chosen.length > 0) {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const byTopic = Map.groupBy(chosen, (c) => c.letter.originalTopic);
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([original, items]) => ({
+          topic: original,
+          messages: items.map(({ letter, message }) => ({
+            key: message.key,
+            value: message.value,
+            headers: originalHeaders(message, letter.deadLetter),
+          })),
+        })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+  return chosen.map((c) => c.letter);
+}
