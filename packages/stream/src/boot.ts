@@ -3,20 +3,21 @@ import { trace } from '@opentelemetry/api';
 import { type Consumer, Kafka } from 'kafkajs';
 import { Assignment } from './assignment.ts';
 import { changelogTopic } from './changelog.ts';
+import type { StreamConfig } from './config.ts';
 import { Abandon, FailureBreaker } from './control.ts';
 import { AtLeastOnceDelivery } from './deliver-at-least-once.ts';
 import { ExactlyOnceDelivery } from './deliver-exactly-once.ts';
 import type { Delivery } from './delivery.ts';
-import { eachBatchHandler } from './each-batch.ts';
+import { type ChunkRunner, eachBatchHandler } from './each-batch.ts';
 import { HopCrashedError } from './errors.ts';
+import type { MessageParts } from './failure.ts';
 import { type HealthServer, startHealthServer } from './health.ts';
-import type { HopOptions } from './hop.ts';
 import { createConsumer, kafkaConfig } from './kafka-clients.ts';
 import { HopMetrics } from './metrics.ts';
 import { prepareTopics } from './prepare-topics.ts';
 import { StoreRegistry } from './store-registry.ts';
 import { runSuppressed } from './suppress.ts';
-import type { InputSpec, Log, OutputSpecs, StoreSpecs } from './types.ts';
+import type { DeliveryMode, Log, StoreSpecs } from './types.ts';
 
 /** What a running hop holds, filled in as it starts, so a stop can close whatever exists. */
 export interface HopHandles {
@@ -36,30 +37,46 @@ export interface BootHooks {
   ready(): boolean;
 }
 
+/** What a hop or a sink consumes and writes to Kafka: the boot checks and prepares it. */
+export interface BootPlan {
+  readonly name: string;
+  readonly config: StreamConfig;
+  readonly topics: readonly string[];
+  readonly outputTopics: readonly string[];
+  readonly stores: StoreSpecs;
+  readonly mode: DeliveryMode;
+}
+
+/** What every chunk runner gets: the shared clients, metrics and knobs of one running hop. */
+export interface RuntimeParts extends MessageParts {
+  readonly log: Log;
+  readonly delivery: Delivery;
+  readonly metrics: HopMetrics;
+}
+
 /**
  * Start-up in the order that keeps every guarantee: topics checked and changelogs created;
  * the producer connected (exactly-once: the transactional id initialized, which fences a
  * predecessor and aborts its open transaction) before anything is restored or consumed; then
- * the consumer joins, and its run loop starts inside a suppressed context.
+ * the consumer joins, and its run loop starts inside a suppressed context. What a chunk does
+ * (a handler and its outputs, or a sink's bulk write) comes from `chunks`.
  */
-export async function boot<In, O extends OutputSpecs, S extends StoreSpecs>(
-  options: HopOptions<In, O, S>,
+export async function boot(
+  plan: BootPlan,
   handles: HopHandles,
   hooks: BootHooks,
+  chunks: (parts: RuntimeParts) => ChunkRunner,
 ): Promise<void> {
-  const { config, name } = options;
+  const { config, name, topics, stores } = plan;
   const { signal, log } = hooks;
   const step = () => {
     if (hooks.stopping()) throw new Abandon(`hop ${name} stopped while starting`);
   };
-  const inputs = Array.isArray(options.input) ? options.input : [options.input as InputSpec<In>];
-  const topics = inputs.map((i) => i.topic);
-  const stores = (options.stores ?? {}) as S;
   const clientId = config.clientId ?? `${name}-${hostname()}`;
   const kafka = new Kafka(kafkaConfig(config, clientId, log));
   await prepareTopics(kafka, {
     inputs: topics,
-    outputs: Object.values(options.outputs).map((o) => o.topic),
+    outputs: plan.outputTopics,
     deadLetterTopic: config.deadLetterTopic,
     changelogs: Object.keys(stores).map((s) => changelogTopic(name, s)),
   });
@@ -77,9 +94,8 @@ export async function boot<In, O extends OutputSpecs, S extends StoreSpecs>(
   });
   handles.assignment = assignment;
   const scope = { hop: name, config, signal, log };
-  const mode = options.mode ?? config.mode;
   const delivery =
-    mode === 'exactly-once'
+    plan.mode === 'exactly-once'
       ? new ExactlyOnceDelivery(kafka, config.transactionalId ?? clientId, name, assignment, scope)
       : new AtLeastOnceDelivery(kafka, assignment, scope);
   handles.delivery = delivery;
@@ -89,29 +105,18 @@ export async function boot<In, O extends OutputSpecs, S extends StoreSpecs>(
     if (!payload.restart) hooks.crash(new HopCrashedError(name, 'consume', payload.error));
   });
   await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   step();
   if (config.healthPort !== undefined) handles.health = await startHealthServer(config.healthPort, hooks);
-  const eachBatch = eachBatchHandler({
-    ...{ name, clientId, tracer: trace.getTracer('@adtrace/stream'), inputs: new Map(inputs.map((i) => [i.topic, i])) },
-    ...{
-      outputs: options.outputs,
-      stores,
-      handler: options.handler,
-      config,
-      signal,
-      delivery,
-      metrics,
-      assignment,
-      registry,
-    },
-    breaker: new FailureBreaker(config.maxConsecutiveFailures),
-    crash: (e: HopCrashedError) => hooks.crash(e),
-  });
+  const tracer = trace.getTracer('@adtrace/stream');
+  const breaker = new FailureBreaker(config.maxConsecutiveFailures);
+  const runChunk = chunks({ name, clientId, tracer, config, signal, log, delivery, metrics, breaker });
+  const crash = (e: HopCrashedError) => hooks.crash(e);
+  const eachBatch = eachBatchHandler({ name, config, signal, metrics, assignment, registry, crash, runChunk });
   // The run loop inherits a suppressed context: kafkajs's own client spans stay non-recording.
   const partitionsConsumedConcurrently = config.partitionsConcurrently;
   await runSuppressed(() =>
     consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently, eachBatch }),
   );
-  log('info', 'hop started', { mode, topics, clientId });
+  log('info', 'hop started', { mode: plan.mode, topics, clientId });
 }

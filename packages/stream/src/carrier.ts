@@ -34,3 +34,15 @@ export const overwriteSetter: TextMapSetter<IHeaders> = {
     carrier[key] = value;
   },
 };
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}/;
+
+/**
+ * The trace id of a message's own W3C `traceparent` (the last one, if repeated), read without a
+ * propagator, so it is known whatever the process registered; undefined when absent or invalid.
+ */
+export function traceIdOf(headers: IHeaders | undefined): string | undefined {
+  const match = TRACEPARENT.exec(findHeader(headers, 'traceparent')?.trim() ?? '');
+  if (!match || match[1] === 'ff' || /^0+$/.test(match[2]!) || /^0+$/.test(match[3]!)) return undefined;
+  return match[2];
+}

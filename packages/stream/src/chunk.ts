@@ -1,25 +1,14 @@
-import type { KafkaMessage, Offsets } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
+import type { RuntimeParts } from './boot.ts';
 import { changelogTopic } from './changelog.ts';
-import type { Delivery, DeliveryResult } from './delivery.ts';
-import type { HopMetrics } from './metrics.ts';
+import type { DeliveryResult } from './delivery.ts';
+import type { ChunkPlace } from './each-batch.ts';
 import { Outbox } from './outbox.ts';
 import { type HopParts, processMessage } from './process-message.ts';
-import { type PartitionState, Writes } from './store.ts';
+import { Writes } from './store.ts';
 import type { OutputSpecs, StoreSpecs } from './types.ts';
 
-export interface ChunkDeps<In, O extends OutputSpecs, S extends StoreSpecs> extends HopParts<In, O, S> {
-  readonly delivery: Delivery;
-  readonly metrics: HopMetrics;
-}
-
-export interface ChunkPlace {
-  readonly topic: string;
-  readonly partition: number;
-  readonly generation: number;
-  readonly state: PartitionState;
-  keepAlive(): Promise<void>;
-  commit(offsets: Offsets): Promise<void>;
-}
+export type ChunkDeps<In, O extends OutputSpecs, S extends StoreSpecs> = HopParts<In, O, S> & RuntimeParts;
 
 /**
  * A bounded slice of a fetched batch: handle every message, then write everything the slice

@@ -2,8 +2,11 @@ import type { Context } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { findHeader } from './carrier.ts';
 import type { Verdict } from './classify.ts';
+import type { MessageParts } from './failure.ts';
 import { DeadLetterHeaders, Headers } from './headers.ts';
-import type { OutRecord } from './outbox.ts';
+import type { OpenedMessage } from './open-message.ts';
+import type { Outbox, OutRecord } from './outbox.ts';
+import { markDeadLettered } from './spans.ts';
 
 export interface DeadLetterSource {
   readonly topic: string;
@@ -50,4 +53,18 @@ export function deadLetterRecord(
     eventId,
     verdict,
   };
+}
+
+/** Gives up on a message: marks its process span and adds its dead letter to the chunk's outbox. */
+export function parkMessage(
+  parts: MessageParts,
+  opened: OpenedMessage,
+  message: KafkaMessage,
+  verdict: Verdict,
+  outbox: Outbox,
+): void {
+  markDeadLettered(opened.span, verdict);
+  const { topic, partition } = opened.meta;
+  const source = { topic, partition, stage: parts.name, deadLetterTopic: parts.config.deadLetterTopic };
+  outbox.add(deadLetterRecord(message, source, verdict, opened.processCtx, opened.event.id));
 }

@@ -1,16 +1,36 @@
-import type { EachBatchPayload } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage, Offsets } from 'kafkajs';
 import type { Assignment } from './assignment.ts';
-import { type ChunkDeps, runChunk } from './chunk.ts';
 import { classify } from './classify.ts';
+import type { StreamConfig } from './config.ts';
 import { Abandon } from './control.ts';
+import type { DeliveryResult } from './delivery.ts';
 import { HopCrashedError } from './errors.ts';
+import type { HopMetrics } from './metrics.ts';
 import { PartitionState } from './store.ts';
 import type { StoreRegistry } from './store-registry.ts';
-import type { OutputSpecs, StoreSpecs } from './types.ts';
 
-export interface BatchDeps<In, O extends OutputSpecs, S extends StoreSpecs> extends ChunkDeps<In, O, S> {
+/** Where a chunk was read: one partition, in one assignment generation, with its restored stores. */
+export interface ChunkPlace {
+  readonly topic: string;
+  readonly partition: number;
+  readonly generation: number;
+  readonly state: PartitionState;
+  /** Heartbeats during long retries; throws Abandon when the partition is being revoked. */
+  keepAlive(): Promise<void>;
+  commit(offsets: Offsets): Promise<void>;
+}
+
+/** Handles a chunk and commits it: a hop's handler and outputs (chunk.ts) or a sink's write (sink-chunk.ts). */
+export type ChunkRunner = (place: ChunkPlace, messages: readonly KafkaMessage[]) => Promise<DeliveryResult>;
+
+export interface BatchDeps {
+  readonly name: string;
+  readonly config: StreamConfig;
+  readonly signal: AbortSignal;
+  readonly metrics: HopMetrics;
   readonly assignment: Assignment;
   readonly registry: StoreRegistry;
+  readonly runChunk: ChunkRunner;
   crash(error: HopCrashedError): void;
 }
 
@@ -20,9 +40,7 @@ export interface BatchDeps<In, O extends OutputSpecs, S extends StoreSpecs> exte
  * a slow downstream stops the fetching. A stop lets the current chunk finish and commit; a
  * revoked partition or a stale batch stops before the next chunk.
  */
-export function eachBatchHandler<In, O extends OutputSpecs, S extends StoreSpecs>(
-  deps: BatchDeps<In, O, S>,
-): (payload: EachBatchPayload) => Promise<void> {
+export function eachBatchHandler(deps: BatchDeps): (payload: EachBatchPayload) => Promise<void> {
   return async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
     const { topic, partition } = batch;
     const generation = deps.assignment.generation;
@@ -43,7 +61,7 @@ export function eachBatchHandler<In, O extends OutputSpecs, S extends StoreSpecs
         if (!isRunning() || isStale() || deps.signal.aborted || !owned()) return;
         const chunk = batch.messages.slice(i, i + size);
         const place = { topic, partition, generation, state, keepAlive, commit: commitOffsetsIfNecessary };
-        const result = await runChunk(deps, place, chunk);
+        const result = await deps.runChunk(place, chunk);
         if (result !== 'committed') return;
         const last = chunk[chunk.length - 1]!.offset;
         resolveOffset(last);

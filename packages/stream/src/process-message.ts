@@ -1,31 +1,19 @@
-import { context, propagation, ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { KafkaMessage } from 'kafkajs';
-import { backoffDelay, sleep } from './backoff.ts';
-import { bufferGetter, findHeader } from './carrier.ts';
-import { classify, type Stage } from './classify.ts';
-import type { StreamConfig } from './config.ts';
-import { Abandon, type FailureBreaker } from './control.ts';
-import { deadLetterRecord } from './dead-letter.ts';
-import { HopCrashedError, RejectedError } from './errors.ts';
-import { withEventId } from './event-context.ts';
+import type { Stage } from './classify.ts';
+import { parkMessage } from './dead-letter.ts';
+import { backOff, checkBreaker, judge, type MessageParts } from './failure.ts';
 import { startAttempt } from './handler-context.ts';
-import { Headers } from './headers.ts';
+import { decodeValue, openMessage } from './open-message.ts';
 import type { Outbox } from './outbox.ts';
-import { markDeadLettered, startProcessSpan } from './spans.ts';
 import { type PartitionState, Writes } from './store.ts';
 import type { Handler, InputSpec, OutputSpecs, StoreSpecs } from './types.ts';
 
-export interface HopParts<In, O extends OutputSpecs, S extends StoreSpecs> {
-  readonly name: string;
-  readonly clientId: string;
-  readonly tracer: Tracer;
+export interface HopParts<In, O extends OutputSpecs, S extends StoreSpecs> extends MessageParts {
   readonly inputs: ReadonlyMap<string, InputSpec<In>>;
   readonly outputs: O;
   readonly stores: S;
   readonly handler: Handler<In, O, S>;
-  readonly config: StreamConfig;
-  readonly breaker: FailureBreaker;
-  readonly signal: AbortSignal;
 }
 
 export interface ChunkScope {
@@ -39,33 +27,17 @@ export interface ChunkScope {
 }
 
 /**
- * One message, one trace: a `process` span whose parent is the producer span from this
- * message's own headers (extracted on ROOT_CONTEXT, so never the suppressed batch context), the
- * handler inside it, and its outputs — or its dead letter — added to the chunk's outbox.
+ * One message, one trace: its `process` span (open-message.ts), the handler inside it, and its
+ * outputs — or its dead letter — added to the chunk's outbox.
  */
 export async function processMessage<In, O extends OutputSpecs, S extends StoreSpecs>(
   hop: HopParts<In, O, S>,
   scope: ChunkScope,
   message: KafkaMessage,
 ): Promise<void> {
-  const parent = propagation.extract(ROOT_CONTEXT, message.headers, bufferGetter);
-  const eventId = findHeader(message.headers, Headers.eventId);
-  const bytes = message.value?.length ?? 0;
   const { topic, partition } = scope;
-  const spanInput = {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key,
-    bytes,
-    eventId,
-    group: hop.name,
-    clientId: hop.clientId,
-  };
-  const span = startProcessSpan(hop.tracer, spanInput, parent);
-  const event = { id: eventId };
-  const processCtx = withEventId(trace.setSpan(parent, span), event);
-  // One object for every attempt: an event id set by a failed attempt still names the dead letter.
+  const opened = openMessage(hop, topic, partition, message);
+  const { meta, span, processCtx, event } = opened;
   const attemptInput = {
     ...{ outputs: hop.outputs, stores: hop.stores, state: scope.state, chunk: scope.writes, own: new Writes() },
     ...{ processCtx, span, inputKey: message.key, signal: hop.signal, event },
@@ -74,21 +46,11 @@ export async function processMessage<In, O extends OutputSpecs, S extends StoreS
     for (let attempt = 0; ; attempt++) {
       let stage: Stage = 'decode';
       try {
-        const value = decode(hop.inputs.get(topic)!, message);
+        const value = decodeValue(hop.inputs.get(topic)!, message, meta);
         stage = 'handle';
         const own = new Writes();
         const run = startAttempt(Object.assign(attemptInput, { own }));
-        const consumed = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value,
-          headers: message.headers ?? {},
-          timestamp: Number(message.timestamp),
-          eventId,
-        };
-        const returned = await context.with(processCtx, () => hop.handler(consumed, run.ctx));
+        const returned = await context.with(processCtx, () => hop.handler({ ...meta, value }, run.ctx));
         stage = 'encode';
         const records = run.records(returned ?? undefined);
         own.mergeInto(scope.writes);
@@ -96,45 +58,17 @@ export async function processMessage<In, O extends OutputSpecs, S extends StoreS
         hop.breaker.success();
         return;
       } catch (error) {
-        const verdict = classify(error, stage);
-        if (verdict.action === 'crash') throw new HopCrashedError(hop.name, stage, error);
-        const again =
-          verdict.action === 'retry' ||
-          verdict.action === 'abandon' ||
-          (verdict.retryFirst && attempt + 1 < hop.config.handlerAttempts);
+        const { verdict, again } = judge(hop, error, stage, attempt);
         if (again) {
-          span.addEvent('adtrace.retry', { 'adtrace.retry.attempt': attempt + 1, 'error.type': verdict.errorClass });
-          await sleep(
-            backoffDelay(attempt, { initialMs: hop.config.retryInitialMs, maxMs: hop.config.retryMaxMs }),
-            hop.signal,
-          );
-          if (hop.signal.aborted) throw new Abandon('stopping during a retry');
-          await scope.keepAlive();
+          await backOff(hop, attempt, verdict, [span], scope.keepAlive);
           continue;
         }
-        if (!verdict.declared && hop.breaker.failure()) {
-          throw new HopCrashedError(
-            hop.name,
-            stage,
-            new Error(
-              `${hop.config.maxConsecutiveFailures} messages in a row failed without a declared reason; last: ${verdict.reason}`,
-              { cause: error },
-            ),
-          );
-        }
-        markDeadLettered(span, verdict);
-        const source = { topic, partition, stage: hop.name, deadLetterTopic: hop.config.deadLetterTopic };
-        scope.outbox.add(deadLetterRecord(message, source, verdict, processCtx, event.id));
+        checkBreaker(hop, verdict, stage, error);
+        parkMessage(hop, opened, message, verdict, scope.outbox);
         return;
       }
     }
   } finally {
     span.end();
   }
-}
-
-function decode<In>(input: InputSpec<In>, message: KafkaMessage): In {
-  if (message.value !== null) return input.decode(message.value);
-  if (input.tombstone) return input.tombstone(message.key);
-  throw new RejectedError('TOMBSTONE', `null value on ${input.topic}, which does not accept tombstones`);
 }

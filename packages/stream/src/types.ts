@@ -49,16 +49,23 @@ export interface KeyValueStore<V> {
   delete(key: string): void;
 }
 
-export interface Consumed<In> {
+/** Where a consumed record came from, and the event and trace it belongs to. */
+export interface RecordMeta {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
   readonly key: Buffer | null;
-  readonly value: In;
   readonly headers: IHeaders;
   /** The record timestamp, ms since the epoch. */
   readonly timestamp: number;
+  /** The `adtrace.event-id` header. */
   readonly eventId: string | undefined;
+  /** The trace id of the record's own `traceparent` header (its producer's trace), if it has a valid one. */
+  readonly traceId: string | undefined;
+}
+
+export interface Consumed<In> extends RecordMeta {
+  readonly value: In;
 }
 
 export interface HandlerContext<O extends OutputSpecs, S extends StoreSpecs> {
