@@ -86,6 +86,27 @@ describe('classify', () => {
     });
   });
 
+  test("a sink's failed write: the store away is retried, a refused record isolated, nothing else declared", () => {
+    const refused = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect(classify(refused, 'write')).toMatchObject({
+      action: 'dead-letter',
+      code: '23505',
+      retryFirst: true,
+      declared: false,
+    });
+    expect(classify(new Error('Connection terminated'), 'write')).toMatchObject({
+      code: 'WRITE_FAILED',
+      declared: false,
+    });
+    expect(classify(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }), 'write').action).toBe('retry');
+    expect(classify(new TransientError('warehouse busy'), 'write').action).toBe('retry');
+    expect(classify(new RejectedError('NUL_BYTE', 'text with a NUL'), 'write')).toMatchObject({
+      action: 'dead-letter',
+      declared: true,
+      retryFirst: false,
+    });
+  });
+
   test('bugs and bad config outside the handler crash', () => {
     expect(classify(new TypeError('cannot read properties of undefined'), 'produce').action).toBe('crash');
     expect(classify(new ConfigError('AUCTION_BATCH_SIZE', 'expected an integer'), 'handle').action).toBe('crash');

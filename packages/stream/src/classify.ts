@@ -1,7 +1,16 @@
 import { ConfigError, describe, RejectedError, TransientError } from './errors.ts';
 
 /** Where an error happened: the same error means different things at different stages. */
-export type Stage = 'decode' | 'handle' | 'encode' | 'produce' | 'transaction' | 'commit' | 'restore' | 'startup';
+export type Stage =
+  | 'decode'
+  | 'handle'
+  | 'encode'
+  | 'write'
+  | 'produce'
+  | 'transaction'
+  | 'commit'
+  | 'restore'
+  | 'startup';
 
 /**
  * - retry: transient (broker, coordinator, network); back off and try again, never dead-letter.
@@ -80,6 +89,10 @@ export function classify(error: unknown, stage: Stage): Verdict {
   if (stage === 'decode') return verdict('dead-letter', stringCode(error) ?? 'UNDECODABLE');
   // A handler error we cannot classify may be a flake: retry a few times, then dead-letter.
   // A systemic bug is caught by the consecutive-failure breaker (process-message.ts), which crashes.
+  // A sink's bulk write to its store: a code on the error names the store's failure, not the
+  // record, so only a RejectedError is declared; undeclared dead letters in a row trip the breaker.
+  if (stage === 'write')
+    return { ...verdict('dead-letter', stringCode(error) ?? 'WRITE_FAILED', true), declared: false };
   if (stage === 'handle' || stage === 'encode') {
     return verdict('dead-letter', stringCode(error) ?? (stage === 'handle' ? 'HANDLER_FAILED' : 'ENCODE_FAILED'), true);
   }

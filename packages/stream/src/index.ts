@@ -7,6 +7,15 @@ export { eventIdOf } from './event-context.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
 export { createHop, type Hop, type HopOptions } from './hop.ts';
 export { runUntilSignal } from './run.ts';
+export {
+  createSink,
+  type Sink,
+  type SinkContext,
+  type SinkInput,
+  type SinkOptions,
+  type SinkRecord,
+  type SinkWrite,
+} from './sink.ts';
 export { jsonStore } from './store-codecs.ts';
 export { optOutOfConsumerInstrumentation, runSuppressed, suppressTracing } from './suppress.ts';
 export type {
@@ -21,6 +30,7 @@ export type {
   LogLevel,
   OutputSpec,
   OutputSpecs,
+  RecordMeta,
   StoreSpec,
   StoreSpecs,
 } from './types.ts';

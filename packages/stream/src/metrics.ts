@@ -8,6 +8,7 @@ import { type Attributes, type Counter, type Histogram, metrics } from '@opentel
 export class HopMetrics {
   readonly consumed: Counter;
   readonly produced: Counter;
+  readonly written: Counter;
   readonly deadLettered: Counter;
   readonly latency: Histogram;
   private readonly lag = new Map<string, { value: number; attributes: Attributes }>();
@@ -23,6 +24,10 @@ export class HopMetrics {
     });
     this.produced = meter.createCounter('adtrace.stream.produced', {
       description: 'Output messages acknowledged by Kafka',
+      unit: '{message}',
+    });
+    this.written = meter.createCounter('adtrace.stream.written', {
+      description: "Records a sink's bulk write stored (external store, not Kafka)",
       unit: '{message}',
     });
     this.deadLettered = meter.createCounter('adtrace.stream.dead_lettered', {
