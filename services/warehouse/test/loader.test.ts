@@ -60,7 +60,12 @@ describe('the topic loader', () => {
             valueMicros: 40_000_000,
           }),
         },
-        { key: campaignId, value: 'not json: skipped, never blocks the partition' },
+        // Undecodable: a dead letter of the loader (never blocks the partition), then a dead_letters row.
+        {
+          key: campaignId,
+          value: 'not json: a dead letter, never blocks the partition',
+          headers: { 'adtrace.event-id': 'bad-1' },
+        },
       ],
     });
     const window = {
@@ -117,19 +122,28 @@ describe('the topic loader', () => {
     await backend.cleanup();
   });
 
-  const deadLetters = async () => (await getJson(service!.apiPort, '/api/dead-letters')).body.deadLetters;
+  type DeadLetter = {
+    stage: string;
+    originalTopic: string;
+    originalOffset: string;
+    reason: string;
+    headers: Record<string, string>;
+  };
+  const deadLetters = async (): Promise<DeadLetter[]> =>
+    (await getJson(service!.apiPort, '/api/dead-letters')).body.deadLetters;
+  const firstGroup = uniqueGroupId('warehouse');
 
   it('loads dead letters with their reasons, origin and event id', async () => {
-    service = await start(uniqueGroupId('warehouse'));
+    service = await start(firstGroup);
     const rows = await eventually(
       async () => {
-        const d = await deadLetters();
+        const d = (await deadLetters()).filter((r) => r.stage === 'ingest');
         return d.length === 2 ? d : undefined;
       },
       30_000,
       'two dead letters',
     );
-    expect(rows[0]).toMatchObject({
+    expect(rows.find((r) => r.originalOffset === '18')).toMatchObject({
       reason: 'not JSON',
       code: 'REQUIRED',
       errorClass: 'ValidationError',
@@ -171,6 +185,37 @@ describe('the topic loader', () => {
     expect(windows[0]).toMatchObject({ conversions: 2, complete: true });
   });
 
+  it('dead-letters an attributed event that does not decode, and loads that dead letter too', async () => {
+    const rows = await eventually(
+      async () => {
+        const d = (await deadLetters()).filter((r) => r.stage === firstGroup);
+        return d.length === 1 ? d : undefined;
+      },
+      30_000,
+      "the loader's own dead letter in dead_letters",
+    );
+    expect(rows[0]).toMatchObject({
+      stage: firstGroup,
+      code: 'UNDECODABLE',
+      errorClass: 'SyntaxError',
+      originalTopic: topics.names.attributed,
+      originalPartition: 0,
+      originalOffset: '2',
+      eventId: 'bad-1',
+      valueBytes: Buffer.byteLength('not json: a dead letter, never blocks the partition'),
+    });
+    // It came through the dead-letters topic (after the two there), with the runtime's headers.
+    expect(rows[0]).toMatchObject({ dlqPartition: 0, dlqOffset: '2' });
+    expect(rows[0]!.reason).toMatch(/JSON/);
+    expect(rows[0]!.headers).toMatchObject({
+      [DeadLetterHeaders.stage]: firstGroup,
+      [DeadLetterHeaders.originalTopic]: topics.names.attributed,
+      [DeadLetterHeaders.originalOffset]: '2',
+    });
+    const health = (await getJson(service!.apiPort, '/api/health')).body.loader;
+    expect(health).toMatchObject({ undecodable: 1, ready: true });
+  });
+
   it('reading everything again (a new group) duplicates nothing', async () => {
     await service!.stop();
     service = await start(uniqueGroupId('warehouse-again'));
@@ -182,7 +227,19 @@ describe('the topic loader', () => {
       30_000,
       'the second loader to go through the topics',
     );
-    expect(await deadLetters()).toHaveLength(2);
+    // Dead letters are at-least-once, keyed by their place in the dead-letters topic: the new
+    // group (another stage) parks the undecodable event once more, and nothing else repeats.
+    const all = await eventually(
+      async () => {
+        const d = await deadLetters();
+        return d.length === 4 ? d : undefined;
+      },
+      30_000,
+      "the second loader's dead letter",
+    );
+    const places = all.map((r) => `${r.stage} ${r.originalTopic} ${r.originalOffset}`);
+    expect(new Set(places).size).toBe(4);
+    expect(all.filter((r) => r.stage === 'ingest')).toHaveLength(2);
     const events = (await getJson(service!.apiPort, `/api/attributed-events?campaignId=${campaignId}`)).body.events;
     expect(events).toHaveLength(2);
   });

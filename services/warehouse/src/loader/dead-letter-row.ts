@@ -1,38 +1,50 @@
-import { DeadLetterHeaders, findHeader, Headers } from '@adtrace/stream';
+import { DeadLetterHeaders, findHeader, Headers, type RecordMeta } from '@adtrace/stream';
 import type { DeadLetterRow } from '@adtrace/warehouse';
-import type { KafkaMessage } from 'kafkajs';
 
-const int = (s: string | undefined): number | null => {
-  const n = s === undefined ? Number.NaN : Number(s);
-  return Number.isFinite(n) ? Math.trunc(n) : null;
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_MAX = 2n ** 63n - 1n;
+/** 9999-12-31: later (or negative) times are not times; both warehouses refuse some of them. */
+const MAX_MS = 253_402_300_799_999;
+
+/** PostgreSQL text and JSON refuse U+0000; a header may carry anything. */
+const text = (s: string | undefined): string | null => (s === undefined ? null : s.replaceAll('\u0000', ''));
+const partition = (s: string | undefined): number | null => {
+  const n = s !== undefined && /^\d{1,10}$/.test(s) ? Number(s) : Number.NaN;
+  return n <= INT32_MAX ? n : null;
 };
-const offset = (s: string | undefined): string | null => (s !== undefined && /^\d+$/.test(s) ? s : null);
+const offset = (s: string | undefined): string | null =>
+  s !== undefined && /^\d{1,19}$/.test(s) && BigInt(s) <= INT64_MAX ? s : null;
+const ms = (n: number | undefined): number | null =>
+  n !== undefined && Number.isFinite(n) && n >= 0 && n <= MAX_MS ? Math.trunc(n) : null;
+const msOf = (s: string | undefined): number | null => ms(s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
 
 /**
- * A dead letter as the runtime writes it (original key, value and headers plus the
- * DeadLetterHeaders of @adtrace/stream) → a row. Headers it does not carry stay null: a dead
- * letter written by someone else is still loaded.
+ * A record of the dead-letters topic → a row. **Total**: any bytes and any headers become a row
+ * (a header that is missing, or not what the runtime writes, stays null), so the loader never
+ * refuses a dead letter — the runtime never dead-letters one again (it would loop), it would
+ * crash instead. Written by the runtime, a dead letter has its original key, value and headers
+ * plus the DeadLetterHeaders of @adtrace/stream; one written by someone else is loaded too.
  */
-export function deadLetterRow(message: KafkaMessage, partition: number): DeadLetterRow {
-  const h = (name: string) => findHeader(message.headers, name);
+export function deadLetterRow(record: RecordMeta, value: Buffer | null): DeadLetterRow {
+  const h = (name: string) => findHeader(record.headers, name);
   const headers: Record<string, string> = {};
-  for (const name of Object.keys(message.headers ?? {})) headers[name] = h(name) ?? '';
+  for (const name of Object.keys(record.headers)) headers[text(name)!] = text(h(name)) ?? '';
   return {
-    dlqPartition: partition,
-    dlqOffset: message.offset,
-    originalTopic: h(DeadLetterHeaders.originalTopic) ?? null,
-    originalPartition: int(h(DeadLetterHeaders.originalPartition)),
+    dlqPartition: record.partition,
+    dlqOffset: record.offset,
+    originalTopic: text(h(DeadLetterHeaders.originalTopic)),
+    originalPartition: partition(h(DeadLetterHeaders.originalPartition)),
     originalOffset: offset(h(DeadLetterHeaders.originalOffset)),
-    originalTimestampMs: int(h(DeadLetterHeaders.originalTimestamp)),
-    deadLetteredAtMs: int(h(DeadLetterHeaders.deadLetteredAt)) ?? int(message.timestamp),
-    reason: h(DeadLetterHeaders.reason) ?? null,
-    code: h(DeadLetterHeaders.code) ?? null,
-    errorClass: h(DeadLetterHeaders.errorClass) ?? null,
-    stage: h(DeadLetterHeaders.stage) ?? null,
-    eventId: h(Headers.eventId) ?? null,
-    traceparent: h(DeadLetterHeaders.originalTraceparent) ?? h(Headers.traceparent) ?? null,
-    key: message.key ?? null,
-    value: message.value ?? null,
+    originalTimestampMs: msOf(h(DeadLetterHeaders.originalTimestamp)),
+    deadLetteredAtMs: msOf(h(DeadLetterHeaders.deadLetteredAt)) ?? ms(record.timestamp),
+    reason: text(h(DeadLetterHeaders.reason)),
+    code: text(h(DeadLetterHeaders.code)),
+    errorClass: text(h(DeadLetterHeaders.errorClass)),
+    stage: text(h(DeadLetterHeaders.stage)),
+    eventId: text(h(Headers.eventId)),
+    traceparent: text(h(DeadLetterHeaders.originalTraceparent) ?? h(Headers.traceparent)),
+    key: record.key,
+    value,
     headersJson: JSON.stringify(headers),
   };
 }

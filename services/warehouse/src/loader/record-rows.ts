@@ -1,4 +1,5 @@
 import { createCodec } from '@adtrace/schemas';
+import { RejectedError } from '@adtrace/stream';
 import type { AttributedEventRow, RoasWindowRow } from '@adtrace/warehouse';
 
 /**
@@ -44,43 +45,64 @@ export interface RecordDecoders {
   roasWindow(value: Buffer): RoasWindowRecord;
 }
 
-const n = (v: number | bigint | undefined): number => (v === undefined ? 0 : Number(v));
-const optional = (v: number | null | undefined): number | null => (v === undefined || v === null ? null : v);
+/**
+ * A decoded record the tables cannot hold (a field missing or not a number, a NUL byte, which
+ * PostgreSQL refuses) is refused here, so it is dead-lettered with the field named, rather than
+ * failing the bulk load of its whole chunk.
+ */
+function refuse(what: string, field: string, value: unknown): never {
+  throw new RejectedError('INVALID_RECORD', `${what}: ${field} is ${JSON.stringify(String(value))}`);
+}
+const checker = (what: string) => ({
+  str(v: unknown, field: string): string {
+    return typeof v === 'string' && v !== '' && !v.includes('\u0000') ? v : refuse(what, field, v);
+  },
+  n(v: unknown, field: string, fallback?: number): number {
+    const x =
+      v === undefined || v === null ? fallback : typeof v === 'bigint' || typeof v === 'number' ? Number(v) : NaN;
+    return x !== undefined && Number.isFinite(x) ? x : refuse(what, field, v);
+  },
+  optional(v: unknown, field: string): number | null {
+    return v === undefined || v === null ? null : this.n(v, field);
+  },
+});
 
 export function attributedEventRow(r: AttributedEventRecord, traceId: string | null): AttributedEventRow {
+  const c = checker('attributed event');
   return {
-    eventId: r.eventId,
-    kind: String(r.kind).toLowerCase(),
-    originalEventId: r.originalEventId,
-    campaignId: r.campaignId,
-    adId: r.adId,
-    touch: String(r.touch ?? 'NONE').toLowerCase(),
-    costMicros: n(r.costMicros),
-    valueMicros: n(r.valueMicros),
-    pctr: r.pctr ?? 0,
-    eventTimeMs: n(r.eventTimeMs),
-    attributedAtMs: n(r.attributedAtMs),
+    eventId: c.str(r.eventId, 'eventId'),
+    kind: c.str(r.kind, 'kind').toLowerCase(),
+    originalEventId: c.str(r.originalEventId, 'originalEventId'),
+    campaignId: c.str(r.campaignId, 'campaignId'),
+    adId: c.str(r.adId, 'adId'),
+    touch: c.str(r.touch ?? 'NONE', 'touch').toLowerCase(),
+    costMicros: c.n(r.costMicros, 'costMicros', 0),
+    valueMicros: c.n(r.valueMicros, 'valueMicros', 0),
+    pctr: c.n(r.pctr, 'pctr', 0),
+    eventTimeMs: c.n(r.eventTimeMs, 'eventTimeMs'),
+    attributedAtMs: c.n(r.attributedAtMs, 'attributedAtMs'),
     traceId,
   };
 }
 
 export function roasWindowRow(r: RoasWindowRecord): RoasWindowRow {
+  const c = checker('ROAS window');
   return {
-    campaignId: r.campaignId,
-    windowStartMs: n(r.windowStartMs),
-    windowEndMs: n(r.windowEndMs),
-    impressions: n(r.impressions),
-    clicks: n(r.clicks),
-    conversions: n(r.conversions),
-    spendMicros: n(r.spendMicros),
-    revenueMicros: n(r.revenueMicros),
-    roas: optional(r.roas),
-    observedCtr: optional(r.observedCtr),
-    predictedCtr: optional(r.predictedCtr),
-    revision: r.revision ?? 0,
+    campaignId: c.str(r.campaignId, 'campaignId'),
+    windowStartMs: c.n(r.windowStartMs, 'windowStartMs'),
+    windowEndMs: c.n(r.windowEndMs, 'windowEndMs'),
+    impressions: c.n(r.impressions, 'impressions', 0),
+    clicks: c.n(r.clicks, 'clicks', 0),
+    conversions: c.n(r.conversions, 'conversions', 0),
+    spendMicros: c.n(r.spendMicros, 'spendMicros', 0),
+    revenueMicros: c.n(r.revenueMicros, 'revenueMicros', 0),
+    roas: c.optional(r.roas, 'roas'),
+    observedCtr: c.optional(r.observedCtr, 'observedCtr'),
+    predictedCtr: c.optional(r.predictedCtr, 'predictedCtr'),
+    revision: c.n(r.revision, 'revision', 0),
     complete: r.final ?? false,
-    completeThroughMs: n(r.completeThroughMs),
-    emittedAtMs: n(r.emittedAtMs),
+    completeThroughMs: c.n(r.completeThroughMs, 'completeThroughMs', 0),
+    emittedAtMs: c.n(r.emittedAtMs, 'emittedAtMs', 0),
   };
 }
 
