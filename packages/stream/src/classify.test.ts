@@ -1,3 +1,4 @@
+import { CodecError } from '@adtrace/schemas';
 import {
   KafkaJSConnectionError,
   KafkaJSError,
@@ -24,6 +25,14 @@ describe('classify', () => {
       retryFirst: false,
       declared: true,
     });
+  });
+
+  test('a codec error is dead-lettered, unless it declares itself retriable (the registry is away)', () => {
+    const corrupt = classify(new CodecError('TRUNCATED', 'body ends after 3 of 10 bytes'), 'decode');
+    expect(corrupt).toMatchObject({ action: 'dead-letter', code: 'TRUNCATED' });
+    const away = new CodecError('REGISTRY_UNAVAILABLE', 'schema registry answered 503');
+    expect(away.retriable).toBe(true);
+    expect(classify(away, 'decode')).toMatchObject({ action: 'retry', code: 'REGISTRY_UNAVAILABLE' });
   });
 
   test('transient errors are retried at every stage, never dead-lettered', () => {

@@ -85,6 +85,9 @@ export function classify(error: unknown, stage: Stage): Verdict {
   // kafkajs leaves a transactional producer unusable after some failures (kafkajs #1282): the
   // delivery recreates the producer and retries, and crashes if that keeps failing.
   if (stage === 'transaction' && isKafkaJs(error)) return verdict('retry', 'TRANSACTION_FAILED');
+  // An error that declares itself retriable (a schema registry away: CodecError
+  // REGISTRY_UNAVAILABLE) is about the world, not the record: retry it, never dead-letter it.
+  if ((error as Fields | undefined)?.retriable === true) return verdict('retry', stringCode(error) ?? 'TRANSIENT');
   // Unknown errors: a codec is deterministic over bytes, so retrying a decode is pointless.
   if (stage === 'decode') return verdict('dead-letter', stringCode(error) ?? 'UNDECODABLE');
   // A handler error we cannot classify may be a flake: retry a few times, then dead-letter.

@@ -53,12 +53,12 @@ export async function startWarehouseService(
     receiver = await startOtlpReceiver({ ...config, port: config.otlpPort, sink, log });
     const traced: Traced = (name, work) =>
       tracer.startActiveSpan(`warehouse.query ${name}`, (span) => work().finally(() => span.end()));
-    const health = () => ({
-      status: 'ok',
-      dialect: warehouse.dialect,
-      spans: sink.stats,
-      loader: loader?.stats() ?? null,
-    });
+    // A loader that crashed leaves the receiver serving, but the service is not healthy: say so.
+    const health = () => {
+      const loaderStats = loader?.stats() ?? null;
+      const status = loaderStats?.error ? 'loader-failed' : 'ok';
+      return { status, dialect: warehouse.dialect, spans: sink.stats, loader: loaderStats };
+    };
     api = await startApiServer(config.host, config.apiPort, routes(warehouse, traced, health), log);
     if (config.loader.enabled) {
       const decoders = options.decoders ?? schemaDecoders();

@@ -20,9 +20,12 @@ function intParam(params: URLSearchParams, name: string): number | undefined {
 }
 
 /** The query API: read-only JSON over the warehouse, what the CLI's trace/cost/roas/dlq views call. */
-export function routes(wh: Warehouse, traced: Traced, health: () => unknown): Record<string, Route> {
+export function routes(wh: Warehouse, traced: Traced, health: () => { status: string }): Record<string, Route> {
   return {
-    health: async () => ({ status: 200, body: health() }),
+    health: async () => {
+      const body = health();
+      return { status: body.status === 'ok' ? 200 : 503, body };
+    },
 
     // /api/traces/<trace id or event id>, or /api/traces?traceId=… / ?eventId=…
     async traces(params, pathId) {
