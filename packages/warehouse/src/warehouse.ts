@@ -1,31 +1,7 @@
-import type {
-  AttributedEventRow,
-  DeadLetterRow,
-  RoasWindowRow,
-  SpanKindName,
-  SpanRow,
-  StatusCodeName,
-} from './rows.ts';
+import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
 
-/** A span as the trace query returns it. */
-export interface TraceSpan {
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | null;
-  readonly service: string;
-  readonly name: string;
-  readonly kind: SpanKindName;
-  readonly startUnixMicros: number;
-  readonly durationMs: number;
-  readonly statusCode: StatusCodeName;
-  readonly statusMessage: string | null;
-  readonly eventId: string | null;
-  readonly computeUsd: number;
-  readonly kafkaUsd: number;
-  readonly queryUsd: number;
-  readonly costUsd: number;
-  readonly attributes: Record<string, unknown>;
-}
+/** A span as the trace query returns it: its row, with the attributes parsed. */
+export type TraceSpan = Omit<SpanRow, 'attributesJson'> & { readonly attributes: Record<string, unknown> };
 
 export interface StageStatsQuery {
   /** `service` (default): one row per service; `span`: one per service + span name. */

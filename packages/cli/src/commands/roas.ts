@@ -1,22 +1,10 @@
+import type { RoasWindowRow } from '@adtrace/warehouse';
 import { type Command, print, UsageError } from '../command.ts';
 import { table } from '../views/format.ts';
 import { getJson } from '../views/warehouse-api.ts';
 
-interface WindowJson {
-  readonly campaignId: string;
-  readonly windowStartMs: number;
-  readonly windowEndMs: number;
-  readonly impressions: number;
-  readonly clicks: number;
-  readonly conversions: number;
-  readonly spendMicros: number;
-  readonly revenueMicros: number;
-  readonly roas: number | null;
-  readonly observedCtr: number | null;
-  readonly predictedCtr: number | null;
-  readonly revision: number;
-  readonly complete: boolean;
-}
+/** The API sends the warehouse's rows as they are. */
+type WindowJson = Omit<RoasWindowRow, 'completeThroughMs' | 'emittedAtMs'>;
 
 const dollars = (micros: number) => `$${(micros / 1e6).toFixed(2)}`;
 const time = (ms: number) => new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
