@@ -1,9 +1,9 @@
 import { type Counter, type Histogram, metrics } from '@opentelemetry/api';
 
 /**
- * The pipeline's instruments, in one place, through `@opentelemetry/api` only: services and
- * the stream runtime import these and never create their own. Names follow the seed design
- * (`ads.*`) and the runtime's (`adtrace.stream.*`).
+ * The ad pipeline's business instruments (the seed design's `ads.*`), in one place, through
+ * `@opentelemetry/api` only: services import these and never create their own. The stream
+ * runtime's `adtrace.stream.*` instruments live with the runtime (packages/stream/src/metrics.ts).
  */
 export interface PipelineMetrics {
   /** Request in to creative out, per served ad (delivery). */
@@ -16,14 +16,6 @@ export interface PipelineMetrics {
   readonly segmentBuildSeconds: Histogram;
   /** Auctions without a winner; attribute `reason`. */
   readonly noFill: Counter;
-  /** Messages a stream runtime handled; attributes `messaging.destination.name`, `outcome`. */
-  readonly messagesConsumed: Counter;
-  /** Messages a stream runtime produced; attribute `messaging.destination.name`. */
-  readonly messagesProduced: Counter;
-  /** Messages sent to dead-letters; attributes `stage`, `code`. */
-  readonly deadLetters: Counter;
-  /** Handler time per consumed batch. */
-  readonly batchHandleMs: Histogram;
 }
 
 // Buckets for a 5 ms serving budget and single-digit-ms auctions (seed latency budget).
@@ -56,19 +48,6 @@ export function pipelineMetrics(): PipelineMetrics {
       advice: { explicitBucketBoundaries: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900] },
     }),
     noFill: meter.createCounter('ads.no_fill.total', { description: 'Auctions without a winner, by reason' }),
-    messagesConsumed: meter.createCounter('adtrace.stream.messages_consumed', {
-      description: 'Messages handled by a stream runtime, by topic and outcome',
-    }),
-    messagesProduced: meter.createCounter('adtrace.stream.messages_produced', {
-      description: 'Messages produced by a stream runtime, by topic',
-    }),
-    deadLetters: meter.createCounter('adtrace.stream.dead_letters', {
-      description: 'Messages dead-lettered, by stage and code',
-    }),
-    batchHandleMs: meter.createHistogram('adtrace.stream.batch_handle_ms', {
-      unit: 'ms',
-      description: 'Handler time per consumed batch',
-    }),
   };
   return instruments;
 }
