@@ -28,7 +28,7 @@ export async function runChunk<In, O extends OutputSpecs, S extends StoreSpecs>(
   for (const message of messages) await processMessage(deps, scope, message);
   for (const { store, key, bytes } of writes.changelog()) {
     const message = { key, value: bytes, partition, headers: {} };
-    outbox.add({ kind: 'changelog', topic: changelogTopic(deps.name, store), message, bytes: bytes?.length ?? 0 });
+    outbox.add({ kind: 'changelog', topic: changelogTopic(deps.name, store), message });
   }
   const records = outbox.seal(deps.tracer, deps.clientId);
   const nextOffset = String(BigInt(messages[messages.length - 1]!.offset) + 1n);

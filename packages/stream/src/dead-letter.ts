@@ -48,7 +48,6 @@ export function deadLetterRecord(
     kind: 'dead-letter',
     topic: source.deadLetterTopic,
     message: { key: message.key, value: message.value, headers },
-    bytes: message.value?.length ?? 0,
     parent,
     eventId,
     verdict,

@@ -58,7 +58,6 @@ export function startAttempt<O extends OutputSpecs, S extends StoreSpecs>(input:
       kind: 'output',
       topic: spec.topic,
       message: { key, value, headers },
-      bytes: value?.length ?? 0,
       parent,
       eventId,
     };

@@ -32,8 +32,7 @@ export function openMessage(
   const parent = propagation.extract(ROOT_CONTEXT, message.headers, bufferGetter);
   const eventId = findHeader(message.headers, Headers.eventId);
   const { offset, key } = message;
-  const bytes = message.value?.length ?? 0;
-  const spanInput = { topic, partition, offset, key, bytes, eventId, group: parts.name, clientId: parts.clientId };
+  const spanInput = { topic, partition, offset, key, message, eventId, group: parts.name, clientId: parts.clientId };
   const span = startProcessSpan(parts.tracer, spanInput, parent);
   const event = { id: eventId };
   const processCtx = withEventId(trace.setSpan(parent, span), event);

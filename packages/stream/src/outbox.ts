@@ -2,13 +2,12 @@ import { type Context, propagation, type Span, SpanStatusCode, type Tracer, trac
 import type { Message, TopicMessages } from 'kafkajs';
 import { overwriteSetter } from './carrier.ts';
 import type { Verdict } from './classify.ts';
-import { Attr, endSpans, startSendSpan } from './spans.ts';
+import { Attr, endSpans, sizeAttributes, startSendSpan } from './spans.ts';
 
 export interface OutRecord {
   readonly kind: 'output' | 'changelog' | 'dead-letter';
   readonly topic: string;
   readonly message: Message & { headers: NonNullable<Message['headers']> };
-  readonly bytes: number;
   /** The context the record was emitted in: its send span's parent. Changelog writes get no span. */
   readonly parent?: Context;
   readonly eventId?: string;
@@ -49,13 +48,14 @@ export class Outbox {
     for (const r of this.records) {
       if (r.parent) {
         const name = r.kind === 'dead-letter' ? `dead-letter ${r.topic}` : `send ${r.topic}`;
-        const input = { topic: r.topic, key: r.message.key, bytes: r.bytes, eventId: r.eventId, clientId };
+        const input = { topic: r.topic, key: r.message.key, eventId: r.eventId, clientId };
         const span = startSendSpan(tracer, input, r.parent, name);
         if (r.verdict) {
           span.setAttributes({ [Attr.dlqCode]: r.verdict.code, [Attr.errorType]: r.verdict.errorClass });
           span.setStatus({ code: SpanStatusCode.ERROR, message: r.verdict.reason });
         }
         propagation.inject(trace.setSpan(r.parent, span), r.message.headers, overwriteSetter);
+        span.setAttributes(sizeAttributes(r.message));
         this.spans.push(span);
       }
       const list = byTopic.get(r.topic) ?? [];

@@ -1,3 +1,4 @@
+import { kafkaMessageBytes, type SizedMessage, SpanAttributes } from '@adtrace/telemetry/attributes';
 import {
   type Attributes,
   type Context,
@@ -21,20 +22,30 @@ export const Attr = {
   key: 'messaging.kafka.message.key',
   clientId: 'messaging.client.id',
   bodySize: 'messaging.message.body.size',
-  /** The same number as the body size: the one explicit input of the Kafka cost model. */
-  kafkaBytes: 'adtrace.kafka.bytes',
-  eventId: 'adtrace.event_id',
+  /** Key + value + headers: the Kafka cost model's input, counted as for plain kafkajs spans. */
+  kafkaBytes: SpanAttributes.kafkaBytes,
+  eventId: SpanAttributes.eventId,
   dlqCode: 'adtrace.dlq.code',
   dlqReason: 'adtrace.dlq.reason',
   errorType: 'error.type',
 } as const;
+
+/** The size attributes of a message: its body (semantic conventions) and what the cost model prices. */
+export function sizeAttributes(message: SizedMessage): Attributes {
+  const body = message.value;
+  return {
+    [Attr.bodySize]: body == null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    [Attr.kafkaBytes]: kafkaMessageBytes(message),
+  };
+}
 
 export interface ProcessSpanInput {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
   readonly key: Buffer | null;
-  readonly bytes: number;
+  /** The consumed message, for its sizes. */
+  readonly message: SizedMessage;
   readonly eventId: string | undefined;
   readonly group: string;
   readonly clientId: string;
@@ -51,8 +62,7 @@ export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent
     [Attr.group]: input.group,
     [Attr.offset]: Number(input.offset),
     [Attr.clientId]: input.clientId,
-    [Attr.bodySize]: input.bytes,
-    [Attr.kafkaBytes]: input.bytes,
+    ...sizeAttributes(input.message),
   };
   // Keys are pseudonymous user keys (never raw ids), so they may appear on spans.
   if (input.key) attributes[Attr.key] = input.key.toString('utf8');
@@ -63,13 +73,15 @@ export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent
 export interface SendSpanInput {
   readonly topic: string;
   readonly key: string | Buffer | null | undefined;
-  readonly bytes: number;
   readonly eventId: string | undefined;
   readonly clientId: string;
   readonly partition?: number;
 }
 
-/** `send <topic>`: a PRODUCER span, child of the context the output was emitted in. */
+/**
+ * `send <topic>`: a PRODUCER span, child of the context the output was emitted in. Its sizes
+ * are set once the message is final (`sizeAttributes`, after the traceparent is written).
+ */
 export function startSendSpan(
   tracer: Tracer,
   input: SendSpanInput,
@@ -82,8 +94,6 @@ export function startSendSpan(
     [Attr.operationType]: 'send',
     [Attr.operationName]: 'send',
     [Attr.clientId]: input.clientId,
-    [Attr.bodySize]: input.bytes,
-    [Attr.kafkaBytes]: input.bytes,
   };
   if (input.key !== undefined && input.key !== null) attributes[Attr.key] = input.key.toString();
   if (input.eventId) attributes[Attr.eventId] = input.eventId;
