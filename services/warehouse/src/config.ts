@@ -1,4 +1,5 @@
 import { Topics } from '@adtrace/schemas';
+import { readEnv as readStreamEnv, toConfig as streamConfig } from '@adtrace/stream';
 import {
   readEnv as readWarehouseEnv,
   toConfig as toWarehouseConfig,
@@ -58,14 +59,8 @@ function int(env: ServiceEnv, name: string, fallback: number, min: number, max: 
 export function toConfig(env: ServiceEnv): ServiceConfig {
   const loader = env.WAREHOUSE_LOADER ?? 'on';
   if (loader !== 'on' && loader !== 'off') throw new Error(`WAREHOUSE_LOADER must be on or off, got "${loader}"`);
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  for (const b of brokers) {
-    if (!/^[^:\s]+:\d{1,5}$/.test(b))
-      throw new Error(`KAFKA_BROKERS must be host:port[,host:port…], got "${env.KAFKA_BROKERS}"`);
-  }
+  // The stream runtime's parser, so KAFKA_BROKERS means (and is checked) the same everywhere.
+  const { brokers } = streamConfig(readStreamEnv('WAREHOUSE_LOADER', { KAFKA_BROKERS: env.KAFKA_BROKERS }));
   const maxSpansPerRequest = int(env, 'WAREHOUSE_OTLP_MAX_SPANS', 100_000, 1, 10_000_000);
   const maxBatchSpans = int(env, 'WAREHOUSE_BATCH_SPANS', 50_000, 1, 10_000_000);
   return {
