@@ -1,18 +1,11 @@
+import { readEnv, toConfig } from '@adtrace/stream';
 import { localKafkaConfig } from './local-kafka/index.ts';
 
 /** The brokers every client uses: KAFKA_BROKERS (comma-separated), else the local broker. */
 export function kafkaBrokers(): string[] {
-  const raw = process.env.KAFKA_BROKERS?.trim();
-  if (raw) {
-    const brokers = raw
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean);
-    for (const b of brokers) {
-      if (!/^[^:\s]+:\d{1,5}$/.test(b)) throw new Error(`KAFKA_BROKERS must be host:port[,host:port…], got "${raw}"`);
-    }
-    return brokers;
-  }
+  // The stream runtime's parser, so KAFKA_BROKERS means (and is checked) the same everywhere.
+  if (usesExternalKafka())
+    return [...toConfig(readEnv('ADTRACE', { KAFKA_BROKERS: process.env.KAFKA_BROKERS })).brokers];
   const cfg = localKafkaConfig();
   return [`${cfg.host}:${cfg.port}`];
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { kafkaBrokers } from './kafka-env.ts';
 import { logsDir, runDir, workspaceRoot } from './paths.ts';
 
 /** The pipeline services that exist: every services/<name> with a src/main.ts. */
@@ -59,7 +60,8 @@ export function servicePorts(name: string): { metrics: number; health: number } 
 
 function serviceEnv(name: string): NodeJS.ProcessEnv {
   const ports = servicePorts(name);
-  const env: NodeJS.ProcessEnv = { OTEL_SERVICE_NAME: name };
+  // The services find the broker the CLI uses, local port included (ADTRACE_KAFKA_PORT).
+  const env: NodeJS.ProcessEnv = { OTEL_SERVICE_NAME: name, KAFKA_BROKERS: kafkaBrokers().join(',') };
   if (!process.env.ADTRACE_METRICS_PORT) env.ADTRACE_METRICS_PORT = String(ports.metrics);
   const healthVar = `${name.toUpperCase()}_HEALTH_PORT`;
   if (!process.env[healthVar]) env[healthVar] = String(ports.health);

@@ -72,6 +72,10 @@ describe('local Kafka broker', () => {
 
     const again = await startBroker(cfg, log);
     expect(again).toMatchObject({ alreadyRunning: true, pid: started.pid });
+    // Asked for another port while it runs on this one: a clear error, not a wrong address.
+    await expect(startBroker({ ...cfg, port: cfg.port + 1 }, log)).rejects.toThrow(
+      `already runs on 127.0.0.1:${cfg.port}, not on the asked port ${cfg.port + 1}`,
+    );
     expect(existsSync(join(cfg.dataDir, 'meta.properties'))).toBe(true);
   });
 

@@ -47,6 +47,13 @@ function readPid(cfg: LocalKafkaConfig): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/** The port the running broker was started with: its server.properties, written at start. */
+function runningPort(cfg: LocalKafkaConfig): number | undefined {
+  if (!existsSync(cfg.propertiesFile)) return undefined;
+  const match = /^listeners=PLAINTEXT:\/\/[^:]+:(\d+)/m.exec(readFileSync(cfg.propertiesFile, 'utf8'));
+  return match ? Number(match[1]) : undefined;
+}
+
 function address(cfg: LocalKafkaConfig): string {
   return `${cfg.host}:${cfg.port}`;
 }
@@ -133,7 +140,15 @@ async function waitUntilStarted(cfg: LocalKafkaConfig, pid: number, logOffset: n
 export async function startBroker(cfg: LocalKafkaConfig, log: (line: string) => void): Promise<StartResult> {
   const pid = readPid(cfg);
   if (pid !== undefined) {
-    if (isBrokerProcess(pid)) return { ...brokerStatus(cfg), alreadyRunning: true };
+    if (isBrokerProcess(pid)) {
+      const port = runningPort(cfg);
+      if (port !== undefined && port !== cfg.port) {
+        throw new Error(
+          `the local broker already runs on ${cfg.host}:${port}, not on the asked port ${cfg.port}; stop it first (adtrace kafka stop)`,
+        );
+      }
+      return { ...brokerStatus(cfg), alreadyRunning: true };
+    }
     log(`removing the stale pid file of broker process ${pid}, which is gone`);
     rmSync(cfg.pidFile, { force: true });
   }
