@@ -151,7 +151,7 @@ function runtime(brokers: readonly string[], deadLetterTopic: string) {
       name: `bench-hop-${randomUUID().slice(0, 8)}`,
       log: (level, message) => level === 'error' && console.error(message),
       config: toConfig({ brokers: [...brokers], deadLetterTopic, batchSize: 500 }),
-      input: { topic: input, decode },
+      inputs: { in: { topic: input, decode } },
       outputs: { out: { topic: output, encode } },
       handler: (m) => [{ to: 'out', value: transform(m.value) }],
     });

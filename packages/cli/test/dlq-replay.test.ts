@@ -44,7 +44,9 @@ beforeAll(async () => {
     name: stage,
     log: () => {},
     config: toConfig({ brokers: testBrokers(), deadLetterTopic: topics.names.dlq }),
-    input: { topic: topics.names.in, decode: (b: Buffer) => JSON.parse(b.toString()) as { n: number; bad?: boolean } },
+    inputs: {
+      in: { topic: topics.names.in, decode: (b: Buffer) => JSON.parse(b.toString()) as { n: number; bad?: boolean } },
+    },
     outputs: { out: { topic: topics.names.out, encode: (v: { n: number }) => Buffer.from(JSON.stringify(v)) } },
     handler: (m) => {
       if (m.value.bad) throw new RejectedError('NEEDS_FIX', `message ${m.value.n} is not valid yet`);

@@ -1,28 +1,24 @@
-import type { Consumer } from 'kafkajs';
-
 /**
- * What this member owns, from GROUP_JOIN events. kafkajs commits offsets for partitions it no
- * longer owns after a rebalance (kafkajs #1046), so every commit first checks `owns` and that the
- * generation it started in is still the current one.
+ * What this member owns, per assignment generation. A rebalance can take a partition away while
+ * its chunk is in flight, so every commit first checks that the generation the chunk was read in
+ * is still the current one and still owns the partition (kafkajs also commits for partitions lost
+ * in a rebalance, kafkajs #1046); exactly-once also relies on the broker fencing (tasks.ts).
  */
 export class Assignment {
   generation = 0;
   joined = false;
   private owned = new Map<string, ReadonlySet<number>>();
 
-  constructor(consumer: Consumer, onJoin: (partitions: readonly number[]) => void) {
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.generation += 1;
-      this.owned = new Map(Object.entries(payload.memberAssignment).map(([t, ps]) => [t, new Set(ps)]));
-      this.joined = true;
-      onJoin(this.partitions());
-    });
-    const left = () => {
-      this.joined = false;
-    };
-    consumer.on(consumer.events.STOP, left);
-    consumer.on(consumer.events.DISCONNECT, left);
-    consumer.on(consumer.events.CRASH, left);
+  /** A new assignment: returns the partition numbers owned over all inputs. */
+  join(assignment: ReadonlyMap<string, readonly number[]>): number[] {
+    this.generation += 1;
+    this.owned = new Map([...assignment].map(([t, ps]) => [t, new Set(ps)]));
+    this.joined = true;
+    return this.partitions();
+  }
+
+  leave(): void {
+    this.joined = false;
   }
 
   owns(topic: string, partition: number): boolean {
@@ -34,7 +30,7 @@ export class Assignment {
     return this.joined && generation === this.generation && this.owns(topic, partition);
   }
 
-  /** Partition numbers owned over all input topics (co-partitioned, so the stores' partitions). */
+  /** Partition numbers owned over all input topics (co-partitioned: the tasks). */
   partitions(): number[] {
     const all = new Set<number>();
     for (const ps of this.owned.values()) for (const p of ps) all.add(p);

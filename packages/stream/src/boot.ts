@@ -1,31 +1,30 @@
 import { hostname } from 'node:os';
 import { trace } from '@opentelemetry/api';
-import { type Consumer, Kafka } from 'kafkajs';
 import { Assignment } from './assignment.ts';
-import { changelogTopic } from './changelog.ts';
 import type { StreamConfig } from './config.ts';
-import { Abandon, FailureBreaker } from './control.ts';
+import { Abandon } from './control.ts';
 import { AtLeastOnceDelivery } from './deliver-at-least-once.ts';
 import { ExactlyOnceDelivery } from './deliver-exactly-once.ts';
 import type { Delivery } from './delivery.ts';
 import { type ChunkRunner, eachBatchHandler } from './each-batch.ts';
-import { HopCrashedError } from './errors.ts';
+import { ConfigError, HopCrashedError } from './errors.ts';
 import type { MessageParts } from './failure.ts';
 import { type HealthServer, startHealthServer } from './health.ts';
-import { createConsumer, kafkaConfig } from './kafka-clients.ts';
+import { kafkajsPort } from './kafka/kafkajs.ts';
+import type { GroupConsumerPort, KafkaPort, KafkaPortFactory } from './kafka/port.ts';
 import { HopMetrics } from './metrics.ts';
-import { prepareTopics } from './prepare-topics.ts';
-import { StoreRegistry } from './store-registry.ts';
-import { runSuppressed } from './suppress.ts';
+import { type PreparedTopics, prepareTopics } from './prepare-topics.ts';
+import { retrying } from './retrying.ts';
+import { Tasks } from './tasks.ts';
 import type { DeliveryMode, Log, StoreSpecs } from './types.ts';
 
 /** What a running hop holds, filled in as it starts, so a stop can close whatever exists. */
 export interface HopHandles {
-  consumer?: Consumer;
+  consumer?: GroupConsumerPort;
   delivery?: Delivery;
   health?: HealthServer;
   assignment?: Assignment;
-  registry?: StoreRegistry;
+  tasks?: Tasks;
 }
 
 export interface BootHooks {
@@ -42,9 +41,11 @@ export interface BootPlan {
   readonly name: string;
   readonly config: StreamConfig;
   readonly topics: readonly string[];
-  readonly outputTopics: readonly string[];
+  readonly outputs: readonly { readonly topic: string; readonly partitionsLike?: string }[];
   readonly stores: StoreSpecs;
   readonly mode: DeliveryMode;
+  /** The client port; kafkajs by default. */
+  readonly kafka?: KafkaPortFactory;
 }
 
 /** What every chunk runner gets: the shared clients, metrics and knobs of one running hop. */
@@ -52,14 +53,16 @@ export interface RuntimeParts extends MessageParts {
   readonly log: Log;
   readonly delivery: Delivery;
   readonly metrics: HopMetrics;
+  readonly port: KafkaPort;
+  readonly topics: PreparedTopics;
 }
 
 /**
- * Start-up in the order that keeps every guarantee: topics checked and changelogs created;
- * the producer connected (exactly-once: the transactional id initialized, which fences a
- * predecessor and aborts its open transaction) before anything is restored or consumed; then
- * the consumer joins, and its run loop starts inside a suppressed context. What a chunk does
- * (a handler and its outputs, or a sink's bulk write) comes from `chunks`.
+ * Start-up in the order that keeps every guarantee: state only with exactly-once; topics
+ * checked, changelogs and internal topics created; the producer connected; then the consumer
+ * joins. On every assignment the owned tasks are reopened (tasks.ts: exactly-once fences each
+ * task's transactional id, then restores its stores) before any of their chunks runs. What a
+ * chunk does (a handler and its outputs, or a sink's bulk write) comes from `chunks`.
  */
 export async function boot(
   plan: BootPlan,
@@ -69,54 +72,73 @@ export async function boot(
 ): Promise<void> {
   const { config, name, topics, stores } = plan;
   const { signal, log } = hooks;
+  if (Object.keys(stores).length > 0 && plan.mode !== 'exactly-once') {
+    // A redelivered message would be applied to state twice.
+    throw new ConfigError(
+      `${config.prefix}_MODE`,
+      `hop ${name} keeps state (${Object.keys(stores).join(', ')}), which needs exactly-once; it is ${plan.mode}`,
+    );
+  }
   const step = () => {
     if (hooks.stopping()) throw new Abandon(`hop ${name} stopped while starting`);
   };
   const clientId = config.clientId ?? `${name}-${hostname()}`;
-  const kafka = new Kafka(kafkaConfig(config, clientId, log));
-  await prepareTopics(kafka, {
-    inputs: topics,
-    outputs: plan.outputTopics,
-    deadLetterTopic: config.deadLetterTopic,
-    changelogs: Object.keys(stores).map((s) => changelogTopic(name, s)),
-  });
-  step();
-  const consumer = createConsumer(kafka, name, config);
-  handles.consumer = consumer;
-  const metrics = new HopMetrics(name);
-  const onError = (e: unknown) => hooks.crash(new HopCrashedError(name, 'restore', e));
-  const registry = new StoreRegistry(kafka, name, stores, { timeoutMs: config.restoreTimeoutMs, signal, log, onError });
-  handles.registry = registry;
-  const assignment = new Assignment(consumer, (partitions) => {
-    log('info', 'partitions assigned', { partitions });
-    registry.assign(partitions);
-    metrics.forget((t, p) => assignment.owns(t, p));
-  });
-  handles.assignment = assignment;
+  const port = (plan.kafka ?? kafkajsPort)({ brokers: config.brokers, clientId, compression: config.compression, log });
   const scope = { hop: name, config, signal, log };
-  const delivery =
-    plan.mode === 'exactly-once'
-      ? new ExactlyOnceDelivery(kafka, config.transactionalId ?? clientId, name, assignment, scope)
-      : new AtLeastOnceDelivery(kafka, assignment, scope);
+  const prepared = await retrying(scope, 'startup', () =>
+    prepareTopics(port, {
+      group: name,
+      inputs: topics,
+      outputs: plan.outputs,
+      deadLetterTopic: config.deadLetterTopic,
+      stores: Object.keys(stores),
+    }),
+  );
+  step();
+  const metrics = new HopMetrics(name);
+  const assignment = new Assignment();
+  handles.assignment = assignment;
+  const owned = (g: number, t: string, p: number) => assignment.current(g, t, p);
+  const exactlyOnce = plan.mode === 'exactly-once';
+  const delivery = exactlyOnce
+    ? new ExactlyOnceDelivery(port, name, owned, prepared.limitOf, scope)
+    : new AtLeastOnceDelivery(port, owned, prepared.limitOf, scope);
   handles.delivery = delivery;
   await delivery.start();
   step();
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) hooks.crash(new HopCrashedError(name, 'consume', payload.error));
+  const tasks = new Tasks({
+    ...{ port, group: name, stores, delivery, maxConsecutiveFailures: config.maxConsecutiveFailures },
+    ...{ restoreTimeoutMs: config.restoreTimeoutMs, signal, log },
+    onError: (e) => hooks.crash(new HopCrashedError(name, 'restore', e)),
   });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-  step();
+  handles.tasks = tasks;
+  const consumer = port.groupConsumer({
+    group: name,
+    topics,
+    maxBytes: config.maxBytes,
+    maxBytesPerPartition: config.maxBytesPerPartition,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    concurrency: config.partitionsConcurrently,
+    onAssign: (owned) => {
+      const partitions = assignment.join(owned);
+      log('info', 'partitions assigned', { partitions, generation: assignment.generation });
+      tasks.assign(partitions, assignment.generation);
+      metrics.forget((t, p) => assignment.owns(t, p));
+    },
+    onLeave: () => assignment.leave(),
+    onCrash: (error) => hooks.crash(new HopCrashedError(name, 'consume', error)),
+  });
+  handles.consumer = consumer;
   if (config.healthPort !== undefined) handles.health = await startHealthServer(config.healthPort, hooks);
   const tracer = trace.getTracer('@adtrace/stream');
-  const breaker = new FailureBreaker(config.maxConsecutiveFailures);
-  const runChunk = chunks({ name, clientId, tracer, config, signal, log, delivery, metrics, breaker });
-  const crash = (e: HopCrashedError) => hooks.crash(e);
-  const eachBatch = eachBatchHandler({ name, config, signal, metrics, assignment, registry, crash, runChunk });
-  // The run loop inherits a suppressed context: kafkajs's own client spans stay non-recording.
-  const partitionsConsumedConcurrently = config.partitionsConcurrently;
-  await runSuppressed(() =>
-    consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently, eachBatch }),
-  );
+  const runChunk = chunks({ name, tracer, config, signal, log, delivery, metrics, port, topics: prepared });
+  const eachBatch = eachBatchHandler({
+    ...{ name, config, signal, metrics, assignment, tasks, port, runChunk },
+    checkCommitted: exactlyOnce,
+    seek: (t, p, o) => consumer.seek(t, p, o),
+    crash: (e) => hooks.crash(e),
+  });
+  step();
+  await consumer.start(eachBatch);
   log('info', 'hop started', { mode: plan.mode, topics, clientId });
 }

@@ -1,8 +1,8 @@
 import { defaultTextMapGetter, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { IHeaders } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bufferGetter, findHeader, overwriteSetter } from './carrier.ts';
+import type { RecordHeaders as IHeaders } from './kafka/port.ts';
 
 const a = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const b = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

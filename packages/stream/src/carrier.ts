@@ -1,5 +1,5 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import type { IHeaders } from 'kafkajs';
+import type { RecordHeaders as IHeaders } from './kafka/port.ts';
 
 type HeaderValue = IHeaders[string];
 

@@ -1,53 +1,96 @@
-import type { KafkaMessage } from 'kafkajs';
 import type { RuntimeParts } from './boot.ts';
 import { changelogTopic } from './changelog.ts';
+import { apportion, CpuPhase } from './cpu-account.ts';
 import type { DeliveryResult } from './delivery.ts';
-import type { ChunkPlace } from './each-batch.ts';
+import type { ChunkOutcome, ChunkPlace } from './each-batch.ts';
+import type { FetchedRecord } from './kafka/port.ts';
+import type { OpenedMessage } from './open-message.ts';
 import { Outbox } from './outbox.ts';
 import { type HopParts, processMessage } from './process-message.ts';
+import { Attr, failSpan } from './spans.ts';
 import { Writes } from './store.ts';
-import type { OutputSpecs, StoreSpecs } from './types.ts';
+import type { InputSpecs, OutputSpecs, StoreSpecs } from './types.ts';
 
-export type ChunkDeps<In, O extends OutputSpecs, S extends StoreSpecs> = HopParts<In, O, S> & RuntimeParts;
+export type ChunkDeps<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs> = HopParts<I, O, S> &
+  RuntimeParts;
 
 /**
- * A bounded slice of a fetched batch: handle every message, then write everything the slice
- * produced in one request or transaction and commit its offsets. The store writes become
- * visible to later chunks only once Kafka has them.
+ * A bounded slice of a fetched batch: handle messages (until the slice ends or its deadline
+ * passes), then write everything they produced in one request or transaction and commit their
+ * offsets. The store writes become visible to later chunks only once Kafka has them.
+ *
+ * Cost: the chunk has two CPU phases (cpu-account.ts). The handle phase's CPU goes to the
+ * messages' process spans in proportion to their wall time, less what their handler's own spans
+ * were charged; the deliver phase's (seal, produce, commit) is split evenly over the chunk's send
+ * and dead-letter spans — or its process spans when it has none.
  */
-export async function runChunk<In, O extends OutputSpecs, S extends StoreSpecs>(
-  deps: ChunkDeps<In, O, S>,
+export async function runChunk<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs>(
+  deps: ChunkDeps<I, O, S>,
   place: ChunkPlace,
-  messages: readonly KafkaMessage[],
-): Promise<DeliveryResult> {
-  const started = performance.now();
-  const { topic, partition, generation, state } = place;
+  messages: readonly FetchedRecord[],
+): Promise<ChunkOutcome> {
+  const { topic, partition, generation, task } = place;
   const writes = new Writes();
   const outbox = new Outbox();
-  const scope = { topic, partition, state, writes, outbox, keepAlive: place.keepAlive };
-  for (const message of messages) await processMessage(deps, scope, message);
+  const scope = { topic, partition, task, writes, outbox, keepAlive: place.keepAlive };
+  const opened: OpenedMessage[] = [];
+  const walls: number[] = [];
+  const handling = new CpuPhase();
+  try {
+    for (const message of messages) {
+      if (opened.length > 0 && performance.now() > place.deadline) break;
+      const at = performance.now();
+      opened.push(await processMessage(deps, scope, message));
+      walls.push(performance.now() - at);
+    }
+  } catch (error) {
+    for (const o of opened) endProcessSpan(o, 0, undefined, error);
+    throw error;
+  }
+  const handled = handling.end();
+  task.cpuRate = Math.min(4, handled.cpuMicros / handled.wallMicros);
   for (const { store, key, bytes } of writes.changelog()) {
     const message = { key, value: bytes, partition, headers: {} };
     outbox.add({ kind: 'changelog', topic: changelogTopic(deps.name, store), message });
   }
-  const records = outbox.seal(deps.tracer, deps.clientId);
-  const nextOffset = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
+  const delivering = new CpuPhase();
+  const records = outbox.seal(deps.tracer);
+  const nextOffset = String(BigInt(messages[opened.length - 1]!.offset) + 1n);
+  const spansOfHandling = apportion(
+    Math.max(0, handled.cpuMicros - opened.reduce((n, o) => n + o.meter.chargedUs, 0)),
+    walls,
+  );
   let result: DeliveryResult;
   try {
-    result = await deps.delivery.deliver(records, { topic, partition, nextOffset, generation, commit: place.commit });
+    result = await deps.delivery.deliver(task, records, {
+      topic,
+      partition,
+      nextOffset,
+      generation,
+      batch: place.batch,
+    });
   } catch (error) {
     outbox.settle(error);
+    for (const [i, o] of opened.entries()) endProcessSpan(o, spansOfHandling[i]!);
     throw error;
   }
-  outbox.settle(result === 'abandoned' ? new Error('not written: partition revoked or hop stopping') : undefined);
-  if (result !== 'committed') return result;
-  writes.applyTo(state);
-  const attributes = deps.metrics.attributes(topic, partition);
-  deps.metrics.consumed.add(messages.length, attributes);
-  deps.metrics.produced.add(outbox.count('output'), attributes);
-  const dead = outbox.count('dead-letter');
-  if (dead > 0) deps.metrics.deadLettered.add(dead, attributes);
-  const ms = performance.now() - started;
-  for (let i = 0; i < messages.length; i++) deps.metrics.latency.record(ms, attributes);
-  return result;
+  const delivered = delivering.end().cpuMicros;
+  const sends = outbox.spanCount;
+  outbox.settle(
+    result === 'abandoned' ? new Error('not written: partition revoked or hop stopping') : undefined,
+    sends > 0 ? delivered / sends : 0,
+  );
+  const deliverShare = sends > 0 ? 0 : delivered / opened.length;
+  for (const [i, o] of opened.entries()) endProcessSpan(o, spansOfHandling[i]! + deliverShare, walls[i]);
+  if (result !== 'committed') return { result, handled: opened.length };
+  writes.applyTo(task.state);
+  deps.metrics.chunkCommitted(topic, partition, opened, outbox);
+  return { result, handled: opened.length };
+}
+
+/** Ends a process span at the end of its own handling (not the chunk's), charged `cpuMicros`. */
+function endProcessSpan(opened: OpenedMessage, cpuMicros: number, wallMs?: number, error?: unknown): void {
+  if (error !== undefined) failSpan(opened.span, error);
+  opened.span.setAttribute(Attr.cpuMicros, Math.round(cpuMicros));
+  opened.span.end(wallMs === undefined ? undefined : opened.startedAt + wallMs);
 }

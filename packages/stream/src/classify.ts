@@ -54,14 +54,38 @@ const TRANSIENT_NAMES = new Set([
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'EAI_AGAIN',
+  'ENOTFOUND',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
+/**
+ * SQLSTATE classes and codes of a database that is away, overloaded or full — not of a bad
+ * record: 08 connection exception, 53 insufficient resources (disk full, out of memory, too many
+ * connections), 57P0x shut down or starting, 40001/40P01 serialization failure and deadlock.
+ */
+const SQL_TRANSIENT = /^(08|53)[0-9A-Z]{3}$|^57P0[1-4]$|^40001$|^40P01$/;
+/** Error names of a call that timed out or was cut off (fetch, AbortSignal.timeout). */
+const TRANSIENT_ERROR_NAMES = new Set(['TimeoutError', 'AbortError', 'FetchError']);
 
-type Fields = { name?: unknown; type?: unknown; code?: unknown; retriable?: unknown; cause?: unknown };
+type Fields = {
+  name?: unknown;
+  type?: unknown;
+  code?: unknown;
+  errno?: unknown;
+  status?: unknown;
+  statusCode?: unknown;
+  retriable?: unknown;
+  cause?: unknown;
+};
 
 /** The one place that decides retry, dead-letter, abandon or crash for any error. */
 export function classify(error: unknown, stage: Stage): Verdict {
@@ -80,8 +104,13 @@ export function classify(error: unknown, stage: Stage): Verdict {
   if (error instanceof ConfigError) return verdict('crash', error.code);
   const kafka = kafkaVerdict(error);
   if (kafka === 'fenced') return verdict('crash', 'PRODUCER_FENCED');
+  if (kafka === 'too-large') return verdict('crash', 'MESSAGE_TOO_LARGE');
   if (kafka === 'rebalance') return verdict('abandon', 'REBALANCE');
   if (kafka === 'transient') return verdict('retry', 'TRANSIENT');
+  // A dependency away, overloaded or full (network, HTTP 5xx/429, a database): about the world,
+  // not the record. Retried with backoff until it answers, never a dead letter.
+  const dependency = dependencyFailure(error);
+  if (dependency) return verdict('retry', dependency);
   // kafkajs leaves a transactional producer unusable after some failures (kafkajs #1282): the
   // delivery recreates the producer and retries, and crashes if that keeps failing.
   if (stage === 'transaction' && isKafkaJs(error)) return verdict('retry', 'TRANSACTION_FAILED');
@@ -102,13 +131,29 @@ export function classify(error: unknown, stage: Stage): Verdict {
   return verdict('crash', stringCode(error) ?? 'UNEXPECTED');
 }
 
-function kafkaVerdict(error: unknown): 'fenced' | 'rebalance' | 'transient' | undefined {
+/** The code of a dependency's transient failure anywhere in the cause chain, if it is one. */
+function dependencyFailure(error: unknown): string | undefined {
+  for (let e = error as Fields | undefined, depth = 0; e && depth < 5; e = e.cause as Fields, depth++) {
+    if (typeof e !== 'object') return undefined;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code && NETWORK_CODES.has(code)) return code;
+    if (code && SQL_TRANSIENT.test(code)) return `SQLSTATE_${code}`;
+    const status =
+      typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    if (status !== undefined && (status >= 500 || status === 429 || status === 408)) return `HTTP_${status}`;
+    if (typeof e.name === 'string' && TRANSIENT_ERROR_NAMES.has(e.name)) return e.name;
+  }
+  return undefined;
+}
+
+function kafkaVerdict(error: unknown): 'fenced' | 'rebalance' | 'transient' | 'too-large' | undefined {
   // Walk the cause chain: KafkaJSNumberOfRetriesExceeded wraps the error it gave up on.
   for (let e = error as Fields | undefined, depth = 0; e && depth < 5; e = e.cause as Fields, depth++) {
     if (typeof e !== 'object') return undefined;
     const type = typeof e.type === 'string' ? e.type : undefined;
     if (type && FENCED.has(type)) return 'fenced';
     if (type && REBALANCE.has(type)) return 'rebalance';
+    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return 'too-large';
     if (e.name === 'KafkaJSFetcherRebalanceError') return 'rebalance';
     if (typeof e.name === 'string' && TRANSIENT_NAMES.has(e.name)) return 'transient';
     if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'transient';

@@ -4,6 +4,8 @@ import type { DeliveryMode } from './types.ts';
 
 /** The runtime's own knobs. Services read them with `readEnv(prefix)` and check them with `toConfig`. */
 export interface StreamConfig {
+  /** The prefix of the variables this config was read from (e.g. AUCTION), to name them in errors. */
+  readonly prefix: string;
   readonly brokers: readonly string[];
   readonly clientId: string | undefined;
   /** Default delivery mode; a hop that declares `mode` (stateful services) overrides it. */
@@ -17,8 +19,6 @@ export interface StreamConfig {
   readonly maxBytesPerPartition: number;
   /** HTTP port for /healthz and /readyz; 0 picks a free port; undefined serves none. */
   readonly healthPort: number | undefined;
-  /** Exactly-once: stable per instance (e.g. the pod name), so a restart fences its predecessor. */
-  readonly transactionalId: string | undefined;
   /** Attempts for an unclassified handler error before the message is dead-lettered. */
   readonly handlerAttempts: number;
   /** This many dead letters for unclassified errors in a row is systemic: crash instead. */
@@ -41,7 +41,6 @@ const fields = {
   maxBytes: { env: 'MAX_BYTES', kind: { int: [1024, 1 << 30] }, def: 8 << 20 },
   maxBytesPerPartition: { env: 'MAX_BYTES_PER_PARTITION', kind: { int: [1024, 1 << 30] }, def: 1 << 20 },
   healthPort: { env: 'HEALTH_PORT', kind: { int: [0, 65_535] }, def: undefined },
-  transactionalId: { env: 'TRANSACTIONAL_ID', kind: 'string', def: undefined },
   handlerAttempts: { env: 'HANDLER_ATTEMPTS', kind: { int: [1, 100] }, def: 3 },
   maxConsecutiveFailures: { env: 'MAX_CONSECUTIVE_FAILURES', kind: { int: [1, 1_000_000] }, def: 50 },
   retryInitialMs: { env: 'RETRY_INITIAL_MS', kind: { int: [1, 60_000] }, def: 100 },
@@ -50,12 +49,13 @@ const fields = {
   deadLetterTopic: { env: 'DEAD_LETTER_TOPIC', kind: 'string', def: Topics.deadLetters },
   restoreTimeoutMs: { env: 'RESTORE_TIMEOUT_MS', kind: { int: [1000, 3_600_000] }, def: 300_000 },
   sessionTimeoutMs: { env: 'SESSION_TIMEOUT_MS', kind: { int: [6000, 300_000] }, def: 30_000 },
-} as const satisfies Record<keyof StreamConfig, { env: string; kind: Kind; def: unknown }>;
+} as const satisfies Record<Exclude<keyof StreamConfig, 'prefix'>, { env: string; kind: Kind; def: unknown }>;
 
 /** Raw settings, as read from the environment or written by a test; `prefix` names the variables. */
-export type StreamEnv = { -readonly [K in keyof StreamConfig]?: unknown } & { prefix?: string };
+type Field = keyof typeof fields;
+export type StreamEnv = { -readonly [K in Field]?: unknown } & { prefix?: string };
 
-function variable(key: keyof StreamConfig, prefix: string | undefined): string {
+function variable(key: Field, prefix: string | undefined): string {
   const { env } = fields[key];
   return env === 'KAFKA_BROKERS' ? env : `${prefix ?? 'STREAM'}_${env}`;
 }
@@ -63,7 +63,7 @@ function variable(key: keyof StreamConfig, prefix: string | undefined): string {
 /** Step one: the variables under `prefix` (and the shared KAFKA_BROKERS), unparsed. */
 export function readEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): StreamEnv {
   const out: StreamEnv = { prefix };
-  for (const key of Object.keys(fields) as (keyof StreamConfig)[]) {
+  for (const key of Object.keys(fields) as Field[]) {
     const raw = env[variable(key, prefix)]?.trim();
     if (raw !== undefined && raw !== '') out[key] = raw;
   }
@@ -73,11 +73,12 @@ export function readEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): S
 /** Step two: check and apply defaults. A wrong value throws a ConfigError naming the variable. */
 export function toConfig(input: StreamEnv = {}): StreamConfig {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(fields) as (keyof StreamConfig)[]) {
+  for (const key of Object.keys(fields) as Field[]) {
     const { kind, def } = fields[key] as { kind: Kind; def: unknown };
     const raw = input[key];
     out[key] = raw === undefined ? def : parse(raw, kind, variable(key, input.prefix));
   }
+  out.prefix = input.prefix ?? 'STREAM';
   const config = out as unknown as StreamConfig;
   if (config.retryMaxMs < config.retryInitialMs) {
     throw new ConfigError(variable('retryMaxMs', input.prefix), 'must be at least the initial retry delay');

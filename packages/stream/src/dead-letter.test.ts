@@ -1,10 +1,10 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
-import type { KafkaMessage } from 'kafkajs';
 import { expect, test } from 'vitest';
 import { classify } from './classify.ts';
 import { deadLetterRecord } from './dead-letter.ts';
 import { RejectedError } from './errors.ts';
 import { DeadLetterHeaders } from './headers.ts';
+import type { FetchedRecord as KafkaMessage } from './kafka/port.ts';
 
 test('a dead letter keeps key, value and headers, and adds every DeadLetterHeaders entry', () => {
   const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -1,9 +1,9 @@
 import type { Context } from '@opentelemetry/api';
-import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { findHeader } from './carrier.ts';
 import type { Verdict } from './classify.ts';
 import type { MessageParts } from './failure.ts';
 import { DeadLetterHeaders, Headers } from './headers.ts';
+import type { FetchedRecord, RecordHeaders } from './kafka/port.ts';
 import type { OpenedMessage } from './open-message.ts';
 import type { Outbox, OutRecord } from './outbox.ts';
 import { markDeadLettered } from './spans.ts';
@@ -23,14 +23,14 @@ export interface DeadLetterSource {
  * kept in `adtrace.dlq.original-traceparent`.
  */
 export function deadLetterRecord(
-  message: KafkaMessage,
+  message: FetchedRecord,
   source: DeadLetterSource,
   verdict: Verdict,
   parent: Context,
   eventId: string | undefined,
   now: number = Date.now(),
 ): OutRecord {
-  const headers: IHeaders = { ...(message.headers ?? {}) };
+  const headers: RecordHeaders = { ...(message.headers ?? {}) };
   const set = (name: string, value: string | undefined) => {
     if (value !== undefined) headers[name] = value;
   };
@@ -58,7 +58,7 @@ export function deadLetterRecord(
 export function parkMessage(
   parts: MessageParts,
   opened: OpenedMessage,
-  message: KafkaMessage,
+  message: FetchedRecord,
   verdict: Verdict,
   outbox: Outbox,
 ): void {

@@ -1,106 +1,130 @@
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
-import type { Assignment } from './assignment.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { classify } from './classify.ts';
 import { Abandon } from './control.ts';
 import type { ChunkTarget, Delivery, DeliveryResult } from './delivery.ts';
 import { HopCrashedError } from './errors.ts';
-import { compressionOf, createProducer } from './kafka-clients.ts';
+import type { KafkaPort, ProducerPort, TopicMessages, TransactionPort } from './kafka/port.ts';
 import { type RetryScope, retrying } from './retrying.ts';
-import { runSuppressed } from './suppress.ts';
+import { sendInParts } from './send-parts.ts';
+import { type Task, transactionalIdOf } from './task.ts';
 
 /** Failed transactions in a row after which recreating the producer is not going to help. */
 const MAX_FAILED_TRANSACTIONS = 10;
 
 /**
  * Read-process-write in one Kafka transaction per chunk: records and the chunk's offsets
- * (`sendOffsets`) commit together or not at all. One transactional producer per instance, so
- * transactions are serialized. kafkajs's transaction failures are designed around: after any
- * failed transaction the producer is thrown away and recreated with the same transactional id
- * (which fences the broken session and aborts what it left open), the chunk is retried, and
- * nothing is committed for a partition this member no longer owns.
+ * (`sendOffsets`, with the task's stream time as metadata) commit together or not at all.
+ *
+ * One transactional producer per task, with the id `<group>-<partition>` (the scheme Kafka
+ * Streams used before EOS v2): kafkajs's TxnOffsetCommit carries no group generation (no
+ * KIP-447), so the broker cannot tell a zombie's commit from the owner's by the group — but it
+ * can by the transactional id. When a partition moves, its new owner initializes the task's id
+ * (tasks.ts), which bumps the epoch: the old owner, paused past its session and resumed, gets
+ * PRODUCER_FENCED on its next transactional call and its chunk is dropped, never committed.
+ *
+ * A failed transaction discards the producer (kafkajs #1282), initializes a new one — which
+ * completes or aborts what the old one left, so the outcome is final — and then asks the group
+ * what it committed: at or past the chunk's end, the "failed" commit had gone through (an
+ * ambiguous commit) and the chunk is done; otherwise it is retried.
  */
 export class ExactlyOnceDelivery implements Delivery {
-  private producer: Producer | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
   private failedInARow = 0;
-  private readonly kafka: Kafka;
-  private readonly transactionalId: string;
+  private readonly port: KafkaPort;
   private readonly group: string;
-  private readonly assignment: Assignment;
+  private readonly owned: (generation: number, topic: string, partition: number) => boolean;
+  private readonly limitOf: (topic: string) => number;
   private readonly scope: RetryScope;
 
-  constructor(kafka: Kafka, transactionalId: string, group: string, assignment: Assignment, scope: RetryScope) {
-    this.kafka = kafka;
-    this.transactionalId = transactionalId;
+  constructor(
+    port: KafkaPort,
+    group: string,
+    owned: (generation: number, topic: string, partition: number) => boolean,
+    limitOf: (topic: string) => number,
+    scope: RetryScope,
+  ) {
+    this.port = port;
     this.group = group;
-    this.assignment = assignment;
+    this.owned = owned;
+    this.limitOf = limitOf;
     this.scope = scope;
   }
 
-  async start(): Promise<void> {
-    const producer = createProducer(this.kafka, this.transactionalId);
+  async start(): Promise<void> {}
+
+  /** Initializes the task's transactional id: fences every older producer of it. */
+  async open(task: Task): Promise<void> {
+    await this.close(task);
+    const producer = this.port.producer({ transactionalId: transactionalIdOf(this.group, task.partition) });
     await retrying(this.scope, 'startup', () => producer.connect());
-    this.producer = producer;
+    task.producer = producer;
   }
 
-  deliver(messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
-    const run = this.queue.then(() => this.transact(messages, target));
-    this.queue = run.catch(() => {});
-    return run;
+  async close(task: Task): Promise<void> {
+    const producer = task.producer;
+    task.producer = undefined;
+    await producer?.disconnect().catch(() => {});
   }
 
-  private async transact(messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
-    const { topic, partition, nextOffset, generation } = target;
-    const owned = () => this.assignment.current(generation, topic, partition);
+  async deliver(task: Task, messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
+    const { topic, partition, nextOffset, generation, metadata } = target;
+    const owned = () => this.owned(generation, topic, partition);
     for (let attempt = 0; ; attempt++) {
-      if (!owned()) return 'abandoned';
-      const producer = this.producer ?? (await this.recreate());
-      const txn = await retrying(this.scope, 'transaction', () => runSuppressed(() => producer.transaction()));
+      if (!owned() || task.fencedIn === generation) return 'abandoned';
+      if (!task.producer) await this.open(task);
+      const producer = task.producer as ProducerPort;
+      let txn: TransactionPort | undefined;
       try {
-        const compression = compressionOf(this.scope.config);
-        if (messages.length > 0)
-          await runSuppressed(() => txn.sendBatch({ topicMessages: messages, acks: -1, compression }));
+        txn = await producer.transaction();
+        if (messages.length > 0) await sendInParts((b) => txn!.send(b), messages, this.limitOf);
         if (!owned()) {
           await txn.abort();
           return 'abandoned';
         }
-        const topics = [{ topic, partitions: [{ partition, offset: nextOffset }] }];
-        await runSuppressed(() => txn.sendOffsets({ consumerGroupId: this.group, topics }));
-        await runSuppressed(() => txn.commit());
+        await txn.sendOffsets(this.group, [{ topic, partition, offset: nextOffset, metadata: metadata ?? null }]);
+        await txn.commit();
         this.failedInARow = 0;
         return 'committed';
       } catch (error) {
-        await runSuppressed(() => txn.abort()).catch(() => {});
-        this.producer = undefined;
-        await producer.disconnect().catch(() => {});
+        await txn?.abort().catch(() => {});
+        await this.close(task);
         const verdict = classify(error, 'transaction');
-        if (verdict.action === 'abandon') return 'abandoned';
+        // Fenced: another member initialized this task's id, so it owns the partition now.
+        if (verdict.action === 'abandon' || verdict.code === 'PRODUCER_FENCED') {
+          if (verdict.code === 'PRODUCER_FENCED') task.fencedIn = generation;
+          this.scope.log('info', 'transaction dropped: the partition moved', { partition, reason: verdict.reason });
+          return 'abandoned';
+        }
         if (verdict.action !== 'retry' || ++this.failedInARow >= MAX_FAILED_TRANSACTIONS) {
           throw new HopCrashedError(this.scope.hop, 'transaction', error);
         }
         if (this.scope.signal.aborted) throw new Abandon(`stopping while transactions fail: ${verdict.reason}`);
-        const delay = backoffDelay(attempt, {
-          initialMs: this.scope.config.retryInitialMs,
-          maxMs: this.scope.config.retryMaxMs,
-        });
         this.scope.log('warn', 'transaction failed; recreating the producer', {
           attempt: attempt + 1,
           error: verdict.reason,
         });
-        await sleep(delay, this.scope.signal);
+        if (await this.committedThrough(task, topic, partition, nextOffset)) return 'committed';
+        const { retryInitialMs: initialMs, retryMaxMs: maxMs } = this.scope.config;
+        await sleep(backoffDelay(attempt, { initialMs, maxMs }), this.scope.signal);
       }
     }
   }
 
-  private async recreate(): Promise<Producer> {
-    await this.start();
-    return this.producer!;
+  /** After a failure: a fresh producer settles the old transaction; did it commit this chunk? */
+  private async committedThrough(task: Task, topic: string, partition: number, nextOffset: string): Promise<boolean> {
+    try {
+      await this.open(task);
+    } catch (error) {
+      if (error instanceof HopCrashedError) throw error;
+      return false;
+    }
+    const committed = await retrying(this.scope, 'commit', () =>
+      this.port.admin((admin) => admin.committed(this.group, topic)),
+    );
+    const offset = committed.get(partition)?.offset;
+    const done = offset !== undefined && BigInt(offset) >= BigInt(nextOffset);
+    if (done) this.scope.log('info', 'the failed commit had gone through; the chunk is done', { partition, offset });
+    return done;
   }
 
-  /** After a drain the queue is idle; after a drain timeout, disconnecting ends a stuck transaction. */
-  async stop(): Promise<void> {
-    await this.producer?.disconnect();
-    this.producer = undefined;
-  }
+  async stop(): Promise<void> {}
 }

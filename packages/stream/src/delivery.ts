@@ -1,4 +1,5 @@
-import type { Offsets, TopicMessages } from 'kafkajs';
+import type { BatchPort, TopicMessages } from './kafka/port.ts';
+import type { Task } from './task.ts';
 
 /** Where a chunk's offsets go once its records are written. */
 export interface ChunkTarget {
@@ -6,14 +7,12 @@ export interface ChunkTarget {
   readonly partition: number;
   /** The offset after the chunk's last message: what the group resumes from. */
   readonly nextOffset: string;
+  /** Committed with the offset (the task's stream time). */
+  readonly metadata?: string;
   /** The assignment generation the chunk was read in. */
   readonly generation: number;
-  /**
-   * Commits offsets through the eachBatch payload. Not `consumer.commitOffsets`: kafkajs
-   * silently drops that once `consumer.stop()` has begun, which would lose the commit of the
-   * chunk a graceful stop is draining (found by shutdown.test.ts).
-   */
-  commit(offsets: Offsets): Promise<void>;
+  /** The batch the chunk came from: at-least-once commits through it. */
+  readonly batch: BatchPort;
 }
 
 /**
@@ -25,6 +24,9 @@ export type DeliveryResult = 'committed' | 'written' | 'abandoned';
 /** Writes a chunk's records and commits its offsets: at-least-once or exactly-once. */
 export interface Delivery {
   start(): Promise<void>;
-  deliver(messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult>;
+  /** A task (re)opened in a new generation: exactly-once initializes its transactional id. */
+  open(task: Task): Promise<void>;
+  close(task: Task): Promise<void>;
+  deliver(task: Task, messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult>;
   stop(): Promise<void>;
 }

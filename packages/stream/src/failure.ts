@@ -9,10 +9,8 @@ import { HopCrashedError } from './errors.ts';
 export interface MessageParts {
   /** The consumer group: the stage named in dead letters. */
   readonly name: string;
-  readonly clientId: string;
   readonly tracer: Tracer;
   readonly config: StreamConfig;
-  readonly breaker: FailureBreaker;
   readonly signal: AbortSignal;
 }
 
@@ -52,9 +50,18 @@ export async function backOff(
   await keepAlive();
 }
 
-/** Before a dead letter: `maxConsecutiveFailures` in a row for undeclared errors are a bug, not bad input. */
-export function checkBreaker(parts: MessageParts, verdict: Verdict, stage: Stage, error: unknown): void {
-  if (verdict.declared || !parts.breaker.failure()) return;
+/**
+ * Before a dead letter: `maxConsecutiveFailures` in a row for undeclared errors on one partition
+ * are a bug, not bad input.
+ */
+export function checkBreaker(
+  parts: MessageParts,
+  breaker: FailureBreaker,
+  verdict: Verdict,
+  stage: Stage,
+  error: unknown,
+): void {
+  if (verdict.declared || !breaker.failure()) return;
   const why = `${parts.config.maxConsecutiveFailures} messages in a row failed without a declared reason; last: ${verdict.reason}`;
   throw new HopCrashedError(parts.name, stage, new Error(why, { cause: error }));
 }

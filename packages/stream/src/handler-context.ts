@@ -1,6 +1,7 @@
 import { type Context, context, type Span } from '@opentelemetry/api';
-import type { IHeaders } from 'kafkajs';
+import { RejectedError } from './errors.ts';
 import { Headers } from './headers.ts';
+import type { RecordHeaders } from './kafka/port.ts';
 import type { OutRecord } from './outbox.ts';
 import { Attr } from './spans.ts';
 import { type PartitionState, storeView, type Writes } from './store.ts';
@@ -21,6 +22,8 @@ export interface AttemptInput<O extends OutputSpecs, S extends StoreSpecs> {
   readonly span: Span;
   readonly processCtx: Context;
   readonly inputKey: Buffer | null;
+  /** The input record's timestamp: the outputs' event time unless they set one. */
+  readonly inputTimestamp: number;
   readonly signal: AbortSignal;
   /** Shared with the process context (event-context.ts), so spans the handler starts see it. */
   readonly event: { id: string | undefined };
@@ -50,14 +53,19 @@ export function startAttempt<O extends OutputSpecs, S extends StoreSpecs>(input:
     const value = output.value === null ? null : spec.encode(output.value);
     const eventId = output.eventId ?? event.id;
     if (output.eventId) tagEvent(output.eventId);
-    const headers: IHeaders = { ...output.headers };
+    const headers: RecordHeaders = { ...output.headers };
     if (eventId) headers[Headers.eventId] = eventId;
-    // Outputs keep the input's key (the user key) unless the handler says otherwise.
+    // Outputs keep the input's key (the user key) unless the handler says otherwise; a re-keyed
+    // output must say: its whole point is the new key.
+    if (spec.partitionsLike && (output.key === undefined || output.key === null)) {
+      throw new RejectedError('NO_KEY', `output "${output.to}" is re-keyed: every record must set its key`);
+    }
     const key = output.key === undefined ? input.inputKey : output.key;
+    const timestamp = String(output.timestamp ?? input.inputTimestamp);
     return {
       kind: 'output',
       topic: spec.topic,
-      message: { key, value, headers },
+      message: { key, value, headers, timestamp },
       parent,
       eventId,
     };

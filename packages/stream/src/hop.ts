@@ -1,17 +1,19 @@
 import { boot } from './boot.ts';
 import { runChunk } from './chunk.ts';
 import type { StreamConfig } from './config.ts';
+import type { KafkaPortFactory } from './kafka/port.ts';
 import { StreamRuntime } from './runtime.ts';
-import type { DeliveryMode, Handler, InputSpec, Log, OutputSpecs, StoreSpecs } from './types.ts';
+import type { DeliveryMode, Handler, InputSpec, InputSpecs, Log, OutputSpecs, StoreSpecs } from './types.ts';
 
-export interface HopOptions<In, O extends OutputSpecs, S extends StoreSpecs> {
-  /** The consumer group, the stage named in dead letters, and the changelog prefix. */
+export interface HopOptions<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs> {
+  /** The consumer group, the stage named in dead letters, the changelog and transactional id prefix. */
   readonly name: string;
-  readonly input: InputSpec<In> | readonly InputSpec<In>[];
+  /** By name; a hop with stores needs them co-partitioned (one partition count). */
+  readonly inputs: I;
   readonly outputs: O;
-  readonly handler: Handler<In, O, S>;
+  readonly handler: Handler<I, O, S>;
   readonly config: StreamConfig;
-  /** Overrides config.mode: a stateful hop declares exactly-once. */
+  /** Overrides config.mode. A hop with stores must be exactly-once, or it does not start. */
   readonly mode?: DeliveryMode;
   readonly stores?: S;
   /** Last step of the shutdown, e.g. flushing telemetry. */
@@ -19,6 +21,8 @@ export interface HopOptions<In, O extends OutputSpecs, S extends StoreSpecs> {
   readonly log?: Log;
   /** How long a stop waits for the in-flight chunk before giving up on it. Default 30 s. */
   readonly drainTimeoutMs?: number;
+  /** The Kafka client port (kafka/port.ts); kafkajs when absent. */
+  readonly kafka?: KafkaPortFactory;
 }
 
 export interface Hop extends AsyncDisposable {
@@ -31,24 +35,25 @@ export interface Hop extends AsyncDisposable {
   readonly done: Promise<void>;
   /** The bound health port, once started (config.healthPort 0 picks one). */
   readonly healthPort: number | undefined;
-  /** Joined the group, and every assigned partition's stores are restored. */
+  /** Joined the group, and every assigned task is open (fenced, stores restored). */
   readonly ready: boolean;
 }
 
-export function createHop<In, O extends OutputSpecs, S extends StoreSpecs = Record<never, never>>(
-  options: HopOptions<In, O, S>,
+export function createHop<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs = Record<never, never>>(
+  options: HopOptions<I, O, S>,
 ): Hop {
-  const inputs = Array.isArray(options.input) ? options.input : [options.input as InputSpec<In>];
   const { outputs, handler } = options;
   const stores = (options.stores ?? {}) as S;
+  const inputs = new Map(
+    Object.entries(options.inputs).map(([name, spec]) => [spec.topic, { name, spec: spec as InputSpec<unknown> }]),
+  );
   const plan = {
-    ...{ name: options.name, config: options.config, topics: inputs.map((i) => i.topic) },
-    ...{ outputTopics: Object.values(outputs).map((o) => o.topic), stores, mode: options.mode ?? options.config.mode },
+    ...{ name: options.name, config: options.config, topics: [...inputs.keys()], kafka: options.kafka },
+    ...{ outputs: Object.values(outputs), stores, mode: options.mode ?? options.config.mode },
   };
-  const byTopic = new Map(inputs.map((i) => [i.topic, i]));
   return new StreamRuntime(options, (handles, hooks) =>
     boot(plan, handles, hooks, (parts) => {
-      const deps = { ...parts, inputs: byTopic, outputs, stores, handler };
+      const deps = { ...parts, inputs, outputs, stores, handler, limitOf: parts.topics.limitOf };
       return (place, messages) => runChunk(deps, place, messages);
     }),
   );

@@ -6,6 +6,21 @@ export { ConfigError, HopCrashedError, RejectedError, StreamError, TransientErro
 export { eventIdOf } from './event-context.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
 export { createHop, type Hop, type HopOptions } from './hop.ts';
+export { kafkajsPort } from './kafka/kafkajs.ts';
+export type {
+  AdminPort,
+  BatchPort,
+  FetchedRecord,
+  KafkaPort,
+  KafkaPortFactory,
+  OutMessage,
+  PortSettings,
+  ProducerPort,
+  RecordHeaders,
+  TopicMessages,
+  TransactionPort,
+} from './kafka/port.ts';
+export { unwrapInstrumentation } from './kafka/unwrap.ts';
 export { runUntilSignal } from './run.ts';
 export {
   createSink,
@@ -17,14 +32,17 @@ export {
   type SinkWrite,
 } from './sink.ts';
 export { jsonStore } from './store-codecs.ts';
-export { optOutOfConsumerInstrumentation, runSuppressed, suppressTracing } from './suppress.ts';
+export { runSuppressed, suppressTracing } from './suppress.ts';
+export { transactionalIdOf } from './task.ts';
 export type {
   Consumed,
   DeliveryMode,
   Emit,
   Handler,
   HandlerContext,
+  InputMessage,
   InputSpec,
+  InputSpecs,
   KeyValueStore,
   Log,
   LogLevel,

@@ -35,7 +35,7 @@ export class HopMetrics {
       unit: '{message}',
     });
     this.latency = meter.createHistogram('adtrace.stream.processing.duration', {
-      description: 'From the start of a chunk to its outputs being acknowledged and committed',
+      description: "From the start of a message's handling to the commit of its outputs and offset",
       unit: 'ms',
     });
     meter
@@ -52,6 +52,26 @@ export class HopMetrics {
     const base: Attributes = { 'messaging.consumer.group.name': this.group, 'messaging.destination.name': topic };
     if (partition !== undefined) base['messaging.destination.partition.id'] = String(partition);
     return base;
+  }
+
+  /**
+   * A committed chunk: its messages consumed, its outputs produced, its dead letters, and each
+   * message's latency from the start of its handling to the commit that made it durable.
+   */
+  chunkCommitted(
+    topic: string,
+    partition: number,
+    messages: readonly { readonly startedAt: number }[],
+    outbox: { count(kind: 'output' | 'dead-letter'): number },
+  ): void {
+    const attributes = this.attributes(topic, partition);
+    this.consumed.add(messages.length, attributes);
+    const produced = outbox.count('output');
+    if (produced > 0) this.produced.add(produced, attributes);
+    const dead = outbox.count('dead-letter');
+    if (dead > 0) this.deadLettered.add(dead, attributes);
+    const now = performance.now();
+    for (const m of messages) this.latency.record(now - m.startedAt, attributes);
   }
 
   /** Lag after the last handled offset: the high watermark minus the next offset to read. */

@@ -1,10 +1,11 @@
 import { type Context, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
-import type { KafkaMessage } from 'kafkajs';
 import { bufferGetter, findHeader, traceIdOf } from './carrier.ts';
+import { type CpuMeter, withCpuMeter } from './cpu-account.ts';
 import { RejectedError } from './errors.ts';
 import { withEventId } from './event-context.ts';
 import type { MessageParts } from './failure.ts';
 import { Headers } from './headers.ts';
+import type { FetchedRecord } from './kafka/port.ts';
 import { startProcessSpan } from './spans.ts';
 import type { RecordMeta } from './types.ts';
 
@@ -12,34 +13,55 @@ export interface OpenedMessage {
   readonly meta: RecordMeta;
   /** The `process <topic>` span; its parent is the producer span from this message's headers. */
   readonly span: Span;
-  /** The process span's context, carrying the event id holder (event-context.ts). */
+  /** The process span's context, carrying the event id holder (event-context.ts) and the CPU meter. */
   readonly processCtx: Context;
   /** One object for every attempt: an event id set by a failed attempt still names the dead letter. */
   readonly event: { id: string | undefined };
+  /** What the handler's own spans were charged (cpu-account.ts). */
+  readonly meter: CpuMeter;
+  /** performance.now() when the message's handling began. */
+  readonly startedAt: number;
+}
+
+/** Where a consumed record came from, without its value. */
+export function recordMeta(topic: string, partition: number, message: FetchedRecord): RecordMeta {
+  const headers = message.headers ?? {};
+  const { offset, key } = message;
+  const eventId = findHeader(headers, Headers.eventId);
+  return {
+    topic,
+    partition,
+    offset,
+    key,
+    headers,
+    timestamp: Number(message.timestamp),
+    eventId,
+    traceId: traceIdOf(headers),
+  };
 }
 
 /**
  * One message, one trace: starts the message's `process` span as a child of the producer span
- * read from **this message's** headers, extracted on ROOT_CONTEXT (never the suppressed batch
+ * read from **this message's** headers — or from a traceparent the record carries inside it
+ * (`traceFrom`: a click's token) — extracted on ROOT_CONTEXT (never the suppressed batch
  * context), also when messages arrive in batches.
  */
 export function openMessage(
-  parts: Pick<MessageParts, 'name' | 'clientId' | 'tracer'>,
-  topic: string,
-  partition: number,
-  message: KafkaMessage,
+  parts: Pick<MessageParts, 'tracer'>,
+  meta: RecordMeta,
+  message: FetchedRecord,
+  options: { readonly traceparent?: string; readonly cpuRate?: number } = {},
 ): OpenedMessage {
-  const parent = propagation.extract(ROOT_CONTEXT, message.headers, bufferGetter);
-  const eventId = findHeader(message.headers, Headers.eventId);
-  const { offset, key } = message;
-  const spanInput = { topic, partition, offset, key, message, eventId, group: parts.name, clientId: parts.clientId };
-  const span = startProcessSpan(parts.tracer, spanInput, parent);
+  const fromRecord = options.traceparent ? traceIdOf({ traceparent: options.traceparent }) : undefined;
+  const carrier = fromRecord ? { traceparent: options.traceparent } : meta.headers;
+  const parent = propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
+  const { topic, partition, offset, eventId } = meta;
+  const span = startProcessSpan(parts.tracer, { topic, partition, offset, message, eventId }, parent);
   const event = { id: eventId };
-  const processCtx = withEventId(trace.setSpan(parent, span), event);
-  const headers = message.headers ?? {};
-  const timestamp = Number(message.timestamp);
-  const meta = { topic, partition, offset, key, headers, timestamp, eventId, traceId: traceIdOf(headers) };
-  return { meta, span, processCtx, event };
+  const meter: CpuMeter = { rate: options.cpuRate ?? 1, chargedUs: 0 };
+  const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
+  const traced = fromRecord ? { ...meta, traceId: fromRecord } : meta;
+  return { meta: traced, span, processCtx, event, meter, startedAt: performance.now() };
 }
 
 /** How an input's bytes become a value: a hop's InputSpec, or a sink's input (which also sees the record). */
@@ -49,7 +71,7 @@ export interface Decoder<In> {
   tombstone?(key: Buffer | null, record: RecordMeta): In;
 }
 
-export function decodeValue<In>(input: Decoder<In>, message: KafkaMessage, meta: RecordMeta): In {
+export function decodeValue<In>(input: Decoder<In>, message: FetchedRecord, meta: RecordMeta): In {
   if (message.value !== null) return input.decode(message.value, meta);
   if (input.tombstone) return input.tombstone(message.key, meta);
   throw new RejectedError('TOMBSTONE', `null value on ${input.topic}, which does not accept tombstones`);

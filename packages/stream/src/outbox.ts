@@ -1,13 +1,14 @@
+import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
 import { type Context, propagation, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import type { Message, TopicMessages } from 'kafkajs';
 import { overwriteSetter } from './carrier.ts';
 import type { Verdict } from './classify.ts';
-import { Attr, endSpans, sizeAttributes, startSendSpan } from './spans.ts';
+import type { OutMessage, RecordHeaders, TopicMessages } from './kafka/port.ts';
+import { Attr, failSpan, startSendSpan } from './spans.ts';
 
 export interface OutRecord {
   readonly kind: 'output' | 'changelog' | 'dead-letter';
   readonly topic: string;
-  readonly message: Message & { headers: NonNullable<Message['headers']> };
+  readonly message: OutMessage & { headers: RecordHeaders };
   /** The context the record was emitted in: its send span's parent. Changelog writes get no span. */
   readonly parent?: Context;
   readonly eventId?: string;
@@ -42,20 +43,19 @@ export class Outbox {
    * (overwriting), then groups the records by topic. Idempotent: retries resend the same
    * messages with the same trace context.
    */
-  seal(tracer: Tracer, clientId: string): TopicMessages[] {
+  seal(tracer: Tracer): TopicMessages[] {
     if (this.sealed) return this.sealed;
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, OutMessage[]>();
     for (const r of this.records) {
       if (r.parent) {
         const name = r.kind === 'dead-letter' ? `dead-letter ${r.topic}` : `send ${r.topic}`;
-        const input = { topic: r.topic, key: r.message.key, eventId: r.eventId, clientId };
-        const span = startSendSpan(tracer, input, r.parent, name);
+        const span = startSendSpan(tracer, { topic: r.topic, eventId: r.eventId }, r.parent, name);
         if (r.verdict) {
           span.setAttributes({ [Attr.dlqCode]: r.verdict.code, [Attr.errorType]: r.verdict.errorClass });
           span.setStatus({ code: SpanStatusCode.ERROR, message: r.verdict.reason });
         }
         propagation.inject(trace.setSpan(r.parent, span), r.message.headers, overwriteSetter);
-        span.setAttributes(sizeAttributes(r.message));
+        span.setAttribute(Attr.kafkaBytes, kafkaMessageBytes(r.message));
         this.spans.push(span);
       }
       const list = byTopic.get(r.topic) ?? [];
@@ -66,9 +66,21 @@ export class Outbox {
     return this.sealed;
   }
 
-  /** Ends the send spans: at the acknowledgement, or with the error that lost the chunk. */
-  settle(error?: unknown): void {
-    endSpans(this.spans, error);
+  /** How many send spans the chunk has: they share its deliver phase's CPU. */
+  get spanCount(): number {
+    return this.spans.length;
+  }
+
+  /**
+   * Ends the send spans at the acknowledgement (each charged `cpuMicros`, its even share of the
+   * produce-and-commit phase), or with the error that lost the chunk.
+   */
+  settle(error?: unknown, cpuMicros = 0): void {
+    for (const span of this.spans) {
+      if (error !== undefined) failSpan(span, error);
+      span.setAttribute(Attr.cpuMicros, cpuMicros);
+      span.end();
+    }
     this.spans = [];
   }
 }

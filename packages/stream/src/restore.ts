@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
-import { optOutOfConsumerInstrumentation, runSuppressed } from './suppress.ts';
+import type { KafkaPort } from './kafka/port.ts';
 import type { Log } from './types.ts';
 
 export interface RestoreRequest {
-  readonly group: string;
   readonly topics: readonly string[];
   readonly partitions: readonly number[];
   readonly timeoutMs: number;
@@ -14,68 +11,54 @@ export interface RestoreRequest {
 }
 
 /**
- * Reads changelog partitions from the beginning to their end offset as of now. kafkajs has no
- * manual assignment, so a throwaway group (never committing) subscribes to the changelogs and
- * pauses the partitions it does not need. Progress comes from END_BATCH_PROCESS, which kafkajs
- * also emits for batches that held only transaction markers or aborted records, so an end offset
- * behind a commit marker is still reached.
+ * Reads changelog partitions from the beginning to their end offset as of now (read committed:
+ * only what committed transactions wrote). Called after the task's transactional id was
+ * initialized, so no transaction of a previous owner can still add to them.
  */
-export async function restorePartitions(kafka: Kafka, request: RestoreRequest): Promise<void> {
+export async function restorePartitions(port: KafkaPort, request: RestoreRequest): Promise<void> {
   const wanted = new Set(request.partitions);
   const pending = new Map<string, bigint>();
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await port.admin(async (admin) => {
     for (const topic of request.topics) {
-      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+      for (const { partition, high, low } of await admin.endOffsets(topic)) {
         if (wanted.has(partition) && BigInt(high) > BigInt(low)) pending.set(`${topic}/${partition}`, BigInt(high));
       }
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
   if (pending.size === 0) return;
   const started = Date.now();
-  const groupId = `${request.group}.restore.${randomUUID().slice(0, 8)}`;
-  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4 << 20, maxWaitTimeInMs: 250 });
-  optOutOfConsumerInstrumentation(consumer);
   let finish = () => {};
   let failure: unknown;
   const done = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    const id = `${payload.topic}/${payload.partition}`;
-    const end = pending.get(id);
-    if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) pending.delete(id);
-    if (pending.size === 0) finish();
+  const reader = port.reader({
+    topics: request.topics,
+    partitions: wanted,
+    onBatch(topic, partition, records) {
+      try {
+        for (const m of records) if (m.key) request.onRecord(topic, partition, m.key.toString('utf8'), m.value);
+      } catch (e) {
+        // A changelog value the store codec refuses: restoring less would corrupt state.
+        failure ??= e;
+        finish();
+      }
+    },
+    onProgress(topic, partition, lastOffset) {
+      const id = `${topic}/${partition}`;
+      const end = pending.get(id);
+      if (end !== undefined && BigInt(lastOffset) + 1n >= end) pending.delete(id);
+      if (pending.size === 0) finish();
+    },
   });
   const timer = setTimeout(finish, request.timeoutMs);
   request.signal.addEventListener('abort', finish, { once: true });
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...request.topics], fromBeginning: true });
-    await runSuppressed(() =>
-      consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch, pause }) => {
-          if (!wanted.has(batch.partition)) return void pause();
-          try {
-            for (const m of batch.messages) {
-              if (m.key) request.onRecord(batch.topic, batch.partition, m.key.toString('utf8'), m.value);
-            }
-          } catch (e) {
-            // A changelog value the store codec refuses: restoring less would corrupt state.
-            failure ??= e;
-            finish();
-          }
-        },
-      }),
-    );
+    await reader.start();
     await done;
   } finally {
     clearTimeout(timer);
-    await consumer.disconnect().catch(() => {});
+    await reader.close().catch(() => {});
   }
   if (failure !== undefined) throw failure;
   if (pending.size > 0 && !request.signal.aborted) {

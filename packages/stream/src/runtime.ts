@@ -50,8 +50,8 @@ export class StreamRuntime implements Hop {
   }
 
   get ready(): boolean {
-    const { assignment, registry } = this.handles;
-    return Boolean(assignment?.joined && registry?.allRestored) && !this.stopping && !this.crashed;
+    const { assignment, tasks } = this.handles;
+    return Boolean(assignment?.joined && tasks?.ready) && !this.stopping && !this.crashed;
   }
 
   async start(): Promise<void> {
@@ -113,6 +113,7 @@ export class StreamRuntime implements Hop {
     // Past the drain, retries give up; closing the producer also ends a send kafkajs would retry forever.
     this.abort.abort();
     await quietly('producer disconnect', () => handles.delivery?.stop());
+    await quietly('task producers disconnect', () => handles.tasks?.close());
     await consumerStopped;
     await quietly('consumer disconnect', () => handles.consumer?.disconnect());
     await quietly('health server close', () => handles.health?.close());

@@ -1,6 +1,7 @@
-import type { KafkaMessage } from 'kafkajs';
+import { CpuPhase } from './cpu-account.ts';
 import type { DeliveryResult } from './delivery.ts';
-import type { ChunkPlace } from './each-batch.ts';
+import type { ChunkOutcome, ChunkPlace } from './each-batch.ts';
+import type { FetchedRecord } from './kafka/port.ts';
 import { Outbox } from './outbox.ts';
 import { decodeRecord, OpenSpans, type Pending, type SinkParts } from './sink-record.ts';
 import { writeRecords } from './sink-write.ts';
@@ -12,12 +13,13 @@ import { writeRecords } from './sink-write.ts';
 export async function runSinkChunk<In>(
   deps: SinkParts<In>,
   place: ChunkPlace,
-  messages: readonly KafkaMessage[],
-): Promise<DeliveryResult> {
+  messages: readonly FetchedRecord[],
+): Promise<ChunkOutcome> {
   const started = performance.now();
   const { topic, partition, generation } = place;
   const outbox = new Outbox();
   const spans = new OpenSpans();
+  const phase = new CpuPhase();
   let result: DeliveryResult;
   let written = 0;
   try {
@@ -27,10 +29,11 @@ export async function runSinkChunk<In>(
       if (decoded) pending.push(decoded);
     }
     written = await writeRecords(deps, place, pending, outbox, spans);
-    const records = outbox.seal(deps.tracer, deps.clientId);
+    const records = outbox.seal(deps.tracer);
     const nextOffset = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
     try {
-      result = await deps.delivery.deliver(records, { topic, partition, nextOffset, generation, commit: place.commit });
+      const target = { topic, partition, nextOffset, generation, batch: place.batch };
+      result = await deps.delivery.deliver(place.task, records, target);
     } catch (error) {
       outbox.settle(error);
       throw error;
@@ -40,13 +43,14 @@ export async function runSinkChunk<In>(
     spans.endAll(error);
     throw error;
   }
-  if (result !== 'committed') return result;
-  const attributes = deps.metrics.attributes(topic, partition);
-  deps.metrics.consumed.add(messages.length, attributes);
-  if (written > 0) deps.metrics.written.add(written, attributes);
-  const dead = outbox.count('dead-letter');
-  if (dead > 0) deps.metrics.deadLettered.add(dead, attributes);
-  const ms = performance.now() - started;
-  for (let i = 0; i < messages.length; i++) deps.metrics.latency.record(ms, attributes);
-  return result;
+  spans.finish(phase.end().cpuMicros);
+  if (result !== 'committed') return { result, handled: messages.length };
+  deps.metrics.chunkCommitted(
+    topic,
+    partition,
+    messages.map(() => ({ startedAt: started })),
+    outbox,
+  );
+  if (written > 0) deps.metrics.written.add(written, deps.metrics.attributes(topic, partition));
+  return { result, handled: messages.length };
 }

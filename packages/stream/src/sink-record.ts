@@ -1,15 +1,16 @@
 import type { Span } from '@opentelemetry/api';
-import type { KafkaMessage } from 'kafkajs';
 import type { RuntimeParts } from './boot.ts';
 import type { Stage, Verdict } from './classify.ts';
+import type { FailureBreaker } from './control.ts';
 import { parkMessage } from './dead-letter.ts';
 import type { ChunkPlace } from './each-batch.ts';
 import { HopCrashedError } from './errors.ts';
 import { backOff, checkBreaker, judge } from './failure.ts';
-import { type Decoder, decodeValue, type OpenedMessage, openMessage } from './open-message.ts';
+import type { FetchedRecord } from './kafka/port.ts';
+import { type Decoder, decodeValue, type OpenedMessage, openMessage, recordMeta } from './open-message.ts';
 import type { Outbox } from './outbox.ts';
 import type { SinkRecord, SinkWrite } from './sink.ts';
-import { endSpans } from './spans.ts';
+import { Attr, failSpan } from './spans.ts';
 
 export interface SinkParts<In> extends RuntimeParts {
   readonly inputs: ReadonlyMap<string, Decoder<In>>;
@@ -19,22 +20,37 @@ export interface SinkParts<In> extends RuntimeParts {
 /** A decoded record on its way to the store; its process span is open until it is written or parked. */
 export interface Pending<In> {
   readonly opened: OpenedMessage;
-  readonly message: KafkaMessage;
+  readonly message: FetchedRecord;
   readonly record: SinkRecord<In>;
 }
 
-/** The process spans of a chunk not yet ended: ended with the error if the chunk fails. */
+/**
+ * The process spans of a chunk: each is done when its record is written or parked, and they are
+ * ended together at the end of the chunk, sharing its CPU (cpu-account.ts) evenly, each at the
+ * moment its own record was done.
+ */
 export class OpenSpans {
-  private readonly spans = new Set<Span>();
+  private readonly open = new Set<Span>();
+  private readonly done: { span: Span; at: number }[] = [];
   add(span: Span): void {
-    this.spans.add(span);
+    this.open.add(span);
   }
   end(span: Span): void {
-    if (this.spans.delete(span)) span.end();
+    if (this.open.delete(span)) this.done.push({ span, at: performance.now() });
+  }
+  /** Ends every done span, charged an even share of `cpuMicros`. */
+  finish(cpuMicros: number): void {
+    const share = this.done.length > 0 ? Math.round(cpuMicros / this.done.length) : 0;
+    for (const { span, at } of this.done.splice(0)) {
+      span.setAttribute(Attr.cpuMicros, share);
+      span.end(at);
+    }
   }
   endAll(error: unknown): void {
-    endSpans([...this.spans], error);
-    this.spans.clear();
+    for (const span of this.open) this.done.push({ span, at: performance.now() });
+    this.open.clear();
+    for (const { span } of this.done) failSpan(span, error);
+    this.finish(0);
   }
 }
 
@@ -42,11 +58,11 @@ export class OpenSpans {
 export async function decodeRecord<In>(
   deps: SinkParts<In>,
   place: ChunkPlace,
-  message: KafkaMessage,
+  message: FetchedRecord,
   outbox: Outbox,
   spans: OpenSpans,
 ): Promise<Pending<In> | undefined> {
-  const opened = openMessage(deps, place.topic, place.partition, message);
+  const opened = openMessage(deps, recordMeta(place.topic, place.partition, message), message);
   spans.add(opened.span);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -58,7 +74,7 @@ export async function decodeRecord<In>(
         await backOff(deps, attempt, verdict, [opened.span], place.keepAlive);
         continue;
       }
-      giveUp(deps, { opened, message }, verdict, 'decode', error, outbox);
+      giveUp(deps, place.task.breaker, { opened, message }, verdict, 'decode', error, outbox);
       spans.end(opened.span);
       return undefined;
     }
@@ -73,6 +89,7 @@ export async function decodeRecord<In>(
  */
 export function giveUp<In>(
   deps: SinkParts<In>,
+  breaker: FailureBreaker,
   pending: Pick<Pending<In>, 'opened' | 'message'>,
   verdict: Verdict,
   stage: Stage,
@@ -84,6 +101,6 @@ export function giveUp<In>(
     const why = `dead letter ${topic}[${partition}]@${offset} cannot be stored (${verdict.reason}); a dead letter is never dead-lettered again`;
     throw new HopCrashedError(deps.name, stage, new Error(why, { cause: error }));
   }
-  checkBreaker(deps, verdict, stage, error);
+  checkBreaker(deps, breaker, verdict, stage, error);
   parkMessage(deps, pending.opened, pending.message, verdict, outbox);
 }

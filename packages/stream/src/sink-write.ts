@@ -25,7 +25,7 @@ export async function writeRecords<In>(
     try {
       await context.with(ROOT_CONTEXT, () => deps.write(records, { signal: deps.signal, attempt }));
       for (const p of pending) spans.end(p.opened.span);
-      deps.breaker.success();
+      place.task.breaker.success();
       return pending.length;
     } catch (error) {
       const { verdict, again } = judge(deps, error, 'write', attempt);
@@ -39,7 +39,7 @@ export async function writeRecords<In>(
         const first = await writeRecords(deps, place, pending.slice(0, half), outbox, spans);
         return first + (await writeRecords(deps, place, pending.slice(half), outbox, spans));
       }
-      giveUp(deps, pending[0]!, verdict, 'write', error, outbox);
+      giveUp(deps, place.task.breaker, pending[0]!, verdict, 'write', error, outbox);
       spans.end(pending[0]!.opened.span);
       return 0;
     }

@@ -58,7 +58,7 @@ export function createSink<In>(options: SinkOptions<In>): Sink {
   const inputs = Array.isArray(options.input) ? options.input : [options.input as SinkInput<In>];
   const plan = {
     ...{ name: options.name, config: options.config, topics: inputs.map((i) => i.topic) },
-    ...{ outputTopics: [], stores: {}, mode: 'at-least-once' as const },
+    ...{ outputs: [], stores: {}, mode: 'at-least-once' as const },
   };
   const byTopic = new Map(inputs.map((i) => [i.topic, i]));
   return new StreamRuntime(options, (handles, hooks) =>

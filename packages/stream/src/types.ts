@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import type { IHeaders } from 'kafkajs';
+import type { RecordHeaders } from './kafka/port.ts';
 
 export type DeliveryMode = 'at-least-once' | 'exactly-once';
 
@@ -9,12 +9,28 @@ export interface InputSpec<In> {
   decode(bytes: Buffer): In;
   /** For compacted inputs: the value a null (tombstone) record stands for. Without it, a null is dead-lettered. */
   tombstone?(key: Buffer | null): In;
+  /**
+   * Where the record's trace continues when its context travels inside the record rather than in
+   * a header (a click's signed token): a W3C traceparent, or undefined to fall back to the headers.
+   */
+  traceFrom?(value: In, headers: RecordHeaders): string | undefined;
 }
+
+/** A hop's inputs by name: each decodes to its own type, and the handler sees which one a record came from. */
+// biome-ignore lint/suspicious/noExplicitAny: a map of inputs of different value types
+export type InputSpecs = Record<string, InputSpec<any>>;
+export type InputValue<S> = S extends InputSpec<infer V> ? V : never;
 
 /** One output topic and how to write its values. */
 export interface OutputSpec<V> {
   readonly topic: string;
   encode(value: V): Buffer;
+  /**
+   * A re-keyed output (an internal repartition topic): the runtime creates `topic` when missing
+   * with the partition count of `partitionsLike` (the topic it will be joined with downstream),
+   * and refuses to start when an existing one has another count. Every record must set its key.
+   */
+  readonly partitionsLike?: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a map of outputs of different value types
@@ -30,6 +46,8 @@ export type Emit<O extends OutputSpecs> = {
     readonly headers?: Readonly<Record<string, string>>;
     /** Defaults to the input's event id; set it where an event starts (ingest). */
     readonly eventId?: string;
+    /** Event time, ms since the epoch; defaults to the input record's timestamp. */
+    readonly timestamp?: number;
   };
 }[keyof O & string];
 
@@ -55,7 +73,7 @@ export interface RecordMeta {
   readonly partition: number;
   readonly offset: string;
   readonly key: Buffer | null;
-  readonly headers: IHeaders;
+  readonly headers: RecordHeaders;
   /** The record timestamp, ms since the epoch. */
   readonly timestamp: number;
   /** The `adtrace.event-id` header. */
@@ -67,6 +85,11 @@ export interface RecordMeta {
 export interface Consumed<In> extends RecordMeta {
   readonly value: In;
 }
+
+/** A record of one of a hop's inputs: `input` names which (and so the type of `value`). */
+export type InputMessage<I extends InputSpecs> = {
+  [K in keyof I & string]: Consumed<InputValue<I[K]>> & { readonly input: K };
+}[keyof I & string];
 
 export interface HandlerContext<O extends OutputSpecs, S extends StoreSpecs> {
   /** Emits an output whose `send` span is a child of the span active now (e.g. the handler's own span). */
@@ -84,8 +107,8 @@ export interface HandlerContext<O extends OutputSpecs, S extends StoreSpecs> {
 type Returned<O extends OutputSpecs> = void | readonly Emit<O>[];
 
 /** Returned outputs are children of the process span; `ctx.emit` outputs of the active span. */
-export type Handler<In, O extends OutputSpecs, S extends StoreSpecs> = (
-  message: Consumed<In>,
+export type Handler<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs> = (
+  message: InputMessage<I>,
   ctx: HandlerContext<O, S>,
 ) => Returned<O> | Promise<Returned<O>>;
 

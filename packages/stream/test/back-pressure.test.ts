@@ -58,7 +58,7 @@ test('a slow handler over a large backlog keeps memory bounded and loses nothing
       maxBytesPerPartition: MiB,
       compression: 'none',
     }),
-    input: { topic: topics.names.in, decode: (b: Buffer) => b },
+    inputs: { in: { topic: topics.names.in, decode: (b: Buffer) => b } },
     outputs: { out: { topic: topics.names.out, encode: (b: Buffer) => b } },
     handler: async (m) => {
       handled += 1;

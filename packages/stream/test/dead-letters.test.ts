@@ -54,7 +54,7 @@ test('poison messages are dead-lettered with every header while the rest of thei
       handlerAttempts: 2,
       retryInitialMs: 10,
     }),
-    input: { topic: topics.names.in, decode: payloadCodec.decode },
+    inputs: { in: { topic: topics.names.in, decode: payloadCodec.decode } },
     outputs: { out: { topic: topics.names.out, encode: payloadCodec.encode } },
     handler: (m) => {
       attempts.set(m.value.i, (attempts.get(m.value.i) ?? 0) + 1);

@@ -30,7 +30,6 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
         HOP_MODE: mode,
         HOP_BATCH_SIZE: '25',
         HOP_DEAD_LETTER_TOPIC: topics.names.dlq,
-        HOP_TRANSACTIONAL_ID: `${group}-tx`,
         HOP_CONTROL_TOPIC: topics.names.control,
         SPANS_FILE: spansFile,
       },

@@ -29,12 +29,11 @@ test('partitions that move to a new instance keep their state and their outputs 
       config: toConfig({
         brokers: testBrokers(),
         clientId: `${group}-${instance}`,
-        transactionalId: `${group}-${instance}`,
         deadLetterTopic: topics.names.dlq,
         batchSize: 10,
         sessionTimeoutMs: 6000,
       }),
-      input: { topic: topics.names.in, decode: payloadCodec.decode },
+      inputs: { in: { topic: topics.names.in, decode: payloadCodec.decode } },
       outputs: { out: { topic: topics.names.out, encode: payloadCodec.encode } },
       stores: { counts: jsonStore<number>() },
       handler: async (m, ctx) => {

@@ -34,7 +34,7 @@ test('a graceful stop drains: what was processed is committed, nothing is redone
       name: group,
       log,
       config: toConfig({ brokers: testBrokers(), deadLetterTopic: topics.names.dlq, batchSize: 10, healthPort: 0 }),
-      input: { topic: topics.names.in, decode: payloadCodec.decode },
+      inputs: { in: { topic: topics.names.in, decode: payloadCodec.decode } },
       outputs: { out: { topic: topics.names.out, encode: payloadCodec.encode } },
       handler: async (m) => {
         await sleep(5); // slow enough that the stop lands mid-stream, with a chunk in flight
@@ -85,7 +85,7 @@ test('a missing topic fails the start with an error naming it, and the hop repor
     name: uniqueGroupId('missing'),
     log: () => {},
     config: toConfig({ brokers: testBrokers(), deadLetterTopic: topics.names.dlq }),
-    input: { topic: topics.names.in, decode: payloadCodec.decode },
+    inputs: { in: { topic: topics.names.in, decode: payloadCodec.decode } },
     outputs: { out: { topic: 'test.does-not-exist', encode: payloadCodec.encode } },
     handler: () => {},
   });

@@ -135,7 +135,6 @@ test('each record gets a process span in its own producer trace, also when writt
       expect([span.traceId, span.parentSpanId, span.kind]).toEqual([x.traceId, x.spanId, SpanKindCode.CONSUMER]);
       expect(span.attributes).toMatchObject({
         'messaging.destination.name': topics.names.in,
-        'messaging.consumer.group.name': group,
         'adtrace.event_id': x.eventId,
       });
       expect(span.status).toBe(StatusCode.UNSET);

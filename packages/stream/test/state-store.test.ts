@@ -11,7 +11,31 @@ const log: Log = (level, message, fields) => {
 
 type Counted = Payload & { reset?: boolean; key?: string };
 
-describe.each(['at-least-once', 'exactly-once'] as const)('a state store, %s', (mode) => {
+test('a hop with stores configured at-least-once does not start: a redelivered message would be applied twice', async () => {
+  const topics = await testTopics(['in', 'out', 'dlq'], { partitions: 3 });
+  const hop = createHop({
+    name: uniqueGroupId('store-alo'),
+    log: () => {},
+    config: toConfig({ prefix: 'AUCTION', brokers: testBrokers(), deadLetterTopic: topics.names.dlq }),
+    inputs: { in: { topic: topics.names.in, decode: payloadCodec.decode } },
+    outputs: { out: { topic: topics.names.out, encode: payloadCodec.encode } },
+    stores: { counts: jsonStore<number>() },
+    handler: () => {},
+  });
+  try {
+    const failure = await hop.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(String(failure)).toMatch(/AUCTION_MODE: .*keeps state \(counts\), which needs exactly-once; it is at-least-once/);
+    await expect(hop.done).rejects.toThrow(/AUCTION_MODE/);
+  } finally {
+    await hop.stop();
+    await topics.cleanup();
+  }
+});
+
+describe.each(['exactly-once'] as const)('a state store, %s', (mode) => {
   test('is restored from its compacted changelog when a new instance takes over; tombstones delete', async () => {
     const topics = await testTopics(['in', 'out', 'dlq'], { partitions: 3 });
     const kafka = kafkaFor(testBrokers());
@@ -25,10 +49,9 @@ describe.each(['at-least-once', 'exactly-once'] as const)('a state store, %s', (
         config: toConfig({
           brokers: testBrokers(),
           deadLetterTopic: topics.names.dlq,
-          transactionalId: `${group}-tx`,
           batchSize: 7,
         }),
-        input: { topic: topics.names.in, decode: (b) => payloadCodec.decode(b) as Counted },
+        inputs: { in: { topic: topics.names.in, decode: (b) => payloadCodec.decode(b) as Counted } },
         outputs: { out: { topic: topics.names.out, encode: payloadCodec.encode } },
         stores: { counts: jsonStore<number>() },
         handler: (m, ctx) => {

@@ -50,7 +50,7 @@ describe('a traced hop lands in the warehouse with its cost', () => {
     hop = createHop({
       name: uniqueGroupId('hop-cost'),
       config: streamConfig({ brokers: testBrokers(), deadLetterTopic: topics.names.dlq }),
-      input: { topic: topics.names.in, decode: codec.decode },
+      inputs: { in: { topic: topics.names.in, decode: codec.decode } },
       outputs: { out: { topic: topics.names.out, encode: codec.encode } },
       log: () => {},
       handler: (m) =>

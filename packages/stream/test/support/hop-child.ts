@@ -19,9 +19,10 @@ const tracer = trace.getTracer('stream-test-handler');
 
 const hop = createHop({
   name,
-  input: { topic: env.HOP_INPUT ?? '', decode: payloadCodec.decode },
+  inputs: { in: { topic: env.HOP_INPUT ?? '', decode: payloadCodec.decode } },
   outputs: { out: { topic: env.HOP_OUTPUT ?? '', encode: payloadCodec.encode } },
-  stores: { counts: jsonStore<number>() },
+  // State needs exactly-once: only the counting hop declares its store.
+  stores: counting ? { counts: jsonStore<number>() } : {},
   config,
   handler: async (message, ctx) => {
     if (delayMs > 0) await sleep(delayMs);

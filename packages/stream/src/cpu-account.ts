@@ -1,0 +1,61 @@
+import { type Context, createContextKey } from '@opentelemetry/api';
+
+/**
+ * CPU per chunk phase, for honest cost per span. The runtime reads the process CPU clock at the
+ * edges of each phase of a chunk (handle, deliver) — a few reads per chunk, never per span — and
+ * hands the phase's CPU to the spans of that phase.
+ *
+ * Phases of concurrent partitions overlap in time (a chunk's produce and commit wait on the
+ * network while another partition handles), and a process CPU clock cannot tell them apart. So a
+ * phase is charged the CPU used during it **minus what other phases were charged meanwhile**
+ * (clamped at 0). By induction, the total charged never exceeds the process CPU used since the
+ * first phase began: summing `adtrace.cost.cpu_us` over every span a process ended stays at most
+ * its CPU time, whatever the interleaving. CPU outside every phase (fetching between batches,
+ * span export on its timer, GC on its own) is charged to no span.
+ */
+let charged = 0;
+
+export function processCpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+export class CpuPhase {
+  private readonly cpuAtStart = processCpuMicros();
+  private readonly chargedAtStart = charged;
+  readonly wallAtStart = performance.now();
+
+  /** Ends the phase: the CPU micros it is charged (never counted for another phase). */
+  end(): { cpuMicros: number; wallMicros: number } {
+    const used = processCpuMicros() - this.cpuAtStart;
+    const others = charged - this.chargedAtStart;
+    const cpuMicros = Math.max(0, used - others);
+    charged += cpuMicros;
+    return { cpuMicros, wallMicros: Math.max(1, (performance.now() - this.wallAtStart) * 1000) };
+  }
+}
+
+/**
+ * What spans started inside a handler are charged: their own wall time (without their children's)
+ * times `rate`, the CPU per wall microsecond of the task's last handle phase. The telemetry's
+ * cost processor reads the meter from the span's parent context (a `Symbol.for` key, so it needs
+ * no import of this package) and adds what it charged to `chargedUs`, which the runtime then takes
+ * off the message's process span. No clock is read per span.
+ */
+export interface CpuMeter {
+  readonly rate: number;
+  chargedUs: number;
+}
+
+const CPU_METER = createContextKey('adtrace.cpu meter');
+
+export function withCpuMeter(ctx: Context, meter: CpuMeter): Context {
+  return ctx.setValue(CPU_METER, meter);
+}
+
+/** Splits `total` over parts in proportion to their weights (evenly when all weights are 0). */
+export function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (weights.length === 0) return [];
+  return weights.map((w) => (sum > 0 ? (total * w) / sum : total / weights.length));
+}

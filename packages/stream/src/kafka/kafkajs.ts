@@ -1,0 +1,275 @@
+import {
+  CompressionTypes,
+  type ConfigResourceTypes,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import { runSuppressed } from '../suppress.ts';
+import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
+import type {
+  AdminPort,
+  GroupConsumerOptions,
+  GroupConsumerPort,
+  KafkaPort,
+  PortSettings,
+  ProducerPort,
+  ReaderOptions,
+  ReaderPort,
+  TopicMessages,
+} from './port.ts';
+import { unwrapInstrumentation } from './unwrap.ts';
+
+/** kafkajs's ConfigResourceTypes.TOPIC (its CommonJS enum is not a named export Node's ESM loader can see). */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
+
+/** The broker default of message.max.bytes, for topics that do not override max.message.bytes. */
+const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+/** The client port on kafkajs 2.2.4: the default, and the only module of the runtime that imports kafkajs. */
+export function kafkajsPort(settings: PortSettings): KafkaPort {
+  const kafka = new Kafka(kafkaConfig(settings));
+  const compression = settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const toKafkajs = (batches: readonly TopicMessages[]) =>
+    batches.map(({ topic, messages }) => ({ topic, messages: messages as Message[] }));
+  return {
+    async admin(fn) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        return await fn(adminPort(admin));
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    producer: (options = {}) => producerPort(createProducer(kafka, options.transactionalId), compression, toKafkajs),
+    groupConsumer: (options) => groupConsumerPort(kafka, options),
+    reader: (options) => readerPort(kafka, options),
+  };
+}
+
+function adminPort(admin: ReturnType<Kafka['admin']>): AdminPort {
+  return {
+    listTopics: () => admin.listTopics(),
+    async partitionCounts(topics) {
+      const existing = new Set(await admin.listTopics());
+      const wanted = topics.filter((t) => existing.has(t));
+      if (wanted.length === 0) return new Map();
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: wanted });
+      return new Map(meta.map((t) => [t.name, t.partitions.length]));
+    },
+    async createTopics(topics) {
+      if (topics.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map(({ topic, partitions, configs }) => ({
+          topic,
+          numPartitions: partitions,
+          configEntries: Object.entries(configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    },
+    endOffsets: (topic) => admin.fetchTopicOffsets(topic),
+    async committed(group, topic) {
+      const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      return new Map((entry?.partitions ?? []).map((p) => [p.partition, { offset: p.offset, metadata: p.metadata }]));
+    },
+    async maxMessageBytes(topics) {
+      const out = new Map<string, number>();
+      if (topics.length === 0) return out;
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({
+          type: TOPIC_RESOURCE,
+          name,
+          configNames: ['max.message.bytes'],
+        })),
+      });
+      for (const r of resources) {
+        const value = Number(r.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+        out.set(r.resourceName, Number.isFinite(value) && value > 0 ? value : BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Idempotent, acks=all, one request in flight (kafkajs keeps order for idempotent producers only
+ * with one). A transactional id makes `connect` initialize it, which fences older producers of
+ * the same id and aborts (or completes) the transaction they left open. The stock
+ * instrumentation's patches are removed from this instance: the runtime owns its send spans, and
+ * a suppressed-but-wrapped send still costs its wrapper on every call.
+ */
+function createProducer(kafka: Kafka, transactionalId: string | undefined): Producer {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    ...(transactionalId ? { transactionalId, transactionTimeout: 60_000 } : {}),
+  });
+  unwrapInstrumentation(producer, ['send', 'sendBatch', 'transaction']);
+  return producer;
+}
+
+function producerPort(
+  producer: Producer,
+  compression: CompressionTypes,
+  toKafkajs: (b: readonly TopicMessages[]) => { topic: string; messages: Message[] }[],
+): ProducerPort {
+  return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
+    send: async (batches) => {
+      await producer.sendBatch({ topicMessages: toKafkajs(batches), acks: -1, compression });
+    },
+    async transaction() {
+      const txn = await producer.transaction();
+      return {
+        send: async (batches) => {
+          await txn.sendBatch({ topicMessages: toKafkajs(batches), acks: -1, compression });
+        },
+        sendOffsets: async (group, offsets) => {
+          const byTopic = new Map<string, { partition: number; offset: string; metadata?: string | null }[]>();
+          for (const { topic, partition, offset, metadata } of offsets) {
+            byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset, metadata: metadata ?? null }]);
+          }
+          const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+          await txn.sendOffsets({ consumerGroupId: group, topics: topics as never });
+        },
+        commit: () => txn.commit(),
+        abort: () => txn.abort(),
+      };
+    },
+  };
+}
+
+/** Read-committed, co-partitioned, bounded fetches; the runtime owns its consumer spans. */
+function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupConsumerPort {
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.group,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    partitionAssigners: [coPartitionedAssigner],
+    maxBytes: options.maxBytes,
+    maxBytesPerPartition: options.maxBytesPerPartition,
+    maxWaitTimeInMs: 1000,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.max(1000, Math.floor(options.sessionTimeoutMs / 10)),
+  });
+  unwrapInstrumentation(consumer, ['run']);
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    options.onAssign(new Map(Object.entries(payload.memberAssignment)));
+  });
+  for (const event of [consumer.events.STOP, consumer.events.DISCONNECT]) consumer.on(event, () => options.onLeave());
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    options.onLeave();
+    if (!payload.restart) options.onCrash(payload.error);
+  });
+  return {
+    async start(eachBatch) {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+      // The run loop inherits a suppressed context: kafkajs's own client spans stay non-recording.
+      await runSuppressed(() =>
+        consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.concurrency,
+          eachBatch: ({ batch, heartbeat, commitOffsetsIfNecessary, resolveOffset, isRunning, isStale }) =>
+            eachBatch({
+              topic: batch.topic,
+              partition: batch.partition,
+              highWatermark: batch.highWatermark,
+              messages: batch.messages,
+              heartbeat,
+              // Through the eachBatch payload, not consumer.commitOffsets: kafkajs silently drops
+              // that once stop() has begun, which would lose the draining chunk's commit.
+              commit: (offsets) =>
+                commitOffsetsIfNecessary({
+                  topics: offsets.map(({ topic, partition, offset }) => ({
+                    topic,
+                    partitions: [{ partition, offset }],
+                  })),
+                }),
+              resolveOffset,
+              isRunning,
+              isStale,
+            }),
+        }),
+      );
+    },
+    seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
+    stop: () => consumer.stop(),
+    disconnect: () => consumer.disconnect(),
+  };
+}
+
+/**
+ * kafkajs has no manual assignment, so a throwaway group (never committing, a random id)
+ * subscribes and pauses the partitions it does not need. Progress comes from END_BATCH_PROCESS,
+ * which kafkajs also emits for batches that held only transaction markers or aborted records,
+ * so an end offset behind a commit marker is still reached.
+ */
+function readerPort(kafka: Kafka, options: ReaderOptions): ReaderPort {
+  const groupId = `adtrace-reader-${crypto.randomUUID()}`;
+  const consumer = kafka.consumer({
+    groupId,
+    maxBytesPerPartition: 4 << 20,
+    maxWaitTimeInMs: options.maxWaitMs ?? 250,
+  });
+  unwrapInstrumentation(consumer, ['run']);
+  const wanted = (p: number) => !options.partitions || options.partitions.has(p);
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (wanted(payload.partition)) options.onProgress(payload.topic, payload.partition, payload.lastOffset);
+  });
+  return {
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+      await runSuppressed(() =>
+        consumer.run({
+          autoCommit: false,
+          eachBatch: async ({ batch, pause }) => {
+            if (!wanted(batch.partition)) return void pause();
+            options.onBatch(batch.topic, batch.partition, batch.messages);
+          },
+        }),
+      );
+    },
+    close: () => consumer.disconnect(),
+  };
+}
+
+/** kafkajs logs through the hop's log; below WARN it is chatter. */
+function kafkaConfig(settings: PortSettings): KafkaConfig {
+  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
+  };
+  return {
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log: entry }: LogEntry) => {
+        const { message, ...fields } = entry;
+        // kafkajs logs every failed request at ERROR, also those it retries itself; the runtime
+        // reports what it gives up on. Back-to-back transactions routinely meet
+        // CONCURRENT_TRANSACTIONS while the last commit's markers are written (kafkajs #430).
+        const text = `${message} ${String(fields.error ?? '')}`;
+        const routine = text.includes('concurrent operation on the same transaction');
+        const mapped = routine ? 'debug' : level === logLevel.ERROR ? 'warn' : (levels[level] ?? 'info');
+        settings.log(mapped, `kafkajs ${namespace}: ${message}`, fields);
+      },
+  };
+}
