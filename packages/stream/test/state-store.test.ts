@@ -27,7 +27,9 @@ test('a hop with stores configured at-least-once does not start: a redelivered m
       () => undefined,
       (e: unknown) => e,
     );
-    expect(String(failure)).toMatch(/AUCTION_MODE: .*keeps state \(counts\), which needs exactly-once; it is at-least-once/);
+    expect(String(failure)).toMatch(
+      /AUCTION_MODE: .*keeps state \(counts\), which needs exactly-once; it is at-least-once/,
+    );
     await expect(hop.done).rejects.toThrow(/AUCTION_MODE/);
   } finally {
     await hop.stop();
