@@ -130,3 +130,44 @@ describe('classify', () => {
     expect(classify(new KafkaJSError('retriable', { retriable: true }), 'produce').action).toBe('retry');
   });
 });
+
+describe('a dependency away, overloaded or full is transient: retried with backoff, never a dead letter', () => {
+  const cases: [string, unknown][] = [
+    ['DNS lookup failed', Object.assign(new Error('getaddrinfo ENOTFOUND profile-store'), { code: 'ENOTFOUND' })],
+    [
+      'fetch() to a refused port',
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      }),
+    ],
+    ['an HTTP 503', Object.assign(new Error('segments service answered 503'), { status: 503 })],
+    ['an HTTP 429', Object.assign(new Error('rate limited'), { statusCode: 429 })],
+    ['PostgreSQL shutting down (57P01)', Object.assign(new Error('terminating connection'), { code: '57P01' })],
+    ['PostgreSQL disk full (53100)', Object.assign(new Error('could not extend file'), { code: '53100' })],
+    ['PostgreSQL connection failure (08006)', Object.assign(new Error('connection failure'), { code: '08006' })],
+    ['too many connections (53300)', Object.assign(new Error('too many clients'), { code: '53300' })],
+    [
+      'a timed-out call',
+      Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+    ],
+  ];
+  for (const [what, error] of cases) {
+    test(what, () => {
+      for (const stage of ['handle', 'write', 'encode'] as const) {
+        expect(classify(error, stage), stage).toMatchObject({ action: 'retry' });
+      }
+    });
+  }
+
+  test('a database error about the record itself (a constraint) is not mistaken for one', () => {
+    const unique = Object.assign(new Error('duplicate key value'), { code: '23505' });
+    expect(classify(unique, 'handle').action).toBe('dead-letter');
+  });
+
+  test('a batch over max.message.bytes is not a transient error to retry as is', () => {
+    expect(classify(protocol('MESSAGE_TOO_LARGE'), 'produce')).toMatchObject({
+      action: 'crash',
+      code: 'MESSAGE_TOO_LARGE',
+    });
+  });
+});
