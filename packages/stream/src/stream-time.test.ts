@@ -50,12 +50,25 @@ describe('stream time', () => {
     expect(st.tick(12_000)).toBe(40_000);
     expect(st.tick(17_000)).toBe(45_000);
     expect(st.tick(16_000)).toBe(45_000);
-    // The task stayed idle until this record arrived (stream time advanced to 48_000 meanwhile);
-    // a record older than the advanced stream time does not pull it back.
-    expect(st.observe('a', 41_000, 20_000)).toBe(48_000);
+    // A record does not advance an idle task by the wall clock (only tick does), nor does a
+    // record older than stream time pull it back.
+    expect(st.observe('a', 41_000, 20_000)).toBe(45_000);
     // The next idle period advances from where stream time was, not from the highest timestamp.
-    expect(st.tick(30_000)).toBe(48_000);
-    expect(st.tick(33_000)).toBe(51_000);
+    expect(st.tick(30_000)).toBe(45_000);
+    expect(st.tick(33_000)).toBe(48_000);
+  });
+
+  test('an input that is behind holds stream time back however long it has been quiet, and keeps the task from idling', () => {
+    const st = new StreamTime(['a', 'b'], IDLE, 0);
+    st.observe('a', 40_000, 0);
+    st.observe('b', 30_000, 0);
+    st.setBehind('b', true);
+    expect(st.observe('a', 50_000, 20_000)).toBe(30_000);
+    expect(st.tick(100_000)).toBe(30_000);
+    // Caught up again: b is merely quiet, then the task is idle.
+    st.setBehind('b', false);
+    expect(st.tick(100_000)).toBe(50_000 + (100_000 - 30_000));
+    expect(() => st.setBehind('c', true)).toThrow(/unknown input/);
   });
 
   test('a task that never saw a timestamp has nothing to advance', () => {

@@ -9,10 +9,16 @@
  * - An input partition with no record for `idleMs` of wall-clock time stops holding stream
  *   time back; it holds it again from its next record on. An input that never had a record
  *   counts as idle `idleMs` after the task started (or was restored).
- * - When the whole task has had no record for `idleMs`, stream time advances with the wall
- *   clock: by the wall time elapsed since it went idle (last record + `idleMs`), from the
- *   highest timestamp seen. So windows and timers close without new input; a record that then
- *   arrives with an older timestamp is late, as a record delayed by more than the grace is.
+ * - When the whole task has had no record for `idleMs`, `tick(wallNow)` advances stream time
+ *   with the wall clock: by the wall time elapsed since the task went idle (last record +
+ *   `idleMs`), from where it was then (at least the highest timestamp seen). So windows and
+ *   timers close without new input; a record that then arrives with an older timestamp is
+ *   late, as a record delayed by more than the grace is. Only `tick` advances an idle task,
+ *   never `observe`: the runtime ticks while it knows the task is idle, not merely unfetched.
+ * - Quiet is not idle: an input partition the runtime marks `setBehind` (the broker has records
+ *   it has not consumed: fetch lag > 0, or lag unknown, e.g. while the broker is away) holds
+ *   stream time back whatever the wall clock, and the task is not idle while one is behind.
+ *   Without this, a backlog after an outage or a lagging partition would arrive all late.
  * `idleMs = Infinity` turns the policy off. Wall time is always passed in, never read here.
  *
  * Time unknown (nothing seen, nothing restored) is `-Infinity`: every `end <= streamTime`
@@ -29,6 +35,7 @@ interface InputState {
   highest: number;
   /** Wall time of the input's last record (or of the task's start/restore). */
   lastWallMs: number;
+  behind: boolean;
 }
 
 const PREFIX = 'st1';
@@ -47,7 +54,7 @@ export class StreamTime {
     this.idleMs = idleMs;
     for (const input of inputs) {
       const highest = from?.highest.get(input) ?? Number.NEGATIVE_INFINITY;
-      this.inputs.set(input, { highest, lastWallMs: wallNowMs });
+      this.inputs.set(input, { highest, lastWallMs: wallNowMs, behind: false });
     }
     this.value = this.valueAtLastRecord = from?.streamTime ?? Number.NEGATIVE_INFINITY;
     this.lastRecordWallMs = wallNowMs;
@@ -55,11 +62,7 @@ export class StreamTime {
 
   /** Records a consumed record's timestamp; returns the stream time after it. */
   observe(input: string, timestampMs: number, wallNowMs: number): number {
-    const state = this.inputs.get(input);
-    if (!state) throw new RangeError(`unknown input ${input}`);
-    // Whatever idle advance happened up to this record's arrival happened: the result must not
-    // depend on whether the runtime ticked just before.
-    this.tick(wallNowMs);
+    const state = this.input(input);
     if (Number.isFinite(timestampMs) && timestampMs > state.highest) state.highest = timestampMs;
     state.lastWallMs = Math.max(state.lastWallMs, wallNowMs);
     this.lastRecordWallMs = Math.max(this.lastRecordWallMs, wallNowMs);
@@ -67,14 +70,19 @@ export class StreamTime {
     return this.value;
   }
 
-  /** Re-evaluates the idle policy at this wall time; returns the stream time. */
+  /** Whether the broker has records of this input partition not consumed yet (see the idle policy). */
+  setBehind(input: string, behind: boolean): void {
+    this.input(input).behind = behind;
+  }
+
+  /** Applies the idle policy at this wall time; returns the stream time. */
   tick(wallNowMs: number): number {
     let lowestActive = Number.POSITIVE_INFINITY;
     let highestSeen = Number.NEGATIVE_INFINITY;
     let anyActive = false;
     for (const s of this.inputs.values()) {
       highestSeen = Math.max(highestSeen, s.highest);
-      if (wallNowMs - s.lastWallMs < this.idleMs) {
+      if (s.behind || wallNowMs - s.lastWallMs < this.idleMs) {
         anyActive = true;
         lowestActive = Math.min(lowestActive, s.highest);
       }
@@ -93,6 +101,12 @@ export class StreamTime {
 
   current(): number {
     return this.value;
+  }
+
+  private input(name: string): InputState {
+    const state = this.inputs.get(name);
+    if (!state) throw new RangeError(`unknown input ${name}`);
+    return state;
   }
 
   snapshot(): StreamTimeSnapshot {
