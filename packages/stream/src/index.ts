@@ -47,6 +47,7 @@ export {
   ExpiryIndex,
   encodeExpiring,
   isExpired,
+  purgeExpired,
   type TtlStore,
   ttlCodec,
   ttlView,

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { MinHeap } from './min-heap.ts';
 import { PartitionState, storeView, Writes } from './store.ts';
 import { jsonStore } from './store-codecs.ts';
-import { decodeExpiring, type Expiring, ExpiryIndex, encodeExpiring, ttlCodec, ttlView } from './ttl.ts';
+import { decodeExpiring, type Expiring, ExpiryIndex, encodeExpiring, purgeExpired, ttlCodec, ttlView } from './ttl.ts';
 
 describe('TTL framing', () => {
   test('round-trips the expiry and the value bytes, also negative and large expiries', () => {
@@ -47,6 +47,29 @@ describe('a TTL store view', () => {
     expect(seen.get('imp-2')).toBeUndefined();
     expect(index.size).toBe(1);
     expect(index.due(1_599)).toEqual(['imp-1']);
+  });
+});
+
+describe('purgeExpired', () => {
+  test('deletes due entries through the store view (tombstones in the chunk), re-indexes a key that expires later', () => {
+    const codec = ttlCodec(jsonStore<string>());
+    const state = new PartitionState();
+    state.store('seen').set('old', { expiresAt: 1_000, value: 'a' });
+    state.store('seen').set('moved', { expiresAt: 9_000, value: 'b' });
+    state.store('seen').set('fresh', { expiresAt: 50_000, value: 'c' });
+    const index = ExpiryIndex.of(state.store('seen') as Map<string, Expiring<string>>, 1_000);
+    expect(index.size).toBe(3);
+    // A failed attempt moved `moved` to 2_000 in the index; the store still says 9_000.
+    index.set('moved', 2_000);
+    index.set('ghost', 1_500); // indexed by a failed attempt, never stored
+    const chunk = new Writes();
+    const raw = storeView<Expiring<string>>('seen', codec, state, chunk, chunk);
+    expect(purgeExpired(raw, index, 5_000)).toEqual(['old']);
+    expect([...chunk.changelog()]).toEqual([{ store: 'seen', key: 'old', bytes: null }]);
+    expect(index.size).toBe(2);
+    expect(purgeExpired(raw, index, 9_999)).toEqual(['moved']);
+    chunk.applyTo(state);
+    expect([...state.store('seen').keys()]).toEqual(['fresh']);
   });
 });
 

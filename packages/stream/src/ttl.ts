@@ -14,6 +14,10 @@ import type { KeyValueStore, StoreSpec } from './types.ts';
  *   buckets in a min-heap. `due(streamTime)` returns only keys that have expired, and every key
  *   expired by at least one bucket (`bucketMs`, default 1 s) before stream time. Purging is
  *   thus up to a bucket late, which no reader sees.
+ * - `purgeExpired` (at the end of a chunk, before its commit) deletes what is due through the
+ *   store view, so each purge is a changelog tombstone in the chunk's transaction. The index
+ *   lives beside the layered store and does not roll back with it: after a failed chunk, or
+ *   a restore, build it again from the partition's state (`ExpiryIndex.of`, one pass).
  */
 export interface Expiring<V> {
   readonly expiresAt: number;
@@ -87,11 +91,38 @@ export function ttlView<V>(
   };
 }
 
+/**
+ * Deletes the entries the index reports due whose stored expiry has passed; a key whose stored
+ * entry expires later (an attempt that failed had moved it in the index) is indexed again at
+ * its stored expiry. Returns the purged keys.
+ */
+export function purgeExpired<V>(store: KeyValueStore<Expiring<V>>, index: ExpiryIndex, streamTime: number): string[] {
+  const purged: string[] = [];
+  for (const key of index.due(streamTime)) {
+    const entry = store.get(key);
+    if (entry === undefined) continue;
+    if (isExpired(entry, streamTime)) {
+      store.delete(key);
+      purged.push(key);
+    } else {
+      index.set(key, entry.expiresAt);
+    }
+  }
+  return purged;
+}
+
 export class ExpiryIndex {
   private readonly bucketMs: number;
   private readonly expiryOf = new Map<string, number>();
   private readonly buckets = new Map<number, Set<string>>();
   private readonly order = new MinHeap<number>((a, b) => a < b);
+
+  /** An index of every entry of a store, e.g. once restored from its changelog. */
+  static of(entries: Iterable<readonly [string, Expiring<unknown>]>, bucketMs?: number): ExpiryIndex {
+    const index = new ExpiryIndex(bucketMs);
+    for (const [key, entry] of entries) index.set(key, entry.expiresAt);
+    return index;
+  }
 
   constructor(bucketMs = 1_000) {
     if (!(bucketMs > 0)) throw new RangeError(`bucketMs must be > 0, got ${bucketMs}`);

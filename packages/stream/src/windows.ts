@@ -117,7 +117,10 @@ export class WindowTable<V> {
     return this.groups.get(start)?.get(key)?.value;
   }
 
-  /** Applies `fn` to the record's window unless the record is late (then nothing changes). */
+  /**
+   * Applies `fn` to the record's window unless the record is late (then nothing changes). `fn`
+   * must return a new value, not mutate `current`: events and the undo log hold the old one.
+   */
   update(key: string, timestampMs: number, fn: (current: V | undefined) => V, streamTime: number): 'accepted' | 'late' {
     const now = Math.max(streamTime, this.closedThrough);
     const { start, end } = windowOf(timestampMs, this.options.sizeMs);
