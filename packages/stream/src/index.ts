@@ -52,3 +52,31 @@ export type {
   StoreSpec,
   StoreSpecs,
 } from './types.ts';
+
+// Building blocks for event time, windows, timers, TTL stores, global tables and fan-in (issue 10).
+
+export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';
+export { type GlobalTable, type GlobalTableOptions, openGlobalTable } from './global-table.ts';
+export { parseStreamTime, StreamTime, type StreamTimeSnapshot } from './stream-time.ts';
+export { parseTimerKey, type Timer, Timers, timerKey } from './timers.ts';
+export {
+  decodeExpiring,
+  type Expiring,
+  ExpiryIndex,
+  encodeExpiring,
+  isExpired,
+  purgeExpired,
+  type TtlStore,
+  ttlCodec,
+  ttlView,
+} from './ttl.ts';
+export { UndoLog } from './undo-log.ts';
+export {
+  parseWindowKey,
+  type Window,
+  type WindowEvent,
+  WindowTable,
+  type WindowTableOptions,
+  windowKey,
+  windowOf,
+} from './windows.ts';
