@@ -5,7 +5,8 @@
 // kafkajs eachMessage + one awaited send per message, traced by the stock instrumentation the
 // preload registers, as a service without the runtime would be).
 // IPC with the bench: → {ready}; on the BENCH_HOP_MARKth handled message the CPU window opens;
-// ← {end} (the backlog is out): flush telemetry, → {window, cpuUs}; ← {stop} → {stopped, dropped}, exit.
+// ← {end} (the backlog is out): flush telemetry, → {window, cpuUs}; ← {stop} → {stopped, dropped,
+// cpuUs (its whole life)}, exit.
 import { randomUUID } from 'node:crypto';
 import { spansDropped, telemetryHandle } from '@adtrace/telemetry';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -71,7 +72,12 @@ process.on('message', async (m: { type: string }) => {
   } else if (m.type === 'stop') {
     await stop();
     await handle?.shutdown();
-    send({ type: 'stopped', dropped: handle?.spansDropped().total ?? spansDropped().total });
+    const cpu = process.cpuUsage();
+    send({
+      type: 'stopped',
+      dropped: handle?.spansDropped().total ?? spansDropped().total,
+      cpuUs: cpu.user + cpu.system,
+    });
     process.disconnect();
   }
 });

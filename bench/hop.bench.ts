@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv, toConfig } from '@adtrace/stream';
+import { LIST_PRICES } from '@adtrace/telemetry';
 import { type Kafka, Kafka as KafkaClient, logLevel, Partitioners } from 'kafkajs';
 import { decode, encode, type Value } from './fixtures/hop.ts';
 
@@ -42,12 +43,17 @@ interface Measured {
   cpuUsPerMsg: number;
   /** Spans the child's batch processor dropped or failed to export. */
   droppedSpans: number;
+  /** The child's CPU over its whole life (µs): what its spans may at most have been charged. */
+  lifetimeCpuUs: number;
 }
 
 type Kind = 'runtime' | 'naive';
 interface Warehouse {
   otlpPort: number;
   sink: { stats: { spansInserted: number } };
+  warehouse: {
+    stageStats(q: { by: 'service' }): Promise<{ stages: { stage: string; computeUsd: number }[] }>;
+  };
   stop(): Promise<void>;
 }
 // The warehouse service is not a dependency of the bench package: load it by path.
@@ -181,7 +187,7 @@ async function pipeline(kafka: Kafka, kind: Kind, traced: boolean, env: Record<s
     await produce(kafka, input, 0, BACKLOG, false);
     const child = new Child(kind, traced, { ...env, BENCH_HOP_IN: input, BENCH_HOP_OUT: output });
     let cpuUsPerMsg: number;
-    let droppedSpans: number;
+    let stopped: Record<string, number>;
     try {
       await child.ask('ready');
       await waitCount(kafka, output, BACKLOG, 90_000);
@@ -190,10 +196,15 @@ async function pipeline(kafka: Kafka, kind: Kind, traced: boolean, env: Record<s
       await produce(kafka, input, BACKLOG, PACED, true);
       await waitCount(kafka, output, BACKLOG + PACED, 30_000);
     } finally {
-      droppedSpans = (await child.ask('stopped', 'stop')).dropped!;
+      stopped = await child.ask('stopped', 'stop');
       await child.exited();
     }
-    return { ...(await measure(kafka, output, BACKLOG + PACED)), cpuUsPerMsg, droppedSpans };
+    return {
+      ...(await measure(kafka, output, BACKLOG + PACED)),
+      cpuUsPerMsg,
+      droppedSpans: stopped.dropped!,
+      lifetimeCpuUs: stopped.cpuUs!,
+    };
   } finally {
     await admin.deleteTopics({ topics: [input, output] }).catch(() => {});
     await admin.disconnect();
@@ -230,6 +241,7 @@ const medians = (runs: Measured[]): Measured => ({
   p99Ms: median(runs.map((r) => r.p99Ms)),
   cpuUsPerMsg: median(runs.map((r) => r.cpuUsPerMsg)),
   droppedSpans: runs.reduce((n, r) => n + r.droppedSpans, 0),
+  lifetimeCpuUs: median(runs.map((r) => r.lifetimeCpuUs)),
 });
 
 // The issue's goals (issue 11): reported beside the figures, not asserted.
@@ -259,14 +271,26 @@ export default async function run(): Promise<{
       OTEL_SERVICE_NAME: 'bench-hop',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${warehouse.otlpPort}`,
       ADTRACE_METRICS_PORT: '',
+      ADTRACE_PRICE_VCPU_HOUR_USD: String(LIST_PRICES.vcpuHourUsd),
     };
     const naive = await pipeline(kafka, 'naive', true, env);
-    const [tracedRuns, untracedRuns, spansPerMsg] = [[] as Measured[], [] as Measured[], [] as number[]];
+    const [tracedRuns, untracedRuns, spansPerMsg, spanCpuShare] = [
+      [] as Measured[],
+      [] as Measured[],
+      [] as number[],
+      [] as number[],
+    ];
     for (let r = 0; r < ROUNDS; r++) {
       untracedRuns.push(await pipeline(kafka, 'runtime', false, env));
       const before = warehouse.sink.stats.spansInserted;
-      tracedRuns.push(await pipeline(kafka, 'runtime', true, env));
+      const service = `bench-hop-${r}`;
+      const run = await pipeline(kafka, 'runtime', true, { ...env, OTEL_SERVICE_NAME: service });
+      tracedRuns.push(run);
       spansPerMsg.push((warehouse.sink.stats.spansInserted - before) / (BACKLOG + PACED));
+      // The CPU the run's spans were charged, back from their compute cost at the price the child used.
+      const { stages } = await warehouse.warehouse.stageStats({ by: 'service' });
+      const computeUsd = stages.find((s) => s.stage === service)?.computeUsd ?? 0;
+      spanCpuShare.push(((computeUsd / LIST_PRICES.vcpuHourUsd) * 3.6e9) / run.lifetimeCpuUs);
     }
     const [traced, untraced] = [medians(tracedRuns), medians(untracedRuns)];
     const figures = {
@@ -284,6 +308,9 @@ export default async function run(): Promise<{
       tracing_cpu_us_per_msg: round(traced.cpuUsPerMsg - untraced.cpuUsPerMsg, 1),
       // Rows the warehouse stored per message of a traced run (process + send = 2).
       warehouse_spans_per_msg: round(median(spansPerMsg), 2),
+      // Σ adtrace.cost.cpu_us over a traced run's spans ÷ the child's CPU over its whole life:
+      // at most 1 if spans are charged honestly; what is left is start-up, fetching, export, GC.
+      span_cpu_vs_process_cpu: round(median(spanCpuShare), 2),
       dropped_spans: traced.droppedSpans + naive.droppedSpans,
     };
     const ratios = {
@@ -306,6 +333,7 @@ export default async function run(): Promise<{
       row('runtime, untraced', untraced),
       row('naive eachMessage + send, traced', naive),
       `warehouse rows per traced message ${figures.warehouse_spans_per_msg}; dropped spans ${figures.dropped_spans}`,
+      `CPU charged to a traced run's spans ÷ its process CPU ${figures.span_cpu_vs_process_cpu} (honest: ≤ 1)`,
       ...goals,
     ].join('\n');
     return { figures, ratios, table };
