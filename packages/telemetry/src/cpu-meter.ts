@@ -9,6 +9,10 @@ import { type Context, createContextKey } from '@opentelemetry/api';
  * phase (≥ 0) up to date; a span the service starts inside the handler is charged
  * `self wall time × rate` when it ends, and that charge is added to `chargedUs`, so the runtime
  * can subtract it from the process span's share (the same microsecond is never on two spans).
+ *
+ * One meter per handler invocation (or per set of handlers that never overlap in time): spans
+ * under one meter that are open at the same time are each charged their own wall time × rate,
+ * so overlapping handlers sharing a meter would be charged the shared time twice.
  */
 export interface CpuMeter {
   /** CPU µs per wall-clock µs of the current phase, read when a metered span ends. */
