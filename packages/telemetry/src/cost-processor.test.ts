@@ -1,4 +1,5 @@
-import { type Context, type HrTime, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { type Context, context, type HrTime, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CostAttributes, SpanAttributes } from './attributes.ts';
@@ -115,6 +116,50 @@ describe('CostSpanProcessor, spans under a CPU meter', () => {
     expect(a!.chargedUs).toBeCloseTo(4_000, 9);
     expect(b!.chargedUs).toBeCloseTo(500, 9);
     expect(reads).toBe(0);
+  });
+
+  it('async handlers interleaved through real awaits each find their own meter in the active context', async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const busy: CpuMeter = { rate: 1, chargedUs: 0 };
+      const idle: CpuMeter = { rate: 0, chargedUs: 0 };
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const handler = (name: string, meter: CpuMeter, burn: boolean) =>
+        context.with(withCpuMeter(trace.setSpan(ROOT_CONTEXT, processSpan), meter), () =>
+          tracer.startActiveSpan(name, async (outer) => {
+            for (let step = 0; step < 3; step++) {
+              await sleep(1);
+              await tracer.startActiveSpan(`${name} step`, async (inner) => {
+                let x = 0;
+                if (burn) for (const until = performance.now() + 1; performance.now() < until; ) x += Math.sqrt(x + 1);
+                await sleep(1);
+                inner.end();
+                return x;
+              });
+            }
+            outer.end();
+          }),
+        );
+      await Promise.all([handler('partition 0', busy, true), handler('partition 1', idle, false)]);
+      const spans = exporter.getFinishedSpans();
+      const ofHandler = (name: string) => spans.filter((s) => s.name.startsWith(name));
+      expect(ofHandler('partition 0')).toHaveLength(4);
+      // The idle handler's spans were open while the busy one burned CPU: they are charged nothing.
+      for (const s of ofHandler('partition 1')) expect(num(s, CostAttributes.cpuMicros)).toBe(0);
+      expect(idle.chargedUs).toBe(0);
+      // The busy handler's: self wall time × 1, from each span's own recorded duration.
+      const us = (s: ReadableSpan) => s.duration[0] * 1e6 + s.duration[1] / 1e3;
+      const steps = ofHandler('partition 0 step');
+      for (const s of steps) expect(num(s, CostAttributes.cpuMicros)).toBeCloseTo(us(s), 6);
+      const outer = ofHandler('partition 0').find((s) => s.name === 'partition 0')!;
+      const stepsUs = steps.reduce((n, s) => n + us(s), 0);
+      expect(num(outer, CostAttributes.cpuMicros)).toBeCloseTo(us(outer) - stepsUs, 6);
+      expect(busy.chargedUs).toBeCloseTo(us(outer), 6);
+      expect(reads).toBe(0);
+    } finally {
+      context.disable();
+    }
   });
 
   it('ignores a context value that is not a meter: such spans fall back to the clock window', () => {
