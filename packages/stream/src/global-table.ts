@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
-import { optOutOfConsumerInstrumentation, runSuppressed } from './suppress.ts';
+import type { KafkaPort, ReaderPort } from './kafka/port.ts';
 import type { Log } from './types.ts';
 
 export interface GlobalTableOptions<V> {
   /** A compacted topic (campaigns, segments): every partition is read, from the beginning. */
   readonly topic: string;
   readonly decode: (bytes: Buffer, key: string) => V;
-  /** Prefix of the throwaway consumer group, e.g. the hop's name. */
-  readonly group: string;
   readonly log: Log;
   /** `caughtUp` rejects if not caught up within this time (default: it waits). */
   readonly catchUpTimeoutMs?: number;
-  /** The table stopped reading (kafkajs gave up): its contents would go stale. */
+  /** The table stopped reading (the client gave up): its contents would go stale. */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -31,20 +27,19 @@ export interface GlobalTable<V> {
  * while running: key → decoded value; a tombstone deletes; a record without a key is ignored.
  *
  * Catch-up: the end offsets of every partition are read first; `caughtUp` resolves once each
- * partition has been consumed up to them (at once when the topic is empty). Progress comes
- * from END_BATCH_PROCESS, as in restore.ts: kafkajs also emits it for batches holding only
- * transaction markers or aborted records, so an end offset behind a marker is still reached.
- * Reads are read-committed; an end offset inside a transaction still open waits for it to end.
+ * partition has been consumed up to them (at once when the topic is empty). Progress comes from
+ * the port reader's `onProgress`, which also reports batches holding only transaction markers or
+ * aborted records, so an end offset behind a marker is still reached. Reads are read-committed;
+ * an end offset inside a transaction still open waits for it to end.
  *
- * Like restore.ts, the consumer is in a throwaway group (random id, never committing), opted
- * out of the kafkajs instrumentation and run with tracing suppressed: reading reference data
- * is no event's work and starts no trace.
+ * Like restore.ts, it reads through the port's reader (no group commits, no instrumentation,
+ * tracing suppressed): reading reference data is no event's work and starts no trace.
  */
-export function openGlobalTable<V>(kafka: Kafka, options: GlobalTableOptions<V>): GlobalTable<V> {
+export function openGlobalTable<V>(port: KafkaPort, options: GlobalTableOptions<V>): GlobalTable<V> {
   const values = new Map<string, V>();
   const pending = new Map<number, bigint>();
   let decodeFailures = 0;
-  let consumer: Consumer | undefined;
+  let reader: ReaderPort | undefined;
   let closed = false;
   let caught = false;
   let resolveCaughtUp = () => {};
@@ -95,42 +90,26 @@ export function openGlobalTable<V>(kafka: Kafka, options: GlobalTableOptions<V>)
   };
 
   const start = async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      for (const { partition, high, low } of await admin.fetchTopicOffsets(options.topic)) {
+    await port.admin(async (admin) => {
+      for (const { partition, high, low } of await admin.endOffsets(options.topic)) {
         if (BigInt(high) > BigInt(low)) pending.set(partition, BigInt(high));
       }
-    } finally {
-      await admin.disconnect();
-    }
+    });
     if (pending.size === 0) resolveCaughtUp();
     if (closed) return;
-    const c = kafka.consumer({
-      groupId: `${options.group}.global.${randomUUID().slice(0, 8)}`,
-      maxBytesPerPartition: 4 << 20,
-      maxWaitTimeInMs: 250,
+    reader = port.reader({
+      topics: [options.topic],
+      onBatch: (_topic, partition, records) => {
+        for (const m of records) apply(partition, m.offset, m.key, m.value);
+      },
+      onProgress: (_topic, partition, lastOffset) => {
+        const end = pending.get(partition);
+        if (end !== undefined && BigInt(lastOffset) + 1n >= end) pending.delete(partition);
+        if (pending.size === 0 && !caught) resolveCaughtUp();
+      },
+      onCrash: fail,
     });
-    consumer = c;
-    optOutOfConsumerInstrumentation(c);
-    c.on(c.events.END_BATCH_PROCESS, ({ payload }) => {
-      const end = pending.get(payload.partition);
-      if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) pending.delete(payload.partition);
-      if (pending.size === 0 && !caught) resolveCaughtUp();
-    });
-    c.on(c.events.CRASH, ({ payload }) => {
-      if (!payload.restart) fail(payload.error);
-    });
-    await c.connect();
-    await c.subscribe({ topics: [options.topic], fromBeginning: true });
-    await runSuppressed(() =>
-      c.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) apply(batch.partition, m.offset, m.key, m.value);
-        },
-      }),
-    );
+    await reader.start();
   };
   const started = start().catch(fail);
 
@@ -148,7 +127,7 @@ export function openGlobalTable<V>(kafka: Kafka, options: GlobalTableOptions<V>)
       closed = true;
       clearTimeout(timer);
       await started;
-      await consumer?.disconnect().catch(() => {});
+      await reader?.close().catch(() => {});
       if (!caught) rejectCaughtUp(new Error(`global table ${options.topic} closed before it caught up`));
     },
   };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Kafka, type Message, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type TestTopics, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
+import { type TestTopics, testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { type GlobalTable, openGlobalTable } from '../src/global-table.ts';
+import { kafkajsPort } from '../src/kafka/kafkajs.ts';
 import type { Log } from '../src/types.ts';
 import { waitFor } from './support/kafka-io.ts';
 
@@ -56,10 +57,10 @@ describe('a global table', () => {
     if (level === 'error') console.error(message, fields);
   };
   const open = (topic: string) => {
-    const table = openGlobalTable(kafka, {
+    const port = kafkajsPort({ brokers: testBrokers(), clientId: uniqueGroupId('global'), compression: 'none', log });
+    const table = openGlobalTable(port, {
       topic,
       decode,
-      group: uniqueGroupId('global'),
       log,
       catchUpTimeoutMs: 45_000,
     });

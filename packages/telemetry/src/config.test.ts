@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { readEnv, toConfig } from './config.ts';
+import { defaultInstanceId } from './service-identity.ts';
 
 describe('telemetry config', () => {
   it('defaults: warehouse endpoint, full sampling, sized batches, no metrics endpoints', () => {
@@ -13,6 +15,15 @@ describe('telemetry config', () => {
     expect(c.batch.maxQueueSize).toBeGreaterThanOrEqual(c.batch.maxExportBatchSize);
     expect(c.batch.maxQueueSize).toBeGreaterThan(2048);
     expect(c.disabled).toBe(false);
+  });
+
+  it('service.instance.id: ADTRACE_INSTANCE_ID, else service name and host name, never the pid', () => {
+    expect(toConfig({ OTEL_SERVICE_NAME: 'auction', ADTRACE_INSTANCE_ID: 'auction-7' }).instanceId).toBe('auction-7');
+    const derived = toConfig(readEnv({ OTEL_SERVICE_NAME: 'auction' })).instanceId;
+    expect(derived).toBe(`auction@${hostname()}`);
+    expect(derived).not.toContain(String(process.pid));
+    expect(toConfig({ OTEL_SERVICE_NAME: 'delivery' }).instanceId).not.toBe(derived);
+    expect(defaultInstanceId('auction', 'pod-b')).not.toBe(defaultInstanceId('auction', 'pod-a'));
   });
 
   it('reads the standard and adtrace variables', () => {

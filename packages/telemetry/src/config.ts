@@ -1,11 +1,13 @@
 import type { CpuClockKind } from './cpu-clock.ts';
 import { type PriceTable, pricesFromEnv } from './prices.ts';
-import { guessServiceName, guessServiceVersion } from './service-identity.ts';
+import { defaultInstanceId, guessServiceName, guessServiceVersion } from './service-identity.ts';
 
 export interface TelemetryConfig {
   readonly disabled: boolean;
   readonly serviceName: string;
   readonly serviceVersion: string;
+  /** `service.instance.id`: stable across restarts of the same instance, unique among instances. */
+  readonly instanceId: string;
   /** OTLP/gRPC traces endpoint. Default: the local warehouse service. */
   readonly tracesEndpoint: string;
   /** OTLP/gRPC metrics endpoint, or undefined for none (the warehouse takes traces only). */
@@ -30,7 +32,7 @@ export type TelemetryEnv = Readonly<Record<string, string | undefined>>;
 
 // Every variable the telemetry reads.
 const NAMES = `
-OTEL_SDK_DISABLED OTEL_SERVICE_NAME ADTRACE_SERVICE_VERSION OTEL_EXPORTER_OTLP_ENDPOINT
+OTEL_SDK_DISABLED OTEL_SERVICE_NAME ADTRACE_SERVICE_VERSION ADTRACE_INSTANCE_ID OTEL_EXPORTER_OTLP_ENDPOINT
 OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_METRICS_ENDPOINT OTEL_METRIC_EXPORT_INTERVAL
 OTEL_METRICS_EXPORTER ADTRACE_METRICS_PORT ADTRACE_METRICS_HOST ADTRACE_TRACE_SAMPLE_RATIO
 OTEL_BSP_MAX_QUEUE_SIZE OTEL_BSP_MAX_EXPORT_BATCH_SIZE OTEL_BSP_SCHEDULE_DELAY
@@ -113,9 +115,11 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
     );
   }
   const common = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const serviceName = env.OTEL_SERVICE_NAME ?? guessServiceName();
   return {
     disabled: disabledRaw === 'true',
-    serviceName: env.OTEL_SERVICE_NAME ?? guessServiceName(),
+    serviceName,
+    instanceId: env.ADTRACE_INSTANCE_ID ?? defaultInstanceId(serviceName),
     serviceVersion: env.ADTRACE_SERVICE_VERSION ?? guessServiceVersion(),
     tracesEndpoint: url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? common ?? 'http://127.0.0.1:4317',
     // Metrics only where someone named a collector: the default endpoint is the warehouse.

@@ -1,96 +1,231 @@
-import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { type Context, context, type HrTime, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CostAttributes, SpanAttributes } from './attributes.ts';
 import { CostSpanProcessor } from './cost-processor.ts';
+import { type CpuMeter, withCpuMeter } from './cpu-meter.ts';
 import { LIST_PRICES } from './prices.ts';
 
+// A CPU clock the test sets, counting its reads: metered and runtime-measured spans must never read it.
 let clock = 0;
+let reads = 0;
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({
-  spanProcessors: [new CostSpanProcessor(LIST_PRICES, () => clock), new SimpleSpanProcessor({ exporter })],
+  spanProcessors: [
+    new CostSpanProcessor(LIST_PRICES, () => {
+      reads++;
+      return clock;
+    }),
+    new SimpleSpanProcessor({ exporter }),
+  ],
 });
 const tracer = provider.getTracer('test');
-afterEach(() => exporter.reset());
+afterEach(() => {
+  exporter.reset();
+  reads = 0;
+});
 
 const byName = (name: string): ReadableSpan => exporter.getFinishedSpans().find((s) => s.name === name)!;
 const num = (s: ReadableSpan, a: string) => s.attributes[a] as number;
+const cpu = (name: string) => num(byName(name), CostAttributes.cpuMicros);
+/** Wall time `us` microseconds after an arbitrary origin, as an explicit span timestamp. */
+const at = (us: number): HrTime => [1_000 + Math.floor(us / 1e6), (us % 1e6) * 1000];
+const span = (name: string, startUs: number, ctx: Context) => tracer.startSpan(name, { startTime: at(startUs) }, ctx);
+const under = (ctx: Context, parent: ReturnType<typeof span>) => trace.setSpan(ctx, parent);
 
-describe('CostSpanProcessor', () => {
-  it('charges self CPU: a parent pays its window minus its children, so the sum is the root window', () => {
+// Prices, worked out by hand from the list (README "Prices"), not from priceUsage.
+const VCPU_HOUR = 0.04048;
+const KAFKA_IN_GIB = 0.1;
+const KAFKA_OUT_GIB = 0.05;
+const QUERY_TIB = 6.25;
+
+describe('CostSpanProcessor, spans the stream runtime measures', () => {
+  it('prices the CPU the runtime wrote before end, and never reads the clock', () => {
+    const send = tracer.startSpan('send t', {
+      kind: SpanKind.PRODUCER,
+      attributes: { [CostAttributes.cpuMicros]: 0, [SpanAttributes.kafkaBytes]: 1024 ** 3 },
+    });
+    clock += 99_999; // CPU the process spent meanwhile: not this span's business
+    send.setAttribute(CostAttributes.cpuMicros, 3.6e9); // the runtime's measured share: one vCPU-hour
+    send.end();
+    const s = byName('send t');
+    expect(reads).toBe(0);
+    expect(num(s, CostAttributes.cpuMicros)).toBe(3.6e9);
+    expect(num(s, CostAttributes.computeUsd)).toBeCloseTo(VCPU_HOUR, 12);
+    expect(num(s, CostAttributes.kafkaUsd)).toBeCloseTo(KAFKA_IN_GIB, 12);
+    expect(num(s, CostAttributes.totalUsd)).toBeCloseTo(VCPU_HOUR + KAFKA_IN_GIB, 12);
+  });
+});
+
+describe('CostSpanProcessor, spans under a CPU meter', () => {
+  const processSpan = tracer.startSpan('process in', { attributes: { [CostAttributes.cpuMicros]: 0 } });
+
+  it('charges self wall time × the rate, adds it to the meter, reads no clock', () => {
+    const meter: CpuMeter = { rate: 0.25, chargedUs: 0 };
+    const ctx = withCpuMeter(trace.setSpan(ROOT_CONTEXT, processSpan), meter);
+    const s = span('ads.auction', 0, ctx);
+    clock += 50_000;
+    s.end(at(4_000)); // 4 ms of wall time at 0.25 CPU µs per µs
+    expect(cpu('ads.auction')).toBe(1_000);
+    expect(meter.chargedUs).toBe(1_000);
+    expect(num(byName('ads.auction'), CostAttributes.computeUsd)).toBeCloseTo((1_000 / 3.6e9) * VCPU_HOUR, 18);
+    expect(reads).toBe(0);
+  });
+
+  it('nested spans pay their self time: children plus parent never exceed the parent wall × rate', () => {
+    const meter: CpuMeter = { rate: 0.5, chargedUs: 0 };
+    const ctx = withCpuMeter(trace.setSpan(ROOT_CONTEXT, processSpan), meter);
+    const parent = span('ads.auction', 0, ctx);
+    const first = span('ads.candidates', 1_000, under(ctx, parent));
+    const inner = span('ads.policy_filter', 2_000, under(under(ctx, parent), first));
+    inner.end(at(3_000));
+    first.end(at(4_000));
+    const second = span('ads.rank', 5_000, under(ctx, parent));
+    second.end(at(7_000));
+    parent.end(at(10_000));
+    expect(cpu('ads.policy_filter')).toBe(500); // 1 ms
+    expect(cpu('ads.candidates')).toBe(1_000); // 3 ms − its child's 1 ms
+    expect(cpu('ads.rank')).toBe(1_000); // 2 ms
+    expect(cpu('ads.auction')).toBe(2_500); // 10 ms − 3 ms − 2 ms
+    const total = ['ads.policy_filter', 'ads.candidates', 'ads.rank', 'ads.auction'].reduce((n, s) => n + cpu(s), 0);
+    expect(total).toBeLessThanOrEqual(10_000 * 0.5);
+    expect(meter.chargedUs).toBe(total);
+    expect(reads).toBe(0);
+  });
+
+  it('interleaved handlers under two meters are charged only their own phase rate', async () => {
+    // Two partitions' async handlers, open at the same time: A burns 0.8 CPU µs per µs, B 0.1.
+    const [a, b]: CpuMeter[] = [
+      { rate: 0.8, chargedUs: 0 },
+      { rate: 0.1, chargedUs: 0 },
+    ];
+    const ctxA = withCpuMeter(trace.setSpan(ROOT_CONTEXT, processSpan), a!);
+    const ctxB = withCpuMeter(trace.setSpan(ROOT_CONTEXT, processSpan), b!);
+    const spanA = span('handler a', 0, ctxA);
+    const spanB = span('handler b', 1_000, ctxB);
+    await Promise.resolve();
+    clock += 30_000; // the process's CPU while both were open: a clock-window method would charge it to both
+    spanA.end(at(5_000));
+    const childB = span('handler b child', 5_500, under(ctxB, spanB));
+    childB.end(at(6_000));
+    spanB.end(at(6_000));
+    expect(cpu('handler a')).toBeCloseTo(5_000 * 0.8, 9);
+    expect(cpu('handler b')).toBeCloseTo(4_500 * 0.1, 9);
+    expect(cpu('handler b child')).toBeCloseTo(500 * 0.1, 9);
+    expect(a!.chargedUs).toBeCloseTo(4_000, 9);
+    expect(b!.chargedUs).toBeCloseTo(500, 9);
+    expect(reads).toBe(0);
+  });
+
+  it('async handlers interleaved through real awaits each find their own meter in the active context', async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const busy: CpuMeter = { rate: 1, chargedUs: 0 };
+      const idle: CpuMeter = { rate: 0, chargedUs: 0 };
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const handler = (name: string, meter: CpuMeter, burn: boolean) =>
+        context.with(withCpuMeter(trace.setSpan(ROOT_CONTEXT, processSpan), meter), () =>
+          tracer.startActiveSpan(name, async (outer) => {
+            for (let step = 0; step < 3; step++) {
+              await sleep(1);
+              await tracer.startActiveSpan(`${name} step`, async (inner) => {
+                let x = 0;
+                if (burn) for (const until = performance.now() + 1; performance.now() < until; ) x += Math.sqrt(x + 1);
+                await sleep(1);
+                inner.end();
+                return x;
+              });
+            }
+            outer.end();
+          }),
+        );
+      await Promise.all([handler('partition 0', busy, true), handler('partition 1', idle, false)]);
+      const spans = exporter.getFinishedSpans();
+      const ofHandler = (name: string) => spans.filter((s) => s.name.startsWith(name));
+      expect(ofHandler('partition 0')).toHaveLength(4);
+      // The idle handler's spans were open while the busy one burned CPU: they are charged nothing.
+      for (const s of ofHandler('partition 1')) expect(num(s, CostAttributes.cpuMicros)).toBe(0);
+      expect(idle.chargedUs).toBe(0);
+      // The busy handler's: self wall time × 1, from each span's own recorded duration.
+      const us = (s: ReadableSpan) => s.duration[0] * 1e6 + s.duration[1] / 1e3;
+      const steps = ofHandler('partition 0 step');
+      for (const s of steps) expect(num(s, CostAttributes.cpuMicros)).toBeCloseTo(us(s), 6);
+      const outer = ofHandler('partition 0').find((s) => s.name === 'partition 0')!;
+      const stepsUs = steps.reduce((n, s) => n + us(s), 0);
+      expect(num(outer, CostAttributes.cpuMicros)).toBeCloseTo(us(outer) - stepsUs, 6);
+      expect(busy.chargedUs).toBeCloseTo(us(outer), 6);
+      expect(reads).toBe(0);
+    } finally {
+      context.disable();
+    }
+  });
+
+  it('ignores a context value that is not a meter: such spans fall back to the clock window', () => {
+    const ctx = ROOT_CONTEXT.setValue(Symbol.for('adtrace.cpu meter'), { rate: 'fast' });
+    clock = 10;
+    const s = tracer.startSpan('tool', {}, ctx);
+    clock = 17;
+    s.end();
+    expect(cpu('tool')).toBe(7);
+    expect(reads).toBe(2);
+  });
+});
+
+describe('CostSpanProcessor, other spans (clock window)', () => {
+  it('charges self CPU: a parent pays its window minus its children', () => {
     clock = 1000;
-    const root = tracer.startSpan('process adtrace.bid-requests', { kind: SpanKind.CONSUMER });
+    const root = tracer.startSpan('cli.load', { kind: SpanKind.CLIENT });
     const rootCtx = trace.setSpan(ROOT_CONTEXT, root);
     clock += 10;
-    const child = tracer.startSpan('ads.auction', {}, rootCtx);
-    const grandchild = tracer.startSpan('ads.policy_filter', {}, trace.setSpan(ROOT_CONTEXT, child));
+    const child = tracer.startSpan('warehouse.query', {}, rootCtx);
+    const grandchild = tracer.startSpan('warehouse.scan', {}, trace.setSpan(ROOT_CONTEXT, child));
     clock += 5;
     grandchild.end();
     clock += 25;
     child.end();
     clock += 60;
     root.end();
-
-    expect(num(byName('ads.policy_filter'), CostAttributes.cpuMicros)).toBe(5);
-    expect(num(byName('ads.auction'), CostAttributes.cpuMicros)).toBe(25);
-    expect(num(byName('process adtrace.bid-requests'), CostAttributes.cpuMicros)).toBe(70);
-    const total = exporter.getFinishedSpans().reduce((sum, s) => sum + num(s, CostAttributes.cpuMicros), 0);
-    expect(total).toBe(100);
-    expect(num(byName('ads.auction'), CostAttributes.computeUsd)).toBeCloseTo(
-      (25 / 3.6e9) * LIST_PRICES.vcpuHourUsd,
-      18,
-    );
+    expect(cpu('warehouse.scan')).toBe(5);
+    expect(cpu('warehouse.query')).toBe(25);
+    expect(cpu('cli.load')).toBe(70);
   });
 
-  it('prices produced bytes as data in, consumed bytes as data out, scanned bytes as queries', () => {
+  it('prices each resource at its list price: CPU, produced and consumed bytes, scanned bytes', () => {
     clock = 0;
+    const send = tracer.startSpan('send t', {
+      kind: SpanKind.PRODUCER,
+      attributes: { [SpanAttributes.kafkaBytes]: 1024 ** 3 },
+    });
+    clock += 3.6e9; // one vCPU-hour
+    send.end();
     tracer
-      .startSpan('send t', { kind: SpanKind.PRODUCER, attributes: { [SpanAttributes.kafkaBytes]: 1024 ** 3 } })
-      .end();
-    tracer
-      .startSpan('process t', { kind: SpanKind.CONSUMER, attributes: { [SpanAttributes.kafkaBytes]: 1024 ** 3 } })
+      .startSpan('process t', { kind: SpanKind.CONSUMER, attributes: { [SpanAttributes.kafkaBytes]: 2 * 1024 ** 3 } })
       .end();
     const q = tracer.startSpan('warehouse.query');
-    q.setAttribute(SpanAttributes.queryBytesScanned, 1024 ** 4); // set late, before end: still counted
+    q.setAttribute(SpanAttributes.queryBytesScanned, 1024 ** 4 / 2); // set late, before end: still counted
     q.end();
-    expect(num(byName('send t'), CostAttributes.kafkaUsd)).toBeCloseTo(LIST_PRICES.kafkaInGibUsd, 12);
-    expect(num(byName('process t'), CostAttributes.kafkaUsd)).toBeCloseTo(LIST_PRICES.kafkaOutGibUsd, 12);
-    expect(num(byName('warehouse.query'), CostAttributes.queryUsd)).toBeCloseTo(LIST_PRICES.queryTibUsd, 12);
-  });
-
-  it('writes four cost attributes on every span, and they add up to adtrace.cost.usd', () => {
-    clock = 0;
-    const root = tracer.startSpan('send x', {
-      kind: SpanKind.PRODUCER,
-      attributes: { [SpanAttributes.kafkaBytes]: 777 },
-    });
-    clock += 123;
-    const q = tracer.startSpan(
-      'q',
-      { attributes: { [SpanAttributes.queryBytesScanned]: 5e6 } },
-      trace.setSpan(ROOT_CONTEXT, root),
-    );
-    clock += 40;
-    q.end();
-    root.end();
-    for (const s of exporter.getFinishedSpans()) {
-      const parts =
-        num(s, CostAttributes.computeUsd) + num(s, CostAttributes.kafkaUsd) + num(s, CostAttributes.queryUsd);
-      expect(num(s, CostAttributes.totalUsd)).toBe(parts);
-      expect(num(s, CostAttributes.totalUsd)).toBeGreaterThan(0);
-    }
+    const [s, p, w] = [byName('send t'), byName('process t'), byName('warehouse.query')];
+    expect(num(s, CostAttributes.computeUsd)).toBeCloseTo(VCPU_HOUR, 12);
+    expect(num(s, CostAttributes.kafkaUsd)).toBeCloseTo(KAFKA_IN_GIB, 12);
+    expect(num(s, CostAttributes.totalUsd)).toBeCloseTo(0.14048, 12);
+    expect(num(p, CostAttributes.kafkaUsd)).toBeCloseTo(2 * KAFKA_OUT_GIB, 12);
+    expect(num(p, CostAttributes.totalUsd)).toBeCloseTo(0.1, 12);
+    expect(num(w, CostAttributes.queryUsd)).toBeCloseTo(QUERY_TIB / 2, 12);
+    expect(num(w, CostAttributes.totalUsd)).toBeCloseTo(3.125, 12);
   });
 
   it('measures real CPU with the default clock', () => {
     const real = new TracerProvider({
       spanProcessors: [new CostSpanProcessor(LIST_PRICES), new SimpleSpanProcessor({ exporter })],
     });
-    const span = real.getTracer('t').startSpan('busy');
+    const s = real.getTracer('t').startSpan('busy');
     const until = performance.now() + 20;
     let x = 0;
     while (performance.now() < until) x += Math.sqrt(x + 1);
-    span.end();
+    s.end();
     expect(x).toBeGreaterThan(0);
-    expect(num(byName('busy'), CostAttributes.cpuMicros)).toBeGreaterThan(5_000);
+    expect(cpu('busy')).toBeGreaterThan(5_000);
   });
 });

@@ -3,13 +3,25 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { CostAttributes, SpanAttributes } from './attributes.ts';
 import { priceUsage } from './cost.ts';
 import { type CpuClock, cpuClock } from './cpu-clock.ts';
+import { type CpuMeter, cpuMeterOf } from './cpu-meter.ts';
 import type { PriceTable } from './prices.ts';
 
-interface CpuWindow {
+/** A span charged by CPU clock reads around it (spans outside the stream runtime). */
+interface Window {
+  readonly kind: 'window';
   readonly startMicros: number;
   /** CPU time of this span's children that ended so far (their inclusive time). */
   childMicros: number;
-  readonly parent: CpuWindow | undefined;
+  readonly parent: Window | undefined;
+}
+
+/** A span started inside a handler: charged its self wall time × its meter's rate. */
+interface Metered {
+  readonly kind: 'metered';
+  readonly meter: CpuMeter;
+  /** Wall time (µs) of this span's children that ended so far. */
+  childWallUs: number;
+  readonly parent: Metered | undefined;
 }
 
 function numberAttr(span: Span, name: string): number {
@@ -17,18 +29,36 @@ function numberAttr(span: Span, name: string): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }
 
+const micros = ([s, ns]: readonly [number, number]): number => s * 1e6 + ns / 1e3;
+
 /**
  * Writes the cost attributes on every recording span, in `onEnding` (the last moment a span
  * still takes attributes; `onEnd` gets a read-only span).
  *
- * Cost is **self** cost: the CPU time between start and end minus what the span's
- * local children used in their own windows, so that summing `adtrace.cost.usd` over all spans
- * of a trace (or of a stage) never counts the same microsecond twice. Kafka and query bytes
- * are set only on the span that moved them (`send`, `process`, a query), so they are self by nature.
- * Produced bytes (PRODUCER spans) are priced as data in, anything else as data out.
+ * `adtrace.cost.cpu_us` is the span's **self** CPU: what it did itself, not what its children
+ * did, so that summing `adtrace.cost.usd` over all spans of a trace, a stage or a process never
+ * counts the same microsecond twice, and the sum over everything a process ended is at most
+ * that process's CPU time. Where the number comes from, in this order:
+ *
+ * - **Measured by the stream runtime**: a span started with a numeric `adtrace.cost.cpu_us`
+ *   (its `process`, `send`, `dead-letter` spans). The runtime measures CPU per chunk phase and
+ *   writes the span's share before ending it; this processor reads no clock for it and prices
+ *   whatever the attribute holds at the end.
+ * - **Metered**: a span started in a context holding a `CpuMeter` (service spans inside a
+ *   handler): self wall time (its duration minus its ended direct children's) × the meter's
+ *   rate when it ends, added to `meter.chargedUs` so the runtime takes it off the process span.
+ *   No clock read either, so interleaved async handlers under different meters are never
+ *   charged each other's CPU.
+ * - **Window** (CLI tools, the warehouse's own spans, plain kafkajs): the process CPU clock read
+ *   at start and end, minus the windows of local children that ended inside it. Approximate
+ *   under concurrency: while a span awaits, other work's CPU lands in its window too.
+ *
+ * Kafka and query bytes are set only on the span that moved them (`send`, `process`, a query),
+ * so they are self by nature. Produced bytes (PRODUCER spans) are priced as data in, anything
+ * else as data out.
  */
 export class CostSpanProcessor implements SpanProcessor {
-  readonly #windows = new WeakMap<object, CpuWindow>();
+  readonly #tracked = new WeakMap<object, Window | Metered>();
   readonly #prices: PriceTable;
   readonly #now: CpuClock;
 
@@ -38,19 +68,36 @@ export class CostSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    // Measured by the runtime: nothing to track, the attribute is the number.
+    if (typeof span.attributes[CostAttributes.cpuMicros] === 'number') return;
     const parentSpan = trace.getSpan(parentContext);
-    const parent = parentSpan ? this.#windows.get(parentSpan) : undefined;
-    this.#windows.set(span, { startMicros: this.#now(), childMicros: 0, parent });
+    const parent = parentSpan ? this.#tracked.get(parentSpan) : undefined;
+    const meter = cpuMeterOf(parentContext);
+    if (meter) {
+      this.#tracked.set(span, {
+        kind: 'metered',
+        meter,
+        childWallUs: 0,
+        parent: parent?.kind === 'metered' ? parent : undefined,
+      });
+    } else {
+      this.#tracked.set(span, {
+        kind: 'window',
+        startMicros: this.#now(),
+        childMicros: 0,
+        parent: parent?.kind === 'window' ? parent : undefined,
+      });
+    }
   }
 
   onEnding(span: Span): void {
-    const window = this.#windows.get(span);
-    if (!window) return;
-    this.#windows.delete(span);
-    const inclusive = Math.max(0, this.#now() - window.startMicros);
-    if (window.parent) window.parent.childMicros += inclusive;
-    // Concurrent children overlap in time, so their sum can exceed the parent's window: clamp.
-    const cpuMicros = Math.max(0, inclusive - window.childMicros);
+    const tracked = this.#tracked.get(span);
+    let cpuMicros: number;
+    if (!tracked) cpuMicros = numberAttr(span, CostAttributes.cpuMicros);
+    else {
+      this.#tracked.delete(span);
+      cpuMicros = tracked.kind === 'metered' ? this.#metered(tracked, span) : this.#window(tracked);
+    }
     const kafkaBytes = numberAttr(span, SpanAttributes.kafkaBytes);
     const produced = span.kind === SpanKind.PRODUCER;
     const cost = priceUsage(
@@ -69,6 +116,24 @@ export class CostSpanProcessor implements SpanProcessor {
       [CostAttributes.queryUsd]: cost.queryUsd,
       [CostAttributes.totalUsd]: cost.totalUsd,
     });
+  }
+
+  #metered(m: Metered, span: Span): number {
+    const wallUs = micros(span.duration);
+    if (m.parent) m.parent.childWallUs += wallUs;
+    // Overlapping children (Promise.all) can sum to more than the parent's wall time: clamp.
+    const selfUs = Math.max(0, wallUs - m.childWallUs);
+    const rate = Number.isFinite(m.meter.rate) && m.meter.rate > 0 ? m.meter.rate : 0;
+    const cpuMicros = selfUs * rate;
+    m.meter.chargedUs += cpuMicros;
+    return cpuMicros;
+  }
+
+  #window(w: Window): number {
+    const inclusive = Math.max(0, this.#now() - w.startMicros);
+    if (w.parent) w.parent.childMicros += inclusive;
+    // Concurrent children overlap in time, so their sum can exceed the parent's window: clamp.
+    return Math.max(0, inclusive - w.childMicros);
   }
 
   onEnd(_span: ReadableSpan): void {}

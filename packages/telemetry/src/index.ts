@@ -3,6 +3,7 @@ export { readEnv, type TelemetryConfig, type TelemetryEnv, toConfig } from './co
 export { NO_USAGE, priceUsage, type SpanCost, type SpanUsage } from './cost.ts';
 export { CostSpanProcessor } from './cost-processor.ts';
 export { type CpuClock, type CpuClockKind, cpuClock } from './cpu-clock.ts';
+export { CPU_METER_KEY, type CpuMeter, cpuMeterOf, withCpuMeter } from './cpu-meter.ts';
 export { countingMeterProvider, DroppedSpans } from './dropped-spans.ts';
 export { EventIdSpanProcessor } from './event-id-processor.ts';
 export { flushTelemetry, shutdownTelemetry, spansDropped, type TelemetryHandle, telemetryHandle } from './handle.ts';

@@ -11,6 +11,7 @@ const config = (ratio: string) =>
   toConfig({
     OTEL_SERVICE_NAME: 'test',
     ADTRACE_SERVICE_VERSION: '1',
+    ADTRACE_INSTANCE_ID: 'test-instance-3',
     ADTRACE_TRACE_SAMPLE_RATIO: ratio,
     OTEL_BSP_SCHEDULE_DELAY: '10',
   });
@@ -32,7 +33,12 @@ describe('startTelemetry', () => {
     await handle.flush();
     const [span] = exporter.getFinishedSpans();
     expect(span?.name).toBe('ads.auction');
-    expect(span?.resource.attributes['service.name']).toBe('test');
+    expect(span?.resource.attributes).toMatchObject({
+      'service.name': 'test',
+      'service.version': '1',
+      'service.instance.id': 'test-instance-3',
+      'messaging.system': 'kafka',
+    });
     expect(span?.attributes[CostAttributes.totalUsd]).toBeTypeOf('number');
     expect(spansDropped()).toEqual({ queueFull: 0, exportFailed: 0, total: 0 });
   });

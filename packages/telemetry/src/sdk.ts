@@ -15,7 +15,7 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { SpanAttributes } from './attributes.ts';
 import type { TelemetryConfig } from './config.ts';
 import { CostSpanProcessor } from './cost-processor.ts';
@@ -32,17 +32,27 @@ export interface StartOptions {
 }
 
 /**
+ * What is the same for every span of this process goes on the resource, once per export
+ * request, instead of on each span (README "Where attributes live"). Every adtrace process
+ * speaks Kafka: `messaging.system` is process-wide, so the stream runtime leaves it off its spans.
+ */
+export function processAttributes(config: TelemetryConfig): Record<string, string> {
+  return {
+    [ATTR_SERVICE_NAME]: config.serviceName,
+    [ATTR_SERVICE_VERSION]: config.serviceVersion,
+    [ATTR_SERVICE_INSTANCE_ID]: config.instanceId,
+    'messaging.system': 'kafka', // semconv's incubating ATTR_MESSAGING_SYSTEM: not worth that module
+  };
+}
+
+/**
  * Starts the SDK and registers it globally: context, propagation (W3C trace context and
  * baggage), traces (cost processor, then a sized batch processor to OTLP/gRPC), metrics
  * (Prometheus and/or OTLP) and the kafkajs instrumentation. Returns the handle that
  * `shutdownTelemetry()` / `flushTelemetry()` / `spansDropped()` reach.
  */
 export function startTelemetry(config: TelemetryConfig, options: StartOptions = {}): TelemetryHandle {
-  const resource = resourceFromAttributes({
-    [ATTR_SERVICE_NAME]: config.serviceName,
-    [ATTR_SERVICE_VERSION]: config.serviceVersion,
-    'service.instance.id': `${config.serviceName}-${process.pid}`,
-  });
+  const resource = resourceFromAttributes(processAttributes(config));
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),

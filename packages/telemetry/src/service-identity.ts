@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
 
 // Defaults for service.name and service.version when the environment does not say.
@@ -22,4 +23,14 @@ export function guessServiceVersion(): string {
     dir = dirname(dir);
   }
   return '0.0.0';
+}
+
+/**
+ * `service.instance.id` when ADTRACE_INSTANCE_ID is not set: the service name and the host name.
+ * Compose containers and Kubernetes pods each have their own host name, and `adtrace up` runs
+ * one process per service per host, so this is unique among live instances; unlike the pid it
+ * survives a restart, so one instance's spans and metrics stay one series.
+ */
+export function defaultInstanceId(serviceName: string, host: string = hostname()): string {
+  return `${serviceName}@${host}`;
 }

@@ -25,7 +25,11 @@ export interface SpanRow {
   readonly queryUsd: number;
   /** `adtrace.cost.usd`: the span's self cost. */
   readonly costUsd: number;
-  /** All span attributes (and resource attributes under `resource.*`), as JSON text. */
+  /**
+   * All span attributes, plus its resource's and instrumentation scope's (service.version,
+   * service.instance.id, messaging.system, …; the span's own win; not service.name, a column,
+   * nor telemetry.sdk.*), as one flat JSON object.
+   */
   readonly attributesJson: string;
 }
 

@@ -16,6 +16,10 @@ import type { WarehouseService } from '../src/index.ts';
 import { duckdbBackend, eventually, getJson, startTestService } from './support.ts';
 
 const EVENTS = 30;
+// List prices (packages/telemetry README "Prices"), written out rather than read from the code under test.
+const VCPU_HOUR_USD = 0.04048;
+const KAFKA_IN_GIB_USD = 0.1;
+const KAFKA_OUT_GIB_USD = 0.05;
 const SERVICE = 'hop-cost-test';
 const codec = {
   decode: (b: Buffer) => JSON.parse(b.toString('utf8')) as { i: number },
@@ -24,7 +28,8 @@ const codec = {
 
 /**
  * The stream runtime, our telemetry SDK and the warehouse together: a hop's spans (process,
- * a handler span, send) arrive as rows with the event id on every span and a cost that adds up.
+ * a handler span, send) arrive as rows with the event id on every span, priced at the list
+ * prices, and their CPU together is no more than this process spent while they ran.
  */
 describe('a traced hop lands in the warehouse with its cost', () => {
   const backend = duckdbBackend();
@@ -32,6 +37,7 @@ describe('a traced hop lands in the warehouse with its cost', () => {
   let telemetry: TelemetryHandle;
   let topics: TestTopics<'in' | 'out' | 'dlq'>;
   let hop: Hop;
+  let cpuAtStart: NodeJS.CpuUsage;
   const events = Array.from({ length: EVENTS }, (_, i) => `evt-cost-${i}-${randomUUID().slice(0, 6)}`);
 
   beforeAll(async () => {
@@ -75,6 +81,7 @@ describe('a traced hop lands in the warehouse with its cost', () => {
       })),
     });
     await producer.disconnect();
+    cpuAtStart = process.cpuUsage();
     await hop.start();
   });
 
@@ -86,7 +93,7 @@ describe('a traced hop lands in the warehouse with its cost', () => {
     await backend.cleanup();
   });
 
-  it('every span of an event carries its id, and its costs add up', async () => {
+  it('every span of an event carries its id and is priced at the list prices', async () => {
     const report = await eventually(
       async () => {
         await flushTelemetry();
@@ -97,7 +104,7 @@ describe('a traced hop lands in the warehouse with its cost', () => {
       60_000,
       `${EVENTS} traced events in the warehouse`,
     );
-    expect(report.costPerEventUsd).toBeGreaterThan(0);
+    expect(report.events).toBe(EVENTS);
 
     const { body } = await getJson(service.apiPort, `/api/traces/${events[7]}`);
     const byName = Object.fromEntries(body.spans.map((s: { name: string }) => [s.name, s]));
@@ -107,14 +114,41 @@ describe('a traced hop lands in the warehouse with its cost', () => {
     for (const s of [process, handler, send]) {
       expect(s.eventId).toBe(events[7]);
       expect(s.service).toBe(SERVICE);
-      expect(s.costUsd).toBeCloseTo(s.computeUsd + s.kafkaUsd + s.queryUsd, 18);
+      // Compute at the Fargate vCPU-hour list price, from the CPU the span was charged.
+      const cpuUs = s.attributes[CostAttributes.cpuMicros];
+      expect(cpuUs).toBeTypeOf('number');
+      expect(s.computeUsd).toBeCloseTo((cpuUs / 3.6e9) * VCPU_HOUR_USD, 18);
       expect(s.attributes[CostAttributes.totalUsd]).toBe(s.costUsd);
     }
     expect(handler.parentSpanId).toBe(process.spanId);
-    expect(handler.computeUsd).toBeGreaterThan(0);
-    expect(process.attributes[SpanAttributes.kafkaBytes]).toBeGreaterThan(0);
-    expect(process.kafkaUsd).toBeGreaterThan(0);
     expect(send.kind).toBe('producer');
-    expect(send.kafkaUsd).toBeGreaterThan(0);
+    // The consumed message, counted by hand: key + value + header names and values.
+    const consumed =
+      'user-7'.length +
+      JSON.stringify({ i: 7 }).length +
+      'traceparent'.length +
+      55 +
+      'adtrace.event-id'.length +
+      events[7]!.length;
+    expect(process.attributes[SpanAttributes.kafkaBytes]).toBe(consumed);
+    expect(process.kafkaUsd).toBeCloseTo((consumed / 1024 ** 3) * KAFKA_OUT_GIB_USD, 18);
+    expect(process.costUsd).toBeCloseTo(process.computeUsd + (consumed / 1024 ** 3) * KAFKA_OUT_GIB_USD, 18);
+    // Produced bytes are data in, at twice the price of data out.
+    const produced = send.attributes[SpanAttributes.kafkaBytes];
+    expect(produced).toBeGreaterThan(JSON.stringify({ i: 7 }).length);
+    expect(send.kafkaUsd).toBeCloseTo((produced / 1024 ** 3) * KAFKA_IN_GIB_USD, 18);
+  });
+
+  it("charges the hop's spans no more CPU, together, than this process spent while they ran", async () => {
+    // Every span of the hop ended before its rows reached the warehouse (previous test), so the
+    // process's CPU since the hop started bounds what they may have been charged. This process
+    // also ran the warehouse and the producer meanwhile: the bound is loose, never tight.
+    const used = process.cpuUsage(cpuAtStart);
+    const { body } = await getJson(service.apiPort, '/api/cost?by=service');
+    const stage = body.stages.find((s: { stage: string }) => s.stage === SERVICE);
+    expect(stage.events).toBe(EVENTS);
+    const chargedUs = (stage.computeUsd / VCPU_HOUR_USD) * 3.6e9;
+    expect(chargedUs).toBeGreaterThan(0);
+    expect(chargedUs).toBeLessThanOrEqual(used.user + used.system);
   });
 });

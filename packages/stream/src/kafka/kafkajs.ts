@@ -229,6 +229,9 @@ function readerPort(kafka: Kafka, options: ReaderOptions): ReaderPort {
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (wanted(payload.partition)) options.onProgress(payload.topic, payload.partition, payload.lastOffset);
   });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) options.onCrash?.(payload.error);
+  });
   return {
     async start() {
       await consumer.connect();

@@ -129,6 +129,8 @@ export interface ReaderOptions {
   onBatch(topic: string, partition: number, records: readonly FetchedRecord[]): void;
   /** After every batch, also those that held only transaction markers: the offset reached. */
   onProgress(topic: string, partition: number, lastOffset: string): void;
+  /** The reader gave up for good (it will not restart by itself). */
+  onCrash?(error: unknown): void;
 }
 
 export interface ReaderPort {

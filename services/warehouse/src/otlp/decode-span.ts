@@ -9,7 +9,12 @@ const num = (v: AttrValue | undefined): number => (typeof v === 'number' && Numb
 
 export interface Scope {
   readonly service: string;
-  readonly version: AttrValue | undefined;
+  /**
+   * Resource and instrumentation-scope attributes: what a process (or a tracer) sets once for
+   * all its spans (service.version, service.instance.id, messaging.system, …). Each row gets
+   * them beside its own attributes, the span's own winning, so queries see one flat map.
+   */
+  readonly inherited: { readonly [key: string]: AttrValue };
   readonly scopeName: string | undefined;
 }
 
@@ -77,7 +82,7 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
   const [startUs, startRest] = nanosToMicros(start);
   const [endUs, endRest] = nanosToMicros(stop);
   const durationMs = Math.max(0, ((endUs - startUs) * 1000 + (endRest - startRest)) / 1e6);
-  if (scope.version !== undefined) attrs['service.version'] = scope.version;
+  for (const key in scope.inherited) if (!(key in attrs)) attrs[key] = scope.inherited[key]!;
   if (scope.scopeName) attrs['otel.scope.name'] = scope.scopeName;
   if (events.length > 0) attrs['otel.events'] = events;
   if (links.length > 0) attrs['otel.links'] = links;

@@ -74,6 +74,35 @@ describe('decodeExportRequest', () => {
     });
   });
 
+  it("gives each row the process-wide attributes of its resource and scope; the span's own win", () => {
+    const [row] = decodeExportRequest(
+      encodeExportRequest([
+        {
+          attributes: {
+            'service.name': 'auction',
+            'service.version': '1.2.0',
+            'service.instance.id': 'auction@pod-a',
+            'messaging.system': 'kafka',
+            'telemetry.sdk.language': 'nodejs',
+          },
+          scopeAttributes: { 'messaging.consumer.group.name': 'auction', 'messaging.client.id': 'auction-1' },
+          spans: [base({ attributes: { 'messaging.client.id': 'override' } })],
+        },
+      ]),
+      10,
+    );
+    const attrs = JSON.parse(row!.attributesJson);
+    expect(attrs).toMatchObject({
+      'service.version': '1.2.0',
+      'service.instance.id': 'auction@pod-a',
+      'messaging.system': 'kafka',
+      'messaging.consumer.group.name': 'auction',
+      'messaging.client.id': 'override',
+    });
+    expect(attrs).not.toHaveProperty('service.name'); // a column
+    expect(attrs).not.toHaveProperty('telemetry.sdk.language');
+  });
+
   it('reads the resource even when it comes after the spans on the wire', () => {
     const w = protobuf.Writer.create();
     w.uint32((1 << 3) | 2).fork(); // ResourceSpans

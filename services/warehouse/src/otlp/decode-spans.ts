@@ -48,18 +48,18 @@ function resourceSpans(w: Wire, end: number, rows: SpanRow[], maxSpans: number):
   w.leave(end);
   const name = attrs['service.name'];
   const service = typeof name === 'string' && name !== '' ? name : 'unknown_service';
+  // service.name has its column; telemetry.sdk.* describes the exporter, not the work.
+  const inherited: { [key: string]: AttrValue } = {};
+  for (const key in attrs)
+    if (key !== 'service.name' && !key.startsWith('telemetry.sdk.')) inherited[key] = attrs[key]!;
   for (const [start, stop] of scopes) {
-    scopeSpans(
-      new Wire(w.buf, start, stop),
-      { service, version: attrs['service.version'], scopeName: undefined },
-      rows,
-      maxSpans,
-    );
+    scopeSpans(new Wire(w.buf, start, stop), { service, inherited, scopeName: undefined }, rows, maxSpans);
   }
 }
 
 function scopeSpans(w: Wire, resource: Scope, rows: SpanRow[], maxSpans: number): void {
   let scopeName: string | undefined;
+  const scopeAttrs: { [key: string]: AttrValue } = {};
   const spans: [number, number][] = [];
   while (!w.done) {
     const tag = w.uint32();
@@ -69,13 +69,14 @@ function scopeSpans(w: Wire, resource: Scope, rows: SpanRow[], maxSpans: number)
       while (w.pos < sEnd) {
         const t = w.uint32();
         if (t >>> 3 === 1 && (t & 7) === WireType.len) scopeName = w.string();
+        else if (t >>> 3 === 3 && (t & 7) === WireType.len) keyValue(w, w.enter(), scopeAttrs);
         else w.skip(t & 7);
       }
       w.leave(sEnd);
     } else if (field === 2 && (tag & 7) === WireType.len) spans.push(w.span());
     else w.skip(tag & 7);
   }
-  const scope = { ...resource, scopeName };
+  const scope = { ...resource, inherited: { ...resource.inherited, ...scopeAttrs }, scopeName };
   for (const [start, stop] of spans) {
     if (rows.length >= maxSpans) {
       throw new OtlpRejection('RESOURCE_EXHAUSTED', `more than ${maxSpans} spans in one request: send smaller batches`);

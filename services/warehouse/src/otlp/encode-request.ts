@@ -17,6 +17,8 @@ export interface SpanInput {
 
 export interface ResourceInput {
   readonly attributes: Record<string, string>;
+  /** Attributes of the instrumentation scope all `spans` share. */
+  readonly scopeAttributes?: Record<string, string | number | boolean>;
   readonly spans: readonly SpanInput[];
 }
 
@@ -52,8 +54,9 @@ export function encodeExportRequest(resources: readonly ResourceInput[]): Buffer
     w.uint32((1 << 3) | 2)
       .fork()
       .uint32((1 << 3) | 2)
-      .string('adtrace-encoder')
-      .ldelim();
+      .string('adtrace-encoder');
+    for (const [k, v] of Object.entries(r.scopeAttributes ?? {})) keyValue(w, 3, k, v);
+    w.ldelim();
     for (const s of r.spans) {
       w.uint32((2 << 3) | 2).fork();
       w.uint32((1 << 3) | 2).bytes(Buffer.from(s.traceId, 'hex'));
