@@ -1,5 +1,3 @@
-import { type Context, createContextKey } from '@opentelemetry/api';
-
 /**
  * CPU per chunk phase, for honest cost per span. The runtime reads the process CPU clock at the
  * edges of each phase of a chunk (handle, deliver) — a few reads per chunk, never per span — and
@@ -33,24 +31,6 @@ export class CpuPhase {
     charged += cpuMicros;
     return { cpuMicros, wallMicros: Math.max(1, (performance.now() - this.wallAtStart) * 1000) };
   }
-}
-
-/**
- * What spans started inside a handler are charged: their own wall time (without their children's)
- * times `rate`, the CPU per wall microsecond of the task's last handle phase. The telemetry's
- * cost processor reads the meter from the span's parent context (a `Symbol.for` key, so it needs
- * no import of this package) and adds what it charged to `chargedUs`, which the runtime then takes
- * off the message's process span. No clock is read per span.
- */
-export interface CpuMeter {
-  readonly rate: number;
-  chargedUs: number;
-}
-
-const CPU_METER = createContextKey('adtrace.cpu meter');
-
-export function withCpuMeter(ctx: Context, meter: CpuMeter): Context {
-  return ctx.setValue(CPU_METER, meter);
 }
 
 /** Splits `total` over parts in proportion to their weights (evenly when all weights are 0). */

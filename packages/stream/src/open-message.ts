@@ -1,6 +1,6 @@
+import { type CpuMeter, withCpuMeter } from '@adtrace/telemetry/attributes';
 import { type Context, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import { bufferGetter, findHeader, traceIdOf } from './carrier.ts';
-import { type CpuMeter, withCpuMeter } from './cpu-account.ts';
 import { RejectedError } from './errors.ts';
 import { withEventId } from './event-context.ts';
 import type { MessageParts } from './failure.ts';
