@@ -1,7 +1,7 @@
 import { isJson, JsonFields, POSITIVE_INTEGER } from './json-fields.ts';
+import type { OpenRtbRequest } from './openrtb-request.ts';
 import { parseApp, parseDevice, parseDooh, parseRegs, parseSite, parseUser } from './parse-context.ts';
 import { optional, parseImps } from './parse-imp.ts';
-import type { RawBidRequest } from './raw-bid-request.ts';
 import { ValidationError } from './validation-error.ts';
 
 export interface ParseOpenRtbOptions {
@@ -17,7 +17,7 @@ export const DEFAULT_OPENRTB_MAX_BYTES = 64 * 1024;
  * rule at once. Throws ValidationError (TOO_LARGE, INVALID_JSON, INVALID_OPENRTB), never
  * anything else.
  */
-export function parseOpenRtbBidRequest(input: string | Uint8Array, options: ParseOpenRtbOptions = {}): RawBidRequest {
+export function parseOpenRtbBidRequest(input: string | Uint8Array, options: ParseOpenRtbOptions = {}): OpenRtbRequest {
   const maxBytes = options.maxBytes ?? DEFAULT_OPENRTB_MAX_BYTES;
   // A string's UTF-8 size is at most 3 bytes per UTF-16 unit; count exactly only near the limit.
   const size = typeof input === 'string' ? (input.length * 3 <= maxBytes ? 0 : Buffer.byteLength(input)) : input.length;
@@ -37,7 +37,7 @@ export function parseOpenRtbBidRequest(input: string | Uint8Array, options: Pars
 }
 
 /** Validates an already parsed JSON value; see parseOpenRtbBidRequest. */
-export function validateOpenRtbBidRequest(json: unknown): RawBidRequest {
+export function validateOpenRtbBidRequest(json: unknown): OpenRtbRequest {
   const f = new JsonFields();
   if (!isJson(json)) {
     f.add('', 'type', 'request must be a JSON object');
@@ -48,7 +48,7 @@ export function validateOpenRtbBidRequest(json: unknown): RawBidRequest {
   return request;
 }
 
-function build(f: JsonFields, o: Record<string, unknown>): RawBidRequest {
+function build(f: JsonFields, o: Record<string, unknown>): OpenRtbRequest {
   const site = f.object(o, 'site', '');
   const app = f.object(o, 'app', '');
   const dooh = f.object(o, 'dooh', '');

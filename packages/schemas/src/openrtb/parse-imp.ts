@@ -7,19 +7,19 @@ import {
   NON_NEGATIVE_INTEGER,
   POSITIVE_INTEGER,
 } from './json-fields.ts';
-import type { RawBanner, RawFormat, RawImp, RawVideo } from './raw-bid-request.ts';
+import type { OpenRtbBanner, OpenRtbFormat, OpenRtbImp, OpenRtbVideo } from './openrtb-request.ts';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** imp[] of a bid request: each needs an id unique in the request and something to serve. */
-export function parseImps(f: JsonFields, request: Json): RawImp[] {
+export function parseImps(f: JsonFields, request: Json): OpenRtbImp[] {
   const items = f.array(request, 'imp', '');
   if (items === undefined) {
     if (request.imp === undefined || request.imp === null) f.add('imp', 'required', 'imp is required');
     return [];
   }
   if (items.length === 0) f.add('imp', 'non-empty', 'imp must have at least one impression');
-  const imps: RawImp[] = [];
+  const imps: OpenRtbImp[] = [];
   items.forEach((item, i) => {
     const path = `imp[${i}]`;
     if (!isJson(item)) f.add(path, 'type', `${path} must be an object`);
@@ -33,7 +33,7 @@ export function parseImps(f: JsonFields, request: Json): RawImp[] {
   return imps;
 }
 
-function parseImp(f: JsonFields, o: Json, path: string): RawImp {
+function parseImp(f: JsonFields, o: Json, path: string): OpenRtbImp {
   const banner = f.object(o, 'banner', path);
   const video = f.object(o, 'video', path);
   const audio = f.object(o, 'audio', path) !== undefined;
@@ -57,8 +57,8 @@ function parseImp(f: JsonFields, o: Json, path: string): RawImp {
   };
 }
 
-function parseBanner(f: JsonFields, o: Json, path: string): RawBanner {
-  const format: RawFormat[] = [];
+function parseBanner(f: JsonFields, o: Json, path: string): OpenRtbBanner {
+  const format: OpenRtbFormat[] = [];
   (f.array(o, 'format', path) ?? []).forEach((item, i) => {
     const p = `${path}.format[${i}]`;
     if (!isJson(item)) {
@@ -78,7 +78,7 @@ function parseBanner(f: JsonFields, o: Json, path: string): RawBanner {
   };
 }
 
-function parseVideo(f: JsonFields, o: Json, path: string): RawVideo {
+function parseVideo(f: JsonFields, o: Json, path: string): OpenRtbVideo {
   return {
     mimes: f.strings(o, 'mimes', path),
     ...optional('minduration', f.number(o, 'minduration', path, NON_NEGATIVE_INTEGER)),

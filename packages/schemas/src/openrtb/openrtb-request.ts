@@ -5,16 +5,16 @@
  * undefined. It still holds raw personal data (user ids, device ids, full IP, exact location):
  * ingest turns it into the Avro BidRequest (user key, reduced PII) and drops the rest.
  */
-export interface RawBidRequest {
+export interface OpenRtbRequest {
   readonly id: string;
-  readonly imp: readonly RawImp[];
-  readonly site?: RawSite;
-  readonly app?: RawApp;
-  readonly dooh?: RawDooh;
-  readonly device?: RawDevice;
-  readonly user?: RawUser;
+  readonly imp: readonly OpenRtbImp[];
+  readonly site?: OpenRtbSite;
+  readonly app?: OpenRtbApp;
+  readonly dooh?: OpenRtbDooh;
+  readonly device?: OpenRtbDevice;
+  readonly user?: OpenRtbUser;
   /** Always present; OpenRTB 2.5 `regs.ext.gdpr` / `regs.ext.us_privacy` are read as fallbacks. */
-  readonly regs: RawRegs;
+  readonly regs: OpenRtbRegs;
   /** 1 first price, 2 second price plus (default), above 500 exchange-specific. */
   readonly at: number;
   readonly tmax?: number;
@@ -23,10 +23,10 @@ export interface RawBidRequest {
   readonly badv: readonly string[];
 }
 
-export interface RawImp {
+export interface OpenRtbImp {
   readonly id: string;
-  readonly banner?: RawBanner;
-  readonly video?: RawVideo;
+  readonly banner?: OpenRtbBanner;
+  readonly video?: OpenRtbVideo;
   /** Whether the imp also offers audio or native, which the pipeline does not serve. */
   readonly audio: boolean;
   readonly native: boolean;
@@ -36,19 +36,19 @@ export interface RawImp {
   readonly tagid?: string;
 }
 
-export interface RawFormat {
+export interface OpenRtbFormat {
   readonly w: number;
   readonly h: number;
 }
 
-export interface RawBanner {
-  readonly format: readonly RawFormat[];
+export interface OpenRtbBanner {
+  readonly format: readonly OpenRtbFormat[];
   readonly w?: number;
   readonly h?: number;
   readonly pos?: number;
 }
 
-export interface RawVideo {
+export interface OpenRtbVideo {
   readonly mimes: readonly string[];
   readonly minduration?: number;
   readonly maxduration?: number;
@@ -58,35 +58,35 @@ export interface RawVideo {
   readonly plcmt?: number;
 }
 
-export interface RawPublisher {
+export interface OpenRtbPublisher {
   readonly id?: string;
 }
 
-export interface RawSite {
+export interface OpenRtbSite {
   readonly id?: string;
   readonly domain?: string;
   readonly page?: string;
   readonly ref?: string;
   readonly cat: readonly string[];
-  readonly publisher?: RawPublisher;
+  readonly publisher?: OpenRtbPublisher;
 }
 
-export interface RawApp {
+export interface OpenRtbApp {
   readonly id?: string;
   readonly bundle?: string;
   readonly domain?: string;
   readonly cat: readonly string[];
-  readonly publisher?: RawPublisher;
+  readonly publisher?: OpenRtbPublisher;
 }
 
-export interface RawDooh {
+export interface OpenRtbDooh {
   readonly id?: string;
   readonly venuetype: readonly string[];
   readonly domain?: string;
-  readonly publisher?: RawPublisher;
+  readonly publisher?: OpenRtbPublisher;
 }
 
-export interface RawGeo {
+export interface OpenRtbGeo {
   readonly lat?: number;
   readonly lon?: number;
   readonly country?: string;
@@ -96,26 +96,26 @@ export interface RawGeo {
   readonly metro?: string;
 }
 
-export interface RawDevice {
+export interface OpenRtbDevice {
   readonly ua?: string;
   /** Full IPv4 address: personal data until ingest truncates it. */
   readonly ip?: string;
   readonly ipv6?: string;
-  readonly geo?: RawGeo;
+  readonly geo?: OpenRtbGeo;
   readonly os?: string;
   readonly devicetype?: number;
   /** Advertising id: ingest may use it for the user key, then drops it. */
   readonly ifa?: string;
 }
 
-export interface RawUser {
+export interface OpenRtbUser {
   readonly id?: string;
   readonly buyeruid?: string;
   /** TCF consent string; OpenRTB 2.5 `user.ext.consent` is read as a fallback. */
   readonly consent?: string;
 }
 
-export interface RawRegs {
+export interface OpenRtbRegs {
   readonly coppa: boolean;
   readonly gdpr?: boolean;
   readonly us_privacy?: string;
