@@ -102,12 +102,14 @@ export {
 export { PII_LEVELS, type PiiField, type PiiLevel, piiFields } from './governance/pii-fields.ts';
 export type {
   OpenRtbApp,
+  OpenRtbAudio,
   OpenRtbBanner,
   OpenRtbDevice,
   OpenRtbDooh,
   OpenRtbFormat,
   OpenRtbGeo,
   OpenRtbImp,
+  OpenRtbNative,
   OpenRtbPublisher,
   OpenRtbRegs,
   OpenRtbRequest,
@@ -122,6 +124,7 @@ export {
   validateOpenRtbBidRequest,
 } from './openrtb/parse-bid-request.ts';
 export {
+  type FieldFix,
   MAX_ISSUES,
   ValidationError,
   type ValidationErrorCode,

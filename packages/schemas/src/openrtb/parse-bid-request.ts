@@ -45,10 +45,10 @@ export function validateOpenRtbBidRequest(json: unknown): OpenRtbRequest {
   }
   const request = build(f, json);
   if (f.issues.length > 0) throw ValidationError.fromIssues(f.issues);
-  return request;
+  return { ...request, fixes: f.fixes };
 }
 
-function build(f: JsonFields, o: Record<string, unknown>): OpenRtbRequest {
+function build(f: JsonFields, o: Record<string, unknown>): Omit<OpenRtbRequest, 'fixes'> {
   const site = f.object(o, 'site', '');
   const app = f.object(o, 'app', '');
   const dooh = f.object(o, 'dooh', '');
@@ -64,10 +64,19 @@ function build(f: JsonFields, o: Record<string, unknown>): OpenRtbRequest {
     ...(device && { device: parseDevice(f, device, 'device') }),
     ...(user && { user: parseUser(f, user, 'user') }),
     regs: parseRegs(f, f.object(o, 'regs', ''), 'regs'),
-    at: f.number(o, 'at', '', POSITIVE_INTEGER) ?? 2,
+    at: auctionType(f, o.at),
+    test: f.flag(o, 'test', '') ?? false,
     ...optional('tmax', f.number(o, 'tmax', '', POSITIVE_INTEGER)),
     cur: f.strings(o, 'cur', ''),
     bcat: f.strings(o, 'bcat', ''),
     badv: f.strings(o, 'badv', ''),
   };
+}
+
+/** `at` decides the price, so an auction type we do not know refuses the request. */
+function auctionType(f: JsonFields, at: unknown): 1 | 2 {
+  if (at === undefined || at === null || at === 2) return 2;
+  if (at === 1) return 1;
+  f.add('at', typeof at === 'number' ? 'range' : 'type', 'at must be 1 (first price) or 2 (second price)');
+  return 2;
 }

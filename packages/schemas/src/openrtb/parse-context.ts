@@ -50,22 +50,39 @@ export function parseDooh(f: JsonFields, o: Json, path: string): OpenRtbDooh {
 }
 
 export function parseDevice(f: JsonFields, o: Json, path: string): OpenRtbDevice {
-  const ip = f.string(o, 'ip', path);
-  if (ip !== undefined && !isIPv4(ip)) f.add(at(path, 'ip'), 'format', `${at(path, 'ip')} must be an IPv4 address`);
-  const ipv6 = f.string(o, 'ipv6', path);
-  if (ipv6 !== undefined && !isIPv6(ipv6))
-    f.add(at(path, 'ipv6'), 'format', `${at(path, 'ipv6')} must be an IPv6 address`);
   const geo = f.object(o, 'geo', path);
   return {
     ...optional('ua', f.string(o, 'ua', path)),
-    ...optional('ip', ip !== undefined && isIPv4(ip) ? ip : undefined),
-    ...optional('ipv6', ipv6 !== undefined && isIPv6(ipv6) ? ipv6 : undefined),
+    ...addresses(f, o, path),
     ...(geo && { geo: parseGeo(f, geo, at(path, 'geo')) }),
     ...optional('os', f.string(o, 'os', path)),
     // Unknown device types are kept: receivers must tolerate new enum values.
     ...optional('devicetype', f.number(o, 'devicetype', path, INTEGER)),
     ...optional('ifa', f.string(o, 'ifa', path)),
   };
+}
+
+/** ip and ipv6: an address in the wrong field is moved (senders mix them up), a bad one dropped. */
+function addresses(f: JsonFields, o: Json, path: string): { ip?: string; ipv6?: string } {
+  let ip = f.string(o, 'ip', path);
+  let ipv6 = f.string(o, 'ipv6', path);
+  const ipPath = at(path, 'ip');
+  const ipv6Path = at(path, 'ipv6');
+  if (ip !== undefined && !isIPv4(ip)) {
+    if (isIPv6(ip) && (ipv6 === undefined || !isIPv6(ipv6))) {
+      f.normalize(ipPath, 'format', `${ipPath} must be an IPv4 address (an IPv6 address goes in ipv6)`);
+      ipv6 = ip;
+    } else f.drop(ipPath, 'format', `${ipPath} must be an IPv4 address`);
+    ip = undefined;
+  }
+  if (ipv6 !== undefined && !isIPv6(ipv6)) {
+    if (isIPv4(ipv6) && ip === undefined) {
+      f.normalize(ipv6Path, 'format', `${ipv6Path} must be an IPv6 address (an IPv4 address goes in ip)`);
+      ip = ipv6;
+    } else f.drop(ipv6Path, 'format', `${ipv6Path} must be an IPv6 address`);
+    ipv6 = undefined;
+  }
+  return { ...optional('ip', ip), ...optional('ipv6', ipv6) };
 }
 
 function parseGeo(f: JsonFields, o: Json, path: string): OpenRtbGeo {
@@ -85,6 +102,9 @@ export function parseUser(f: JsonFields, o: Json, path: string): OpenRtbUser {
   return {
     ...optional('id', f.string(o, 'id', path)),
     ...optional('buyeruid', f.string(o, 'buyeruid', path)),
+    ...optional('yob', f.number(o, 'yob', path, INTEGER)),
+    ...optional('gender', f.string(o, 'gender', path)),
+    ...optional('eids', f.array(o, 'eids', path)),
     ...optional('consent', f.string(o, 'consent', path) ?? (ext && f.string(ext, 'consent', at(path, 'ext')))),
   };
 }
