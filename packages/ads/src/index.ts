@@ -27,4 +27,15 @@ export {
   type UserKey,
   type UserKeySource,
 } from './identity/user-key.ts';
+export {
+  type ConsentDecision,
+  type ConsentOptions,
+  type ConsentRestriction,
+  decideConsent,
+} from './ingest/consent.ts';
+export { checkUsdRates, floorToUsdMicros, type UsdRates } from './ingest/floor-currency.ts';
+export { IngestError, type IngestErrorCode } from './ingest/ingest-error.ts';
+export { truncateIPv4, truncateIPv6, truncateIp } from './ingest/ip-truncate.ts';
+export { type PiiAction, type PiiRule, type ReducedPii, reducePii } from './ingest/reduce-pii.ts';
+export { type Ingested, type IngestOptions, toBidRequest } from './ingest/to-bid-request.ts';
 // --- end ingest and identity ---
