@@ -36,6 +36,7 @@ export {
 export { checkUsdRates, floorToUsdMicros, type UsdRates } from './ingest/floor-currency.ts';
 export { IngestError, type IngestErrorCode } from './ingest/ingest-error.ts';
 export { truncateIPv4, truncateIPv6, truncateIp } from './ingest/ip-truncate.ts';
+export { type RedactedDeadLetter, redactRawDeadLetter } from './ingest/redact-dead-letter.ts';
 export { type PiiAction, type PiiRule, type ReducedPii, reducePii } from './ingest/reduce-pii.ts';
 export { type Ingested, type IngestOptions, toBidRequest } from './ingest/to-bid-request.ts';
 // --- end ingest and identity ---
