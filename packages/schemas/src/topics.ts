@@ -20,6 +20,7 @@ export const Topics = {
   segments: 'adtrace.segments',
   alerts: 'adtrace.alerts',
   deadLetters: 'adtrace.dead-letters',
+  deadLettersRaw: 'adtrace.dead-letters.raw',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -41,7 +42,7 @@ export const topicSpecs: readonly TopicSpec[] = [
     partitions: USER_KEYED_PARTITIONS,
     cleanupPolicy: 'delete',
     retentionMs: DAY_MS,
-    doc: 'upstream OpenRTB 2.6 JSON or Avro BidRequest',
+    doc: 'upstream OpenRTB 2.6 JSON or Avro RawBidRequest, keyed by OpenRTB request id',
   },
   {
     name: Topics.bidRequests,
@@ -113,15 +114,24 @@ export const topicSpecs: readonly TopicSpec[] = [
     retentionMs: 30 * DAY_MS,
     doc: 'original bytes with reason, stage, origin and traceparent headers',
   },
+  {
+    name: Topics.deadLettersRaw,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    // Raw dead letters hold raw personal data (ids, full IPs): kept briefly, and the warehouse
+    // keeps only a redacted copy.
+    retentionMs: 7 * DAY_MS,
+    doc: 'dead letters of the raw topics (bid requests, user events): original bytes with reason, 7 days',
+  },
 ];
 
 /**
  * The Avro record each topic carries. The two raw topics also accept JSON from outside
- * (OpenRTB bid requests, tracker events); dead letters keep the original bytes, so they have
- * no record.
+ * (OpenRTB bid requests, tracker events); the raw bid request record is what an exchange can
+ * write (no user key, no event id). Dead letters keep the original bytes, so they have no record.
  */
 export const topicRecords = {
-  [Topics.bidRequestsRaw]: RecordNames.BidRequest,
+  [Topics.bidRequestsRaw]: RecordNames.RawBidRequest,
   [Topics.bidRequests]: RecordNames.BidRequest,
   [Topics.profiledRequests]: RecordNames.ProfiledRequest,
   [Topics.auctionOutcomes]: RecordNames.AuctionOutcome,
@@ -133,6 +143,9 @@ export const topicRecords = {
   [Topics.segments]: RecordNames.UserSegments,
   [Topics.alerts]: RecordNames.Alert,
 } as const satisfies { readonly [T in TopicName]?: RecordName };
+
+/** Topics written from outside the pipeline: their records may hold raw personal data. */
+export const RAW_TOPICS = [Topics.bidRequestsRaw, Topics.userEventsRaw] as const;
 
 /** Topics whose values are Avro records. */
 export type AvroTopic = keyof typeof topicRecords;

@@ -93,6 +93,8 @@ export interface AuctionOutcome {
   readonly win: AuctionWin | null;
   /** Why no ad won, when outcome is NO_FILL. */
   readonly noFill: NoFill | null;
+  /** Version of the pCTR model file that scored the auction; null when no model ran (or the record predates the field). */
+  readonly modelVersion: string | null;
   /** When the auction decided, epoch ms. */
   readonly decidedAtMs: number;
 }
@@ -165,7 +167,7 @@ export const NoFillReasonSymbols = ['NO_CANDIDATES', 'NO_TARGETING_MATCH', 'BELO
 
 /** A normalized OpenRTB 2.6 bid request (the subset the pipeline uses), after ingest: keyed by the pseudonymous user key, PII reduced the way Prebid Server does it, raw user and device ids dropped. */
 export interface BidRequest {
-  /** Pipeline event id assigned by ingest (unique per accepted request); every span and downstream record of this ad event carries it. */
+  /** Pipeline event id, derived by ingest from the source and the OpenRTB request id, so that a duplicate maps to the same event; every span and downstream record of this ad event carries it. */
   readonly eventId: string;
   /** When ingest received the request, epoch ms. */
   readonly receivedAtMs: number;
@@ -185,6 +187,8 @@ export interface BidRequest {
   readonly userKey: string;
   /** Privacy regulations that apply to the request. */
   readonly regs: Regs;
+  /** A test request (OpenRTB test = 1): it flows and is traced, but never counts as spend or in ROAS. */
+  readonly test: boolean;
   /** Auction type: 1 first price, 2 second price plus (OpenRTB default), above 500 exchange-specific. */
   readonly at: number;
   /** Time the exchange allows for the bid, in ms, network included. */
@@ -205,7 +209,11 @@ export interface Imp {
   readonly banner: Banner | null;
   /** Video placement, when the impression accepts video. */
   readonly video: Video | null;
-  /** Minimum bid as a CPM in micros of bidfloorcur (OpenRTB bidfloor x 1e6); 0 when absent. */
+  /** Audio placement, when the impression accepts audio; carried for delivery, not served yet. */
+  readonly audio: Audio | null;
+  /** Native placement, when the impression accepts native ads: carried so that a native-only imp is not lost. */
+  readonly native: Native | null;
+  /** Minimum bid as a CPM in micros of bidfloorcur (OpenRTB bidfloor x 1e6); ingest converts floors to USD, so bidfloorcur is USD after it; 0 when absent. */
   readonly bidfloorMicros: number;
   /** ISO-4217 currency of the floor; OpenRTB default USD. */
   readonly bidfloorcur: string;
@@ -245,6 +253,24 @@ export interface Video {
   readonly protocols: readonly number[];
   /** Video placement subtype (OpenRTB 2.6 plcmt). */
   readonly plcmt: number | null;
+}
+
+/** An audio placement (OpenRTB imp.audio). */
+export interface Audio {
+  /** Accepted content MIME types. */
+  readonly mimes: readonly string[];
+  /** Minimum ad duration in seconds. */
+  readonly minduration: number | null;
+  /** Maximum ad duration in seconds. */
+  readonly maxduration: number | null;
+}
+
+/** A native placement (OpenRTB imp.native). */
+export interface Native {
+  /** The Native Ads request as a JSON string (OpenRTB 2.6 native.request). */
+  readonly request: string | null;
+  /** Version of the Native Ads specification of request. */
+  readonly ver: string | null;
 }
 
 /** A website (OpenRTB site). */
@@ -459,6 +485,8 @@ export const PolicyFlagSymbols = ['ALCOHOL', 'GAMBLING', 'ADULT', 'POLITICAL', '
 export interface Impression {
   /** Event id of the bid request this impression belongs to. */
   readonly eventId: string;
+  /** Id of this impression: derived from the event id and the imp id, so that two winning imps of one request stay two impressions. Empty in records written before it existed (read it as eventId + impId). */
+  readonly impressionId: string;
   /** OpenRTB request id. */
   readonly requestId: string;
   /** Id of the impression slot within the request. */
@@ -509,6 +537,226 @@ export interface UserProfile {
   readonly embedding: readonly number[];
   /** Whether the profile came from the partition-local profile cache rather than being built. */
   readonly cacheHit: boolean;
+}
+
+/** An OpenRTB 2.6 bid request as an upstream producer writes it to adtrace.bid-requests.raw in Avro: what an exchange can send (no user key, no event id; ingest derives both). Field names, nesting and OpenRTB's 0/1 integers follow the JSON, so that ingest validates Avro and JSON requests with one set of rules. Holds raw personal data until ingest reduces it. */
+export interface RawBidRequest {
+  /** OpenRTB request id chosen by the exchange; also the Kafka message key, so retries of one request meet in one partition. */
+  readonly id: string;
+  /** Impressions offered, at least one, ids unique within the request. */
+  readonly imp: readonly RawImp[];
+  /** The website, when the ad is shown on a site; at most one of site, app, dooh. */
+  readonly site: RawSite | null;
+  /** The application, when the ad is shown in an app. */
+  readonly app: RawApp | null;
+  /** The digital out-of-home screen, when the ad is shown on one. */
+  readonly dooh: RawDooh | null;
+  /** The device, with its raw identifiers. */
+  readonly device: RawDevice | null;
+  /** The user, with raw identifiers. */
+  readonly user: RawUser | null;
+  /** Privacy regulations that apply to the request. */
+  readonly regs: RawRegs | null;
+  /** Auction type: 1 first price, 2 second price (the default when null). */
+  readonly at: number | null;
+  /** Time the exchange allows for the bid, in ms. */
+  readonly tmax: number | null;
+  /** 1 for a test request that must never count as spend. */
+  readonly test: number | null;
+  /** Currencies allowed for bids (ISO-4217). */
+  readonly cur: readonly string[];
+  /** Blocked advertiser categories. */
+  readonly bcat: readonly string[];
+  /** Blocked advertiser domains. */
+  readonly badv: readonly string[];
+}
+
+/** One impression opportunity (OpenRTB imp); at least one of banner, video, audio, native. */
+export interface RawImp {
+  /** Impression id, unique within the request. */
+  readonly id: string;
+  /** Banner placement, when the impression accepts banners. */
+  readonly banner: RawBanner | null;
+  /** Video placement, when the impression accepts video. */
+  readonly video: RawVideo | null;
+  /** Audio placement, when the impression accepts audio. */
+  readonly audio: RawAudio | null;
+  /** Native placement, when the impression accepts native ads. */
+  readonly native: RawNative | null;
+  /** Minimum bid as a CPM in bidfloorcur; 0 when absent. */
+  readonly bidfloor: number | null;
+  /** ISO-4217 currency of the floor; USD when absent. */
+  readonly bidfloorcur: string | null;
+  /** Placement or ad tag id on the publisher side. */
+  readonly tagid: string | null;
+}
+
+/** A banner placement (OpenRTB imp.banner): a size in w/h or a list of formats. */
+export interface RawBanner {
+  /** Accepted sizes, preferred first. */
+  readonly format: readonly RawFormat[];
+  /** Exact width when format is absent. */
+  readonly w: number | null;
+  /** Exact height when format is absent. */
+  readonly h: number | null;
+  /** Ad position on screen (OpenRTB list 'Placement Positions'). */
+  readonly pos: number | null;
+}
+
+/** One accepted banner size (OpenRTB banner.format). */
+export interface RawFormat {
+  /** Width in device-independent pixels. */
+  readonly w: number | null;
+  /** Height in device-independent pixels. */
+  readonly h: number | null;
+}
+
+/** A video placement (OpenRTB imp.video); offers video only with mimes. */
+export interface RawVideo {
+  /** Accepted content MIME types. */
+  readonly mimes: readonly string[];
+  /** Minimum ad duration in seconds. */
+  readonly minduration: number | null;
+  /** Maximum ad duration in seconds. */
+  readonly maxduration: number | null;
+  /** Player width in device-independent pixels. */
+  readonly w: number | null;
+  /** Player height in device-independent pixels. */
+  readonly h: number | null;
+  /** Supported video protocols. */
+  readonly protocols: readonly number[];
+  /** Video placement subtype (OpenRTB 2.6 plcmt). */
+  readonly plcmt: number | null;
+}
+
+/** An audio placement (OpenRTB imp.audio). */
+export interface RawAudio {
+  /** Accepted content MIME types. */
+  readonly mimes: readonly string[];
+  /** Minimum ad duration in seconds. */
+  readonly minduration: number | null;
+  /** Maximum ad duration in seconds. */
+  readonly maxduration: number | null;
+}
+
+/** A native placement (OpenRTB imp.native). */
+export interface RawNative {
+  /** The Native Ads request, a JSON string as OpenRTB 2.6 sends it. */
+  readonly request: string | null;
+  /** Version of the Native Ads specification of request. */
+  readonly ver: string | null;
+}
+
+/** A website (OpenRTB site). */
+export interface RawSite {
+  /** Exchange-specific site id. */
+  readonly id: string | null;
+  /** Site domain. */
+  readonly domain: string | null;
+  /** URL of the page; can identify a person through path or query. PII: indirect. */
+  readonly page: string | null;
+  /** Referrer URL; can identify a person through path or query. PII: indirect. */
+  readonly ref: string | null;
+  /** IAB content categories of the site. */
+  readonly cat: readonly string[];
+  /** The publisher of the site. */
+  readonly publisher: RawPublisher | null;
+}
+
+/** A publisher (OpenRTB publisher). */
+export interface RawPublisher {
+  /** Exchange-specific publisher id. */
+  readonly id: string | null;
+}
+
+/** A mobile or CTV application (OpenRTB app). */
+export interface RawApp {
+  /** Exchange-specific app id. */
+  readonly id: string | null;
+  /** Store bundle or package name. */
+  readonly bundle: string | null;
+  /** App domain. */
+  readonly domain: string | null;
+  /** IAB content categories of the app. */
+  readonly cat: readonly string[];
+  /** The publisher of the app. */
+  readonly publisher: RawPublisher | null;
+}
+
+/** A digital out-of-home placement (OpenRTB 2.6 dooh). */
+export interface RawDooh {
+  /** Exchange-specific DOOH placement id. */
+  readonly id: string | null;
+  /** Venue types. */
+  readonly venuetype: readonly string[];
+  /** Domain of the DOOH owner. */
+  readonly domain: string | null;
+  /** The publisher of the screen. */
+  readonly publisher: RawPublisher | null;
+}
+
+/** A device (OpenRTB device) before PII reduction. */
+export interface RawDevice {
+  /** User agent. PII: indirect. */
+  readonly ua: string | null;
+  /** Full IPv4 address. PII: direct. */
+  readonly ip: string | null;
+  /** Full IPv6 address. PII: direct. */
+  readonly ipv6: string | null;
+  /** Device location, exact. */
+  readonly geo: RawGeo | null;
+  /** Operating system. */
+  readonly os: string | null;
+  /** OpenRTB device type (list 'Device Types'). */
+  readonly devicetype: number | null;
+  /** Advertising id of the device. PII: direct. */
+  readonly ifa: string | null;
+}
+
+/** A location (OpenRTB geo) before reduction. */
+export interface RawGeo {
+  /** Exact latitude. PII: direct. */
+  readonly lat: number | null;
+  /** Exact longitude. PII: direct. */
+  readonly lon: number | null;
+  /** Country, ISO-3166-1 alpha-3. */
+  readonly country: string | null;
+  /** Region, ISO-3166-2 subdivision code. */
+  readonly region: string | null;
+  /** City name. PII: indirect. */
+  readonly city: string | null;
+  /** Postal code. PII: indirect. */
+  readonly zip: string | null;
+  /** Metro (DMA) code. PII: indirect. */
+  readonly metro: string | null;
+}
+
+/** The user (OpenRTB user) before PII reduction. */
+export interface RawUser {
+  /** Exchange-specific user id. PII: direct. */
+  readonly id: string | null;
+  /** Buyer-specific user id. PII: direct. */
+  readonly buyeruid: string | null;
+  /** Year of birth. PII: indirect. */
+  readonly yob: number | null;
+  /** Gender, M, F or O. PII: indirect. */
+  readonly gender: string | null;
+  /** IAB TCF v2 consent string. PII: indirect. */
+  readonly consent: string | null;
+}
+
+/** Privacy signals (OpenRTB 2.6 regs), 0/1 integers as in the JSON. */
+export interface RawRegs {
+  /** 1 when COPPA applies. */
+  readonly coppa: number | null;
+  /** 1 when GDPR applies, 0 when not, null when unknown. */
+  readonly gdpr: number | null;
+  /** IAB CCPA US Privacy string. */
+  readonly us_privacy: string | null;
+  /** IAB Global Privacy Platform string. PII: indirect. */
+  readonly gpp: string | null;
+  /** GPP section ids that apply. */
+  readonly gpp_sid: readonly number[];
 }
 
 /** Totals of one campaign over one event-time tumbling window. Restatable: a later revision of the same (campaignId, windowStartMs) replaces earlier ones. */
@@ -596,6 +844,7 @@ export interface RecordTypes {
   readonly Campaign: Campaign;
   readonly Impression: Impression;
   readonly ProfiledRequest: ProfiledRequest;
+  readonly RawBidRequest: RawBidRequest;
   readonly RoasWindow: RoasWindow;
   readonly UserEvent: UserEvent;
   readonly UserSegments: UserSegments;
@@ -612,6 +861,7 @@ export const RecordNames = {
   Campaign: 'Campaign',
   Impression: 'Impression',
   ProfiledRequest: 'ProfiledRequest',
+  RawBidRequest: 'RawBidRequest',
   RoasWindow: 'RoasWindow',
   UserEvent: 'UserEvent',
   UserSegments: 'UserSegments',

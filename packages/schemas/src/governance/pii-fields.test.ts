@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createCodec } from '../codec/record-codecs.ts';
 import { type RecordName, RecordNames } from '../generated/types.ts';
+import { exampleRecords } from '../testing/index.ts';
 import { piiFields } from './pii-fields.ts';
+
+// Records of the pipeline, after ingest: all but what upstream writes to the raw topics.
+const PIPELINE_RECORDS = (Object.keys(RecordNames) as RecordName[]).filter((n) => n !== RecordNames.RawBidRequest);
 
 describe('piiFields', () => {
   it('lists the tagged fields of BidRequest with their paths', () => {
@@ -46,8 +51,50 @@ describe('piiFields', () => {
   });
 
   // Ingest reduces PII, so nothing downstream may carry a field that identifies a person alone.
-  it.each(Object.keys(RecordNames) as RecordName[])('%s carries no direct PII', (name) => {
+  it.each(PIPELINE_RECORDS)('%s carries no direct PII', (name) => {
     expect(piiFields(name).filter((f) => f.level === 'direct')).toEqual([]);
+  });
+});
+
+// The tags above are claims; these check data. The raw identifiers of the example exchange
+// request (the values of its direct-tagged fields) are searched for in the encoded bytes of
+// every example record.
+const raw = exampleRecords.RawBidRequest;
+const rawValues = piiFields(RecordNames.RawBidRequest)
+  .filter((f) => f.level === 'direct')
+  .map((f) => [f.path, valueAt(raw, f.path)] as const)
+  .filter(([, v]) => v !== null && v !== undefined);
+
+function valueAt(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | null)?.[key], value);
+}
+
+/** How a value appears in Avro bytes: strings as UTF-8, doubles as 8 bytes little-endian. */
+function bytesOf(value: unknown): Buffer {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  const b = Buffer.alloc(8);
+  b.writeDoubleLE(value as number);
+  return b;
+}
+
+describe('encoded records', () => {
+  it('the raw request holds raw identifiers in every direct-tagged field the example sets', () => {
+    expect(rawValues.map(([path]) => path)).toEqual([
+      'device.ip',
+      'device.geo.lat',
+      'device.geo.lon',
+      'device.ifa',
+      'user.id',
+      'user.buyeruid',
+    ]);
+    const bytes = createCodec(RecordNames.RawBidRequest).encode(raw);
+    for (const [path, value] of rawValues) expect(bytes.includes(bytesOf(value)), path).toBe(true);
+  });
+
+  it.each(PIPELINE_RECORDS)('an encoded %s holds none of the raw identifiers', (name) => {
+    const bytes = createCodec(name).encode(exampleRecords[name] as never);
+    const found = rawValues.filter(([, value]) => bytes.includes(bytesOf(value))).map(([path]) => path);
+    expect(found).toEqual([]);
   });
 
   it('tags the user key wherever it travels', () => {

@@ -19,8 +19,6 @@ describe('parseOpenRtbBidRequest', () => {
           ],
           pos: 1,
         },
-        audio: false,
-        native: false,
         bidfloor: 1.25,
         bidfloorcur: 'USD',
         tagid: 'homepage-mrec-1',
@@ -28,8 +26,6 @@ describe('parseOpenRtbBidRequest', () => {
       {
         id: '2',
         video: { mimes: ['video/mp4'], minduration: 5, maxduration: 30, w: 640, h: 360, protocols: [2, 3], plcmt: 1 },
-        audio: false,
-        native: false,
         bidfloor: 4,
         bidfloorcur: 'USD',
       },
@@ -48,10 +44,14 @@ describe('parseOpenRtbBidRequest', () => {
     expect(request.user).toEqual({
       id: 'exchange-user-8f2a',
       buyeruid: 'dsp-uid-77',
+      yob: 1990,
       consent: exampleOpenRtbRequest.user.ext.consent,
     });
     expect(request.regs).toEqual({ coppa: false, gdpr: true, gpp_sid: [] });
+    expect(request.user).not.toHaveProperty('eids');
     expect(request).toMatchObject({
+      test: false,
+      fixes: [],
       at: 2,
       tmax: 120,
       cur: ['USD'],
@@ -62,15 +62,19 @@ describe('parseOpenRtbBidRequest', () => {
   });
 
   it('applies the defaults of the spec to a minimal request', () => {
-    const request = parseOpenRtbBidRequest(Buffer.from(json({ id: 'r', imp: [{ id: '1', banner: {} }] })));
+    const request = parseOpenRtbBidRequest(
+      Buffer.from(json({ id: 'r', imp: [{ id: '1', banner: { w: 320, h: 50 } }] })),
+    );
     expect(request).toEqual({
       id: 'r',
-      imp: [{ id: '1', banner: { format: [] }, audio: false, native: false, bidfloor: 0, bidfloorcur: 'USD' }],
+      imp: [{ id: '1', banner: { format: [], w: 320, h: 50 }, bidfloor: 0, bidfloorcur: 'USD' }],
       regs: { coppa: false, gpp_sid: [] },
       at: 2,
+      test: false,
       cur: [],
       bcat: [],
       badv: [],
+      fixes: [],
     });
   });
 
@@ -97,7 +101,7 @@ describe('parseOpenRtbBidRequest', () => {
   });
 
   it('counts the size of a string in UTF-8 bytes', () => {
-    const text = json({ id: 'é'.repeat(40_000), imp: [{ id: '1', banner: {} }] });
+    const text = json({ id: 'é'.repeat(40_000), imp: [{ id: '1', banner: { w: 1, h: 1 } }] });
     expect(text.length).toBeLessThan(64 * 1024);
     expect(() => parseOpenRtbBidRequest(text)).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
   });

@@ -1,7 +1,7 @@
 import { isJson, JsonFields, POSITIVE_INTEGER } from './json-fields.ts';
+import type { OpenRtbRequest } from './openrtb-request.ts';
 import { parseApp, parseDevice, parseDooh, parseRegs, parseSite, parseUser } from './parse-context.ts';
 import { optional, parseImps } from './parse-imp.ts';
-import type { RawBidRequest } from './raw-bid-request.ts';
 import { ValidationError } from './validation-error.ts';
 
 export interface ParseOpenRtbOptions {
@@ -17,7 +17,7 @@ export const DEFAULT_OPENRTB_MAX_BYTES = 64 * 1024;
  * rule at once. Throws ValidationError (TOO_LARGE, INVALID_JSON, INVALID_OPENRTB), never
  * anything else.
  */
-export function parseOpenRtbBidRequest(input: string | Uint8Array, options: ParseOpenRtbOptions = {}): RawBidRequest {
+export function parseOpenRtbBidRequest(input: string | Uint8Array, options: ParseOpenRtbOptions = {}): OpenRtbRequest {
   const maxBytes = options.maxBytes ?? DEFAULT_OPENRTB_MAX_BYTES;
   // A string's UTF-8 size is at most 3 bytes per UTF-16 unit; count exactly only near the limit.
   const size = typeof input === 'string' ? (input.length * 3 <= maxBytes ? 0 : Buffer.byteLength(input)) : input.length;
@@ -37,7 +37,7 @@ export function parseOpenRtbBidRequest(input: string | Uint8Array, options: Pars
 }
 
 /** Validates an already parsed JSON value; see parseOpenRtbBidRequest. */
-export function validateOpenRtbBidRequest(json: unknown): RawBidRequest {
+export function validateOpenRtbBidRequest(json: unknown): OpenRtbRequest {
   const f = new JsonFields();
   if (!isJson(json)) {
     f.add('', 'type', 'request must be a JSON object');
@@ -45,10 +45,10 @@ export function validateOpenRtbBidRequest(json: unknown): RawBidRequest {
   }
   const request = build(f, json);
   if (f.issues.length > 0) throw ValidationError.fromIssues(f.issues);
-  return request;
+  return { ...request, fixes: f.fixes };
 }
 
-function build(f: JsonFields, o: Record<string, unknown>): RawBidRequest {
+function build(f: JsonFields, o: Record<string, unknown>): Omit<OpenRtbRequest, 'fixes'> {
   const site = f.object(o, 'site', '');
   const app = f.object(o, 'app', '');
   const dooh = f.object(o, 'dooh', '');
@@ -64,10 +64,19 @@ function build(f: JsonFields, o: Record<string, unknown>): RawBidRequest {
     ...(device && { device: parseDevice(f, device, 'device') }),
     ...(user && { user: parseUser(f, user, 'user') }),
     regs: parseRegs(f, f.object(o, 'regs', ''), 'regs'),
-    at: f.number(o, 'at', '', POSITIVE_INTEGER) ?? 2,
+    at: auctionType(f, o.at),
+    test: f.flag(o, 'test', '') ?? false,
     ...optional('tmax', f.number(o, 'tmax', '', POSITIVE_INTEGER)),
     cur: f.strings(o, 'cur', ''),
     bcat: f.strings(o, 'bcat', ''),
     badv: f.strings(o, 'badv', ''),
   };
+}
+
+/** `at` decides the price, so an auction type we do not know refuses the request. */
+function auctionType(f: JsonFields, at: unknown): 1 | 2 {
+  if (at === undefined || at === null || at === 2) return 2;
+  if (at === 1) return 1;
+  f.add('at', typeof at === 'number' ? 'range' : 'type', 'at must be 1 (first price) or 2 (second price)');
+  return 2;
 }

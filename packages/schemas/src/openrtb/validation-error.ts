@@ -12,6 +12,21 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
+/**
+ * A malformed optional field that did not stop the request: dropped (as if absent) or
+ * normalized (`bidfloorcur: "usd"` → USD, `regs.gdpr: "1"` → 1, an IPv6 address in `ip` moved
+ * to `ipv6`). Ingest counts them in `ads.ingest.fields_dropped` by `field`. Never holds a value.
+ */
+export interface FieldFix {
+  /** Where: `imp[1].bidfloorcur`. */
+  readonly path: string;
+  /** The path without array indices, for a counter of bounded cardinality: `imp.bidfloorcur`. */
+  readonly field: string;
+  readonly action: 'dropped' | 'normalized';
+  readonly rule: ValidationRule;
+  readonly message: string;
+}
+
 /** At most this many issues are collected; one bad request should not produce a novel. */
 export const MAX_ISSUES = 20;
 

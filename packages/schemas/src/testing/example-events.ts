@@ -4,6 +4,7 @@ import { T0 } from './example-time.ts';
 
 export const exampleImpression: Impression = {
   eventId: exampleBidRequest.eventId,
+  impressionId: `${exampleBidRequest.eventId}.1`,
   requestId: exampleBidRequest.id,
   impId: '1',
   userKey: exampleBidRequest.userKey,

@@ -17,6 +17,8 @@ export const exampleBidRequest: BidRequest = {
         pos: 1,
       },
       video: null,
+      audio: null,
+      native: null,
       bidfloorMicros: 1_250_000,
       bidfloorcur: 'USD',
       tagid: 'homepage-mrec-1',
@@ -33,6 +35,8 @@ export const exampleBidRequest: BidRequest = {
         protocols: [2, 3, 5, 6],
         plcmt: 1,
       },
+      audio: null,
+      native: null,
       bidfloorMicros: 4_000_000,
       bidfloorcur: 'USD',
       tagid: 'article-instream',
@@ -64,6 +68,7 @@ export const exampleBidRequest: BidRequest = {
     gpp: null,
     gpp_sid: [2],
   },
+  test: false,
   at: 2,
   tmax: 120,
   cur: ['USD'],
@@ -104,6 +109,7 @@ export const exampleAuctionWin: AuctionOutcome = {
     candidates: 14,
   },
   noFill: null,
+  modelVersion: 'pctr-ftrl-2026-11-20',
   decidedAtMs: T0 + 4,
 };
 

@@ -7,6 +7,7 @@ import {
   exampleImpression,
   exampleRoasWindow,
 } from './example-events.ts';
+import { exampleRawBidRequest } from './example-openrtb.ts';
 import { exampleAuctionWin, exampleBidRequest, exampleProfiledRequest } from './example-requests.ts';
 
 /** One valid example of every record, by record name. */
@@ -18,6 +19,7 @@ export const exampleRecords: { readonly [N in keyof RecordTypes]: RecordTypes[N]
   Campaign: exampleCampaign,
   Impression: exampleImpression,
   ProfiledRequest: exampleProfiledRequest,
+  RawBidRequest: exampleRawBidRequest,
   RoasWindow: exampleRoasWindow,
   UserEvent: exampleConversion,
   UserSegments: exampleUserSegments,

@@ -7,7 +7,7 @@ export {
   exampleImpression,
   exampleRoasWindow,
 } from './example-events.ts';
-export { exampleOpenRtbRequest } from './example-openrtb.ts';
+export { exampleOpenRtbRequest, exampleRawBidRequest } from './example-openrtb.ts';
 export {
   exampleAuctionNoFill,
   exampleAuctionWin,

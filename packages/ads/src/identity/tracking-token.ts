@@ -1,0 +1,149 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ExpiredTokenError, ForgedTokenError, MalformedTokenError, UnknownTokenKeyError } from './token-errors.ts';
+
+/** What an impression's tracking token vouches for; clicks and conversions present it back. */
+export interface TrackingClaims {
+  readonly impressionId: string;
+  readonly eventId: string;
+  readonly campaignId: string;
+  readonly adId: string;
+  readonly userKey: string;
+  readonly clearingPriceCpmMicros: number;
+  /** W3C traceparent of the impression, so that a click continues the event's trace. */
+  readonly traceparent: string;
+  readonly expiresAtMs: number;
+}
+
+export interface VerifiedClaims extends TrackingClaims {
+  readonly keyId: string;
+}
+
+export interface TokenKey {
+  /** Short id carried in each token: letters, digits, '_' or '-'. */
+  readonly id: string;
+  readonly secret: string | Uint8Array;
+  /** After this instant the key no longer verifies (end of its rotation overlap); absent: no end. */
+  readonly verifyUntilMs?: number;
+}
+
+export interface TokenKeyring {
+  /** The key new tokens are signed with. */
+  readonly signingKeyId: string;
+  /** Every key that may still verify: the signing key and the ones it replaced. */
+  readonly keys: readonly TokenKey[];
+}
+
+export interface TokenSigner {
+  sign(claims: TrackingClaims): string;
+  /** Throws MalformedTokenError, UnknownTokenKeyError, ForgedTokenError or ExpiredTokenError. */
+  verify(token: string, nowMs: number): VerifiedClaims;
+}
+
+const VERSION = 't1';
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const MIN_SECRET_BYTES = 32;
+/** Tokens travel in URLs; anything longer is not one of ours. */
+const MAX_TOKEN_CHARS = 4096;
+
+// Short keys: the token is in every impression and click URL.
+interface Wire {
+  i: string;
+  e: string;
+  c: string;
+  a: string;
+  u: string;
+  p: number;
+  t: string;
+  x: number;
+  k: string;
+}
+
+/**
+ * Signs and verifies tracking tokens: `t1.<key id>.<payload>.<signature>`, base64url JSON
+ * signed with HMAC-SHA256 over everything before the last dot. Signing keys rotate: a new
+ * key becomes the signing key, the old ones keep verifying until their `verifyUntilMs`, so
+ * tokens already in pages and emails stay valid through their lifetime.
+ */
+export function createTokenSigner(keyring: TokenKeyring): TokenSigner {
+  const keys = new Map<string, { secret: Buffer; verifyUntilMs: number }>();
+  for (const key of keyring.keys) {
+    if (!KEY_ID.test(key.id)) throw new Error(`token key id ${JSON.stringify(key.id)} must match ${KEY_ID}`);
+    if (keys.has(key.id)) throw new Error(`token key id ${key.id} is listed twice`);
+    const secret = typeof key.secret === 'string' ? Buffer.from(key.secret, 'utf8') : Buffer.from(key.secret);
+    if (secret.length < MIN_SECRET_BYTES)
+      throw new Error(`token key ${key.id} must be at least ${MIN_SECRET_BYTES} bytes`);
+    keys.set(key.id, { secret, verifyUntilMs: key.verifyUntilMs ?? Number.POSITIVE_INFINITY });
+  }
+  const signing = keys.get(keyring.signingKeyId);
+  if (!signing) throw new Error(`the signing key ${keyring.signingKeyId} is not in the keyring`);
+  const mac = (secret: Buffer, signed: string): Buffer => createHmac('sha256', secret).update(signed).digest();
+
+  return {
+    sign(claims) {
+      const wire: Wire = {
+        i: claims.impressionId,
+        e: claims.eventId,
+        c: claims.campaignId,
+        a: claims.adId,
+        u: claims.userKey,
+        p: claims.clearingPriceCpmMicros,
+        t: claims.traceparent,
+        x: claims.expiresAtMs,
+        k: keyring.signingKeyId,
+      };
+      const signed = `${VERSION}.${keyring.signingKeyId}.${Buffer.from(JSON.stringify(wire)).toString('base64url')}`;
+      return `${signed}.${mac(signing.secret, signed).toString('base64url')}`;
+    },
+
+    verify(token, nowMs) {
+      if (token.length > MAX_TOKEN_CHARS)
+        throw new MalformedTokenError(`token of ${token.length} characters is too long`);
+      const parts = token.split('.');
+      if (parts.length !== 4 || parts[0] !== VERSION) throw new MalformedTokenError(`not a ${VERSION} token`);
+      const [, keyId, payload, signature] = parts as [string, string, string, string];
+      const key = keys.get(keyId);
+      if (!key) throw new UnknownTokenKeyError(keyId, `no token key ${JSON.stringify(keyId.slice(0, 32))}`);
+      if (nowMs > key.verifyUntilMs) {
+        throw new UnknownTokenKeyError(
+          keyId,
+          `token key ${keyId} retired at ${new Date(key.verifyUntilMs).toISOString()}`,
+        );
+      }
+      // Check the signature before reading anything the payload claims.
+      const expected = mac(key.secret, `${VERSION}.${keyId}.${payload}`);
+      const given = Buffer.from(signature, 'base64url');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new ForgedTokenError(`signature does not match the content for key ${keyId}`);
+      }
+      const wire = readWire(payload);
+      if (wire.k !== keyId) throw new ForgedTokenError(`payload names key ${wire.k}, header names ${keyId}`);
+      if (nowMs > wire.x) throw new ExpiredTokenError(wire.x, nowMs);
+      return {
+        impressionId: wire.i,
+        eventId: wire.e,
+        campaignId: wire.c,
+        adId: wire.a,
+        userKey: wire.u,
+        clearingPriceCpmMicros: wire.p,
+        traceparent: wire.t,
+        expiresAtMs: wire.x,
+        keyId: wire.k,
+      };
+    },
+  };
+}
+
+// Reached only with a valid signature, so a failure here is our own bug or an old format.
+function readWire(payload: string): Wire {
+  let wire: unknown;
+  try {
+    wire = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw new MalformedTokenError('payload is not base64url JSON');
+  }
+  const w = wire as Record<string, unknown>;
+  const strings = ['i', 'e', 'c', 'a', 'u', 't', 'k'].every((k) => typeof w?.[k] === 'string');
+  const numbers = ['p', 'x'].every((k) => Number.isSafeInteger(w?.[k]));
+  if (!strings || !numbers) throw new MalformedTokenError('payload lacks a claim or has one of the wrong type');
+  return w as unknown as Wire;
+}
