@@ -1,4 +1,26 @@
 // --- attribution and ROAS (issue 13): pure, no I/O ---
+export { DEFAULT_ROAS_CONFIG, type RoasConfig, toRoasConfig, windowStartOf } from './aggregation/config.ts';
+export {
+  applyRoasRecord,
+  currentRows,
+  EMPTY_ROAS_TABLE,
+  hasCaughtUp,
+  type RoasTable,
+} from './aggregation/generations.ts';
+export type { PendingRoasWindowFields, RoasWindowRecord } from './aggregation/pending-fields.ts';
+export { RoasAggregator } from './aggregation/roas-aggregator.ts';
+export {
+  type ApplyOutcome,
+  advanceWatermark,
+  aggregationDedupKey,
+  applyEvent,
+  dedupExpiresAtMs,
+  EMPTY_ROAS_STATE,
+  flushWindows,
+  type RoasState,
+  type WindowState,
+} from './aggregation/roas-windows.ts';
+export { addEvent, EMPTY_TOTALS, ratiosOf, type WindowTotals } from './aggregation/window-totals.ts';
 export {
   type AttributeContext,
   type AttributionResult,
