@@ -37,6 +37,24 @@ export { type CurrencyRates, toUsdMicros, type UsdValue } from './attribution/cu
 export { clickDedupKey, conversionDedupKey, expireSeen, firstWins, type SeenKeys } from './attribution/dedup.ts';
 export { AttributionError, type AttributionErrorCode, isAttributionError } from './attribution/errors.ts';
 export type { AttributedEventRecord, PendingAttributedEventFields } from './attribution/pending-fields.ts';
+export { exampleModel } from './attribution/simulate/example-model.ts';
+export { type ImpressionPlan, type SimImpression, simulateImpressions } from './attribution/simulate/impressions.ts';
+export {
+  LATENESS_MARGIN_MS,
+  type SimCampaign,
+  type SimModel,
+  trueCtr,
+  type ValueDistribution,
+} from './attribution/simulate/model.ts';
+export { createRng, type Rng, shuffle } from './attribution/simulate/prng.ts';
+export { runTracking, type TrackedEvent, type TrackingRun } from './attribution/simulate/reference-pipeline.ts';
+export { computeTruth, type SimTruth, type TruthConversion, type TruthWindow } from './attribution/simulate/truth.ts';
+export {
+  type SimLabel,
+  type SimLateness,
+  type SimUserEvent,
+  simulateUserEvents,
+} from './attribution/simulate/user-events.ts';
 export {
   clickEventIdOf,
   EMPTY_TOUCH_STATE,
