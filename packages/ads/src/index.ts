@@ -1,4 +1,16 @@
 // --- attribution and ROAS (issue 13): pure, no I/O ---
+export {
+  advanceCalibration,
+  applyCalibrationEvent,
+  type CalibrationConfig,
+  type CalibrationResult,
+  type CalibrationState,
+  type CalibrationTotals,
+  calibrationOf,
+  closeCalibrationWindows,
+  DEFAULT_CALIBRATION_CONFIG,
+  EMPTY_CALIBRATION_STATE,
+} from './aggregation/calibration.ts';
 export { DEFAULT_ROAS_CONFIG, type RoasConfig, toRoasConfig, windowStartOf } from './aggregation/config.ts';
 export {
   applyRoasRecord,

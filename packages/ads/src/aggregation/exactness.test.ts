@@ -70,7 +70,8 @@ function aggregate(input: readonly TrackedEvent[], generation: number): RoasWind
 
 const pick = (r: TruthWindow | RoasWindowRecord) => [r.campaignId, r.windowStartMs, ...NUMBERS.map((k) => r[k])];
 
-describe('ROAS exactness against a seeded ground truth', () => {
+// Seeded simulations of tens of thousands of events: seconds of work on a shared machine, so a longer timeout.
+describe('ROAS exactness against a seeded ground truth', { timeout: 30_000 }, () => {
   it.each([1, 2, 3])(
     'seed %i: final windows equal the truth per campaign and window, with shuffled, duplicated and late events',
     (seed) => {

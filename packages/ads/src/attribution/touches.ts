@@ -57,7 +57,7 @@ const byTime = (a: Touch, b: Touch): number =>
   a.timeMs - b.timeMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
 /**
- * Adds a touch (idempotent on its event id: a redelivered touch changes nothing), then prunes.
+ * Adds a touch (idempotent: a redelivered touch, same event id and time, changes nothing), then prunes.
  * Touches may arrive out of event-time order; the lists stay sorted.
  */
 export function recordTouch(
@@ -67,9 +67,22 @@ export function recordTouch(
   config: AttributionConfig,
 ): UserTouchState {
   const list = touch.type === 'CLICK' ? state.clicks : state.views;
-  const next = list.some((t) => t.eventId === touch.eventId) ? list : [...list, touch].sort(byTime);
+  const next = insertSorted(list, touch);
   const added = touch.type === 'CLICK' ? { clicks: next, views: state.views } : { clicks: state.clicks, views: next };
   return pruneTouches(added, streamTimeMs, config);
+}
+
+/** Inserts at the place a binary search finds; the same touch (same time and event id) is already there when redelivered. */
+function insertSorted(list: readonly Touch[], touch: Touch): readonly Touch[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byTime(list[mid]!, touch) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo]?.eventId === touch.eventId && list[lo]!.timeMs === touch.timeMs) return list;
+  return [...list.slice(0, lo), touch, ...list.slice(lo)];
 }
 
 /**
@@ -79,6 +92,13 @@ export function recordTouch(
  */
 export function pruneTouches(state: UserTouchState, streamTimeMs: number, config: AttributionConfig): UserTouchState {
   const keep = (list: readonly Touch[], windowMs: number): readonly Touch[] => {
+    // Sorted by time: nothing to drop unless the oldest expired or the list is over the cap.
+    const oldest = list[0];
+    if (
+      !oldest ||
+      (oldest.timeMs + windowMs + config.latenessMs >= streamTimeMs && list.length <= config.maxTouchesPerType)
+    )
+      return list;
     const live = list.filter((t) => t.timeMs + windowMs + config.latenessMs >= streamTimeMs);
     const capped = live.length > config.maxTouchesPerType ? live.slice(live.length - config.maxTouchesPerType) : live;
     return capped.length === list.length ? list : capped;

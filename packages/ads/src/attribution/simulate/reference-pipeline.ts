@@ -1,6 +1,6 @@
 import { attribute, clickEvent, clickTouchOf, conversionEvent, impressionEvent } from '../attribute.ts';
 import type { AttributionConfig } from '../config.ts';
-import { clickDedupKey, conversionDedupKey, firstWins, type SeenKeys } from '../dedup.ts';
+import { clickDedupKey, conversionDedupKey } from '../dedup.ts';
 import type { AttributedEventRecord } from '../pending-fields.ts';
 import { EMPTY_TOUCH_STATE, impressionIdOf, recordTouch, type UserTouchState, viewTouchOf } from '../touches.ts';
 import type { SimImpression } from './impressions.ts';
@@ -38,14 +38,17 @@ export function runTracking(
     ...events.map((user) => ({ deliverAtMs: user.deliverAtMs, rank: user.kind === 'click' ? 1 : 2, user })),
   ].sort((a, b) => a.deliverAtMs - b.deliverAtMs || a.rank - b.rank);
   const states = new Map<string, UserTouchState>();
-  let seen: SeenKeys = {};
+  // The runtime's de-duplication store; the rule is firstWins's (first wins), kept in a Set for speed.
+  const seen = new Set<string>();
   let streamTimeMs = Number.NEGATIVE_INFINITY;
   const run: TrackingRun = { attributed: [], deadLetters: [], duplicates: 0, unattributed: [] };
   const admit = (key: string): boolean => {
-    const r = firstWins(seen, key, Number.MAX_SAFE_INTEGER);
-    seen = r.next;
-    if (!r.first) run.duplicates++;
-    return r.first;
+    if (seen.has(key)) {
+      run.duplicates++;
+      return false;
+    }
+    seen.add(key);
+    return true;
   };
   for (const { deliverAtMs, imp, user } of items) {
     if (imp) {

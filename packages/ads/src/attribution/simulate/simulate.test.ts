@@ -18,7 +18,7 @@ function run(seed: number) {
   return { model, impressions, ...simulateUserEvents(impressions, model) };
 }
 
-describe('click and conversion simulator', () => {
+describe('click and conversion simulator', { timeout: 30_000 }, () => {
   it('is deterministic per seed and differs across seeds', () => {
     expect(JSON.stringify(run(11))).toBe(JSON.stringify(run(11)));
     expect(JSON.stringify(run(11).events)).not.toBe(JSON.stringify(run(12).events));
