@@ -1,5 +1,11 @@
 // --- attribution and ROAS (issue 13): pure, no I/O ---
 export {
+  type BudgetAlertConfig,
+  type BudgetAlertState,
+  budgetAlerts,
+  DEFAULT_BUDGET_ALERT_CONFIG,
+} from './aggregation/budget-alerts.ts';
+export {
   advanceCalibration,
   applyCalibrationEvent,
   type CalibrationConfig,
@@ -11,6 +17,7 @@ export {
   DEFAULT_CALIBRATION_CONFIG,
   EMPTY_CALIBRATION_STATE,
 } from './aggregation/calibration.ts';
+export { applySpend, type CampaignSpend, spentToday, utcDayStartOf } from './aggregation/campaign-spend.ts';
 export { DEFAULT_ROAS_CONFIG, type RoasConfig, toRoasConfig, windowStartOf } from './aggregation/config.ts';
 export {
   applyRoasRecord,
