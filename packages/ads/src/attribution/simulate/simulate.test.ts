@@ -3,6 +3,7 @@ import { exampleModel } from './example-model.ts';
 import { simulateImpressions } from './impressions.ts';
 import { LATENESS_MARGIN_MS } from './model.ts';
 import { simulateUserEvents } from './user-events.ts';
+import { toRawUserEvent } from './wire.ts';
 
 const plan = {
   startMs: Date.UTC(2026, 10, 26),
@@ -79,5 +80,23 @@ describe('click and conversion simulator', { timeout: 30_000 }, () => {
     expect(ctr('camp-a', 'web')).toBeLessThan(0.046);
     expect(ctr('camp-a', 'app')).toBeGreaterThan(0.072);
     expect(ctr('camp-a', 'app')).toBeLessThan(0.088);
+  });
+});
+
+describe('raw tracker events', () => {
+  it('carry only what a tracker sends, with the value in major units', () => {
+    const { events } = run(16);
+    const conversion = events.find((e) => e.kind === 'conversion')!;
+    const click = events.find((e) => e.kind === 'click')!;
+    const raw = toRawUserEvent(conversion, (key) => `id-of-${key}`);
+    expect(Object.keys(raw).sort()).toEqual(['conversionId', 'currency', 'ts', 'type', 'userId', 'value']);
+    if (conversion.kind !== 'conversion' || raw.type !== 'conversion') throw new Error('expected a conversion');
+    expect(Math.round(raw.value * 1_000_000)).toBe(conversion.valueMicros);
+    expect([raw.userId, Date.parse(raw.ts)]).toEqual([`id-of-${conversion.userKey}`, conversion.eventTimeMs]);
+    expect(toRawUserEvent(click, () => 'unused')).toEqual({
+      type: 'click',
+      token: click.kind === 'click' ? click.token : '',
+      ts: new Date(click.eventTimeMs).toISOString(),
+    });
   });
 });
