@@ -40,3 +40,93 @@ export { type RedactedDeadLetter, redactRawDeadLetter } from './ingest/redact-de
 export { type PiiAction, type PiiRule, type ReducedPii, reducePii } from './ingest/reduce-pii.ts';
 export { type Ingested, type IngestOptions, toBidRequest } from './ingest/to-bid-request.ts';
 // --- end ingest and identity ---
+
+// --- attribution and ROAS (issue 13): pure, no I/O ---
+export {
+  type BudgetAlertConfig,
+  type BudgetAlertState,
+  budgetAlerts,
+  DEFAULT_BUDGET_ALERT_CONFIG,
+} from './aggregation/budget-alerts.ts';
+export {
+  advanceCalibration,
+  applyCalibrationEvent,
+  type CalibrationConfig,
+  type CalibrationResult,
+  type CalibrationState,
+  type CalibrationTotals,
+  calibrationOf,
+  closeCalibrationWindows,
+  DEFAULT_CALIBRATION_CONFIG,
+  EMPTY_CALIBRATION_STATE,
+} from './aggregation/calibration.ts';
+export { applySpend, type CampaignSpend, spentToday, utcDayStartOf } from './aggregation/campaign-spend.ts';
+export { DEFAULT_ROAS_CONFIG, type RoasConfig, toRoasConfig, windowStartOf } from './aggregation/config.ts';
+export {
+  applyRoasRecord,
+  currentRows,
+  EMPTY_ROAS_TABLE,
+  hasCaughtUp,
+  type RoasTable,
+} from './aggregation/generations.ts';
+export type { PendingRoasWindowFields, RoasWindowRecord } from './aggregation/pending-fields.ts';
+export { RoasAggregator } from './aggregation/roas-aggregator.ts';
+export {
+  type ApplyOutcome,
+  advanceWatermark,
+  aggregationDedupKey,
+  applyEvent,
+  dedupExpiresAtMs,
+  EMPTY_ROAS_STATE,
+  flushWindows,
+  type RoasState,
+  type WindowState,
+} from './aggregation/roas-windows.ts';
+export { addEvent, EMPTY_TOTALS, ratiosOf, type WindowTotals } from './aggregation/window-totals.ts';
+export {
+  type AttributeContext,
+  type AttributionResult,
+  attribute,
+  type Conversion,
+  clickEvent,
+  clickTouchOf,
+  conversionEvent,
+  impressionEvent,
+  type VerifiedClick,
+} from './attribution/attribute.ts';
+export { type AttributionConfig, DEFAULT_ATTRIBUTION_CONFIG, toAttributionConfig } from './attribution/config.ts';
+export { type CurrencyRates, toUsdMicros, type UsdValue } from './attribution/currency.ts';
+export { clickDedupKey, conversionDedupKey, expireSeen, firstWins, type SeenKeys } from './attribution/dedup.ts';
+export { AttributionError, type AttributionErrorCode, isAttributionError } from './attribution/errors.ts';
+export type { AttributedEventRecord, PendingAttributedEventFields } from './attribution/pending-fields.ts';
+export { exampleModel } from './attribution/simulate/example-model.ts';
+export { type ImpressionPlan, type SimImpression, simulateImpressions } from './attribution/simulate/impressions.ts';
+export {
+  LATENESS_MARGIN_MS,
+  type SimCampaign,
+  type SimModel,
+  trueCtr,
+  type ValueDistribution,
+} from './attribution/simulate/model.ts';
+export { createRng, type Rng, shuffle } from './attribution/simulate/prng.ts';
+export { runTracking, type TrackedEvent, type TrackingRun } from './attribution/simulate/reference-pipeline.ts';
+export { computeTruth, type SimTruth, type TruthConversion, type TruthWindow } from './attribution/simulate/truth.ts';
+export {
+  type SimLabel,
+  type SimLateness,
+  type SimUserEvent,
+  simulateUserEvents,
+} from './attribution/simulate/user-events.ts';
+export {
+  clickEventIdOf,
+  EMPTY_TOUCH_STATE,
+  isEmptyTouchState,
+  pruneTouches,
+  recordTouch,
+  type Touch,
+  touchIdOf,
+  touchStateExpiresAtMs,
+  type UserTouchState,
+  viewTouchOf,
+} from './attribution/touches.ts';
+// --- end attribution and ROAS ---

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { applyRoasRecord, currentRows, EMPTY_ROAS_TABLE, type RoasTable } from './generations.ts';
+import type { RoasWindowRecord } from './pending-fields.ts';
+
+const row = (
+  campaignId: string,
+  generation: number,
+  revision: number,
+  completeThroughMs: number,
+  impressions: number,
+): RoasWindowRecord => ({
+  campaignId,
+  windowStartMs: 0,
+  windowEndMs: 60_000,
+  impressions,
+  clicks: 0,
+  conversions: 0,
+  spendMicros: 0,
+  revenueMicros: 0,
+  roas: null,
+  observedCtr: null,
+  predictedCtr: null,
+  completeThroughMs,
+  final: false,
+  revision,
+  emittedAtMs: 0,
+  generation,
+  currency: 'USD',
+  lateDropped: 0,
+  clickThroughConversions: 0,
+  viewThroughConversions: 0,
+  clickThroughRevenueMicros: 0,
+  viewThroughRevenueMicros: 0,
+});
+
+const apply = (records: RoasWindowRecord[]): RoasTable => records.reduce(applyRoasRecord, EMPTY_ROAS_TABLE);
+
+describe('restatements and generations', () => {
+  it('keeps the highest revision whatever the arrival order', () => {
+    const t = apply([row('a', 0, 1, 10, 5), row('a', 0, 0, 5, 3), row('a', 0, 1, 10, 5)]);
+    expect(currentRows(t).map((r) => [r.revision, r.impressions])).toEqual([[1, 5]]);
+  });
+
+  it('switches to a rebuild only once it has caught up on every campaign, and never back', () => {
+    let t = apply([row('a', 0, 3, 1_000, 10), row('b', 0, 1, 800, 7)]);
+    t = applyRoasRecord(t, row('a', 1, 0, 1_200, 11)); // ahead on a, but b not yet seen
+    expect(t.current).toBe(0);
+    t = applyRoasRecord(t, row('b', 1, 0, 799, 8));
+    expect(t.current).toBe(0);
+    t = applyRoasRecord(t, row('b', 1, 1, 800, 8));
+    expect(t.current).toBe(1);
+    expect(currentRows(t).map((r) => [r.campaignId, r.generation, r.impressions])).toEqual([
+      ['a', 1, 11],
+      ['b', 1, 8],
+    ]);
+    t = applyRoasRecord(t, row('a', 0, 9, 5_000, 99)); // the old generation keeps going: ignored
+    expect(t.current).toBe(1);
+    expect(currentRows(t)[0]!.impressions).toBe(11);
+  });
+});
