@@ -63,7 +63,7 @@ describe('candidate selection', () => {
 describe('TopK', () => {
   it('keeps the k best, ties by the smaller slot', () => {
     const top = new TopK(3);
-    [0.1, 0.9, 0.5, 0.9, 0.2, 0.7].forEach((s, slot) => top.offer(slot, s));
+    for (const [slot, s] of [0.1, 0.9, 0.5, 0.9, 0.2, 0.7].entries()) top.offer(slot, s);
     expect(top.sorted().map((x) => x.slot)).toEqual([1, 3, 5]);
   });
 });
