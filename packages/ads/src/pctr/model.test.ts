@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildAdIndex } from '../ad-index.ts';
+import { seededRandom } from '../random.ts';
 import { ad, campaign } from '../test-fixtures.ts';
 import { adHashes, contextHashes, FEATURE_SET, featureCount, featureIndices, type PctrContext } from './features.ts';
 import { FtrlProximal } from './ftrl.ts';
@@ -54,8 +55,7 @@ describe('pCTR model file', () => {
 describe('FTRL-Proximal', () => {
   it('learns two click rates of two features from clicks alone', () => {
     const learner = new FtrlProximal(16, { alpha: 0.1, beta: 1, l1: 0, l2: 0 });
-    let state = 1;
-    const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    const random = seededRandom(1);
     const [a, b] = [Uint32Array.of(0, 1), Uint32Array.of(0, 2)]; // feature 0 is the bias
     for (let i = 0; i < 60_000; i++) {
       learner.update(a, 2, random() < 0.02);
