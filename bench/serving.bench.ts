@@ -13,7 +13,6 @@ import {
   buildUserProfile,
   type CampaignSpend,
   type CapState,
-  capStateKey,
   DEMO_GEOS,
   DEMO_OS_BY_DEVICE,
   DEMO_PLACEMENTS,
@@ -169,7 +168,9 @@ function runSize(
   const segments = new Map<string, UserSegments>(
     users.map((u) => [`uk_${u.userId}`, { ...u.segments, userKey: `uk_${u.userId}` }]),
   );
-  const caps = new Map<string, CapState>();
+  // Cap states per user, then per campaign: one lookup of the user per request, as a TTL store
+  // keyed by user key (co-partitioned with the requests) would serve them.
+  const caps = new Map<string, Map<string, CapState>>();
   const spend = new Map<string, CampaignSpend>();
   const campaigns = new Map(catalog.map((c) => [c.id, c]));
   const decision = new Float64Array(measured);
@@ -179,12 +180,14 @@ function runSize(
   const quiet = new Float64Array(measured);
   let imps = 0;
   let wins = 0;
-  const decide = (request: BidRequest, profile: UserProfile, nowMs: number) =>
-    decideRequest(index, model, request, profile, {
+  const decide = (request: BidRequest, profile: UserProfile, nowMs: number) => {
+    const userCaps = caps.get(request.userKey);
+    return decideRequest(index, model, request, profile, {
       nowMs,
-      capState: (campaignId) => caps.get(capStateKey(request.userKey, campaignId)),
+      ...(userCaps && { capState: (campaignId: string) => userCaps.get(campaignId) }),
       spend: (campaignId) => spend.get(campaignId),
     });
+  };
   const serve = (decisions: readonly ImpDecision[], i: number): number => {
     let n = 0;
     for (const d of decisions) {
@@ -228,8 +231,13 @@ function runSize(
     for (const d of decisions) {
       const w = d.outcome.win;
       if (!w) continue;
-      const key = capStateKey(request.userKey, w.campaignId);
-      caps.set(key, recordImpression(campaigns.get(w.campaignId)!.frequencyCaps, caps.get(key), nowMs));
+      let userCaps = caps.get(request.userKey);
+      if (!userCaps) {
+        userCaps = new Map();
+        caps.set(request.userKey, userCaps);
+      }
+      const capsOf = campaigns.get(w.campaignId)!.frequencyCaps;
+      userCaps.set(w.campaignId, recordImpression(capsOf, userCaps.get(w.campaignId), nowMs));
       const s = spend.get(w.campaignId) ?? { totalMicros: 0, todayMicros: 0 };
       const cost = w.bidType === 'CPM' ? w.clearingPriceCpmMicros / 1000 : 0;
       spend.set(w.campaignId, { totalMicros: s.totalMicros + cost, todayMicros: s.todayMicros + cost });

@@ -8,8 +8,10 @@ export const EMBEDDING_DIM = 32;
 export function normalize(v: ArrayLike<number>): number[] {
   let sum = 0;
   for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
-  const norm = Math.sqrt(sum);
-  return Array.from(v, (x) => (norm === 0 ? 0 : x / norm));
+  const scale = sum === 0 ? 0 : 1 / Math.sqrt(sum);
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! * scale;
+  return out;
 }
 
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {

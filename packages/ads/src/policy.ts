@@ -58,12 +58,13 @@ export function policyFilter(candidates: readonly Candidate[], input: PolicyInpu
   const blockedFlags = blockedPolicyFlags(input.request);
   const pacing = input.pacing === undefined ? evenDailyPacing : input.pacing;
   const floor = input.imp.bidfloorMicros;
+  const blocks = requestBlocks(input.request);
   const removed = { policy: 0, request: 0, budget: 0, pacing: 0, cap: 0, floor: 0 };
   const bids: ScoredBid[] = [];
   for (const candidate of candidates) {
     const { ad, campaign } = candidate.entry;
     if (ad.policyFlags.some((f) => blockedFlags.has(f))) removed.policy++;
-    else if (blockedByRequest(input.request, ad.creative.cat, ad.creative.adomain)) removed.request++;
+    else if (blocks.blocks(ad.creative.cat, ad.creative.adomain)) removed.request++;
     else {
       const spend = input.spend?.(campaign.id);
       if (spend && budgetExhausted(campaign, spend)) removed.budget++;
@@ -125,12 +126,23 @@ export function blockedPolicyFlags(request: BidRequest): ReadonlySet<PolicyFlag>
 
 /** The request's bcat blocks one of the creative's categories, or badv one of its domains. */
 export function blockedByRequest(request: BidRequest, cat: readonly string[], adomain: readonly string[]): boolean {
-  if (cat.some((c) => categoryBlocked(request.bcat, c))) return true;
+  return requestBlocks(request).blocks(cat, adomain);
+}
+
+// The request's blocks, normalized once per imp rather than once per candidate.
+function requestBlocks(request: BidRequest) {
+  const { bcat } = request;
   const badv = request.badv.map((d) => d.toLowerCase());
-  return adomain.some((d) => {
-    const domain = d.toLowerCase();
-    return badv.some((b) => domain === b || domain.endsWith(`.${b}`));
-  });
+  return {
+    blocks(cat: readonly string[], adomain: readonly string[]): boolean {
+      if (bcat.length > 0 && cat.some((c) => categoryBlocked(bcat, c))) return true;
+      if (badv.length === 0) return false;
+      return adomain.some((d) => {
+        const domain = d.toLowerCase();
+        return badv.some((b) => domain === b || domain.endsWith(`.${b}`));
+      });
+    },
+  };
 }
 
 /** A blocked category blocks itself and its sub-categories (IAB7 blocks IAB7-39, not the reverse). */
