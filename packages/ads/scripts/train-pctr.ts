@@ -18,6 +18,7 @@ import {
 
 export const TRAIN_EXAMPLES = 2_000_000;
 export const TRAIN_SEED = 1;
+const CALIBRATION = { count: 500_000, seed: 5 };
 const HOLDOUT = { count: 300_000, seed: 2 };
 
 const index = buildAdIndex(parseNdjson<Campaign>(readFileSync(DEMO_CATALOG_URL, 'utf8')));
@@ -25,7 +26,13 @@ const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
 const started = performance.now();
 const file = trainPctrModel(simulateImpressions(index, users, { count: TRAIN_EXAMPLES, seed: TRAIN_SEED }), {
   modelVersion: 'pctr-demo-1',
-  provenance: { groundTruth: GROUND_TRUTH_VERSION, catalog: 'data/demo-catalog.ndjson', seed: TRAIN_SEED },
+  provenance: {
+    groundTruth: GROUND_TRUTH_VERSION,
+    catalog: 'data/demo-catalog.ndjson',
+    seed: TRAIN_SEED,
+    calibrationSet: CALIBRATION,
+  },
+  calibrationSet: simulateImpressions(index, users, CALIBRATION),
 });
 const trainedMs = performance.now() - started;
 const holdout = evaluateCalibration(file, simulateImpressions(index, users, HOLDOUT));

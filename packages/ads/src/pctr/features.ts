@@ -74,7 +74,8 @@ export function adHashes(ad: Ad, campaign: Campaign): AdHashes {
   return cached;
 }
 
-const BIAS = hashString('bias');
+/** The hash of the always-on bias feature. */
+export const BIAS_FEATURE = hashString('bias');
 const SIMILARITY_BUCKETS = 12;
 const SIMILARITY_HASHES = Array.from({ length: SIMILARITY_BUCKETS }, (_, b) => hashString(`sim=${b}`));
 
@@ -96,7 +97,7 @@ export function featureIndices(
   out: Uint32Array,
 ): number {
   let n = 0;
-  out[n++] = BIAS & mask;
+  out[n++] = BIAS_FEATURE & mask;
   for (let i = 0; i < ctx.length; i++) out[n++] = ctx[i]! & mask;
   for (let i = 0; i < ad.own.length; i++) out[n++] = ad.own[i]! & mask;
   for (let i = 0; i < ctx.length; i++) {
