@@ -36,6 +36,15 @@ describe('one auction per imp', () => {
     expect(n!.outcome.noFill?.reason).toBe('FREQUENCY_CAPPED');
   });
 
+  it('an imp won earlier in the same request counts against the caps of the later imps', () => {
+    const twoSlots = request({ imp: [bannerImp, { ...bannerImp, id: '2' }] });
+    const [first, second] = decide(twoSlots, { capState: () => undefined });
+    expect(first!.outcome.win?.adId).toBe('hi');
+    expect(second!.outcome.win?.adId).toBe('lo'); // 'hi' is capped at 1 per hour
+    const [a, b] = decide(twoSlots); // anonymous: no caps at all
+    expect([a!.outcome.win?.adId, b!.outcome.win?.adId]).toEqual(['hi', 'hi']);
+  });
+
   it('every bid below the floor → BELOW_FLOOR, Prebid code 301', () => {
     const [d] = decide(request({ imp: [{ ...bannerImp, bidfloorMicros: 9_000_000 }] }));
     expect(d!.outcome.noFill).toMatchObject({ reason: 'BELOW_FLOOR', code: 301 });

@@ -13,6 +13,7 @@ import {
   type RequestTargeting,
   selectCandidates,
 } from './candidates.ts';
+import { type CapState, recordImpression } from './frequency-cap.ts';
 import { adHashes, contextHashes, pctrContext } from './pctr/features.ts';
 import { type PctrModel, predictCtr } from './pctr/model.ts';
 import {
@@ -52,10 +53,25 @@ export function decideRequest(
   options: DecisionOptions,
 ): ImpDecision[] {
   const timedOut = isTimedOut(request.receivedAtMs, request.tmax, options.nowMs);
-  const targeting = timedOut ? null : prepareRequestTargeting(index, request, profile, options.nowMs);
-  return request.imp.map((imp) =>
-    targeting ? decideImp(index, model, targeting, request, imp, profile, options) : timeout(request, imp, options),
-  );
+  if (timedOut) return request.imp.map((imp) => timeout(request, imp, options));
+  const targeting = prepareRequestTargeting(index, request, profile, options.nowMs);
+  // A campaign that wins an imp will be served with it: later imps of the same request count
+  // that impression against its caps already (the impressions consumer has not seen it yet).
+  const won = new Map<string, CapState | undefined>();
+  const lookup = options.capState;
+  const capState = lookup && ((campaignId: string) => (won.has(campaignId) ? won.get(campaignId) : lookup(campaignId)));
+  return request.imp.map((imp) => {
+    const decision = decideImp(index, model, targeting, request, imp, profile, {
+      ...options,
+      ...(capState && { capState }),
+    });
+    const winner = decision.auction?.winner;
+    if (capState && winner) {
+      const { campaign } = winner.candidate.entry;
+      won.set(campaign.id, recordImpression(campaign.frequencyCaps, capState(campaign.id), options.nowMs));
+    }
+    return decision;
+  });
 }
 
 export function decideImp(
