@@ -1,8 +1,10 @@
 // Serving decision time without Kafka: profiling + auction (candidate selection, policy with
 // pCTR, auction) + delivery's creative preparation, per bid request, over the demo users and
 // realistic requests (sites and apps, 1–3 imps, banners and video), at 1,000 and 10,000 active
-// ads. Caps and spend advance with every win (outside the timed part, as the impressions
-// consumer would), so caps bite as they do under load. Also ann_recall_at_10: the candidate
+// ads; 15 % of them contextual only (no profile). Caps and spend advance with every win
+// (outside the timed part, as the impressions consumer would), so caps bite as under load.
+// decision = profile + auction + creative; auction = the auction service's logic for all imps
+// (targeting, candidates, policy with pCTR, auction). Also ann_recall_at_10: the candidate
 // top-10 against an independent brute-force ranking of every eligible ad.
 // Run: pnpm bench serving   (or: node bench/serving.bench.ts)
 import { readFileSync } from 'node:fs';
@@ -138,6 +140,9 @@ function requests(users: readonly DemoUser[], count: number): BidRequest[] {
   });
 }
 
+/** 15 % of requests may not be personalized (no consent, anonymous): a contextual auction. */
+const personalized = (request: BidRequest): boolean => Number(request.id.slice(4)) % 20 >= 3;
+
 const percentile = (sorted: Float64Array, p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
@@ -202,7 +207,7 @@ function runSize(
     const request = reqs[i % reqs.length]!;
     const nowMs = T + i * 50; // 20 requests per simulated second: caps see time pass
     const a = process.hrtime.bigint();
-    const { profile } = buildUserProfile(request, (key) => segments.get(key));
+    const { profile } = buildUserProfile(request, (key) => segments.get(key), { personalized: personalized(request) });
     const b = process.hrtime.bigint();
     const decisions = decide(request, profile, nowMs);
     const c = process.hrtime.bigint();
@@ -221,7 +226,9 @@ function runSize(
       let least = decision[k]!;
       for (let rep = 0; rep < 2; rep++) {
         const r0 = process.hrtime.bigint();
-        const p = buildUserProfile(request, (key) => segments.get(key)).profile;
+        const p = buildUserProfile(request, (key) => segments.get(key), {
+          personalized: personalized(request),
+        }).profile;
         serve(decide(request, p, nowMs), i);
         least = Math.min(least, Number(process.hrtime.bigint() - r0) / 1e6);
       }
@@ -264,7 +271,7 @@ function recallAt10(index: AdIndex, reqs: readonly BidRequest[], segments: Map<s
   let n = 0;
   for (let i = 0; i < RECALL_SAMPLES; i++) {
     const request = reqs[i % reqs.length]!;
-    const { profile } = buildUserProfile(request, (key) => segments.get(key));
+    const { profile } = buildUserProfile(request, (key) => segments.get(key), { personalized: personalized(request) });
     const targeting = prepareRequestTargeting(index, request, profile, T);
     if (!targeting.query) continue;
     for (const imp of request.imp) {
