@@ -66,7 +66,8 @@ export interface SimulationOptions {
  * Impressions as the demo would serve them: a user on a placement, an imp format, and an ad of
  * that format — half drawn among ads of the user's interests (what nearest-neighbour selection
  * serves), half uniformly (exploration, so the model sees every ad) — and a click drawn from
- * the true CTR. Deterministic for a seed.
+ * the true CTR. Targeting, caps and the auction are not applied: the model must price every ad
+ * it may meet, not only those that used to win. Deterministic for a seed.
  */
 export function* simulateImpressions(
   index: AdIndex,
