@@ -1,0 +1,170 @@
+// The auction service's decision for one request, composed from the pure stages: per imp,
+// candidate selection → policy filter (with pCTR scoring of the survivors) → auction, and
+// an AuctionOutcome record, win or no-fill with a reason. Each stage's span attributes are
+// returned so the service can open its spans around exactly these calls.
+import type { AuctionOutcome, BidRequest, Imp, NoFillReason, UserProfile } from '@adtrace/schemas';
+import type { AdIndex } from './ad-index.ts';
+import { type AuctionResult, auctionWin, isTimedOut, noFill, runAuction } from './auction.ts';
+import {
+  type CandidateAttributes,
+  type CandidateSelection,
+  DEFAULT_CANDIDATES_K,
+  prepareRequestTargeting,
+  type RequestTargeting,
+  selectCandidates,
+} from './candidates.ts';
+import { type CapState, recordImpression } from './frequency-cap.ts';
+import { adHashes, contextHashes, pctrContext } from './pctr/features.ts';
+import { type PctrModel, predictCtr } from './pctr/model.ts';
+import {
+  ecpmMicros,
+  type PolicyAttributes,
+  type PolicyInput,
+  type PolicyResult,
+  policyFilter,
+  type ScoredBid,
+} from './policy.ts';
+
+export interface DecisionOptions {
+  readonly nowMs: number;
+  readonly capState?: PolicyInput['capState'];
+  readonly spend?: PolicyInput['spend'];
+  readonly pacing?: PolicyInput['pacing'];
+  readonly candidatesK?: number;
+  readonly scoredSpans?: number;
+}
+
+export interface ImpDecision {
+  readonly imp: Imp;
+  readonly outcome: AuctionOutcome;
+  /** The pCTR model that priced the auction (null when it did not run). */
+  readonly modelVersion: string | null;
+  readonly candidates: CandidateSelection | null;
+  readonly policy: PolicyResult | null;
+  readonly auction: AuctionResult | null;
+}
+
+/** Decides every imp of a request; the request-level targeting work is shared by its imps. */
+export function decideRequest(
+  index: AdIndex,
+  model: PctrModel,
+  request: BidRequest,
+  profile: UserProfile,
+  options: DecisionOptions,
+): ImpDecision[] {
+  const timedOut = isTimedOut(request.receivedAtMs, request.tmax, options.nowMs);
+  if (timedOut) return request.imp.map((imp) => timeout(request, imp, options));
+  const targeting = prepareRequestTargeting(index, request, profile, options.nowMs);
+  // A campaign that wins an imp will be served with it: later imps of the same request count
+  // that impression against its caps already (the impressions consumer has not seen it yet).
+  const won = new Map<string, CapState | undefined>();
+  const lookup = options.capState;
+  const capState = lookup && ((campaignId: string) => (won.has(campaignId) ? won.get(campaignId) : lookup(campaignId)));
+  return request.imp.map((imp) => {
+    const decision = decideImp(index, model, targeting, request, imp, profile, {
+      ...options,
+      ...(capState && { capState }),
+    });
+    const winner = decision.auction?.winner;
+    if (capState && winner) {
+      const { campaign } = winner.candidate.entry;
+      won.set(campaign.id, recordImpression(campaign.frequencyCaps, capState(campaign.id), options.nowMs));
+    }
+    return decision;
+  });
+}
+
+export function decideImp(
+  index: AdIndex,
+  model: PctrModel,
+  targeting: RequestTargeting,
+  request: BidRequest,
+  imp: Imp,
+  profile: UserProfile,
+  options: DecisionOptions,
+): ImpDecision {
+  const candidates = selectCandidates(index, imp, targeting, options.candidatesK ?? DEFAULT_CANDIDATES_K);
+  const policy = policyFilter(candidates.candidates, {
+    request,
+    imp,
+    nowMs: options.nowMs,
+    ...(options.capState && { capState: options.capState }),
+    ...(options.spend && { spend: options.spend }),
+    ...(options.pacing !== undefined && { pacing: options.pacing }),
+    score: scorer(model, request, imp, profile),
+  });
+  const auction = runAuction(policy.bids, {
+    at: request.at,
+    floorCpmMicros: policy.floorCpmMicros,
+    ...(options.scoredSpans !== undefined && { scoredSpans: options.scoredSpans }),
+  });
+  const win = auctionWin(auction, policy.floorCpmMicros);
+  const base = outcomeBase(request, imp, options.nowMs, model.modelVersion);
+  const outcome: AuctionOutcome = win
+    ? { ...base, outcome: 'WIN', win, noFill: null }
+    : {
+        ...base,
+        outcome: 'NO_FILL',
+        win: null,
+        noFill: noFill(noFillReason(candidates.attributes, policy.attributes)),
+      };
+  return { imp, outcome, modelVersion: model.modelVersion, candidates, policy, auction };
+}
+
+/** pCTR and eCPM of a candidate; the context's feature hashes are computed once per imp. */
+export function scorer(model: PctrModel, request: BidRequest, imp: Imp, profile: UserProfile) {
+  const ctx = contextHashes(pctrContext(request, imp, profile));
+  return (candidate: CandidateSelection['candidates'][number]): ScoredBid => {
+    const { ad, campaign } = candidate.entry;
+    const pctr = predictCtr(model, ctx, adHashes(ad, campaign), candidate.similarity);
+    return { candidate, pctr, ecpmMicros: ecpmMicros(ad.bidType, ad.bidMicros, pctr) };
+  };
+}
+
+/**
+ * Why no ad won. No ad fits the imp's formats → NO_CANDIDATES; some fit but targeting excluded
+ * them → NO_TARGETING_MATCH; otherwise the filter that removed the most candidates (ties go to
+ * the earlier filter in the order below, the order policy applies them).
+ */
+export function noFillReason(candidates: CandidateAttributes, policy: PolicyAttributes): NoFillReason {
+  if (candidates['candidates.format_matched'] === 0) return 'NO_CANDIDATES';
+  if (candidates['candidates.total'] === 0) return 'NO_TARGETING_MATCH';
+  const removed: [NoFillReason, number][] = [
+    ['POLICY_BLOCKED', policy['policy.removed_policy_violation']],
+    ['BLOCKED_BY_REQUEST', policy['policy.removed_blocked_by_request']],
+    ['BUDGET_EXHAUSTED', policy['policy.removed_budget'] + policy['policy.removed_pacing']],
+    ['FREQUENCY_CAPPED', policy['policy.removed_frequency_cap']],
+    ['BELOW_FLOOR', policy['policy.removed_below_floor']],
+  ];
+  let best: [NoFillReason, number] = ['OTHER', 0];
+  for (const r of removed) if (r[1] > best[1]) best = r;
+  return best[0];
+}
+
+function timeout(request: BidRequest, imp: Imp, options: DecisionOptions): ImpDecision {
+  const age = options.nowMs - request.receivedAtMs;
+  return {
+    imp,
+    outcome: {
+      ...outcomeBase(request, imp, options.nowMs),
+      outcome: 'NO_FILL',
+      win: null,
+      noFill: noFill('TIMEOUT', `request ${age} ms old, tmax ${request.tmax} ms`),
+    },
+    modelVersion: null,
+    candidates: null,
+    policy: null,
+    auction: null,
+  };
+}
+
+function outcomeBase(request: BidRequest, imp: Imp, nowMs: number, modelVersion: string | null = null) {
+  return {
+    modelVersion,
+    eventId: request.eventId,
+    requestId: request.id,
+    impId: imp.id,
+    userKey: request.userKey,
+    decidedAtMs: nowMs,
+  };
+}
