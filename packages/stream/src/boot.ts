@@ -8,15 +8,18 @@ import { ExactlyOnceDelivery } from './deliver-exactly-once.ts';
 import type { Delivery } from './delivery.ts';
 import { type ChunkRunner, eachBatchHandler } from './each-batch.ts';
 import { ConfigError, HopCrashedError } from './errors.ts';
+import { changelogNames, type EventPlan } from './event-state.ts';
 import type { MessageParts } from './failure.ts';
+import { type GlobalTable, openGlobalTable } from './global-table.ts';
 import { type HealthServer, startHealthServer } from './health.ts';
 import { kafkajsPort } from './kafka/kafkajs.ts';
 import type { GroupConsumerPort, KafkaPort, KafkaPortFactory } from './kafka/port.ts';
 import { HopMetrics } from './metrics.ts';
 import { type PreparedTopics, prepareTopics } from './prepare-topics.ts';
 import { retrying } from './retrying.ts';
+import type { Task } from './task.ts';
 import { Tasks } from './tasks.ts';
-import type { DeliveryMode, Log, StoreSpecs } from './types.ts';
+import type { DeliveryMode, Log, ReadonlyTable, TableSpecs } from './types.ts';
 
 /** What a running hop holds, filled in as it starts, so a stop can close whatever exists. */
 export interface HopHandles {
@@ -25,6 +28,9 @@ export interface HopHandles {
   health?: HealthServer;
   assignment?: Assignment;
   tasks?: Tasks;
+  tables?: GlobalTable<unknown>[];
+  /** The idle tick's timer (stateful hops with windows or timers). */
+  ticker?: NodeJS.Timeout;
 }
 
 export interface BootHooks {
@@ -40,9 +46,12 @@ export interface BootHooks {
 export interface BootPlan {
   readonly name: string;
   readonly config: StreamConfig;
-  readonly topics: readonly string[];
+  /** Input topic → input name. */
+  readonly inputs: ReadonlyMap<string, string>;
   readonly outputs: readonly { readonly topic: string; readonly partitionsLike?: string }[];
-  readonly stores: StoreSpecs;
+  /** Stores (the de-duplication store included), windows and timers; undefined for a stateless hop. */
+  readonly event: EventPlan | undefined;
+  readonly tables: TableSpecs;
   readonly mode: DeliveryMode;
   /** The client port; kafkajs by default. */
   readonly kafka?: KafkaPortFactory;
@@ -55,6 +64,10 @@ export interface RuntimeParts extends MessageParts {
   readonly metrics: HopMetrics;
   readonly port: KafkaPort;
   readonly topics: PreparedTopics;
+  readonly tables: ReadonlyMap<string, ReadonlyTable<unknown>>;
+  readonly assignment: Assignment;
+  readonly tasks: Tasks;
+  crash(error: HopCrashedError): void;
 }
 
 /**
@@ -68,15 +81,17 @@ export async function boot(
   plan: BootPlan,
   handles: HopHandles,
   hooks: BootHooks,
-  chunks: (parts: RuntimeParts) => ChunkRunner,
+  chunks: (parts: RuntimeParts) => ChunkRunner | { readonly runChunk: ChunkRunner; tick?(task: Task): Promise<void> },
 ): Promise<void> {
-  const { config, name, topics, stores } = plan;
+  const { config, name, event } = plan;
+  const topics = [...plan.inputs.keys()];
   const { signal, log } = hooks;
-  if (Object.keys(stores).length > 0 && plan.mode !== 'exactly-once') {
+  const changelogs = event ? changelogNames(event) : [];
+  if (changelogs.length > 0 && plan.mode !== 'exactly-once') {
     // A redelivered message would be applied to state twice.
     throw new ConfigError(
       `${config.prefix}_MODE`,
-      `hop ${name} keeps state (${Object.keys(stores).join(', ')}), which needs exactly-once; it is ${plan.mode}`,
+      `hop ${name} keeps state (${changelogs.join(', ')}), which needs exactly-once; it is ${plan.mode}`,
     );
   }
   const step = () => {
@@ -91,9 +106,25 @@ export async function boot(
       inputs: topics,
       outputs: plan.outputs,
       deadLetterTopic: config.deadLetterTopic,
-      stores: Object.keys(stores),
+      stores: changelogs,
     }),
   );
+  step();
+  // Global tables first: no input is processed before they caught up with their topics.
+  const tables = new Map<string, GlobalTable<unknown>>();
+  handles.tables = [];
+  for (const [table, spec] of Object.entries(plan.tables)) {
+    const opened = openGlobalTable(port, {
+      topic: spec.topic,
+      decode: spec.decode,
+      log,
+      catchUpTimeoutMs: config.restoreTimeoutMs,
+      onError: (e) => hooks.crash(new HopCrashedError(name, 'table', e)),
+    });
+    tables.set(table, opened);
+    handles.tables.push(opened);
+  }
+  await Promise.all([...tables.values()].map((t) => t.caughtUp));
   step();
   const metrics = new HopMetrics(name);
   const assignment = new Assignment();
@@ -107,7 +138,14 @@ export async function boot(
   await delivery.start();
   step();
   const tasks = new Tasks({
-    ...{ port, group: name, stores, delivery, maxConsecutiveFailures: config.maxConsecutiveFailures },
+    ...{
+      port,
+      group: name,
+      inputs: plan.inputs,
+      event,
+      delivery,
+      maxConsecutiveFailures: config.maxConsecutiveFailures,
+    },
     ...{ restoreTimeoutMs: config.restoreTimeoutMs, signal, log },
     onError: (e) => hooks.crash(new HopCrashedError(name, 'restore', e)),
   });
@@ -131,12 +169,28 @@ export async function boot(
   handles.consumer = consumer;
   if (config.healthPort !== undefined) handles.health = await startHealthServer(config.healthPort, hooks);
   const tracer = trace.getTracer('@adtrace/stream');
-  const runChunk = chunks({ name, tracer, config, signal, log, delivery, metrics, port, topics: prepared });
+  const crash = (e: HopCrashedError) => hooks.crash(e);
+  const made = chunks({
+    ...{ name, tracer, config, signal, log, delivery, metrics, port, topics: prepared, tables },
+    ...{ assignment, tasks, crash },
+  });
+  const { runChunk, tick } = typeof made === 'function' ? { runChunk: made, tick: undefined } : made;
+  if (tick) {
+    // The idle policy needs a clock that runs without input: each task is ticked on its queue.
+    handles.ticker = setInterval(
+      () => {
+        for (const task of tasks.all()) void task.run(() => tick(task)).catch(() => {});
+      },
+      Math.min(1000, Math.max(50, Math.floor(config.idleMs / 2))),
+    );
+    handles.ticker.unref();
+  }
   const eachBatch = eachBatchHandler({
-    ...{ name, config, signal, metrics, assignment, tasks, port, runChunk },
+    ...{ name, config, signal, log, metrics, assignment, tasks, port, runChunk },
     checkCommitted: exactlyOnce,
     seek: (t, p, o) => consumer.seek(t, p, o),
-    crash: (e) => hooks.crash(e),
+    owns: (t, p) => consumer.owns(t, p),
+    crash,
   });
   step();
   await consumer.start(eachBatch);

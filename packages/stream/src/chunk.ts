@@ -1,5 +1,4 @@
 import type { RuntimeParts } from './boot.ts';
-import { changelogTopic } from './changelog.ts';
 import { apportion, CpuPhase } from './cpu-account.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { ChunkOutcome, ChunkPlace } from './each-batch.ts';
@@ -7,12 +6,18 @@ import type { FetchedRecord } from './kafka/port.ts';
 import type { OpenedMessage } from './open-message.ts';
 import { Outbox } from './outbox.ts';
 import { type HopParts, processMessage } from './process-message.ts';
+import { applyCommitted, changelogRecords, punctuate } from './punctuate.ts';
 import { Attr, failSpan } from './spans.ts';
 import { Writes } from './store.ts';
-import type { InputSpecs, OutputSpecs, StoreSpecs } from './types.ts';
+import type { InputSpecs, OutputSpecs, StoreSpecs, TableSpecs, WindowSpecs } from './types.ts';
 
-export type ChunkDeps<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs> = HopParts<I, O, S> &
-  RuntimeParts;
+export type ChunkDeps<
+  I extends InputSpecs,
+  O extends OutputSpecs,
+  S extends StoreSpecs,
+  T extends TableSpecs = TableSpecs,
+  W extends WindowSpecs = WindowSpecs,
+> = HopParts<I, O, S, T, W> & RuntimeParts;
 
 /**
  * A bounded slice of a fetched batch: handle messages (until the slice ends or its deadline
@@ -24,11 +29,13 @@ export type ChunkDeps<I extends InputSpecs, O extends OutputSpecs, S extends Sto
  * were charged; the deliver phase's (seal, produce, commit) is split evenly over the chunk's send
  * and dead-letter spans — or its process spans when it has none.
  */
-export async function runChunk<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs>(
-  deps: ChunkDeps<I, O, S>,
-  place: ChunkPlace,
-  messages: readonly FetchedRecord[],
-): Promise<ChunkOutcome> {
+export async function runChunk<
+  I extends InputSpecs,
+  O extends OutputSpecs,
+  S extends StoreSpecs,
+  T extends TableSpecs,
+  W extends WindowSpecs,
+>(deps: ChunkDeps<I, O, S, T, W>, place: ChunkPlace, messages: readonly FetchedRecord[]): Promise<ChunkOutcome> {
   const { topic, partition, generation, task } = place;
   const writes = new Writes();
   const outbox = new Outbox();
@@ -36,6 +43,7 @@ export async function runChunk<I extends InputSpecs, O extends OutputSpecs, S ex
   const opened: OpenedMessage[] = [];
   const walls: number[] = [];
   const handling = new CpuPhase();
+  task.event?.begin();
   try {
     for (const message of messages) {
       if (opened.length > 0 && performance.now() > place.deadline) break;
@@ -43,16 +51,15 @@ export async function runChunk<I extends InputSpecs, O extends OutputSpecs, S ex
       opened.push(await processMessage(deps, scope, message));
       walls.push(performance.now() - at);
     }
+    punctuate(deps, task, writes, outbox);
   } catch (error) {
+    task.event?.rollback(task.state.stores);
     for (const o of opened) endProcessSpan(o, 0, undefined, error);
     throw error;
   }
   const handled = handling.end();
   task.cpuRate = Math.min(4, handled.cpuMicros / handled.wallMicros);
-  for (const { store, key, bytes } of writes.changelog()) {
-    const message = { key, value: bytes, partition, headers: {} };
-    outbox.add({ kind: 'changelog', topic: changelogTopic(deps.name, store), message });
-  }
+  changelogRecords(deps.name, task, writes, outbox);
   const delivering = new CpuPhase();
   const records = outbox.seal(deps.tracer);
   const nextOffset = String(BigInt(messages[opened.length - 1]!.offset) + 1n);
@@ -62,14 +69,19 @@ export async function runChunk<I extends InputSpecs, O extends OutputSpecs, S ex
   );
   let result: DeliveryResult;
   try {
-    result = await deps.delivery.deliver(task, records, {
+    const metadata = task.event?.streamTime.serialize();
+    const target = {
       topic,
       partition,
       nextOffset,
       generation,
+      metadata,
       batch: place.batch,
-    });
+      stillOwned: place.stillOwned,
+    };
+    result = await deps.delivery.deliver(task, records, target);
   } catch (error) {
+    task.event?.rollback(task.state.stores);
     outbox.settle(error);
     for (const [i, o] of opened.entries()) endProcessSpan(o, spansOfHandling[i]!);
     throw error;
@@ -82,8 +94,12 @@ export async function runChunk<I extends InputSpecs, O extends OutputSpecs, S ex
   );
   const deliverShare = sends > 0 ? 0 : delivered / opened.length;
   for (const [i, o] of opened.entries()) endProcessSpan(o, spansOfHandling[i]! + deliverShare, walls[i]);
-  if (result !== 'committed') return { result, handled: opened.length };
-  writes.applyTo(task.state);
+  if (result !== 'committed') {
+    task.event?.rollback(task.state.stores);
+    return { result, handled: opened.length };
+  }
+  applyCommitted(task, writes, deps.stores);
+  task.positions.set(topic, nextOffset);
   deps.metrics.chunkCommitted(topic, partition, opened, outbox);
   return { result, handled: opened.length };
 }

@@ -29,6 +29,12 @@ export interface StreamConfig {
   readonly deadLetterTopic: string;
   readonly restoreTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  /**
+   * The idle policy (stream-time.ts): an input partition with no record for this long stops
+   * holding stream time back, and a task with no record for this long has its stream time
+   * advanced with the wall clock, so windows close and timers fire without new input.
+   */
+  readonly idleMs: number;
 }
 
 type Kind = { int: [min: number, max: number] } | { oneOf: readonly string[] } | 'string' | 'list';
@@ -49,6 +55,7 @@ const fields = {
   deadLetterTopic: { env: 'DEAD_LETTER_TOPIC', kind: 'string', def: Topics.deadLetters },
   restoreTimeoutMs: { env: 'RESTORE_TIMEOUT_MS', kind: { int: [1000, 3_600_000] }, def: 300_000 },
   sessionTimeoutMs: { env: 'SESSION_TIMEOUT_MS', kind: { int: [6000, 300_000] }, def: 30_000 },
+  idleMs: { env: 'IDLE_MS', kind: { int: [100, 86_400_000] }, def: 10_000 },
 } as const satisfies Record<Exclude<keyof StreamConfig, 'prefix'>, { env: string; kind: Kind; def: unknown }>;
 
 /** Raw settings, as read from the environment or written by a test; `prefix` names the variables. */

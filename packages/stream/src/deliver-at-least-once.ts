@@ -33,7 +33,10 @@ export class AtLeastOnceDelivery implements Delivery {
     this.owned = owned;
     this.scope = scope;
     this.sends = new Coalescer((all) => sendInParts((b) => this.producer.send(b), all.flat(), limitOf));
-    this.commits = new Coalescer((all) => all[0]!.target.batch.commit(latestOffsets(all)));
+    this.commits = new Coalescer(async (all) => {
+      const batch = all.find((c) => c.target.batch)?.target.batch;
+      if (batch) await batch.commit(latestOffsets(all));
+    });
   }
 
   async start(): Promise<void> {

@@ -70,7 +70,7 @@ export class ExactlyOnceDelivery implements Delivery {
     const owned = () => this.owned(generation, topic, partition);
     for (let attempt = 0; ; attempt++) {
       if (!owned() || task.fencedIn === generation) return 'abandoned';
-      if (!task.producer) await this.open(task);
+      if (!task.producer && !(await this.reopen(task, target))) return 'abandoned';
       const producer = task.producer as ProducerPort;
       let txn: TransactionPort | undefined;
       try {
@@ -102,21 +102,31 @@ export class ExactlyOnceDelivery implements Delivery {
           attempt: attempt + 1,
           error: verdict.reason,
         });
-        if (await this.committedThrough(task, topic, partition, nextOffset)) return 'committed';
+        if (!(await this.reopen(task, target))) return 'abandoned';
+        if (await this.committedThrough(topic, partition, nextOffset)) return 'committed';
         const { retryInitialMs: initialMs, retryMaxMs: maxMs } = this.scope.config;
         await sleep(backoffDelay(attempt, { initialMs, maxMs }), this.scope.signal);
       }
     }
   }
 
-  /** After a failure: a fresh producer settles the old transaction; did it commit this chunk? */
-  private async committedThrough(task: Task, topic: string, partition: number, nextOffset: string): Promise<boolean> {
-    try {
-      await this.open(task);
-    } catch (error) {
-      if (error instanceof HopCrashedError) throw error;
-      return false;
-    }
+  /**
+   * Initializing the task's id fences whoever else holds it, so only the partition's owner may do
+   * it: a member paused past its session and resumed (a zombie) still believes it owns the
+   * partition, and reinitializing would fence the real owner and commit the chunk twice. So the
+   * producer is recreated mid-generation only after the group coordinator confirms this member
+   * owns the partition in a stable generation (a live member cannot lose a partition without
+   * rejoining first); otherwise the chunk is dropped, and the next assignment opens the task.
+   */
+  private async reopen(task: Task, target: ChunkTarget): Promise<boolean> {
+    const owned = await target.stillOwned?.().catch(() => false);
+    if (!owned) return false;
+    await this.open(task);
+    return true;
+  }
+
+  /** After a failure and a fresh producer (which settled the old transaction): did it commit this chunk? */
+  private async committedThrough(topic: string, partition: number, nextOffset: string): Promise<boolean> {
     const committed = await retrying(this.scope, 'commit', () =>
       this.port.admin((admin) => admin.committed(this.group, topic)),
     );

@@ -11,8 +11,10 @@ export interface ChunkTarget {
   readonly metadata?: string;
   /** The assignment generation the chunk was read in. */
   readonly generation: number;
-  /** The batch the chunk came from: at-least-once commits through it. */
-  readonly batch: BatchPort;
+  /** The batch the chunk came from: at-least-once commits through it (an idle tick has none). */
+  readonly batch?: BatchPort;
+  /** Asks the group coordinator whether this member still owns the partition (kafka/port.ts `owns`). */
+  readonly stillOwned?: () => Promise<boolean>;
 }
 
 /**

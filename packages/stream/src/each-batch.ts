@@ -8,6 +8,7 @@ import type { BatchPort, FetchedRecord, KafkaPort } from './kafka/port.ts';
 import type { HopMetrics } from './metrics.ts';
 import type { Task } from './task.ts';
 import type { Tasks } from './tasks.ts';
+import type { Log } from './types.ts';
 
 /** Where a chunk was read: one partition of one input, in one generation, on its task. */
 export interface ChunkPlace {
@@ -16,6 +17,8 @@ export interface ChunkPlace {
   readonly generation: number;
   readonly task: Task;
   readonly batch: BatchPort;
+  /** Asks the group coordinator whether this member still owns the partition. */
+  stillOwned(): Promise<boolean>;
   /** Handling more messages after this moment (performance.now()) waits for the next chunk. */
   readonly deadline: number;
   /** Heartbeats during long retries; throws Abandon when the partition is being revoked. */
@@ -33,6 +36,7 @@ export type ChunkRunner = (place: ChunkPlace, messages: readonly FetchedRecord[]
 
 export interface BatchDeps {
   readonly name: string;
+  readonly log: Log;
   readonly config: StreamConfig;
   readonly signal: AbortSignal;
   readonly metrics: HopMetrics;
@@ -43,6 +47,7 @@ export interface BatchDeps {
   readonly checkCommitted: boolean;
   readonly runChunk: ChunkRunner;
   seek(topic: string, partition: number, offset: string): void;
+  owns(topic: string, partition: number): Promise<boolean>;
   crash(error: HopCrashedError): void;
 }
 
@@ -81,10 +86,27 @@ export function eachBatchHandler(deps: BatchDeps): (batch: BatchPort) => Promise
         const outcome = await task.run(async (): Promise<ChunkOutcome | 'seeked'> => {
           if (!owned()) return { result: 'abandoned', handled: 0 };
           if (await behindCommitted(deps, task, batch, batch.messages[i]!.offset)) return 'seeked';
-          const place = { topic, partition, generation, task, batch, keepAlive, deadline: deadlineOf(deps.config) };
+          const stillOwned = () => deps.owns(topic, partition);
+          const place = {
+            topic,
+            partition,
+            generation,
+            task,
+            batch,
+            keepAlive,
+            stillOwned,
+            deadline: deadlineOf(deps.config),
+          };
           return deps.runChunk(place, batch.messages.slice(i, i + deps.config.batchSize));
         });
-        if (outcome === 'seeked' || outcome.result !== 'committed') return;
+        if (outcome === 'seeked' || outcome.result !== 'committed') {
+          deps.log('debug', 'chunk not committed', {
+            topic,
+            partition,
+            outcome: outcome === 'seeked' ? outcome : outcome.result,
+          });
+          return;
+        }
         i += outcome.handled;
         const last = batch.messages[i - 1]!.offset;
         batch.resolveOffset(last);

@@ -1,21 +1,53 @@
 import { boot } from './boot.ts';
 import { runChunk } from './chunk.ts';
 import type { StreamConfig } from './config.ts';
+import { DEDUPE_STORE, type EventPlan } from './event-state.ts';
 import type { KafkaPortFactory } from './kafka/port.ts';
+import type { Dedupe } from './process-message.ts';
 import { StreamRuntime } from './runtime.ts';
-import type { DeliveryMode, Handler, InputSpec, InputSpecs, Log, OutputSpecs, StoreSpecs } from './types.ts';
+import { tick } from './tick.ts';
+import type {
+  DeliveryMode,
+  Handler,
+  InputSpec,
+  InputSpecs,
+  Log,
+  OutputSpecs,
+  Punctuation,
+  StoreSpec,
+  StoreSpecs,
+  TableSpecs,
+  WindowSpecs,
+} from './types.ts';
 
-export interface HopOptions<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs> {
+export interface HopOptions<
+  I extends InputSpecs,
+  O extends OutputSpecs,
+  S extends StoreSpecs,
+  T extends TableSpecs = Record<never, never>,
+  W extends WindowSpecs = Record<never, never>,
+> extends Punctuation<O, S> {
   /** The consumer group, the stage named in dead letters, the changelog and transactional id prefix. */
   readonly name: string;
-  /** By name; a hop with stores needs them co-partitioned (one partition count). */
+  /** By name; a hop with state needs them co-partitioned (one partition count). */
   readonly inputs: I;
   readonly outputs: O;
-  readonly handler: Handler<I, O, S>;
+  readonly handler: Handler<I, O, S, T, W>;
   readonly config: StreamConfig;
-  /** Overrides config.mode. A hop with stores must be exactly-once, or it does not start. */
+  /** Overrides config.mode. A hop with state (stores, windows, timers, de-duplication) must be exactly-once. */
   readonly mode?: DeliveryMode;
+  /** Partition-local key-value stores, changelog-backed; `ttlMs` makes one expire on stream time. */
   readonly stores?: S;
+  /** Compacted topics every instance reads whole (campaigns, segments), caught up before any input. */
+  readonly tables?: T;
+  /** Tumbling event-time windows with grace, per partition, changelog-backed (`onWindow`). */
+  readonly windows?: W;
+  /** The hop uses `ctx.timers` (`onTimer`): a changelog keeps them. */
+  readonly timers?: boolean;
+  /** Drops a record whose key was seen within `ttlMs` of stream time: counted, never dead-lettered. */
+  readonly dedupe?: Dedupe<I>;
+  /** Where records too late for a window go, as they came (`adtrace.late-events`). */
+  readonly lateTopic?: string;
   /** Last step of the shutdown, e.g. flushing telemetry. */
   readonly onShutdown?: () => void | Promise<void>;
   readonly log?: Log;
@@ -27,7 +59,7 @@ export interface HopOptions<I extends InputSpecs, O extends OutputSpecs, S exten
 
 export interface Hop extends AsyncDisposable {
   readonly name: string;
-  /** Checks topics, creates changelogs, connects, joins the group and starts consuming. */
+  /** Checks topics, creates changelogs, reads global tables, connects, joins the group and starts consuming. */
   start(): Promise<void>;
   /** Stop fetching, finish and commit the in-flight chunk, close, run onShutdown. Safe to call twice. */
   stop(): Promise<void>;
@@ -35,26 +67,50 @@ export interface Hop extends AsyncDisposable {
   readonly done: Promise<void>;
   /** The bound health port, once started (config.healthPort 0 picks one). */
   readonly healthPort: number | undefined;
-  /** Joined the group, and every assigned task is open (fenced, stores restored). */
+  /** Joined the group, and every assigned task is open (fenced, state restored). */
   readonly ready: boolean;
 }
 
-export function createHop<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs = Record<never, never>>(
-  options: HopOptions<I, O, S>,
-): Hop {
-  const { outputs, handler } = options;
-  const stores = (options.stores ?? {}) as S;
-  const inputs = new Map(
-    Object.entries(options.inputs).map(([name, spec]) => [spec.topic, { name, spec: spec as InputSpec<unknown> }]),
-  );
-  const plan = {
-    ...{ name: options.name, config: options.config, topics: [...inputs.keys()], kafka: options.kafka },
-    ...{ outputs: Object.values(outputs), stores, mode: options.mode ?? options.config.mode },
+export function createHop<
+  I extends InputSpecs,
+  O extends OutputSpecs,
+  S extends StoreSpecs = Record<never, never>,
+  T extends TableSpecs = Record<never, never>,
+  W extends WindowSpecs = Record<never, never>,
+>(options: HopOptions<I, O, S, T, W>): Hop {
+  const { outputs, handler, config } = options;
+  const windows = (options.windows ?? {}) as W;
+  const dedupeStore: StoreSpec<number> = {
+    encode: () => Buffer.alloc(0),
+    decode: () => 1,
+    ttlMs: options.dedupe?.ttlMs ?? 0,
   };
+  const stores = { ...options.stores, ...(options.dedupe ? { [DEDUPE_STORE]: dedupeStore } : {}) } as S;
+  const entries = Object.entries(options.inputs) as [string, InputSpec<unknown>][];
+  const inputs = new Map(entries.map(([name, spec]) => [spec.topic, { name, spec }]));
+  const stateful = Object.keys(stores).length > 0 || Object.keys(windows).length > 0 || options.timers === true;
+  const event: EventPlan | undefined = stateful
+    ? { inputs: entries.map(([name]) => name), windows, stores, timers: options.timers === true, idleMs: config.idleMs }
+    : undefined;
+  const lateOutput = options.lateTopic ? [{ topic: options.lateTopic }] : [];
+  const plan = {
+    ...{ name: options.name, config, kafka: options.kafka, tables: options.tables ?? {} },
+    ...{ inputs: new Map(entries.map(([name, spec]) => [spec.topic, name])), event },
+    ...{ outputs: [...Object.values(outputs), ...lateOutput], mode: options.mode ?? config.mode },
+  };
+  const punctuation = { onWindow: options.onWindow, onTimer: options.onTimer };
   return new StreamRuntime(options, (handles, hooks) =>
     boot(plan, handles, hooks, (parts) => {
-      const deps = { ...parts, inputs, outputs, stores, handler, limitOf: parts.topics.limitOf };
-      return (place, messages) => runChunk(deps, place, messages);
+      const deps = {
+        ...parts,
+        ...{ inputs, outputs, stores, windows, handler, punctuation, dedupe: options.dedupe },
+        ...{ lateTopic: options.lateTopic, limitOf: parts.topics.limitOf },
+      };
+      const ticking = event && (Object.keys(windows).length > 0 || event.timers);
+      return {
+        runChunk: (place, messages) => runChunk(deps, place, messages),
+        tick: ticking ? (task) => tick(deps, task) : undefined,
+      };
     }),
   );
 }

@@ -4,6 +4,7 @@ export { type Action, classify, type Stage, type Verdict } from './classify.ts';
 export { readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
 export { ConfigError, HopCrashedError, RejectedError, StreamError, TransientError } from './errors.ts';
 export { eventIdOf } from './event-context.ts';
+export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
 export { createHop, type Hop, type HopOptions } from './hop.ts';
 export { kafkajsPort } from './kafka/kafkajs.ts';
@@ -21,6 +22,8 @@ export type {
   TransactionPort,
 } from './kafka/port.ts';
 export { unwrapInstrumentation } from './kafka/unwrap.ts';
+export { LateHeaders } from './late.ts';
+export type { Dedupe } from './process-message.ts';
 export { runUntilSignal } from './run.ts';
 export {
   createSink,
@@ -48,35 +51,17 @@ export type {
   LogLevel,
   OutputSpec,
   OutputSpecs,
+  Punctuation,
+  ReadonlyTable,
   RecordMeta,
   StoreSpec,
   StoreSpecs,
+  TableSpec,
+  TableSpecs,
+  TaskContext,
+  TimerEvent,
+  WindowEvent,
+  WindowSpec,
+  WindowSpecs,
+  WindowStore,
 } from './types.ts';
-
-// Building blocks for event time, windows, timers, TTL stores, global tables and fan-in (issue 10).
-
-export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';
-export { type GlobalTable, type GlobalTableOptions, openGlobalTable } from './global-table.ts';
-export { parseStreamTime, StreamTime, type StreamTimeSnapshot } from './stream-time.ts';
-export { parseTimerKey, type Timer, Timers, timerKey } from './timers.ts';
-export {
-  decodeExpiring,
-  type Expiring,
-  ExpiryIndex,
-  encodeExpiring,
-  isExpired,
-  purgeExpired,
-  type TtlStore,
-  ttlCodec,
-  ttlView,
-} from './ttl.ts';
-export { UndoLog } from './undo-log.ts';
-export {
-  parseWindowKey,
-  type Window,
-  type WindowEvent,
-  WindowTable,
-  type WindowTableOptions,
-  windowKey,
-  windowOf,
-} from './windows.ts';

@@ -11,6 +11,8 @@ export class HopMetrics {
   readonly written: Counter;
   readonly deadLettered: Counter;
   readonly latency: Histogram;
+  readonly duplicates: Counter;
+  readonly late: Counter;
   private readonly lag = new Map<string, { value: number; attributes: Attributes }>();
 
   readonly group: string;
@@ -32,6 +34,14 @@ export class HopMetrics {
     });
     this.deadLettered = meter.createCounter('adtrace.stream.dead_lettered', {
       description: 'Messages sent to the dead-letter topic',
+      unit: '{message}',
+    });
+    this.duplicates = meter.createCounter('adtrace.stream.duplicates', {
+      description: 'Messages dropped as duplicates of one seen within the de-duplication TTL',
+      unit: '{message}',
+    });
+    this.late = meter.createCounter('adtrace.stream.late', {
+      description: 'Messages too late for a window (stream time past its end + grace), sent to the late topic',
       unit: '{message}',
     });
     this.latency = meter.createHistogram('adtrace.stream.processing.duration', {

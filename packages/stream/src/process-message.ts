@@ -2,22 +2,56 @@ import { context } from '@opentelemetry/api';
 import type { Stage } from './classify.ts';
 import { parkMessage } from './dead-letter.ts';
 import { RejectedError } from './errors.ts';
+import { DEDUPE_STORE } from './event-state.ts';
 import { backOff, checkBreaker, judge, type MessageParts } from './failure.ts';
-import { startAttempt } from './handler-context.ts';
+import { startAttempt, storeFor } from './handler-context.ts';
 import type { FetchedRecord } from './kafka/port.ts';
+import { lateRecord } from './late.ts';
+import type { HopMetrics } from './metrics.ts';
 import { decodeValue, type OpenedMessage, openMessage, recordMeta } from './open-message.ts';
 import type { Outbox } from './outbox.ts';
 import { exceedsLimit } from './record-size.ts';
 import { Writes } from './store.ts';
 import type { Task } from './task.ts';
-import type { Handler, InputSpec, InputSpecs, OutputSpecs, StoreSpecs } from './types.ts';
+import type {
+  Handler,
+  InputMessage,
+  InputSpec,
+  InputSpecs,
+  OutputSpecs,
+  Punctuation,
+  ReadonlyTable,
+  StoreSpecs,
+  TableSpecs,
+  WindowSpecs,
+} from './types.ts';
 
-export interface HopParts<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs> extends MessageParts {
+export interface Dedupe<I extends InputSpecs> {
+  /** The key a duplicate shares with the first copy (request id, impression id…); undefined: never a duplicate. */
+  key(message: InputMessage<I>): string | undefined;
+  /** How long (stream time) a key is remembered. */
+  readonly ttlMs: number;
+}
+
+export interface HopParts<
+  I extends InputSpecs,
+  O extends OutputSpecs,
+  S extends StoreSpecs,
+  T extends TableSpecs = TableSpecs,
+  W extends WindowSpecs = WindowSpecs,
+> extends MessageParts {
   /** Input topic → its name and spec. */
   readonly inputs: ReadonlyMap<string, { readonly name: string; readonly spec: InputSpec<unknown> }>;
   readonly outputs: O;
+  /** Every store, the internal de-duplication store included. */
   readonly stores: S;
-  readonly handler: Handler<I, O, S>;
+  readonly tables: ReadonlyMap<string, ReadonlyTable<unknown>>;
+  readonly windows: W;
+  readonly handler: Handler<I, O, S, T, W>;
+  readonly punctuation: Punctuation<O, S>;
+  readonly dedupe: Dedupe<I> | undefined;
+  /** Where records too late for a window go (the input record, as it was). */
+  readonly lateTopic: string | undefined;
   /** `max.message.bytes` of an output topic. */
   limitOf(topic: string): number;
 }
@@ -38,8 +72,14 @@ export interface ChunkScope {
  * open: the chunk ends it once its phase's CPU is known. An output too large for its topic
  * dead-letters the message (it could never be written; retrying would loop forever).
  */
-export async function processMessage<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs>(
-  hop: HopParts<I, O, S>,
+export async function processMessage<
+  I extends InputSpecs,
+  O extends OutputSpecs,
+  S extends StoreSpecs,
+  T extends TableSpecs,
+  W extends WindowSpecs,
+>(
+  hop: HopParts<I, O, S, T, W> & { readonly metrics: HopMetrics },
   scope: ChunkScope,
   message: FetchedRecord,
 ): Promise<OpenedMessage> {
@@ -58,22 +98,40 @@ export async function processMessage<I extends InputSpecs, O extends OutputSpecs
   decode();
   const traceparent = decoded && input.spec.traceFrom?.(decoded.value, meta.headers);
   const opened = openMessage(hop, meta, message, { traceparent, cpuRate: task.cpuRate });
-  const { span, processCtx, event } = opened;
+  const { span, processCtx, event: eventHolder } = opened;
   const attemptInput = {
     ...{ outputs: hop.outputs, stores: hop.stores, state: task.state, chunk: scope.writes, own: new Writes() },
-    ...{ processCtx, span, inputKey: message.key, inputTimestamp: meta.timestamp, signal: hop.signal, event },
+    ...{ tables: hop.tables, windows: hop.windows, event: task.event, eventHolder },
+    ...{ processCtx, span, inputKey: message.key, inputTimestamp: meta.timestamp, signal: hop.signal },
   };
+  task.event?.streamTime.observe(input.name, meta.timestamp, Date.now());
   for (let attempt = 0; ; attempt++) {
     let stage: Stage = 'decode';
     try {
       if (!decoded) throw decodeError;
       stage = 'handle';
       const own = new Writes();
-      const run = startAttempt(Object.assign(attemptInput, { own }));
-      const consumed = { ...opened.meta, value: decoded.value, input: input.name } as Parameters<typeof hop.handler>[0];
-      const returned = await context.with(processCtx, () => hop.handler(consumed, run.ctx));
+      const consumed = { ...opened.meta, value: decoded.value, input: input.name } as InputMessage<I>;
+      if (isDuplicate(hop, task, scope.writes, own, consumed)) {
+        markDuplicate(hop, span, scope, opened);
+        own.mergeInto(scope.writes);
+        return opened;
+      }
+      const savepoints = savepointsOf(task);
+      const run = startAttempt<O, S, T, W>(Object.assign(attemptInput, { own }));
+      let returned: Awaited<ReturnType<typeof hop.handler>>;
+      try {
+        returned = await context.with(processCtx, () => hop.handler(consumed, run.ctx));
+      } catch (error) {
+        rollbackTo(task, savepoints);
+        throw error;
+      }
       stage = 'encode';
-      const records = run.records(returned ?? undefined);
+      const records = run.records((returned ?? undefined) as never);
+      if (run.late) {
+        hop.metrics.late.add(1, hop.metrics.attributes(topic, partition));
+        if (hop.lateTopic) records.push(lateRecord(hop.lateTopic, message, meta, processCtx, eventHolder.id, task));
+      }
       const big = records.find((r) => exceedsLimit(r.message, hop.limitOf(r.topic)));
       if (big) {
         const limit = hop.limitOf(big.topic);
@@ -98,4 +156,48 @@ export async function processMessage<I extends InputSpecs, O extends OutputSpecs
       return opened;
     }
   }
+}
+
+/** Seen before (within its TTL, on stream time)? If not, remember it, in the message's own writes. */
+function isDuplicate<I extends InputSpecs>(
+  hop: Pick<HopParts<I, OutputSpecs, StoreSpecs>, 'dedupe' | 'stores'>,
+  task: Task,
+  chunk: Writes,
+  own: Writes,
+  message: InputMessage<I>,
+): boolean {
+  const key = hop.dedupe?.key(message);
+  if (key === undefined) return false;
+  const seen = storeFor(DEDUPE_STORE, hop.stores[DEDUPE_STORE]!, { state: task.state, chunk, own, event: task.event });
+  if (seen.get(key) !== undefined) return true;
+  seen.put(key, 1);
+  return false;
+}
+
+/** A duplicate is dropped and counted (a metric and a span event), never dead-lettered. */
+function markDuplicate(
+  hop: { readonly metrics: HopMetrics },
+  span: OpenedMessage['span'],
+  scope: ChunkScope,
+  _opened: OpenedMessage,
+): void {
+  span.addEvent('adtrace.duplicate');
+  span.setAttribute('adtrace.duplicate', true);
+  hop.metrics.duplicates.add(1, hop.metrics.attributes(scope.topic, scope.partition));
+}
+
+function savepointsOf(task: Task): { windows: Map<string, number>; timers: number } | undefined {
+  const event = task.event;
+  if (!event) return undefined;
+  return {
+    windows: new Map([...event.windows].map(([n, t]) => [n, t.undo.savepoint()])),
+    timers: event.timers.undo.savepoint(),
+  };
+}
+
+/** A failed attempt leaves no trace in the windows and timers (its store writes were its own layer). */
+function rollbackTo(task: Task, savepoints: ReturnType<typeof savepointsOf>): void {
+  if (!savepoints || !task.event) return;
+  for (const [name, table] of task.event.windows) table.undo.rollbackTo(savepoints.windows.get(name) ?? 0);
+  task.event.timers.undo.rollbackTo(savepoints.timers);
 }

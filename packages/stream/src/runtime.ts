@@ -101,6 +101,7 @@ export class StreamRuntime implements Hop {
       }
     };
     if (!this.started) this.abort.abort(); // whatever start is retrying gives up
+    clearInterval(handles.ticker);
     await this.starting?.catch(() => {});
     const consumerStopped = quietly('consumer stop', () => handles.consumer?.stop());
     const drainMs = this.options.drainTimeoutMs ?? 30_000;
@@ -117,6 +118,7 @@ export class StreamRuntime implements Hop {
     await consumerStopped;
     await quietly('consumer disconnect', () => handles.consumer?.disconnect());
     await quietly('health server close', () => handles.health?.close());
+    await quietly('global tables close', () => Promise.all((handles.tables ?? []).map((t) => t.close())));
     await quietly('onShutdown', () => this.options.onShutdown?.());
     log('info', 'hop stopped', { crashed: Boolean(this.crashed) });
     if (this.crashed) this.settle[1](this.crashed);

@@ -57,8 +57,8 @@ export type Sink = Hop;
 export function createSink<In>(options: SinkOptions<In>): Sink {
   const inputs = Array.isArray(options.input) ? options.input : [options.input as SinkInput<In>];
   const plan = {
-    ...{ name: options.name, config: options.config, topics: inputs.map((i) => i.topic) },
-    ...{ outputs: [], stores: {}, mode: 'at-least-once' as const },
+    ...{ name: options.name, config: options.config, inputs: new Map(inputs.map((i) => [i.topic, i.topic])) },
+    ...{ outputs: [], event: undefined, tables: {}, mode: 'at-least-once' as const },
   };
   const byTopic = new Map(inputs.map((i) => [i.topic, i]));
   return new StreamRuntime(options, (handles, hooks) =>

@@ -1,4 +1,5 @@
 import { FailureBreaker } from './control.ts';
+import type { EventState } from './event-state.ts';
 import type { ProducerPort } from './kafka/port.ts';
 import { PartitionState } from './store.ts';
 
@@ -18,6 +19,10 @@ export class Task {
   fencedIn = -1;
   /** Input topics whose committed offset this generation was compared with the fetch position. */
   readonly checked = new Set<string>();
+  /** Stateful hops: stream time, windows, timers, TTL expiry (event-state.ts). */
+  event: EventState | undefined;
+  /** Per input topic: the next offset committed for this partition (where an idle tick commits). */
+  readonly positions = new Map<string, string>();
   /** CPU per wall-clock microsecond of the last handle phase (cpu-account.ts). */
   cpuRate = 1;
   readonly breaker: FailureBreaker;

@@ -1,15 +1,20 @@
 import { changelogTopic } from './changelog.ts';
 import type { Delivery } from './delivery.ts';
+import { changelogCodec, changelogNames, type EventPlan, EventState } from './event-state.ts';
 import type { KafkaPort } from './kafka/port.ts';
 import { restorePartitions } from './restore.ts';
 import { PartitionState } from './store.ts';
+import { parseStreamTime } from './stream-time.ts';
 import { Task } from './task.ts';
-import type { Log, StoreSpecs } from './types.ts';
+import type { Log } from './types.ts';
 
 export interface TasksOptions {
   readonly port: KafkaPort;
   readonly group: string;
-  readonly stores: StoreSpecs;
+  /** Input topic → input name. */
+  readonly inputs: ReadonlyMap<string, string>;
+  /** Stores, windows, timers; undefined for a stateless hop. */
+  readonly event: EventPlan | undefined;
   readonly delivery: Delivery;
   readonly maxConsecutiveFailures: number;
   readonly restoreTimeoutMs: number;
@@ -18,11 +23,18 @@ export interface TasksOptions {
   onError(error: unknown): void;
 }
 
+interface Restored {
+  readonly metadata: string | null;
+  readonly positions: Map<string, string>;
+  readonly changelogs: Map<string, Map<string, Buffer | null>>;
+}
+
 /**
  * The tasks of one hop member. On every assignment each owned task is (re)opened inside its own
  * serial queue, after the chunks it already had: exactly-once, its transactional id is
  * initialized first — which fences a previous owner and aborts (or completes) the transaction
- * it left open — and only then are its stores restored from the changelogs, so they hold
+ * it left open — and only then are its committed offsets (with the stream time committed as
+ * their metadata) and its changelogs (stores, windows, timers) read, so the task holds
  * everything any committed transaction wrote and nothing more. Kept partitions are reopened too:
  * a member that missed a generation cannot know whether another member wrote meanwhile.
  */
@@ -40,13 +52,17 @@ export class Tasks {
     return this.tasks.get(partition);
   }
 
+  all(): Task[] {
+    return [...this.tasks.values()];
+  }
+
   /** Every task of the last assignment is open. */
   get ready(): boolean {
     return this.openedAll;
   }
 
   assign(partitions: readonly number[], generation: number): void {
-    const { delivery, stores } = this.options;
+    const { delivery } = this.options;
     for (const [p, task] of this.tasks) {
       if (partitions.includes(p)) continue;
       this.tasks.delete(p);
@@ -59,12 +75,13 @@ export class Tasks {
       return task;
     });
     const fenced = Promise.all(owned.map((task) => task.run(() => delivery.open(task))));
-    const restored = fenced.then(() => this.restore(partitions, Object.keys(stores)));
+    const restored = fenced.then(() => this.restore(partitions));
     this.openedAll = false;
     const opened = Promise.all(
       owned.map((task) =>
         task.run(async () => {
-          task.state = (await restored).get(task.partition) ?? new PartitionState();
+          const r = (await restored).get(task.partition)!;
+          this.install(task, r);
           task.generation = generation;
         }),
       ),
@@ -80,27 +97,76 @@ export class Tasks {
     );
   }
 
-  private async restore(partitions: readonly number[], names: readonly string[]): Promise<Map<number, PartitionState>> {
-    const states = new Map(partitions.map((p) => [p, new PartitionState()]));
-    if (names.length === 0 || partitions.length === 0) return states;
-    const byTopic = new Map(names.map((s) => [changelogTopic(this.options.group, s), s]));
-    await restorePartitions(this.options.port, {
+  private install(task: Task, restored: Restored): void {
+    const plan = this.options.event;
+    task.positions.clear();
+    for (const [t, o] of restored.positions) task.positions.set(t, o);
+    task.state = new PartitionState();
+    task.event = undefined;
+    if (!plan) return;
+    for (const [name, spec] of Object.entries(plan.stores)) {
+      const codec = changelogCodec(spec);
+      const map = task.state.store(name);
+      for (const [key, bytes] of restored.changelogs.get(name) ?? []) {
+        if (bytes !== null) map.set(key, codec.decode(bytes));
+      }
+    }
+    task.event = new EventState(plan, {
+      metadata: restored.metadata,
+      changelogs: restored.changelogs,
+      stores: task.state.stores,
+    });
+  }
+
+  /** Committed offsets and stream time of every input, then the changelogs, per partition. */
+  private async restore(partitions: readonly number[]): Promise<Map<number, Restored>> {
+    const { port, group, inputs, event } = this.options;
+    const out = new Map<number, Restored>(
+      partitions.map((p) => [p, { metadata: null, positions: new Map(), changelogs: new Map() }]),
+    );
+    if (partitions.length === 0) return out;
+    // Stream time never goes back: the latest commit of any input carries the highest.
+    const best = new Map<number, number>();
+    await port.admin(async (admin) => {
+      for (const topic of inputs.keys()) {
+        for (const [p, { offset, metadata }] of await admin.committed(group, topic)) {
+          const r = out.get(p);
+          if (!r || BigInt(offset) < 0n) continue;
+          r.positions.set(topic, offset);
+          const time = streamTimeOf(metadata);
+          if (metadata && time >= (best.get(p) ?? Number.NEGATIVE_INFINITY)) {
+            best.set(p, time);
+            out.set(p, { ...r, metadata });
+          }
+        }
+      }
+    });
+    const names = event ? changelogNames(event) : [];
+    if (names.length === 0) return out;
+    const byTopic = new Map(names.map((s) => [changelogTopic(group, s), s]));
+    await restorePartitions(port, {
       topics: [...byTopic.keys()],
       partitions,
       timeoutMs: this.options.restoreTimeoutMs,
       signal: this.options.signal,
       log: this.options.log,
       onRecord: (topic, partition, key, value) => {
-        const store = byTopic.get(topic)!;
-        const map = states.get(partition)!.store(store);
-        value === null ? map.delete(key) : map.set(key, this.options.stores[store]!.decode(value));
+        const name = byTopic.get(topic)!;
+        const changelogs = out.get(partition)!.changelogs;
+        const map = changelogs.get(name) ?? new Map<string, Buffer | null>();
+        changelogs.set(name, map);
+        map.set(key, value);
       },
     });
-    return states;
+    return out;
   }
 
   /** Closes every task's producer (after the drain). */
   async close(): Promise<void> {
     await Promise.all([...this.tasks.values()].map((t) => this.options.delivery.close(t).catch(() => {})));
   }
+}
+
+function streamTimeOf(metadata: string | null): number {
+  return parseStreamTime(metadata)?.streamTime ?? Number.NEGATIVE_INFINITY;
 }

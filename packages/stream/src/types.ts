@@ -55,6 +55,12 @@ export type Emit<O extends OutputSpecs> = {
 export interface StoreSpec<V> {
   encode(value: V): Buffer;
   decode(bytes: Buffer): V;
+  /**
+   * A TTL store: an entry expires this long after it was put, on **stream time** (replaying a
+   * partition expires exactly what it expired the first time); expired entries read as absent
+   * and are purged with changelog tombstones.
+   */
+  readonly ttlMs?: number;
 }
 // biome-ignore lint/suspicious/noExplicitAny: a map of stores of different value types
 export type StoreSpecs = Record<string, StoreSpec<any>>;
@@ -65,6 +71,57 @@ export interface KeyValueStore<V> {
   get(key: string): V | undefined;
   put(key: string, value: V): void;
   delete(key: string): void;
+}
+
+/** A compacted topic read whole by every instance into a read-only table (campaigns, segments). */
+export interface TableSpec<V> {
+  readonly topic: string;
+  decode(bytes: Buffer, key: string): V;
+}
+// biome-ignore lint/suspicious/noExplicitAny: a map of tables of different value types
+export type TableSpecs = Record<string, TableSpec<any>>;
+export type TableValue<S> = S extends TableSpec<infer V> ? V : never;
+
+export interface ReadonlyTable<V> {
+  get(key: string): V | undefined;
+  readonly size: number;
+}
+
+/** Tumbling event-time windows with a grace period (allowed lateness), backed by a changelog. */
+export interface WindowSpec<V> {
+  readonly sizeMs: number;
+  readonly graceMs: number;
+  readonly codec: StoreSpec<V>;
+}
+// biome-ignore lint/suspicious/noExplicitAny: a map of windows of different value types
+export type WindowSpecs = Record<string, WindowSpec<any>>;
+export type WindowValue<S> = S extends WindowSpec<infer V> ? V : never;
+
+export interface WindowStore<V> {
+  /**
+   * Applies `fn` (returning a new value, never mutating) to the window of `timestampMs` for
+   * `key`, unless the record is late: stream time ≥ window end + grace. A late record changes
+   * nothing; the runtime counts it and sends the input record to the hop's `late` topic.
+   */
+  update(key: string, timestampMs: number, fn: (current: V | undefined) => V): 'accepted' | 'late';
+  get(key: string, windowStart: number): V | undefined;
+}
+
+/** A window closing (stream time ≥ its end), restated (updated within grace after it closed), or final (end + grace passed; then it is gone). */
+export interface WindowEvent<V> {
+  readonly window: string;
+  readonly type: 'closed' | 'restated' | 'final';
+  readonly key: string;
+  readonly start: number;
+  readonly end: number;
+  readonly value: V;
+}
+
+export interface TimerEvent {
+  readonly name: string;
+  readonly key: string;
+  /** The stream time it was scheduled for. */
+  readonly at: number;
 }
 
 /** Where a consumed record came from, and the event and trace it belongs to. */
@@ -91,10 +148,26 @@ export type InputMessage<I extends InputSpecs> = {
   [K in keyof I & string]: Consumed<InputValue<I[K]>> & { readonly input: K };
 }[keyof I & string];
 
-export interface HandlerContext<O extends OutputSpecs, S extends StoreSpecs> {
+/** What every callback of a hop gets: emit outputs, its partition's stores, the task's stream time. */
+export interface TaskContext<O extends OutputSpecs, S extends StoreSpecs> {
   /** Emits an output whose `send` span is a child of the span active now (e.g. the handler's own span). */
   emit(output: Emit<O>): void;
   store<K extends keyof S & string>(name: K): KeyValueStore<StoreValue<S[K]>>;
+  /** The task's stream time (ms): the lowest of its inputs' highest record timestamps (stream-time.ts). */
+  readonly streamTime: number;
+  /** Timers on stream time: `onTimer` is called once stream time reaches `atMs`. One per (name, key). */
+  readonly timers: { schedule(name: string, key: string, atMs: number): void; cancel(name: string, key: string): void };
+}
+
+export interface HandlerContext<
+  O extends OutputSpecs,
+  S extends StoreSpecs,
+  T extends TableSpecs = Record<never, never>,
+  W extends WindowSpecs = Record<never, never>,
+> extends TaskContext<O, S> {
+  /** A global table, caught up with its topic before the hop processed any input. */
+  table<K extends keyof T & string>(name: K): ReadonlyTable<TableValue<T[K]>>;
+  window<K extends keyof W & string>(name: K): WindowStore<WindowValue<W[K]>>;
   /** Tags the process span and becomes the default event id of the outputs. */
   setEventId(eventId: string): void;
   /** The `process <topic>` span; the handler runs inside its context. */
@@ -104,13 +177,27 @@ export interface HandlerContext<O extends OutputSpecs, S extends StoreSpecs> {
 }
 
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler that only uses ctx.emit returns nothing
-type Returned<O extends OutputSpecs> = void | readonly Emit<O>[];
+export type Returned<O extends OutputSpecs> = void | readonly Emit<O>[];
 
 /** Returned outputs are children of the process span; `ctx.emit` outputs of the active span. */
-export type Handler<I extends InputSpecs, O extends OutputSpecs, S extends StoreSpecs> = (
-  message: InputMessage<I>,
-  ctx: HandlerContext<O, S>,
-) => Returned<O> | Promise<Returned<O>>;
+export type Handler<
+  I extends InputSpecs,
+  O extends OutputSpecs,
+  S extends StoreSpecs,
+  T extends TableSpecs = Record<never, never>,
+  W extends WindowSpecs = Record<never, never>,
+> = (message: InputMessage<I>, ctx: HandlerContext<O, S, T, W>) => Returned<O> | Promise<Returned<O>>;
+
+/**
+ * Called at the end of a chunk (or an idle tick) for what stream time moved past: windows that
+ * closed, were restated or became final, and timers that came due. Runs on ROOT_CONTEXT: it
+ * serves many events, so its outputs belong to no event's trace unless it starts a span (a
+ * fan-in span with links to the events, `startFanInSpan`) and emits inside it.
+ */
+export interface Punctuation<O extends OutputSpecs, S extends StoreSpecs> {
+  onWindow?(event: WindowEvent<unknown>, ctx: TaskContext<O, S>): Returned<O>;
+  onTimer?(timer: TimerEvent, ctx: TaskContext<O, S>): Returned<O>;
+}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;

@@ -1,4 +1,5 @@
 import {
+  AssignerProtocol,
   CompressionTypes,
   type ConfigResourceTypes,
   type Consumer,
@@ -47,7 +48,8 @@ export function kafkajsPort(settings: PortSettings): KafkaPort {
         await admin.disconnect();
       }
     },
-    producer: (options = {}) => producerPort(createProducer(kafka, options.transactionalId), compression, toKafkajs),
+    producer: (options = {}) =>
+      producerPort(createProducer(kafka, options.transactionalId), options.transactionalId, compression, toKafkajs),
     groupConsumer: (options) => groupConsumerPort(kafka, options),
     reader: (options) => readerPort(kafka, options),
   };
@@ -120,11 +122,18 @@ function createProducer(kafka: Kafka, transactionalId: string | undefined): Prod
 
 function producerPort(
   producer: Producer,
+  transactionalId: string | undefined,
   compression: CompressionTypes,
   toKafkajs: (b: readonly TopicMessages[]) => { topic: string; messages: Message[] }[],
 ): ProducerPort {
   return {
-    connect: () => producer.connect(),
+    async connect() {
+      await producer.connect();
+      // kafkajs initializes a transactional id lazily, at the first transaction() — too late to
+      // fence: the new owner would already have read offsets and state a zombie can still move.
+      // An empty transaction initializes it now (its abort sends nothing: no partition was added).
+      if (transactionalId) await (await producer.transaction()).abort();
+    },
     disconnect: () => producer.disconnect(),
     send: async (batches) => {
       await producer.sendBatch({ topicMessages: toKafkajs(batches), acks: -1, compression });
@@ -152,6 +161,7 @@ function producerPort(
 
 /** Read-committed, co-partitioned, bounded fetches; the runtime owns its consumer spans. */
 function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupConsumerPort {
+  let memberId: string | undefined;
   const consumer: Consumer = kafka.consumer({
     groupId: options.group,
     readUncommitted: false,
@@ -165,6 +175,7 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
   });
   unwrapInstrumentation(consumer, ['run']);
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    memberId = payload.memberId;
     options.onAssign(new Map(Object.entries(payload.memberAssignment)));
   });
   for (const event of [consumer.events.STOP, consumer.events.DISCONNECT]) consumer.on(event, () => options.onLeave());
@@ -206,6 +217,17 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
       );
     },
     seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
+    async owns(topic, partition) {
+      // Asked of the coordinator, not of our own view: a member paused past its session still
+      // believes it owns its partitions. (A heartbeat would not tell: kafkajs rate-limits it.)
+      const group = await consumer.describeGroup();
+      if (group.state !== 'Stable') return false;
+      const me = group.members.find((m) => m.memberId === memberId);
+      if (!me) return false;
+      const decoded = AssignerProtocol.MemberAssignment.decode(me.memberAssignment);
+      const assignment: Record<string, number[]> = decoded?.assignment ?? {};
+      return (assignment[topic] ?? []).includes(partition);
+    },
     stop: () => consumer.stop(),
     disconnect: () => consumer.disconnect(),
   };
