@@ -87,7 +87,8 @@ export function computeTruth(
     }
     return row;
   };
-  const byId = new Map(impressions.map((s) => [s.impression.eventId, s]));
+  // Keyed by the impression's own id: one request (event id) can win several imps.
+  const byId = new Map(impressions.map((s) => [s.impression.impressionId, s]));
   const touches = new Map<string, Touch[]>();
   const touch = (user: string, x: Touch) => touches.set(user, [...(touches.get(user) ?? []), x]);
   const calibration: Record<
@@ -101,7 +102,12 @@ export function computeTruth(
     const row = w(imp.campaignId, imp.eventTimeMs);
     row.impressions++;
     row.spendMicros += imp.bidType === 'CPM' ? imp.priceMicros : 0;
-    touch(imp.userKey, { timeMs: imp.eventTimeMs, eventId: imp.eventId, campaignId: imp.campaignId, type: 'VIEW' });
+    touch(imp.userKey, {
+      timeMs: imp.eventTimeMs,
+      eventId: imp.impressionId,
+      campaignId: imp.campaignId,
+      type: 'VIEW',
+    });
     const c = cal(modelVersion);
     c.impressions++;
     c.pctrSum += imp.pctr;
@@ -120,7 +126,7 @@ export function computeTruth(
     cal(byId.get(e.impressionId!)!.modelVersion).clicks++;
     touch(imp.userKey, {
       timeMs: e.eventTimeMs,
-      eventId: `${imp.eventId}:click`,
+      eventId: `${imp.impressionId}:click`,
       campaignId: imp.campaignId,
       type: 'CLICK',
     });
