@@ -33,6 +33,7 @@ const impression = (id: string, timeMs: number, over: Partial<Impression> = {}):
   clickPriceMicros: 0,
   pctr: 0.02,
   eventTimeMs: timeMs,
+  modelVersion: 'm1',
   ...over,
 });
 

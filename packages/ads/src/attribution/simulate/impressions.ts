@@ -2,11 +2,10 @@ import type { Impression } from '@adtrace/schemas';
 import { type SimModel, trueCtr } from './model.ts';
 import { createRng } from './prng.ts';
 
-/** An impression as the simulator sees it: the record, the context its CTR depends on, its model version, when it reached tracking. */
+/** An impression as the simulator sees it: the record (with its model version), the context its CTR depends on, when it reached tracking. */
 export interface SimImpression {
   readonly impression: Impression;
   readonly context: string;
-  readonly modelVersion: string;
   readonly deliverAtMs: number;
 }
 
@@ -59,9 +58,9 @@ export function simulateImpressions(model: SimModel, plan: ImpressionPlan): SimI
           clickPriceMicros: campaign.bidType === 'CPC' ? campaign.clickPriceMicros : 0,
           pctr: Math.min(1, trueCtr(campaign, context) * version.bias),
           eventTimeMs: t,
+          modelVersion: version.version,
         },
         context,
-        modelVersion: version.version,
         deliverAtMs: t + rng.int(0, model.delays.deliveryMaxMs),
       });
     }

@@ -98,7 +98,7 @@ export function computeTruth(
   const cal = (version: string) =>
     (calibration[version] ??= { impressions: 0, clicks: 0, pctrSum: 0, calibration: null });
 
-  for (const { impression: imp, modelVersion } of impressions) {
+  for (const { impression: imp } of impressions) {
     const row = w(imp.campaignId, imp.eventTimeMs);
     row.impressions++;
     row.spendMicros += imp.bidType === 'CPM' ? imp.priceMicros : 0;
@@ -108,9 +108,12 @@ export function computeTruth(
       campaignId: imp.campaignId,
       type: 'VIEW',
     });
-    const c = cal(modelVersion);
-    c.impressions++;
-    c.pctrSum += imp.pctr;
+    // No model, no calibration: such impressions have no version to judge.
+    if (imp.modelVersion !== null) {
+      const c = cal(imp.modelVersion);
+      c.impressions++;
+      c.pctrSum += imp.pctr;
+    }
   }
   const counts = { forged: 0, expired: 0, duplicates: 0, lateWithinGrace: 0, lateBeyondGrace: 0, unattributed: 0 };
   const genuine = sent.filter((e) => {
@@ -123,7 +126,7 @@ export function computeTruth(
   for (const e of genuine) {
     if (e.kind !== 'click') continue;
     const imp = byId.get(e.impressionId!)!.impression;
-    cal(byId.get(e.impressionId!)!.modelVersion).clicks++;
+    if (imp.modelVersion !== null) cal(imp.modelVersion).clicks++;
     touch(imp.userKey, {
       timeMs: e.eventTimeMs,
       eventId: `${imp.impressionId}:click`,
