@@ -49,13 +49,13 @@ describe('the topic loader reads the Avro records of the pipeline', () => {
       final: false,
       revision: 0,
       emittedAtMs: 1_795_306_000_500,
-      generation: 0,
       currency: 'USD',
-      lateDropped: 0,
       clickThroughConversions: 0,
       viewThroughConversions: 0,
       clickThroughRevenueMicros: 0,
       viewThroughRevenueMicros: 0,
+      lateDropped: 2,
+      generation: 1,
     };
     const producer = testKafka('loader-avro').producer();
     await producer.connect();
@@ -98,6 +98,9 @@ describe('the topic loader reads the Avro records of the pipeline', () => {
       originalEventId: 'evt-avro-1',
       costMicros: 250_000,
       eventTimeMs: 1_795_305_984_000,
+      impressionId: 'evt-avro-1.1',
+      modelVersion: 'ctr-v1',
+      originalCurrency: 'USD',
     });
     const windows = await eventually(
       async () => {
@@ -114,6 +117,8 @@ describe('the topic loader reads the Avro records of the pipeline', () => {
       observedCtr: 0.025,
       revision: 0,
       complete: false,
+      lateDropped: 2,
+      generation: 1,
     });
   });
 });
