@@ -60,7 +60,7 @@ export {
   DEFAULT_CALIBRATION_CONFIG,
   EMPTY_CALIBRATION_STATE,
 } from './aggregation/calibration.ts';
-export { applySpend, type CampaignSpend, spentToday, utcDayStartOf } from './aggregation/campaign-spend.ts';
+export { applySpend, spentToday, utcDayStartOf } from './aggregation/campaign-spend.ts';
 export { DEFAULT_ROAS_CONFIG, type RoasConfig, toRoasConfig, windowStartOf } from './aggregation/config.ts';
 export {
   applyRoasRecord,
@@ -69,7 +69,6 @@ export {
   hasCaughtUp,
   type RoasTable,
 } from './aggregation/generations.ts';
-export type { PendingRoasWindowFields, RoasWindowRecord } from './aggregation/pending-fields.ts';
 export { RoasAggregator } from './aggregation/roas-aggregator.ts';
 export {
   type ApplyOutcome,
@@ -98,7 +97,6 @@ export { type AttributionConfig, DEFAULT_ATTRIBUTION_CONFIG, toAttributionConfig
 export { type CurrencyRates, toUsdMicros, type UsdValue } from './attribution/currency.ts';
 export { clickDedupKey, conversionDedupKey, expireSeen, firstWins, type SeenKeys } from './attribution/dedup.ts';
 export { AttributionError, type AttributionErrorCode, isAttributionError } from './attribution/errors.ts';
-export type { AttributedEventRecord, PendingAttributedEventFields } from './attribution/pending-fields.ts';
 export { exampleModel } from './attribution/simulate/example-model.ts';
 export {
   type ImpressionPlan,

@@ -52,6 +52,7 @@ export {
   BidTypeSymbols,
   type Budget,
   type Campaign,
+  type CampaignSpend,
   type Creative,
   type CreativeFormat,
   CreativeFormatSymbols,

@@ -16,6 +16,8 @@ export const Topics = {
   userEventsRaw: 'adtrace.user-events.raw',
   attributedEvents: 'adtrace.attributed-events',
   roas: 'adtrace.roas',
+  campaignSpend: 'adtrace.campaign-spend',
+  lateEvents: 'adtrace.late-events',
   campaigns: 'adtrace.campaigns',
   segments: 'adtrace.segments',
   alerts: 'adtrace.alerts',
@@ -93,6 +95,21 @@ export const topicSpecs: readonly TopicSpec[] = [
     retentionMs: 30 * DAY_MS,
     doc: 'ROAS per campaign per event-time window, restatable',
   },
+  {
+    name: Topics.campaignSpend,
+    // Keyed by campaign id like the attributed events aggregation counts it from, so each
+    // aggregation task writes the campaigns of its own partition; the auction reads all of it.
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    doc: 'spend per campaign (total and today), latest per campaign id, read by the auction for budgets and pacing',
+  },
+  {
+    name: Topics.lateEvents,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 30 * DAY_MS,
+    doc: 'attributed events that arrived after their ROAS window closed (counted in its lateDropped), keyed by campaign',
+  },
   { name: Topics.campaigns, partitions: 1, cleanupPolicy: 'compact', doc: 'campaign catalog, latest per campaign id' },
   {
     name: Topics.segments,
@@ -139,6 +156,8 @@ export const topicRecords = {
   [Topics.userEventsRaw]: RecordNames.UserEvent,
   [Topics.attributedEvents]: RecordNames.AttributedEvent,
   [Topics.roas]: RecordNames.RoasWindow,
+  [Topics.campaignSpend]: RecordNames.CampaignSpend,
+  [Topics.lateEvents]: RecordNames.AttributedEvent,
   [Topics.campaigns]: RecordNames.Campaign,
   [Topics.segments]: RecordNames.UserSegments,
   [Topics.alerts]: RecordNames.Alert,

@@ -12,7 +12,8 @@ const byCampaign = (campaign: boolean) => (campaign ? 'WHERE campaign_id = $1' :
 export const roasWindowsSql = (d: Dialect, campaign: boolean, limit: number) => `
 SELECT campaign_id, ${ms(d, 'window_start')} AS start_ms, ${ms(d, 'window_end')} AS end_ms, impressions, clicks,
   conversions, spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
-  ${ms(d, 'complete_through')} AS complete_through_ms, ${ms(d, 'emitted_at')} AS emitted_at_ms
+  ${ms(d, 'complete_through')} AS complete_through_ms, ${ms(d, 'emitted_at')} AS emitted_at_ms, generation, late_dropped,
+  click_through_conversions, view_through_conversions, click_through_revenue_micros, view_through_revenue_micros
 FROM roas_windows ${byCampaign(campaign)} ORDER BY window_start DESC, campaign_id LIMIT ${limit}`;
 
 export const toRoasWindow = (r: Row): RoasWindowRow => ({
@@ -31,11 +32,18 @@ export const toRoasWindow = (r: Row): RoasWindowRow => ({
   complete: Boolean(r.complete),
   completeThroughMs: toNumber(r.complete_through_ms),
   emittedAtMs: toNumber(r.emitted_at_ms),
+  generation: toNumber(r.generation),
+  lateDropped: toNumber(r.late_dropped),
+  clickThroughConversions: toNumber(r.click_through_conversions),
+  viewThroughConversions: toNumber(r.view_through_conversions),
+  clickThroughRevenueMicros: toNumber(r.click_through_revenue_micros),
+  viewThroughRevenueMicros: toNumber(r.view_through_revenue_micros),
 });
 
 export const attributedEventsSql = (d: Dialect, campaign: boolean, limit: number) => `
 SELECT event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros, pctr,
-  ${ms(d, 'event_time')} AS event_time_ms, ${ms(d, 'attributed_at')} AS attributed_at_ms, trace_id
+  ${ms(d, 'event_time')} AS event_time_ms, ${ms(d, 'attributed_at')} AS attributed_at_ms, trace_id, impression_id,
+  touch_event_id, ${ms(d, 'touch_time')} AS touch_time_ms, original_currency, original_value_micros, model_version
 FROM attributed_events ${byCampaign(campaign)} ORDER BY event_time DESC, event_id LIMIT ${limit}`;
 
 export const toAttributedEvent = (r: Row): AttributedEventRow => ({
@@ -51,6 +59,12 @@ export const toAttributedEvent = (r: Row): AttributedEventRow => ({
   eventTimeMs: toNumber(r.event_time_ms),
   attributedAtMs: toNumber(r.attributed_at_ms),
   traceId: toStringOrNull(r.trace_id),
+  impressionId: toStringOrNull(r.impression_id),
+  touchEventId: toStringOrNull(r.touch_event_id),
+  touchTimeMs: toNumberOrNull(r.touch_time_ms),
+  originalCurrency: toStringOrNull(r.original_currency) ?? 'USD',
+  originalValueMicros: toNumber(r.original_value_micros),
+  modelVersion: toStringOrNull(r.model_version),
 });
 
 export const deadLettersSql = (d: Dialect, limit: number) => `

@@ -111,4 +111,23 @@ CREATE TABLE dead_letters (
   PRIMARY KEY (dlq_partition, dlq_offset)
 );`,
   },
+  {
+    version: 4,
+    name: 'attribution and ROAS details (AttributedEvent v2, RoasWindow v2)',
+    // Rows loaded before hold the records' defaults. No NOT NULL: DuckDB cannot add a column
+    // with a constraint.
+    sql: ({ types: t }) => `
+ALTER TABLE attributed_events ADD COLUMN impression_id VARCHAR;
+ALTER TABLE attributed_events ADD COLUMN touch_event_id VARCHAR;
+ALTER TABLE attributed_events ADD COLUMN touch_time ${t.timestamp};
+ALTER TABLE attributed_events ADD COLUMN original_currency VARCHAR DEFAULT 'USD';
+ALTER TABLE attributed_events ADD COLUMN original_value_micros BIGINT DEFAULT 0;
+ALTER TABLE attributed_events ADD COLUMN model_version VARCHAR;
+ALTER TABLE roas_windows ADD COLUMN generation INTEGER DEFAULT 0;
+ALTER TABLE roas_windows ADD COLUMN late_dropped BIGINT DEFAULT 0;
+ALTER TABLE roas_windows ADD COLUMN click_through_conversions BIGINT DEFAULT 0;
+ALTER TABLE roas_windows ADD COLUMN view_through_conversions BIGINT DEFAULT 0;
+ALTER TABLE roas_windows ADD COLUMN click_through_revenue_micros BIGINT DEFAULT 0;
+ALTER TABLE roas_windows ADD COLUMN view_through_revenue_micros BIGINT DEFAULT 0;`,
+  },
 ];

@@ -55,6 +55,16 @@ export interface AttributedEventRow {
   readonly attributedAtMs: number;
   /** From the message's traceparent header, when it has one. */
   readonly traceId: string | null;
+  /** The impression the event belongs to or was attributed to (event id + imp id); null in records that predate it. */
+  readonly impressionId: string | null;
+  /** Conversions: the touch credited (click id, or impression id for a view) and its event time. */
+  readonly touchEventId: string | null;
+  readonly touchTimeMs: number | null;
+  /** Conversions: the value as reported, before conversion to USD. */
+  readonly originalCurrency: string;
+  readonly originalValueMicros: number;
+  /** pCTR model version that scored the impression; null when none ran or unknown. */
+  readonly modelVersion: string | null;
 }
 
 export interface RoasWindowRow {
@@ -70,8 +80,16 @@ export interface RoasWindowRow {
   readonly roas: number | null;
   readonly observedCtr: number | null;
   readonly predictedCtr: number | null;
-  /** Restatements raise it; a load keeps the highest revision. */
+  /** Restatements raise it; a load keeps the highest (generation, revision). */
   readonly revision: number;
+  /** Rebuild generation: a rebuild's windows replace the live ones as they arrive. */
+  readonly generation: number;
+  /** Events that came after the window's grace: not in the totals. */
+  readonly lateDropped: number;
+  readonly clickThroughConversions: number;
+  readonly viewThroughConversions: number;
+  readonly clickThroughRevenueMicros: number;
+  readonly viewThroughRevenueMicros: number;
   /** The record's `final`: the watermark passed the window's end plus the allowed lateness. */
   readonly complete: boolean;
   /** Watermark when emitted: every event before it is counted. */

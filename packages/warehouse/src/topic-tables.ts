@@ -8,15 +8,18 @@ export const attributedEventsLoad: TableLoad<AttributedEventRow> = {
   table: 'attributed_events',
   stage: 'attributed_events_stage',
   columns: stageColumns(
-    'event_id text, kind text, original_event_id text, campaign_id text, ad_id text, touch text, cost_micros bigint, value_micros bigint, pctr double, event_time_ms bigint, attributed_at_ms bigint, trace_id text',
+    'event_id text, kind text, original_event_id text, campaign_id text, ad_id text, touch text, cost_micros bigint, value_micros bigint, pctr double, event_time_ms bigint, attributed_at_ms bigint, trace_id text, impression_id text, touch_event_id text, touch_time_ms bigint, original_currency text, original_value_micros bigint, model_version text',
   ),
   // biome-ignore format: in column order, as the list above
-  values: (r) => [r.eventId, r.kind, r.originalEventId, r.campaignId, r.adId, r.touch, r.costMicros, r.valueMicros, r.pctr, r.eventTimeMs, r.attributedAtMs, r.traceId],
+  values: (r) => [r.eventId, r.kind, r.originalEventId, r.campaignId, r.adId, r.touch, r.costMicros, r.valueMicros, r.pctr, r.eventTimeMs, r.attributedAtMs, r.traceId, r.impressionId, r.touchEventId, r.touchTimeMs, r.originalCurrency, r.originalValueMicros, r.modelVersion],
   insertSql: (d) => `
 INSERT INTO attributed_events (event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros,
-  pctr, event_time, attributed_at, trace_id)
+  pctr, event_time, attributed_at, trace_id, impression_id, touch_event_id, touch_time, original_currency,
+  original_value_micros, model_version)
 SELECT event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros, pctr,
-  ${d.timestampFromMicros('event_time_ms * 1000')}, ${d.timestampFromMicros('attributed_at_ms * 1000')}, trace_id
+  ${d.timestampFromMicros('event_time_ms * 1000')}, ${d.timestampFromMicros('attributed_at_ms * 1000')}, trace_id,
+  impression_id, touch_event_id, ${d.timestampFromMicros('touch_time_ms * 1000')}, original_currency,
+  original_value_micros, model_version
 FROM attributed_events_stage
 ON CONFLICT DO NOTHING`,
 };
@@ -25,25 +28,35 @@ export const roasWindowsLoad: TableLoad<RoasWindowRow> = {
   table: 'roas_windows',
   stage: 'roas_windows_stage',
   columns: stageColumns(
-    'campaign_id text, window_start_ms bigint, window_end_ms bigint, impressions bigint, clicks bigint, conversions bigint, spend_micros bigint, revenue_micros bigint, roas double, observed_ctr double, predicted_ctr double, revision int, complete bool, complete_through_ms bigint, emitted_at_ms bigint',
+    'campaign_id text, window_start_ms bigint, window_end_ms bigint, impressions bigint, clicks bigint, conversions bigint, spend_micros bigint, revenue_micros bigint, roas double, observed_ctr double, predicted_ctr double, revision int, complete bool, complete_through_ms bigint, emitted_at_ms bigint, generation int, late_dropped bigint, click_through_conversions bigint, view_through_conversions bigint, click_through_revenue_micros bigint, view_through_revenue_micros bigint',
   ),
   // biome-ignore format: in column order, as the list above
-  values: (r) => [r.campaignId, r.windowStartMs, r.windowEndMs, r.impressions, r.clicks, r.conversions, r.spendMicros, r.revenueMicros, r.roas, r.observedCtr, r.predictedCtr, r.revision, r.complete, r.completeThroughMs, r.emittedAtMs],
-  // A restatement replaces the window; an older or repeated revision changes nothing.
+  values: (r) => [r.campaignId, r.windowStartMs, r.windowEndMs, r.impressions, r.clicks, r.conversions, r.spendMicros, r.revenueMicros, r.roas, r.observedCtr, r.predictedCtr, r.revision, r.complete, r.completeThroughMs, r.emittedAtMs, r.generation, r.lateDropped, r.clickThroughConversions, r.viewThroughConversions, r.clickThroughRevenueMicros, r.viewThroughRevenueMicros],
+  // A restatement replaces the window; an older or repeated revision changes nothing. A rebuild
+  // (higher generation) replaces each window it reaches, whatever its revision.
   insertSql: (d) => `
 INSERT INTO roas_windows (campaign_id, window_start, window_end, impressions, clicks, conversions, spend_micros,
-  revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete, complete_through, emitted_at)
+  revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete, complete_through, emitted_at, generation,
+  late_dropped, click_through_conversions, view_through_conversions, click_through_revenue_micros,
+  view_through_revenue_micros)
 SELECT campaign_id, ${d.timestampFromMicros('window_start_ms * 1000')}, ${d.timestampFromMicros('window_end_ms * 1000')},
   impressions, clicks, conversions, spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
-  ${d.timestampFromMicros('complete_through_ms * 1000')}, ${d.timestampFromMicros('emitted_at_ms * 1000')}
+  ${d.timestampFromMicros('complete_through_ms * 1000')}, ${d.timestampFromMicros('emitted_at_ms * 1000')}, generation,
+  late_dropped, click_through_conversions, view_through_conversions, click_through_revenue_micros,
+  view_through_revenue_micros
 FROM roas_windows_stage
 ON CONFLICT (campaign_id, window_start) DO UPDATE SET
   window_end = excluded.window_end, impressions = excluded.impressions, clicks = excluded.clicks,
   conversions = excluded.conversions, spend_micros = excluded.spend_micros, revenue_micros = excluded.revenue_micros,
   roas = excluded.roas, observed_ctr = excluded.observed_ctr, predicted_ctr = excluded.predicted_ctr,
   revision = excluded.revision, complete = excluded.complete, complete_through = excluded.complete_through,
-  emitted_at = excluded.emitted_at, loaded_at = excluded.loaded_at
-WHERE excluded.revision > roas_windows.revision`,
+  emitted_at = excluded.emitted_at, loaded_at = excluded.loaded_at, generation = excluded.generation,
+  late_dropped = excluded.late_dropped, click_through_conversions = excluded.click_through_conversions,
+  view_through_conversions = excluded.view_through_conversions,
+  click_through_revenue_micros = excluded.click_through_revenue_micros,
+  view_through_revenue_micros = excluded.view_through_revenue_micros
+WHERE excluded.generation > roas_windows.generation
+  OR (excluded.generation = roas_windows.generation AND excluded.revision > roas_windows.revision)`,
 };
 
 export const deadLettersLoad: TableLoad<DeadLetterRow> = {
@@ -64,13 +77,14 @@ FROM dead_letters_stage
 ON CONFLICT DO NOTHING`,
 };
 
-/** Keeps the highest revision per window: one INSERT … ON CONFLICT DO UPDATE may touch a row once. */
+/** Keeps the highest (generation, revision) per window: one INSERT … ON CONFLICT DO UPDATE may touch a row once. */
 export function latestRevisions(rows: readonly RoasWindowRow[]): RoasWindowRow[] {
   const best = new Map<string, RoasWindowRow>();
   for (const r of rows) {
     const key = `${r.campaignId}\u0000${r.windowStartMs}`;
     const seen = best.get(key);
-    if (!seen || r.revision > seen.revision) best.set(key, r);
+    if (!seen || r.generation > seen.generation || (r.generation === seen.generation && r.revision > seen.revision))
+      best.set(key, r);
   }
   return [...best.values()];
 }

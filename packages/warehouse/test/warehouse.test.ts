@@ -54,7 +54,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -175,10 +175,26 @@ describe.each([
       complete: false,
       completeThroughMs: 1_763_769_650_000,
       emittedAtMs: 1_763_769_651_000,
+      generation: 0,
+      lateDropped: 0,
+      clickThroughConversions: 1,
+      viewThroughConversions: 0,
+      clickThroughRevenueMicros: 1_000_000,
+      viewThroughRevenueMicros: 0,
     };
     await wh.loadRoasWindows([w]);
     await wh.loadRoasWindows([
-      { ...w, revision: 3, conversions: 2, revenueMicros: 2_000_000, roas: 8, complete: true },
+      {
+        ...w,
+        revision: 3,
+        conversions: 2,
+        revenueMicros: 2_000_000,
+        roas: 8,
+        complete: true,
+        viewThroughConversions: 1,
+        viewThroughRevenueMicros: 1_000_000,
+        lateDropped: 4,
+      },
       { ...w, revision: 2, roas: 6 },
     ]);
     await wh.loadRoasWindows([{ ...w, revision: 2, roas: 5 }]);
@@ -191,8 +207,49 @@ describe.each([
       windowStartMs: w.windowStartMs,
       windowEndMs: w.windowEndMs,
       completeThroughMs: w.completeThroughMs,
+      generation: 0,
+      lateDropped: 4,
+      clickThroughConversions: 1,
+      viewThroughConversions: 1,
+      clickThroughRevenueMicros: 1_000_000,
+      viewThroughRevenueMicros: 1_000_000,
     });
     expect(await wh.roasWindows({ campaignId: 'nope' })).toEqual([]);
+  });
+
+  it(`a rebuild (higher generation) replaces a window whatever its revision; the old generation no longer does`, async () => {
+    const w = {
+      campaignId: 'cmp-rebuild',
+      windowStartMs: 1_763_769_600_000,
+      windowEndMs: 1_763_769_660_000,
+      impressions: 100,
+      clicks: 3,
+      conversions: 1,
+      spendMicros: 250_000,
+      revenueMicros: 1_000_000,
+      roas: 4,
+      observedCtr: 0.03,
+      predictedCtr: 0.025,
+      revision: 5,
+      complete: true,
+      completeThroughMs: 1_763_769_950_000,
+      emittedAtMs: 1_763_769_951_000,
+      generation: 0,
+      lateDropped: 0,
+      clickThroughConversions: 1,
+      viewThroughConversions: 0,
+      clickThroughRevenueMicros: 1_000_000,
+      viewThroughRevenueMicros: 0,
+    };
+    await wh.loadRoasWindows([w]);
+    // In one batch and across batches: generation 1 revision 0 wins over generation 0 revision 5 and 6.
+    await wh.loadRoasWindows([
+      { ...w, generation: 1, revision: 0, impressions: 101 },
+      { ...w, revision: 6 },
+    ]);
+    await wh.loadRoasWindows([{ ...w, revision: 7, impressions: 1 }]);
+    const [row] = await wh.roasWindows({ campaignId: 'cmp-rebuild' });
+    expect(row).toMatchObject({ generation: 1, revision: 0, impressions: 101 });
   });
 
   it(`attributed events load once`, async () => {
@@ -209,10 +266,33 @@ describe.each([
       eventTimeMs: 1_763_769_600_500,
       attributedAtMs: 1_763_769_600_900,
       traceId: hex(16),
+      impressionId: 'evt-9.1',
+      touchEventId: null,
+      touchTimeMs: null,
+      originalCurrency: 'USD',
+      originalValueMicros: 0,
+      modelVersion: 'ctr-v1',
+    };
+    const conversion = {
+      ...e,
+      eventId: `conv-${hex(4)}`,
+      kind: 'conversion',
+      touch: 'click',
+      costMicros: 0,
+      valueMicros: 10_000_001,
+      pctr: 0,
+      eventTimeMs: 1_763_769_700_000,
+      touchEventId: 'evt-9.1:click',
+      touchTimeMs: 1_763_769_650_000,
+      originalCurrency: 'EUR',
+      originalValueMicros: 8_000_001,
+      modelVersion: null,
     };
     expect((await wh.loadAttributedEvents([e, e])).inserted).toBe(1);
     expect((await wh.loadAttributedEvents([e])).inserted).toBe(0);
     expect(await wh.attributedEvents({ campaignId: 'cmp-2' })).toEqual([e]);
+    expect((await wh.loadAttributedEvents([conversion])).inserted).toBe(1);
+    expect(await wh.attributedEvents({ campaignId: 'cmp-2' })).toEqual([conversion, e]);
   });
 
   it(`dead letters keep bytes and headers, newest first`, async () => {

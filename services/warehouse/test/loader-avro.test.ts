@@ -26,6 +26,12 @@ describe('the topic loader reads the Avro records of the pipeline', () => {
       pctr: 0,
       eventTimeMs: 1_795_305_984_000,
       attributedAtMs: 1_795_305_984_050,
+      impressionId: 'evt-avro-1.1',
+      touchEventId: null,
+      touchTimeMs: null,
+      originalCurrency: 'USD',
+      originalValueMicros: 0,
+      modelVersion: 'ctr-v1',
     };
     const window: RoasWindow = {
       campaignId,
@@ -43,6 +49,13 @@ describe('the topic loader reads the Avro records of the pipeline', () => {
       final: false,
       revision: 0,
       emittedAtMs: 1_795_306_000_500,
+      currency: 'USD',
+      clickThroughConversions: 0,
+      viewThroughConversions: 0,
+      clickThroughRevenueMicros: 0,
+      viewThroughRevenueMicros: 0,
+      lateDropped: 2,
+      generation: 1,
     };
     const producer = testKafka('loader-avro').producer();
     await producer.connect();
@@ -85,6 +98,9 @@ describe('the topic loader reads the Avro records of the pipeline', () => {
       originalEventId: 'evt-avro-1',
       costMicros: 250_000,
       eventTimeMs: 1_795_305_984_000,
+      impressionId: 'evt-avro-1.1',
+      modelVersion: 'ctr-v1',
+      originalCurrency: 'USD',
     });
     const windows = await eventually(
       async () => {
@@ -101,6 +117,8 @@ describe('the topic loader reads the Avro records of the pipeline', () => {
       observedCtr: 0.025,
       revision: 0,
       complete: false,
+      lateDropped: 2,
+      generation: 1,
     });
   });
 });

@@ -1,8 +1,7 @@
-import type { Budget } from '@adtrace/schemas';
+import type { Budget, CampaignSpend } from '@adtrace/schemas';
 import { describe, expect, it } from 'vitest';
 import { isAttributionError } from '../attribution/errors.ts';
 import { budgetAlerts } from './budget-alerts.ts';
-import type { CampaignSpend } from './campaign-spend.ts';
 
 const DAY = 86_400_000;
 const D0 = Date.UTC(2026, 10, 25);

@@ -1,6 +1,6 @@
-import type { Alert, Budget } from '@adtrace/schemas';
+import type { Alert, Budget, CampaignSpend } from '@adtrace/schemas';
 import { type CurrencyRates, toUsdMicros } from '../attribution/currency.ts';
-import { type CampaignSpend, spentToday } from './campaign-spend.ts';
+import { spentToday } from './campaign-spend.ts';
 
 export interface BudgetAlertConfig {
   /** BUDGET_PACING (WARNING) once spend reaches this share of a budget (default 0.8); BUDGET_EXHAUSTED (CRITICAL) at 1. */

@@ -1,6 +1,6 @@
+import type { AttributedEvent } from '@adtrace/schemas';
 import { describe, expect, it } from 'vitest';
 import { toAttributionConfig } from '../attribution/config.ts';
-import type { AttributedEventRecord } from '../attribution/pending-fields.ts';
 import { exampleModel } from '../attribution/simulate/example-model.ts';
 import { simulateImpressions } from '../attribution/simulate/impressions.ts';
 import { runTracking } from '../attribution/simulate/reference-pipeline.ts';
@@ -19,7 +19,12 @@ import {
 const W = DEFAULT_CALIBRATION_CONFIG.windowMs;
 const START = Date.UTC(2026, 10, 26);
 
-const ev = (kind: 'IMPRESSION' | 'CLICK', t: number, pctr = 0, modelVersion = 'm1'): AttributedEventRecord => ({
+const ev = (
+  kind: 'IMPRESSION' | 'CLICK',
+  t: number,
+  pctr = 0,
+  modelVersion: string | null = 'm1',
+): AttributedEvent => ({
   eventId: `${kind}-${t}`,
   kind,
   originalEventId: 'x',
@@ -64,6 +69,15 @@ describe('calibration per model version', () => {
     expect(r).toMatchObject({ impressions: 1000, clicks: 10, observedCtr: 0.01 });
     expect(r!.predictedCtr).toBeCloseTo(0.02, 12);
     expect(r!.calibration).toBeCloseTo(2, 12);
+  });
+
+  it('ignores impressions and clicks no model scored (modelVersion null)', () => {
+    let s = window(EMPTY_CALIBRATION_STATE, 0, 1000, 10, config);
+    for (let i = 0; i < 500; i++) s = applyCalibrationEvent(s, ev('IMPRESSION', START + 5000 + i, 0.5, null), config);
+    for (let i = 0; i < 50; i++) s = applyCalibrationEvent(s, ev('CLICK', START + 6000 + i, 0, null), config);
+    s = applyCalibrationEvent(s, ev('IMPRESSION', START + W), config);
+    const { results } = closeCalibrationWindows(s, config);
+    expect(results.map((r) => [r.modelVersion, r.impressions, r.clicks])).toEqual([['m1', 1000, 10]]);
   });
 
   it('alerts once after two consecutive judged windows out of band; thin windows neither count nor reset', () => {
@@ -150,8 +164,12 @@ describe('calibration per model version', () => {
       expect(sinceDrift).toHaveLength(1);
       expect(sinceDrift[0]!.eventTimeMs).toBeLessThanOrEqual(driftAt + 2 * cfg.windowMs);
       expect(sinceDrift[0]!.eventTimeMs).toBeGreaterThan(driftAt);
-      // Before the drift, judged windows were in band (the truth's pCTR equals its CTR).
-      for (const r of mine.filter((x) => x.windowEndMs <= driftAt)) expect(r.calibration!).toBeLessThan(cfg.upper);
+      // Before the drift, judged windows were in band (the truth's pCTR equals its CTR). The
+      // first window is left out: clicks count at click time, up to clickMaxMs (2 of its 5
+      // minutes) after the impression, so it gets none from impressions before the stream
+      // started and its calibration sits near 1.25 by construction, not by drift.
+      for (const r of mine.filter((x) => x.windowStartMs > START && x.windowEndMs <= driftAt))
+        expect(r.calibration!).toBeLessThan(cfg.upper);
     }
   });
 });

@@ -1,5 +1,4 @@
-import type { Alert } from '@adtrace/schemas';
-import type { AttributedEventRecord } from '../attribution/pending-fields.ts';
+import type { Alert, AttributedEvent } from '@adtrace/schemas';
 import { windowStartOf } from './config.ts';
 
 /**
@@ -69,13 +68,17 @@ export function calibrationOf(t: CalibrationTotals): number | null {
   return t.impressions > 0 && t.clicks > 0 ? t.pctrSum / t.clicks : null;
 }
 
-/** Impressions add pCTR, clicks add a click, to their model version's window; conversions are ignored. */
+/**
+ * Impressions add pCTR, clicks add a click, to their model version's window; conversions, and
+ * impressions and clicks no model scored (modelVersion null), are ignored: there is nothing to
+ * calibrate.
+ */
 export function applyCalibrationEvent(
   state: CalibrationState,
-  e: AttributedEventRecord,
+  e: AttributedEvent,
   config: CalibrationConfig,
 ): CalibrationState {
-  if (e.kind === 'CONVERSION') return state;
+  if (e.kind === 'CONVERSION' || e.modelVersion === null) return state;
   const start = windowStartOf(e.eventTimeMs, config.windowMs);
   const watermarkMs = Math.max(state.watermarkMs ?? Number.NEGATIVE_INFINITY, e.eventTimeMs);
   if (state.watermarkMs !== null && start + config.windowMs + config.graceMs <= state.watermarkMs) {

@@ -1,11 +1,11 @@
-import type { AttributedEvent } from '@adtrace/schemas';
+import type { AttributedEvent, CampaignSpend } from '@adtrace/schemas';
 import { describe, expect, it } from 'vitest';
 import { toAttributionConfig } from '../attribution/config.ts';
 import { exampleModel } from '../attribution/simulate/example-model.ts';
 import { simulateImpressions } from '../attribution/simulate/impressions.ts';
 import { runTracking } from '../attribution/simulate/reference-pipeline.ts';
 import { simulateUserEvents } from '../attribution/simulate/user-events.ts';
-import { applySpend, type CampaignSpend, spentToday } from './campaign-spend.ts';
+import { applySpend, spentToday } from './campaign-spend.ts';
 import { aggregationDedupKey } from './roas-windows.ts';
 
 const DAY = 86_400_000;
@@ -23,6 +23,13 @@ const ev = (kind: AttributedEvent['kind'], t: number, costMicros: number): Attri
   pctr: 0,
   eventTimeMs: t,
   attributedAtMs: t,
+  // The new fields at their defaults, as a record written before they existed reads.
+  impressionId: '',
+  touchEventId: null,
+  touchTimeMs: null,
+  originalCurrency: 'USD',
+  originalValueMicros: 0,
+  modelVersion: null,
 });
 
 describe('campaign spend (today and total)', () => {

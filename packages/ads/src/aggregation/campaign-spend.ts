@@ -1,32 +1,14 @@
-import type { AttributedEvent } from '@adtrace/schemas';
+import type { AttributedEvent, CampaignSpend } from '@adtrace/schemas';
 
-/**
- * The value of the compacted adtrace.campaign-spend topic (key: campaign id), which the auction
- * reads as a global table for budgets and pacing. The Avro record to add (schema owner):
- *
- *   CampaignSpend { campaignId: string, currency: string = "USD", totalSpendMicros: long,
- *     todaySpendMicros: long, dayStartMs: timestamp-millis, impressions: long, clicks: long,
- *     updatedAtMs: timestamp-millis, emittedAtMs: timestamp-millis }
+/*
+ * The value of the compacted adtrace.campaign-spend topic (key: campaign id) is the CampaignSpend
+ * record of schemas/CampaignSpend.avsc, which the auction reads as a global table for budgets
+ * and pacing.
  *
  * Spend counts every de-duplicated impression and click, however late: money spent is spent,
  * even when a ROAS window no longer takes the event (lateDropped). "Today" is the UTC day of
  * the campaign's latest event time; a reader on a later day must read it as 0 (spentToday).
  */
-export interface CampaignSpend {
-  readonly campaignId: string;
-  /** ISO-4217 currency of the amounts: always "USD", the currency of prices. */
-  readonly currency: string;
-  readonly totalSpendMicros: number;
-  /** Spend with event time in the UTC day starting at dayStartMs. */
-  readonly todaySpendMicros: number;
-  readonly dayStartMs: number;
-  readonly impressions: number;
-  readonly clicks: number;
-  /** Latest event time applied, epoch ms: the campaign's stream time. */
-  readonly updatedAtMs: number;
-  /** When aggregation produced this value (processing time), epoch ms. */
-  readonly emittedAtMs: number;
-}
 
 const DAY_MS = 86_400_000;
 

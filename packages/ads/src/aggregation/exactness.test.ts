@@ -1,3 +1,4 @@
+import type { RoasWindow } from '@adtrace/schemas';
 import { describe, expect, it } from 'vitest';
 import { toAttributionConfig } from '../attribution/config.ts';
 import { exampleModel } from '../attribution/simulate/example-model.ts';
@@ -8,7 +9,6 @@ import type { TruthWindow } from '../attribution/simulate/truth.ts';
 import { simulateUserEvents } from '../attribution/simulate/user-events.ts';
 import { toRoasConfig } from './config.ts';
 import { applyRoasRecord, currentRows, EMPTY_ROAS_TABLE } from './generations.ts';
-import type { RoasWindowRecord } from './pending-fields.ts';
 import { RoasAggregator } from './roas-aggregator.ts';
 
 const START = Date.UTC(2026, 10, 26, 0, 0, 0);
@@ -55,10 +55,10 @@ function perturb(input: readonly TrackedEvent[], seed: number): TrackedEvent[] {
   return out.sort((a, b) => a.deliverAtMs - b.deliverAtMs);
 }
 
-function aggregate(input: readonly TrackedEvent[], generation: number): RoasWindowRecord[] {
+function aggregate(input: readonly TrackedEvent[], generation: number): RoasWindow[] {
   const config = toRoasConfig({ windowMs: 60_000, graceMs: 300_000, generation });
   const agg = new RoasAggregator(config);
-  const emitted: RoasWindowRecord[] = [];
+  const emitted: RoasWindow[] = [];
   input.forEach((x, n) => {
     agg.apply(x.event);
     if (n % 40 === 0) emitted.push(...agg.flush(x.deliverAtMs));
@@ -68,7 +68,7 @@ function aggregate(input: readonly TrackedEvent[], generation: number): RoasWind
   return emitted;
 }
 
-const pick = (r: TruthWindow | RoasWindowRecord) => [r.campaignId, r.windowStartMs, ...NUMBERS.map((k) => r[k])];
+const pick = (r: TruthWindow | RoasWindow) => [r.campaignId, r.windowStartMs, ...NUMBERS.map((k) => r[k])];
 
 // Seeded simulations of tens of thousands of events: seconds of work on a shared machine, so a longer timeout.
 describe('ROAS exactness against a seeded ground truth', { timeout: 30_000 }, () => {
@@ -98,7 +98,7 @@ describe('ROAS exactness against a seeded ground truth', { timeout: 30_000 }, ()
 
   it('revisions of a window go 0, 1, 2, … and nothing follows the first final one except lateDropped', () => {
     const { tracking } = scenario(4);
-    const byWindow = new Map<string, RoasWindowRecord[]>();
+    const byWindow = new Map<string, RoasWindow[]>();
     for (const r of aggregate(perturb(tracking.attributed, 7), 0)) {
       const key = `${r.windowStartMs}|${r.campaignId}`;
       byWindow.set(key, [...(byWindow.get(key) ?? []), r]);

@@ -1,6 +1,6 @@
+import type { RoasWindow } from '@adtrace/schemas';
 import { describe, expect, it } from 'vitest';
 import { applyRoasRecord, currentRows, EMPTY_ROAS_TABLE, type RoasTable } from './generations.ts';
-import type { RoasWindowRecord } from './pending-fields.ts';
 
 const row = (
   campaignId: string,
@@ -8,7 +8,7 @@ const row = (
   revision: number,
   completeThroughMs: number,
   impressions: number,
-): RoasWindowRecord => ({
+): RoasWindow => ({
   campaignId,
   windowStartMs: 0,
   windowEndMs: 60_000,
@@ -33,7 +33,7 @@ const row = (
   viewThroughRevenueMicros: 0,
 });
 
-const apply = (records: RoasWindowRecord[]): RoasTable => records.reduce(applyRoasRecord, EMPTY_ROAS_TABLE);
+const apply = (records: RoasWindow[]): RoasTable => records.reduce(applyRoasRecord, EMPTY_ROAS_TABLE);
 
 describe('restatements and generations', () => {
   it('keeps the highest revision whatever the arrival order', () => {

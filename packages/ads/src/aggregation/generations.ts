@@ -1,4 +1,4 @@
-import type { RoasWindowRecord } from './pending-fields.ts';
+import type { RoasWindow } from '@adtrace/schemas';
 
 /**
  * How a consumer of adtrace.roas keeps a correct table (the warehouse and the example consumer
@@ -16,7 +16,7 @@ export interface RoasTable {
   /** generation → campaign → highest completeThroughMs seen. */
   readonly progress: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** generation → `${windowStartMs}|${campaignId}` → latest revision. */
-  readonly rows: Readonly<Record<string, Readonly<Record<string, RoasWindowRecord>>>>;
+  readonly rows: Readonly<Record<string, Readonly<Record<string, RoasWindow>>>>;
 }
 
 export const EMPTY_ROAS_TABLE: RoasTable = { current: null, progress: {}, rows: {} };
@@ -29,7 +29,7 @@ export function hasCaughtUp(table: RoasTable, candidate: number, current: number
   );
 }
 
-export function applyRoasRecord(table: RoasTable, record: RoasWindowRecord): RoasTable {
+export function applyRoasRecord(table: RoasTable, record: RoasWindow): RoasTable {
   const gen = String(record.generation);
   const key = `${record.windowStartMs}|${record.campaignId}`;
   const genRows = table.rows[gen] ?? {};
@@ -61,7 +61,7 @@ export function applyRoasRecord(table: RoasTable, record: RoasWindowRecord): Roa
 }
 
 /** The rows of the current generation, latest revision per (campaign, window), sorted by window then campaign. */
-export function currentRows(table: RoasTable): RoasWindowRecord[] {
+export function currentRows(table: RoasTable): RoasWindow[] {
   if (table.current === null) return [];
   return Object.values(table.rows[table.current] ?? {}).sort(
     (a, b) =>

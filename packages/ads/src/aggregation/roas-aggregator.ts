@@ -1,6 +1,5 @@
-import type { AttributedEvent } from '@adtrace/schemas';
+import type { AttributedEvent, RoasWindow } from '@adtrace/schemas';
 import type { RoasConfig } from './config.ts';
-import type { RoasWindowRecord } from './pending-fields.ts';
 import {
   type ApplyOutcome,
   advanceWatermark,
@@ -44,7 +43,7 @@ export class RoasAggregator {
     this.#state = advanceWatermark(this.#state, watermarkMs);
   }
 
-  flush(emittedAtMs: number): RoasWindowRecord[] {
+  flush(emittedAtMs: number): RoasWindow[] {
     const { next, emitted } = flushWindows(this.#state, this.#config, emittedAtMs);
     this.#state = next;
     const wm = next.watermarkMs ?? Number.NEGATIVE_INFINITY;

@@ -25,6 +25,13 @@ const ev = (
   pctr: kind === 'IMPRESSION' ? 0.05 : 0,
   eventTimeMs: t,
   attributedAtMs: t,
+  // The new fields at their defaults, as a record written before they existed reads.
+  impressionId: '',
+  touchEventId: null,
+  touchTimeMs: null,
+  originalCurrency: 'USD',
+  originalValueMicros: 0,
+  modelVersion: null,
   ...over,
 });
 
@@ -112,6 +119,22 @@ describe('ROAS windows', () => {
       revenueMicros: 5,
       viewThroughConversions: 1,
     });
+  });
+
+  it('de-duplicates by the impression id when the record has one: two imps of one request are two impressions', () => {
+    const agg = new RoasAggregator(config);
+    const imp = (impressionId: string) =>
+      ev('IMPRESSION', impressionId, T0 + 1, { impressionId, originalEventId: 'e1' });
+    const click = (impressionId: string, eventId: string) =>
+      ev('CLICK', eventId, T0 + 2, { impressionId, originalEventId: 'e1', costMicros: 10 });
+    expect(agg.apply(imp('e1.1'))).toBe('counted');
+    expect(agg.apply(imp('e1.2'))).toBe('counted');
+    expect(agg.apply(click('e1.1', 'e1.1:click'))).toBe('counted');
+    expect(agg.apply(click('e1.2', 'e1.2:click'))).toBe('counted');
+    // The same click of e1.2 under another event id is still the one click of that impression.
+    expect(agg.apply(click('e1.2', 'other'))).toBe('duplicate');
+    agg.advance(T0 + M);
+    expect(agg.flush(1)[0]).toMatchObject({ impressions: 2, clicks: 2, spendMicros: 2_020 });
   });
 
   it('state is plain JSON: a restored aggregator continues identically', () => {

@@ -1,7 +1,5 @@
-import type { AttributedEvent } from '@adtrace/schemas';
-import type { PendingAttributedEventFields } from '../attribution/pending-fields.ts';
+import type { AttributedEvent, RoasWindow } from '@adtrace/schemas';
 import { type RoasConfig, windowStartOf } from './config.ts';
-import type { RoasWindowRecord } from './pending-fields.ts';
 import { addEvent, EMPTY_TOTALS, ratiosOf, type WindowTotals } from './window-totals.ts';
 
 /** One campaign-window in state. revision is -1 until its first emission. */
@@ -42,14 +40,12 @@ const keyOf = (campaignId: string, windowStartMs: number): string => `${windowSt
 
 /**
  * De-duplication key for aggregation: impressions and clicks by impression id (at most one
- * click per impression counts), conversions by conversion id. Without impressionId (not yet in
- * the schema) the event id stands in: for impressions it is the impression id and for clicks
- * it is derived from it (clickEventIdOf).
+ * click per impression counts), conversions by conversion id. Records written before
+ * impressionId existed read "" there: their event id stands in (for impressions it was the
+ * impression's id, for clicks it is derived from it, clickEventIdOf).
  */
-export function aggregationDedupKey(
-  e: AttributedEvent & Partial<Pick<PendingAttributedEventFields, 'impressionId'>>,
-): string {
-  const impressionId = e.impressionId ?? e.eventId;
+export function aggregationDedupKey(e: AttributedEvent): string {
+  const impressionId = e.impressionId || e.eventId;
   if (e.kind === 'IMPRESSION') return `impression:${impressionId}`;
   if (e.kind === 'CLICK') return `click:${impressionId}`;
   return `conversion:${e.eventId}`;
@@ -113,10 +109,10 @@ export function flushWindows(
   state: RoasState,
   config: RoasConfig,
   emittedAtMs: number,
-): { next: RoasState; emitted: RoasWindowRecord[] } {
+): { next: RoasState; emitted: RoasWindow[] } {
   if (state.watermarkMs === null) return { next: state, emitted: [] };
   const wm = state.watermarkMs;
-  const emitted: RoasWindowRecord[] = [];
+  const emitted: RoasWindow[] = [];
   const windows: Record<string, WindowState> = {};
   let changed = false;
   const keys = Object.keys(state.windows).sort((a, b) => compareKeys(a, b));
@@ -147,12 +143,7 @@ function compareKeys(a: string, b: string): number {
   return sa - sb || (ca < cb ? -1 : ca > cb ? 1 : 0);
 }
 
-function toRecord(
-  w: WindowState,
-  config: RoasConfig,
-  completeThroughMs: number,
-  emittedAtMs: number,
-): RoasWindowRecord {
+function toRecord(w: WindowState, config: RoasConfig, completeThroughMs: number, emittedAtMs: number): RoasWindow {
   const t = w.totals;
   return {
     campaignId: w.campaignId,

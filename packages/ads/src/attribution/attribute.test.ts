@@ -33,14 +33,16 @@ const impression = (id: string, timeMs: number, over: Partial<Impression> = {}):
   clickPriceMicros: 0,
   pctr: 0.02,
   eventTimeMs: timeMs,
+  modelVersion: 'm1',
   ...over,
 });
 
-const click = (impressionId: string, timeMs: number): VerifiedClick => ({
-  impressionId,
-  originalEventId: impressionId,
-  campaignId: `camp-${impressionId}`,
-  adId: `ad-${impressionId}`,
+/** A click on the impression of `impression(id)`: the token names that impression's own id (`<event id>.<imp id>`). */
+const click = (id: string, timeMs: number): VerifiedClick => ({
+  impressionId: `${id}.1`,
+  originalEventId: id,
+  campaignId: `camp-${id}`,
+  adId: `ad-${id}`,
   userKey: 'u1',
   timeMs,
   costMicros: 0,
@@ -84,7 +86,13 @@ describe('attribute (last touch)', () => {
     const { result } = attribute(state, conversion(T0 + 4 * D + H), ctx(T0 + 4 * D + H));
     expect(result.status).toBe('attributed');
     if (result.status !== 'attributed') return;
-    expect(result.touch).toMatchObject({ type: 'CLICK', impressionId: 'i3', eventId: 'i3:click', timeMs: T0 + 3 * D });
+    expect(result.touch).toMatchObject({
+      type: 'CLICK',
+      impressionId: 'i3.1',
+      eventId: 'i3.1:click',
+      originalEventId: 'i3',
+      timeMs: T0 + 3 * D,
+    });
   });
 
   it('falls back to the last impression within the view window when no click qualifies', () => {
@@ -97,8 +105,9 @@ describe('attribute (last touch)', () => {
     const { result } = attribute(state, conversion(T0 + 7 * D + 4 * H), ctx(T0 + 7 * D + 4 * H));
     expect(result.status === 'attributed' && result.touch).toMatchObject({
       type: 'VIEW',
-      impressionId: 'i3',
-      eventId: 'i3',
+      impressionId: 'i3.1',
+      eventId: 'i3.1',
+      originalEventId: 'i3',
     });
   });
 
@@ -122,7 +131,7 @@ describe('attribute (last touch)', () => {
       config,
     );
     const c = (t: number) => attribute(state, conversion(t), { ...ctx(t), config }).result;
-    expect(c(T0 + 30_000)).toMatchObject({ status: 'attributed', touch: { type: 'CLICK', impressionId: 'i2' } });
+    expect(c(T0 + 30_000)).toMatchObject({ status: 'attributed', touch: { type: 'CLICK', impressionId: 'i2.1' } });
     expect(c(T0 + H + 1000)).toMatchObject({ status: 'attributed', touch: { type: 'CLICK' } });
     expect(c(T0 + H + 1001)).toMatchObject({ status: 'unattributed', reason: 'OUTSIDE_WINDOW' });
     expect(() => toAttributionConfig({ viewWindowMs: -1 })).toThrow(/viewWindowMs/);
@@ -161,8 +170,9 @@ describe('attribute (last touch)', () => {
       valueMicros: 10_000_001,
       costMicros: 0,
       eventTimeMs: T0 + H,
-      impressionId: 'i1',
-      touchEventId: 'i1:click',
+      originalEventId: 'i1',
+      impressionId: 'i1.1',
+      touchEventId: 'i1.1:click',
       touchTimeMs: T0,
       originalCurrency: 'EUR',
       originalValueMicros: 8_000_001,
@@ -181,7 +191,9 @@ describe('attribute (last touch)', () => {
 
   it('maps impressions and clicks to records that count spend where it is charged', () => {
     expect(impressionEvent(impression('i1', T0), T0 + 1)).toMatchObject({
-      eventId: 'i1',
+      eventId: 'i1.1',
+      impressionId: 'i1.1',
+      originalEventId: 'i1',
       kind: 'IMPRESSION',
       costMicros: 2_000,
       pctr: 0.02,
@@ -190,10 +202,42 @@ describe('attribute (last touch)', () => {
     expect(impressionEvent(cpc, T0).costMicros).toBe(0);
     const c = { ...click('i2', T0 + 10), costMicros: 500_000 };
     expect(clickEvent(c, T0 + 11)).toMatchObject({
-      eventId: 'i2:click',
+      eventId: 'i2.1:click',
       kind: 'CLICK',
       costMicros: 500_000,
-      impressionId: 'i2',
+      impressionId: 'i2.1',
+      originalEventId: 'i2',
     });
+  });
+
+  it('keeps two imps of one request apart: each is its own touch, click and record', () => {
+    const first = impression('e1', T0);
+    const second = impression('e1', T0, { impId: '2', impressionId: 'e1.2', campaignId: 'camp-second' });
+    const clickOn = (imp: Impression, timeMs: number): VerifiedClick => ({
+      ...click('e1', timeMs),
+      impressionId: imp.impressionId,
+      campaignId: imp.campaignId,
+    });
+    const state = build([
+      ['view', first],
+      ['view', second],
+      ['click', clickOn(first, T0 + 1000)],
+      ['click', clickOn(second, T0 + 2000)],
+    ]);
+    expect(state.views.map((t) => t.eventId)).toEqual(['e1.1', 'e1.2']);
+    expect(state.clicks.map((t) => t.eventId)).toEqual(['e1.1:click', 'e1.2:click']);
+    expect(state.clicks.map((t) => t.originalEventId)).toEqual(['e1', 'e1']);
+    const { result } = attribute(state, conversion(T0 + H), ctx(T0 + H));
+    expect(result.status === 'attributed' && result.touch).toMatchObject({
+      campaignId: 'camp-second',
+      impressionId: 'e1.2',
+    });
+    expect([impressionEvent(first, T0).eventId, impressionEvent(second, T0).eventId]).toEqual(['e1.1', 'e1.2']);
+  });
+
+  it('derives the impression id of a record written before Impression carried it', () => {
+    const old = impression('e1', T0, { impId: '3', impressionId: '' });
+    expect(viewTouchOf(old)).toMatchObject({ impressionId: 'e1.3', eventId: 'e1.3', originalEventId: 'e1' });
+    expect(impressionEvent(old, T0)).toMatchObject({ eventId: 'e1.3', impressionId: 'e1.3' });
   });
 });

@@ -1,7 +1,6 @@
 import type { AttributedEvent, Impression } from '@adtrace/schemas';
 import type { AttributionConfig } from './config.ts';
 import { type CurrencyRates, toUsdMicros } from './currency.ts';
-import type { AttributedEventRecord } from './pending-fields.ts';
 import { clickEventIdOf, pruneTouches, type Touch, touchIdOf, type UserTouchState } from './touches.ts';
 
 /** A click whose tracking token verified: what the token says about its impression, plus the click time. */
@@ -14,7 +13,8 @@ export interface VerifiedClick {
   readonly timeMs: number;
   /** What the click costs in micros (CPC price); 0 for CPM ads, already charged on the impression. */
   readonly costMicros: number;
-  readonly modelVersion: string;
+  /** pCTR model version that scored the impression (from its token); null when none ran. */
+  readonly modelVersion: string | null;
   readonly traceparent: string | null;
 }
 
@@ -105,11 +105,7 @@ const NO_TOUCH_FIELDS = {
 } as const;
 
 /** The IMPRESSION record for aggregation: impressions and CPM spend count at the impression's time. */
-export function impressionEvent(
-  impression: Impression,
-  attributedAtMs: number,
-  modelVersion = '',
-): AttributedEventRecord {
+export function impressionEvent(impression: Impression, attributedAtMs: number): AttributedEvent {
   const impressionId = touchIdOf(impression);
   return {
     eventId: impressionId,
@@ -125,13 +121,13 @@ export function impressionEvent(
     eventTimeMs: impression.eventTimeMs,
     attributedAtMs,
     impressionId,
-    modelVersion,
+    modelVersion: impression.modelVersion,
     ...NO_TOUCH_FIELDS,
   };
 }
 
 /** The CLICK record: clicks and CPC spend count at the click's time. */
-export function clickEvent(click: VerifiedClick, attributedAtMs: number): AttributedEventRecord {
+export function clickEvent(click: VerifiedClick, attributedAtMs: number): AttributedEvent {
   return {
     eventId: clickEventIdOf(click.impressionId),
     kind: 'CLICK',
@@ -155,9 +151,9 @@ export function clickEvent(click: VerifiedClick, attributedAtMs: number): Attrib
 export function conversionEvent(
   result: Extract<AttributionResult, { status: 'attributed' }>,
   attributedAtMs: number,
-): AttributedEventRecord {
+): AttributedEvent {
   const { conversion, touch } = result;
-  const event: AttributedEvent = {
+  return {
     eventId: conversion.conversionId,
     kind: 'CONVERSION',
     originalEventId: touch.originalEventId,
@@ -170,14 +166,11 @@ export function conversionEvent(
     pctr: 0,
     eventTimeMs: conversion.timeMs,
     attributedAtMs,
-  };
-  return {
-    ...event,
     impressionId: touch.impressionId,
     touchEventId: touch.eventId,
     touchTimeMs: touch.timeMs,
     originalCurrency: result.originalCurrency,
     originalValueMicros: result.originalValueMicros,
-    modelVersion: '',
+    modelVersion: null,
   };
 }

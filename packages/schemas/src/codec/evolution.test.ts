@@ -96,9 +96,9 @@ describe('schema evolution', () => {
     schemaHistory[name].slice(0, -1).map((schema, i) => [name, i + 1, schema] as const),
   );
 
-  it('has earlier versions to read (BidRequest, Impression, AuctionOutcome, ProfiledRequest changed)', () => {
+  it('has earlier versions to read (AttributedEvent, BidRequest, Impression, AuctionOutcome, ProfiledRequest, RoasWindow changed)', () => {
     expect(new Set(earlier.map(([name]) => name))).toEqual(
-      new Set(['AuctionOutcome', 'BidRequest', 'Impression', 'ProfiledRequest']),
+      new Set(['AttributedEvent', 'AuctionOutcome', 'BidRequest', 'Impression', 'ProfiledRequest', 'RoasWindow']),
     );
   });
 

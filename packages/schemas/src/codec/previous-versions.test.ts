@@ -16,7 +16,7 @@ function omit<T extends object>(value: T, ...keys: string[]): Record<string, unk
   return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
 }
 
-const { BidRequest, Impression, AuctionOutcome, ProfiledRequest } = exampleRecords;
+const { BidRequest, Impression, AuctionOutcome, ProfiledRequest, AttributedEvent, RoasWindow } = exampleRecords;
 // The example records as version 1 wrote them: without the fields added since.
 const bidRequestV1 = { ...omit(BidRequest, 'test'), imp: BidRequest.imp.map((imp) => omit(imp, 'audio', 'native')) };
 
@@ -40,13 +40,57 @@ const cases = [
   },
   {
     name: 'Impression' as const,
-    written: omit(Impression, 'impressionId'),
-    expected: { ...Impression, impressionId: '' },
+    written: omit(Impression, 'modelVersion'),
+    expected: { ...Impression, modelVersion: null },
   },
   {
     name: 'AuctionOutcome' as const,
     written: omit(AuctionOutcome, 'modelVersion'),
     expected: { ...AuctionOutcome, modelVersion: null },
+  },
+  {
+    name: 'AttributedEvent' as const,
+    written: omit(
+      AttributedEvent,
+      'impressionId',
+      'touchEventId',
+      'touchTimeMs',
+      'originalCurrency',
+      'originalValueMicros',
+      'modelVersion',
+    ),
+    expected: {
+      ...AttributedEvent,
+      impressionId: '',
+      touchEventId: null,
+      touchTimeMs: null,
+      originalCurrency: 'USD',
+      originalValueMicros: 0,
+      modelVersion: null,
+    },
+  },
+  {
+    name: 'RoasWindow' as const,
+    written: omit(
+      RoasWindow,
+      'generation',
+      'currency',
+      'lateDropped',
+      'clickThroughConversions',
+      'viewThroughConversions',
+      'clickThroughRevenueMicros',
+      'viewThroughRevenueMicros',
+    ),
+    expected: {
+      ...RoasWindow,
+      generation: 0,
+      currency: 'USD',
+      lateDropped: 0,
+      clickThroughConversions: 0,
+      viewThroughConversions: 0,
+      clickThroughRevenueMicros: 0,
+      viewThroughRevenueMicros: 0,
+    },
   },
 ];
 
@@ -67,9 +111,18 @@ describe('records written with the previous version', () => {
     },
   );
 
+  it('Impression written with version 1 (neither impressionId nor modelVersion) reads with both defaults', () => {
+    const v1 = schemaHistory.Impression[0]!;
+    expect(schemaHistory.Impression.length).toBeGreaterThanOrEqual(3);
+    const bytes = createSchemaCodec<unknown>(v1).encode(omit(Impression, 'impressionId', 'modelVersion'));
+    expect(createCodec('Impression').decode(bytes)).toEqual({ ...Impression, impressionId: '', modelVersion: null });
+  });
+
   it('the previous version cannot hold the new fields, so the cases above test old bytes', () => {
     expect(() => createSchemaCodec<unknown>(previous('Impression')).encode(Impression)).not.toThrow();
     const old = createSchemaCodec<Record<string, unknown>>(previous('Impression'));
-    expect(old.decode(old.encode({ ...Impression }))).not.toHaveProperty('impressionId');
+    expect(old.decode(old.encode({ ...Impression }))).not.toHaveProperty('modelVersion');
+    const oldRoas = createSchemaCodec<Record<string, unknown>>(previous('RoasWindow'));
+    expect(oldRoas.decode(oldRoas.encode({ ...RoasWindow }))).not.toHaveProperty('lateDropped');
   });
 });

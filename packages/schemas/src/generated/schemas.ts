@@ -121,7 +121,7 @@ export const currentSchemas: Readonly<Record<RecordName, SchemaJson>> = {
       {
         "name": "eventId",
         "type": "string",
-        "doc": "Id of this attributed event: the impression's event id for impressions, the click or conversion id otherwise; aggregation de-duplicates on it."
+        "doc": "Id of this attributed event: the impression id for impressions (the impression's event id in records written before impressionId existed), the click's id (impression id + ':click') for clicks, the conversion id for conversions."
       },
       {
         "name": "kind",
@@ -207,6 +207,54 @@ export const currentSchemas: Readonly<Record<RecordName, SchemaJson>> = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When tracking attributed it, epoch ms."
+      },
+      {
+        "name": "impressionId",
+        "type": "string",
+        "default": "",
+        "doc": "The impression the event belongs to (impressions, clicks) or was attributed to (conversions): the impression's own id, event id + imp id. Impressions and clicks are de-duplicated by it (one click per impression counts). Empty in records written before it existed (read eventId for impressions)."
+      },
+      {
+        "name": "touchEventId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Conversions: id of the touch credited (the click's event id, or the impression id for a view); null for impressions and clicks."
+      },
+      {
+        "name": "touchTimeMs",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "Conversions: event time of the touch credited, epoch ms; null for impressions and clicks."
+      },
+      {
+        "name": "originalCurrency",
+        "type": "string",
+        "default": "USD",
+        "doc": "Conversions: ISO-4217 currency the value was reported in (valueMicros is converted to USD); USD otherwise."
+      },
+      {
+        "name": "originalValueMicros",
+        "type": "long",
+        "default": 0,
+        "doc": "Conversions: value in micros of originalCurrency, as reported, before conversion to USD; 0 otherwise."
+      },
+      {
+        "name": "modelVersion",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Impressions and clicks: version of the pCTR model that scored the impression, for calibration per model version; null for conversions, when no model ran, or in records that predate the field."
       }
     ]
   },
@@ -1489,6 +1537,73 @@ export const currentSchemas: Readonly<Record<RecordName, SchemaJson>> = {
       }
     ]
   },
+  CampaignSpend: {
+    "type": "record",
+    "name": "CampaignSpend",
+    "namespace": "dev.adtrace",
+    "doc": "What a campaign has spent, total and today, as aggregation counts it: the value of the compacted adtrace.campaign-spend topic (key: campaign id), which the auction reads as a global table for budgets and pacing. Counts every de-duplicated impression and click however late (money spent is spent, even when a ROAS window no longer takes the event).",
+    "fields": [
+      {
+        "name": "campaignId",
+        "type": "string",
+        "doc": "Campaign (the Kafka message key)."
+      },
+      {
+        "name": "currency",
+        "type": "string",
+        "default": "USD",
+        "doc": "ISO-4217 currency of the amounts: always USD, the currency of prices."
+      },
+      {
+        "name": "totalSpendMicros",
+        "type": "long",
+        "default": 0,
+        "doc": "Spend since the campaign started, in micros."
+      },
+      {
+        "name": "todaySpendMicros",
+        "type": "long",
+        "default": 0,
+        "doc": "Spend with event time in the UTC day that starts at dayStartMs, in micros. A reader whose clock is on a later UTC day reads it as 0."
+      },
+      {
+        "name": "dayStartMs",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Start of the UTC day todaySpendMicros covers: the day of the campaign's latest event time, epoch ms."
+      },
+      {
+        "name": "impressions",
+        "type": "long",
+        "default": 0,
+        "doc": "Impressions counted since the campaign started."
+      },
+      {
+        "name": "clicks",
+        "type": "long",
+        "default": 0,
+        "doc": "Clicks counted since the campaign started."
+      },
+      {
+        "name": "updatedAtMs",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Latest event time applied, epoch ms: the campaign's stream time."
+      },
+      {
+        "name": "emittedAtMs",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When aggregation produced this value (processing time), epoch ms."
+      }
+    ]
+  },
   Impression: {
     "type": "record",
     "name": "Impression",
@@ -1581,6 +1696,15 @@ export const currentSchemas: Readonly<Record<RecordName, SchemaJson>> = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When the impression was served, epoch ms (event time)."
+      },
+      {
+        "name": "modelVersion",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Version of the pCTR model that predicted pctr (the auction's modelVersion), for calibration per model version; null when no model ran or in records that predate the field."
       }
     ]
   },
@@ -3303,6 +3427,48 @@ export const currentSchemas: Readonly<Record<RecordName, SchemaJson>> = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When aggregation emitted this revision, epoch ms."
+      },
+      {
+        "name": "generation",
+        "type": "int",
+        "default": 0,
+        "doc": "Rebuild generation that computed this revision: a rebuild from the attributed events writes generation + 1, and a consumer switches to it once it has caught up; revisions compare within one generation."
+      },
+      {
+        "name": "currency",
+        "type": "string",
+        "default": "USD",
+        "doc": "ISO-4217 currency of spendMicros and revenueMicros: always USD, the pipeline's one currency."
+      },
+      {
+        "name": "lateDropped",
+        "type": "long",
+        "default": 0,
+        "doc": "Events of this window that arrived after its grace ended: not in the totals (sent to adtrace.late-events); the window stays final."
+      },
+      {
+        "name": "clickThroughConversions",
+        "type": "long",
+        "default": 0,
+        "doc": "Conversions in the window attributed to a click (conversions = clickThrough + viewThrough)."
+      },
+      {
+        "name": "viewThroughConversions",
+        "type": "long",
+        "default": 0,
+        "doc": "Conversions in the window attributed to an impression without a click."
+      },
+      {
+        "name": "clickThroughRevenueMicros",
+        "type": "long",
+        "default": 0,
+        "doc": "Value of the click-through conversions in micros (USD)."
+      },
+      {
+        "name": "viewThroughRevenueMicros",
+        "type": "long",
+        "default": 0,
+        "doc": "Value of the view-through conversions in micros (USD)."
       }
     ]
   },
@@ -3457,6 +3623,104 @@ export const schemaHistory: Readonly<Record<RecordName, readonly SchemaJson[]>> 
     currentSchemas.Alert,
   ],
   AttributedEvent: [
+    {
+      "type": "record",
+      "name": "AttributedEvent",
+      "namespace": "dev.adtrace",
+      "doc": "An impression, a click, or a conversion attributed (last touch) to an impression or click, with its cost and value; keyed by campaign id for aggregation.",
+      "fields": [
+        {
+          "name": "eventId",
+          "type": "string",
+          "doc": "Id of this attributed event: the impression's event id for impressions, the click or conversion id otherwise; aggregation de-duplicates on it."
+        },
+        {
+          "name": "kind",
+          "doc": "What happened.",
+          "type": {
+            "type": "enum",
+            "name": "AttributedEventKind",
+            "doc": "Kinds of attributed event.",
+            "symbols": [
+              "IMPRESSION",
+              "CLICK",
+              "CONVERSION"
+            ]
+          }
+        },
+        {
+          "name": "originalEventId",
+          "type": "string",
+          "doc": "Event id of the bid request the ad event started from (the trace's event)."
+        },
+        {
+          "name": "campaignId",
+          "type": "string",
+          "doc": "Campaign credited (the Kafka message key)."
+        },
+        {
+          "name": "adId",
+          "type": "string",
+          "doc": "Ad credited."
+        },
+        {
+          "name": "userKey",
+          "type": "string",
+          "doc": "Pseudonymous user key.",
+          "pii": "indirect"
+        },
+        {
+          "name": "touch",
+          "default": "NONE",
+          "doc": "For conversions, which touch it was attributed to; NONE for impressions and clicks.",
+          "type": {
+            "type": "enum",
+            "name": "AttributionTouch",
+            "doc": "Last-touch attribution windows.",
+            "symbols": [
+              "NONE",
+              "CLICK",
+              "VIEW"
+            ],
+            "default": "NONE"
+          }
+        },
+        {
+          "name": "costMicros",
+          "type": "long",
+          "default": 0,
+          "doc": "Spend this event causes in micros: the impression price (CPM) or click price (CPC); 0 for conversions."
+        },
+        {
+          "name": "valueMicros",
+          "type": "long",
+          "default": 0,
+          "doc": "Conversion value in micros; 0 for impressions and clicks."
+        },
+        {
+          "name": "pctr",
+          "type": "double",
+          "default": 0,
+          "doc": "Predicted CTR of the impression (impressions only, else 0), summed for predicted vs observed CTR."
+        },
+        {
+          "name": "eventTimeMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "Event time of the impression, click or conversion, epoch ms; drives the ROAS window."
+        },
+        {
+          "name": "attributedAtMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "When tracking attributed it, epoch ms."
+        }
+      ]
+    },
     currentSchemas.AttributedEvent,
   ],
   AuctionOutcome: [
@@ -4297,6 +4561,9 @@ export const schemaHistory: Readonly<Record<RecordName, readonly SchemaJson[]>> 
   Campaign: [
     currentSchemas.Campaign,
   ],
+  CampaignSpend: [
+    currentSchemas.CampaignSpend,
+  ],
   Impression: [
     {
       "type": "record",
@@ -4308,6 +4575,101 @@ export const schemaHistory: Readonly<Record<RecordName, readonly SchemaJson[]>> 
           "name": "eventId",
           "type": "string",
           "doc": "Event id of the bid request this impression belongs to."
+        },
+        {
+          "name": "requestId",
+          "type": "string",
+          "doc": "OpenRTB request id."
+        },
+        {
+          "name": "impId",
+          "type": "string",
+          "doc": "Id of the impression slot within the request."
+        },
+        {
+          "name": "userKey",
+          "type": "string",
+          "doc": "Pseudonymous user key (the Kafka message key).",
+          "pii": "indirect"
+        },
+        {
+          "name": "campaignId",
+          "type": "string",
+          "doc": "Campaign of the served ad."
+        },
+        {
+          "name": "adId",
+          "type": "string",
+          "doc": "Served ad."
+        },
+        {
+          "name": "creativeId",
+          "type": "string",
+          "doc": "Served creative."
+        },
+        {
+          "name": "trackingToken",
+          "type": "string",
+          "doc": "Signed token carried by the impression and click URLs: event id, campaign, ad, user key, price, trace context. Clicks and conversions present it back.",
+          "pii": "indirect"
+        },
+        {
+          "name": "bidType",
+          "type": {
+            "type": "enum",
+            "name": "BidType",
+            "namespace": "dev.adtrace",
+            "doc": "How an ad is paid for. CPM: the bid is per 1,000 impressions. CPC: the bid is per click, and the auction ranks it as bid x pCTR x 1000 against CPM floors.",
+            "symbols": [
+              "CPM",
+              "CPC"
+            ],
+            "default": "CPM"
+          },
+          "doc": "How the campaign pays: CPM impressions are charged here, CPC ones on click."
+        },
+        {
+          "name": "priceMicros",
+          "type": "long",
+          "doc": "Cost of this one impression in micros (clearing CPM / 1000); 0 for CPC ads, which pay on click."
+        },
+        {
+          "name": "clickPriceMicros",
+          "type": "long",
+          "default": 0,
+          "doc": "What a click on this impression costs in micros for CPC ads; 0 for CPM ads."
+        },
+        {
+          "name": "pctr",
+          "type": "double",
+          "doc": "Predicted click-through rate at auction time, for calibration (observed vs predicted CTR)."
+        },
+        {
+          "name": "eventTimeMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "When the impression was served, epoch ms (event time)."
+        }
+      ]
+    },
+    {
+      "type": "record",
+      "name": "Impression",
+      "namespace": "dev.adtrace",
+      "doc": "A creative served to a user: the billable event that counts impressions, spend and frequency caps (a win alone does not).",
+      "fields": [
+        {
+          "name": "eventId",
+          "type": "string",
+          "doc": "Event id of the bid request this impression belongs to."
+        },
+        {
+          "name": "impressionId",
+          "type": "string",
+          "default": "",
+          "doc": "Id of this impression: derived from the event id and the imp id, so that two winning imps of one request stay two impressions. Empty in records written before it existed (read it as eventId + impId)."
         },
         {
           "name": "requestId",
@@ -5108,6 +5470,115 @@ export const schemaHistory: Readonly<Record<RecordName, readonly SchemaJson[]>> 
     currentSchemas.RawBidRequest,
   ],
   RoasWindow: [
+    {
+      "type": "record",
+      "name": "RoasWindow",
+      "namespace": "dev.adtrace",
+      "doc": "Totals of one campaign over one event-time tumbling window. Restatable: a later revision of the same (campaignId, windowStartMs) replaces earlier ones.",
+      "fields": [
+        {
+          "name": "campaignId",
+          "type": "string",
+          "doc": "Campaign (the Kafka message key)."
+        },
+        {
+          "name": "windowStartMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "Window start, inclusive, epoch ms."
+        },
+        {
+          "name": "windowEndMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "Window end, exclusive, epoch ms."
+        },
+        {
+          "name": "impressions",
+          "type": "long",
+          "doc": "Impressions in the window."
+        },
+        {
+          "name": "clicks",
+          "type": "long",
+          "doc": "Clicks in the window."
+        },
+        {
+          "name": "conversions",
+          "type": "long",
+          "doc": "Attributed conversions in the window."
+        },
+        {
+          "name": "spendMicros",
+          "type": "long",
+          "doc": "Spend in micros."
+        },
+        {
+          "name": "revenueMicros",
+          "type": "long",
+          "doc": "Attributed conversion value in micros."
+        },
+        {
+          "name": "roas",
+          "type": [
+            "null",
+            "double"
+          ],
+          "default": null,
+          "doc": "Revenue / spend; null while spend is 0."
+        },
+        {
+          "name": "observedCtr",
+          "type": [
+            "null",
+            "double"
+          ],
+          "default": null,
+          "doc": "Clicks / impressions; null without impressions."
+        },
+        {
+          "name": "predictedCtr",
+          "type": [
+            "null",
+            "double"
+          ],
+          "default": null,
+          "doc": "Mean pCTR over the window's impressions; null without impressions. Calibration = predictedCtr / observedCtr (1.0 is perfect)."
+        },
+        {
+          "name": "completeThroughMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "Watermark when emitted: the numbers include every event with event time before this, epoch ms."
+        },
+        {
+          "name": "final",
+          "type": "boolean",
+          "default": false,
+          "doc": "True once the watermark passed window end plus allowed lateness: no more restatements, except from replays."
+        },
+        {
+          "name": "revision",
+          "type": "int",
+          "default": 0,
+          "doc": "0 for the first emission of the window, then +1 per restatement."
+        },
+        {
+          "name": "emittedAtMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "When aggregation emitted this revision, epoch ms."
+        }
+      ]
+    },
     currentSchemas.RoasWindow,
   ],
   UserEvent: [

@@ -39,7 +39,7 @@ export const AlertSeveritySymbols = ['INFO', 'WARNING', 'CRITICAL'] as const;
 
 /** An impression, a click, or a conversion attributed (last touch) to an impression or click, with its cost and value; keyed by campaign id for aggregation. */
 export interface AttributedEvent {
-  /** Id of this attributed event: the impression's event id for impressions, the click or conversion id otherwise; aggregation de-duplicates on it. */
+  /** Id of this attributed event: the impression id for impressions (the impression's event id in records written before impressionId existed), the click's id (impression id + ':click') for clicks, the conversion id for conversions. */
   readonly eventId: string;
   /** What happened. */
   readonly kind: AttributedEventKind;
@@ -63,6 +63,18 @@ export interface AttributedEvent {
   readonly eventTimeMs: number;
   /** When tracking attributed it, epoch ms. */
   readonly attributedAtMs: number;
+  /** The impression the event belongs to (impressions, clicks) or was attributed to (conversions): the impression's own id, event id + imp id. Impressions and clicks are de-duplicated by it (one click per impression counts). Empty in records written before it existed (read eventId for impressions). */
+  readonly impressionId: string;
+  /** Conversions: id of the touch credited (the click's event id, or the impression id for a view); null for impressions and clicks. */
+  readonly touchEventId: string | null;
+  /** Conversions: event time of the touch credited, epoch ms; null for impressions and clicks. */
+  readonly touchTimeMs: number | null;
+  /** Conversions: ISO-4217 currency the value was reported in (valueMicros is converted to USD); USD otherwise. */
+  readonly originalCurrency: string;
+  /** Conversions: value in micros of originalCurrency, as reported, before conversion to USD; 0 otherwise. */
+  readonly originalValueMicros: number;
+  /** Impressions and clicks: version of the pCTR model that scored the impression, for calibration per model version; null for conversions, when no model ran, or in records that predate the field. */
+  readonly modelVersion: string | null;
 }
 
 /** Kinds of attributed event. */
@@ -481,6 +493,28 @@ export type PolicyFlag = 'ALCOHOL' | 'GAMBLING' | 'ADULT' | 'POLITICAL' | 'HEALT
 /** The symbols of PolicyFlag, in schema order. */
 export const PolicyFlagSymbols = ['ALCOHOL', 'GAMBLING', 'ADULT', 'POLITICAL', 'HEALTH', 'FINANCIAL', 'OTHER_SENSITIVE'] as const;
 
+/** What a campaign has spent, total and today, as aggregation counts it: the value of the compacted adtrace.campaign-spend topic (key: campaign id), which the auction reads as a global table for budgets and pacing. Counts every de-duplicated impression and click however late (money spent is spent, even when a ROAS window no longer takes the event). */
+export interface CampaignSpend {
+  /** Campaign (the Kafka message key). */
+  readonly campaignId: string;
+  /** ISO-4217 currency of the amounts: always USD, the currency of prices. */
+  readonly currency: string;
+  /** Spend since the campaign started, in micros. */
+  readonly totalSpendMicros: number;
+  /** Spend with event time in the UTC day that starts at dayStartMs, in micros. A reader whose clock is on a later UTC day reads it as 0. */
+  readonly todaySpendMicros: number;
+  /** Start of the UTC day todaySpendMicros covers: the day of the campaign's latest event time, epoch ms. */
+  readonly dayStartMs: number;
+  /** Impressions counted since the campaign started. */
+  readonly impressions: number;
+  /** Clicks counted since the campaign started. */
+  readonly clicks: number;
+  /** Latest event time applied, epoch ms: the campaign's stream time. */
+  readonly updatedAtMs: number;
+  /** When aggregation produced this value (processing time), epoch ms. */
+  readonly emittedAtMs: number;
+}
+
 /** A creative served to a user: the billable event that counts impressions, spend and frequency caps (a win alone does not). */
 export interface Impression {
   /** Event id of the bid request this impression belongs to. */
@@ -511,6 +545,8 @@ export interface Impression {
   readonly pctr: number;
   /** When the impression was served, epoch ms (event time). */
   readonly eventTimeMs: number;
+  /** Version of the pCTR model that predicted pctr (the auction's modelVersion), for calibration per model version; null when no model ran or in records that predate the field. */
+  readonly modelVersion: string | null;
 }
 
 /** A bid request with the profile of its user, produced by profiling for the auction. */
@@ -791,6 +827,20 @@ export interface RoasWindow {
   readonly revision: number;
   /** When aggregation emitted this revision, epoch ms. */
   readonly emittedAtMs: number;
+  /** Rebuild generation that computed this revision: a rebuild from the attributed events writes generation + 1, and a consumer switches to it once it has caught up; revisions compare within one generation. */
+  readonly generation: number;
+  /** ISO-4217 currency of spendMicros and revenueMicros: always USD, the pipeline's one currency. */
+  readonly currency: string;
+  /** Events of this window that arrived after its grace ended: not in the totals (sent to adtrace.late-events); the window stays final. */
+  readonly lateDropped: number;
+  /** Conversions in the window attributed to a click (conversions = clickThrough + viewThrough). */
+  readonly clickThroughConversions: number;
+  /** Conversions in the window attributed to an impression without a click. */
+  readonly viewThroughConversions: number;
+  /** Value of the click-through conversions in micros (USD). */
+  readonly clickThroughRevenueMicros: number;
+  /** Value of the view-through conversions in micros (USD). */
+  readonly viewThroughRevenueMicros: number;
 }
 
 /** A click or conversion reported by a tracker, before verification and attribution. */
@@ -842,6 +892,7 @@ export interface RecordTypes {
   readonly AuctionOutcome: AuctionOutcome;
   readonly BidRequest: BidRequest;
   readonly Campaign: Campaign;
+  readonly CampaignSpend: CampaignSpend;
   readonly Impression: Impression;
   readonly ProfiledRequest: ProfiledRequest;
   readonly RawBidRequest: RawBidRequest;
@@ -859,6 +910,7 @@ export const RecordNames = {
   AuctionOutcome: 'AuctionOutcome',
   BidRequest: 'BidRequest',
   Campaign: 'Campaign',
+  CampaignSpend: 'CampaignSpend',
   Impression: 'Impression',
   ProfiledRequest: 'ProfiledRequest',
   RawBidRequest: 'RawBidRequest',

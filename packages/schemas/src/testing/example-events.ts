@@ -1,4 +1,4 @@
-import type { Alert, AttributedEvent, Impression, RoasWindow, UserEvent } from '../generated/types.ts';
+import type { Alert, AttributedEvent, CampaignSpend, Impression, RoasWindow, UserEvent } from '../generated/types.ts';
 import { exampleBidRequest } from './example-requests.ts';
 import { T0 } from './example-time.ts';
 
@@ -17,6 +17,7 @@ export const exampleImpression: Impression = {
   clickPriceMicros: 576_000,
   pctr: 0.0125,
   eventTimeMs: T0 + 40,
+  modelVersion: 'pctr-ftrl-2026-11-20',
 };
 
 export const exampleConversion: UserEvent = {
@@ -42,6 +43,12 @@ export const exampleAttributedEvent: AttributedEvent = {
   pctr: 0,
   eventTimeMs: exampleConversion.eventTimeMs,
   attributedAtMs: exampleConversion.receivedAtMs + 3,
+  impressionId: exampleImpression.impressionId,
+  touchEventId: `${exampleImpression.impressionId}:click`,
+  touchTimeMs: exampleImpression.eventTimeMs + 12_000,
+  originalCurrency: 'EUR',
+  originalValueMicros: 45_990_000,
+  modelVersion: null,
 };
 
 export const exampleRoasWindow: RoasWindow = {
@@ -60,6 +67,25 @@ export const exampleRoasWindow: RoasWindow = {
   final: false,
   revision: 2,
   emittedAtMs: T0 + 3_700_050,
+  generation: 0,
+  currency: 'USD',
+  lateDropped: 3,
+  clickThroughConversions: 52,
+  viewThroughConversions: 9,
+  clickThroughRevenueMicros: 2_749_450_000,
+  viewThroughRevenueMicros: 299_940_000,
+};
+
+export const exampleCampaignSpend: CampaignSpend = {
+  campaignId: 'cmp-42',
+  currency: 'USD',
+  totalSpendMicros: 18_204_576_000,
+  todaySpendMicros: 794_880_000,
+  dayStartMs: T0 - (T0 % 86_400_000),
+  impressions: 22_410_300,
+  clicks: 258_120,
+  updatedAtMs: T0 + 3_600_000,
+  emittedAtMs: T0 + 3_600_020,
 };
 
 export const exampleAlert: Alert = {

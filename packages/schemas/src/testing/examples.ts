@@ -3,6 +3,7 @@ import { exampleCampaign, exampleUserSegments } from './example-catalog.ts';
 import {
   exampleAlert,
   exampleAttributedEvent,
+  exampleCampaignSpend,
   exampleConversion,
   exampleImpression,
   exampleRoasWindow,
@@ -17,6 +18,7 @@ export const exampleRecords: { readonly [N in keyof RecordTypes]: RecordTypes[N]
   AuctionOutcome: exampleAuctionWin,
   BidRequest: exampleBidRequest,
   Campaign: exampleCampaign,
+  CampaignSpend: exampleCampaignSpend,
   Impression: exampleImpression,
   ProfiledRequest: exampleProfiledRequest,
   RawBidRequest: exampleRawBidRequest,

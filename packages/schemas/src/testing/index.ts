@@ -3,6 +3,7 @@ export { exampleCampaign, exampleUserSegments } from './example-catalog.ts';
 export {
   exampleAlert,
   exampleAttributedEvent,
+  exampleCampaignSpend,
   exampleConversion,
   exampleImpression,
   exampleRoasWindow,

@@ -18,6 +18,13 @@ export interface AttributedEventRecord {
   readonly pctr?: number;
   readonly eventTimeMs: number | bigint;
   readonly attributedAtMs: number | bigint;
+  /** Added in AttributedEvent v2; absent from plain JSON that predates them. */
+  readonly impressionId?: string;
+  readonly touchEventId?: string | null;
+  readonly touchTimeMs?: number | bigint | null;
+  readonly originalCurrency?: string;
+  readonly originalValueMicros?: number | bigint;
+  readonly modelVersion?: string | null;
 }
 
 /** The fields of schemas/RoasWindow.avsc. */
@@ -37,6 +44,13 @@ export interface RoasWindowRecord {
   readonly final?: boolean;
   readonly revision?: number;
   readonly emittedAtMs: number | bigint;
+  /** Added in RoasWindow v2. */
+  readonly generation?: number;
+  readonly lateDropped?: number | bigint;
+  readonly clickThroughConversions?: number | bigint;
+  readonly viewThroughConversions?: number | bigint;
+  readonly clickThroughRevenueMicros?: number | bigint;
+  readonly viewThroughRevenueMicros?: number | bigint;
 }
 
 /** How the loader turns message values into records; tests and other encodings plug in here. */
@@ -65,6 +79,10 @@ const checker = (what: string) => ({
   optional(v: unknown, field: string): number | null {
     return v === undefined || v === null ? null : this.n(v, field);
   },
+  /** A string that may be absent or empty (a record that predates it): null then. */
+  optionalStr(v: unknown, field: string): string | null {
+    return v === undefined || v === null || v === '' ? null : this.str(v, field);
+  },
 });
 
 export function attributedEventRow(r: AttributedEventRecord, traceId: string | null): AttributedEventRow {
@@ -82,6 +100,12 @@ export function attributedEventRow(r: AttributedEventRecord, traceId: string | n
     eventTimeMs: c.n(r.eventTimeMs, 'eventTimeMs'),
     attributedAtMs: c.n(r.attributedAtMs, 'attributedAtMs'),
     traceId,
+    impressionId: c.optionalStr(r.impressionId, 'impressionId'),
+    touchEventId: c.optionalStr(r.touchEventId, 'touchEventId'),
+    touchTimeMs: c.optional(r.touchTimeMs, 'touchTimeMs'),
+    originalCurrency: c.str(r.originalCurrency ?? 'USD', 'originalCurrency'),
+    originalValueMicros: c.n(r.originalValueMicros, 'originalValueMicros', 0),
+    modelVersion: c.optionalStr(r.modelVersion, 'modelVersion'),
   };
 }
 
@@ -103,6 +127,12 @@ export function roasWindowRow(r: RoasWindowRecord): RoasWindowRow {
     complete: r.final ?? false,
     completeThroughMs: c.n(r.completeThroughMs, 'completeThroughMs', 0),
     emittedAtMs: c.n(r.emittedAtMs, 'emittedAtMs', 0),
+    generation: c.n(r.generation, 'generation', 0),
+    lateDropped: c.n(r.lateDropped, 'lateDropped', 0),
+    clickThroughConversions: c.n(r.clickThroughConversions, 'clickThroughConversions', 0),
+    viewThroughConversions: c.n(r.viewThroughConversions, 'viewThroughConversions', 0),
+    clickThroughRevenueMicros: c.n(r.clickThroughRevenueMicros, 'clickThroughRevenueMicros', 0),
+    viewThroughRevenueMicros: c.n(r.viewThroughRevenueMicros, 'viewThroughRevenueMicros', 0),
   };
 }
 

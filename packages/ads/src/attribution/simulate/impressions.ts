@@ -2,11 +2,10 @@ import type { Impression } from '@adtrace/schemas';
 import { type SimModel, trueCtr } from './model.ts';
 import { createRng } from './prng.ts';
 
-/** An impression as the simulator sees it: the record, the context its CTR depends on, its model version, when it reached tracking. */
+/** An impression as the simulator sees it: the record (with its model version), the context its CTR depends on, when it reached tracking. */
 export interface SimImpression {
   readonly impression: Impression;
   readonly context: string;
-  readonly modelVersion: string;
   readonly deliverAtMs: number;
 }
 
@@ -19,9 +18,14 @@ export interface ImpressionPlan {
   readonly contexts: readonly string[];
 }
 
+/** Share of requests that win a second imp: two impressions with one event id, each its own impression (own id, token, spend). */
+const SECOND_IMP_RATE = 0.1;
+
 /**
  * Impressions for tests and benchmarks. In a real run impressions come from the pipeline
  * (delivery decides who wins); the load generator wraps them as SimImpression instead.
+ * Some requests win two imps, so anything keyed by the event id instead of the impression id
+ * (de-duplication of clicks, touches) loses the second and the truth tells.
  */
 export function simulateImpressions(model: SimModel, plan: ImpressionPlan): SimImpression[] {
   const rng = createRng(model.seed ^ 0x1a2b3c);
@@ -30,31 +34,36 @@ export function simulateImpressions(model: SimModel, plan: ImpressionPlan): SimI
   for (let n = 0; ; n++) {
     t += rng.int(1, 2 * plan.meanIntervalMs);
     if (t >= plan.startMs + plan.durationMs) break;
-    const campaign = rng.pick(model.campaigns);
+    const eventId = `imp-${model.seed}-${n}`;
+    const userKey = `user-${rng.int(0, plan.users - 1)}`;
     const context = rng.pick(plan.contexts);
     const version = rng.pick(model.modelVersions);
-    const id = `imp-${model.seed}-${n}`;
-    out.push({
-      impression: {
-        eventId: id,
-        impressionId: `${id}.1`,
-        requestId: `req-${id}`,
-        impId: '1',
-        userKey: `user-${rng.int(0, plan.users - 1)}`,
-        campaignId: campaign.campaignId,
-        adId: `${campaign.campaignId}-ad`,
-        creativeId: `${campaign.campaignId}-cr`,
-        trackingToken: `tok.${id}`,
-        bidType: campaign.bidType,
-        priceMicros: campaign.bidType === 'CPM' ? campaign.priceMicros : 0,
-        clickPriceMicros: campaign.bidType === 'CPC' ? campaign.clickPriceMicros : 0,
-        pctr: Math.min(1, trueCtr(campaign, context) * version.bias),
-        eventTimeMs: t,
-      },
-      context,
-      modelVersion: version.version,
-      deliverAtMs: t + rng.int(0, model.delays.deliveryMaxMs),
-    });
+    const imps = rng.chance(SECOND_IMP_RATE) ? ['1', '2'] : ['1'];
+    for (const impId of imps) {
+      const campaign = rng.pick(model.campaigns);
+      const impressionId = `${eventId}.${impId}`;
+      out.push({
+        impression: {
+          eventId,
+          impressionId,
+          requestId: `req-${eventId}`,
+          impId,
+          userKey,
+          campaignId: campaign.campaignId,
+          adId: `${campaign.campaignId}-ad`,
+          creativeId: `${campaign.campaignId}-cr`,
+          trackingToken: `tok.${impressionId}`,
+          bidType: campaign.bidType,
+          priceMicros: campaign.bidType === 'CPM' ? campaign.priceMicros : 0,
+          clickPriceMicros: campaign.bidType === 'CPC' ? campaign.clickPriceMicros : 0,
+          pctr: Math.min(1, trueCtr(campaign, context) * version.bias),
+          eventTimeMs: t,
+          modelVersion: version.version,
+        },
+        context,
+        deliverAtMs: t + rng.int(0, model.delays.deliveryMaxMs),
+      });
+    }
   }
   return out;
 }

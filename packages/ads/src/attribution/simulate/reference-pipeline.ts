@@ -1,7 +1,7 @@
+import type { AttributedEvent } from '@adtrace/schemas';
 import { attribute, clickEvent, clickTouchOf, conversionEvent, impressionEvent } from '../attribute.ts';
 import type { AttributionConfig } from '../config.ts';
 import { clickDedupKey, conversionDedupKey } from '../dedup.ts';
-import type { AttributedEventRecord } from '../pending-fields.ts';
 import { EMPTY_TOUCH_STATE, recordTouch, touchIdOf, type UserTouchState, viewTouchOf } from '../touches.ts';
 import type { SimImpression } from './impressions.ts';
 import type { SimModel } from './model.ts';
@@ -9,7 +9,7 @@ import type { SimUserEvent } from './user-events.ts';
 
 export interface TrackedEvent {
   readonly deliverAtMs: number;
-  readonly event: AttributedEventRecord;
+  readonly event: AttributedEvent;
 }
 
 export interface TrackingRun {
@@ -58,7 +58,7 @@ export function runTracking(
         i.userKey,
         recordTouch(states.get(i.userKey) ?? EMPTY_TOUCH_STATE, viewTouchOf(i), streamTimeMs, config),
       );
-      run.attributed.push({ deliverAtMs, event: impressionEvent(i, deliverAtMs, imp.modelVersion) });
+      run.attributed.push({ deliverAtMs, event: impressionEvent(i, deliverAtMs) });
     } else if (user?.kind === 'click') {
       const sim = byToken.get(user.token);
       if (!sim) {
@@ -81,7 +81,7 @@ export function runTracking(
         userKey: i.userKey,
         timeMs: user.eventTimeMs,
         costMicros: i.bidType === 'CPC' ? i.clickPriceMicros : 0,
-        modelVersion: sim.modelVersion,
+        modelVersion: i.modelVersion,
         traceparent: null,
       };
       states.set(

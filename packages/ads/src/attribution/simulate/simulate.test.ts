@@ -73,7 +73,7 @@ describe('click and conversion simulator', { timeout: 30_000 }, () => {
           s.context === context &&
           s.impression.eventTimeMs < impressions.at(-1)!.impression.eventTimeMs - 20 * 60_000,
       );
-      return shown.filter((s) => clicked.has(s.impression.eventId)).length / shown.length;
+      return shown.filter((s) => clicked.has(s.impression.impressionId)).length / shown.length;
     };
     // camp-a: web 4 %, app 8 % (about 10,000 impressions each: ±0.6 % is 3 standard errors at 8 %).
     expect(ctr('camp-a', 'web')).toBeGreaterThan(0.034);

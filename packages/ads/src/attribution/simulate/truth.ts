@@ -87,7 +87,8 @@ export function computeTruth(
     }
     return row;
   };
-  const byId = new Map(impressions.map((s) => [s.impression.eventId, s]));
+  // Keyed by the impression's own id: one request (event id) can win several imps.
+  const byId = new Map(impressions.map((s) => [s.impression.impressionId, s]));
   const touches = new Map<string, Touch[]>();
   const touch = (user: string, x: Touch) => touches.set(user, [...(touches.get(user) ?? []), x]);
   const calibration: Record<
@@ -97,14 +98,22 @@ export function computeTruth(
   const cal = (version: string) =>
     (calibration[version] ??= { impressions: 0, clicks: 0, pctrSum: 0, calibration: null });
 
-  for (const { impression: imp, modelVersion } of impressions) {
+  for (const { impression: imp } of impressions) {
     const row = w(imp.campaignId, imp.eventTimeMs);
     row.impressions++;
     row.spendMicros += imp.bidType === 'CPM' ? imp.priceMicros : 0;
-    touch(imp.userKey, { timeMs: imp.eventTimeMs, eventId: imp.eventId, campaignId: imp.campaignId, type: 'VIEW' });
-    const c = cal(modelVersion);
-    c.impressions++;
-    c.pctrSum += imp.pctr;
+    touch(imp.userKey, {
+      timeMs: imp.eventTimeMs,
+      eventId: imp.impressionId,
+      campaignId: imp.campaignId,
+      type: 'VIEW',
+    });
+    // No model, no calibration: such impressions have no version to judge.
+    if (imp.modelVersion !== null) {
+      const c = cal(imp.modelVersion);
+      c.impressions++;
+      c.pctrSum += imp.pctr;
+    }
   }
   const counts = { forged: 0, expired: 0, duplicates: 0, lateWithinGrace: 0, lateBeyondGrace: 0, unattributed: 0 };
   const genuine = sent.filter((e) => {
@@ -117,10 +126,10 @@ export function computeTruth(
   for (const e of genuine) {
     if (e.kind !== 'click') continue;
     const imp = byId.get(e.impressionId!)!.impression;
-    cal(byId.get(e.impressionId!)!.modelVersion).clicks++;
+    if (imp.modelVersion !== null) cal(imp.modelVersion).clicks++;
     touch(imp.userKey, {
       timeMs: e.eventTimeMs,
-      eventId: `${imp.eventId}:click`,
+      eventId: `${imp.impressionId}:click`,
       campaignId: imp.campaignId,
       type: 'CLICK',
     });

@@ -130,7 +130,7 @@ export function simulateUserEvents(
           deliverAtMs: t + delay,
           label: 'genuine',
           lateness,
-          impressionId: imp.eventId,
+          impressionId: imp.impressionId,
         };
         clicks.push(click);
         addTouch(imp.userKey, t, t + delay);
