@@ -3,7 +3,7 @@ import { topicSpecs } from '@adtrace/schemas';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { print } from './command.ts';
 import { kafkaBrokers } from './kafka-env.ts';
-import { serviceState } from './services.ts';
+import { readinessUrl, serviceState } from './services.ts';
 import { transientReason } from './transient.ts';
 import { warehouseApiUrl } from './views/warehouse-api.ts';
 
@@ -28,6 +28,22 @@ async function topicCounts(admin: Admin): Promise<Map<string, number>> {
     );
   }
   return counts;
+}
+
+/** The services, each marked when its readiness endpoint does not answer 200 (e.g. a loader that stopped). */
+async function servicesUp(services: readonly string[]): Promise<string> {
+  const marked = await Promise.all(
+    services.map(async (name) => {
+      try {
+        const res = await fetch(readinessUrl(name), { signal: AbortSignal.timeout(1000) });
+        await res.body?.cancel();
+        return res.status === 200 ? name : `${name} (not ready)`;
+      } catch {
+        return `${name} (not ready)`;
+      }
+    }),
+  );
+  return marked.join(', ') || 'none';
 }
 
 async function warehouseSpans(): Promise<string> {
@@ -69,7 +85,7 @@ export async function runLiveView(services: readonly string[], signal: AbortSign
         last = { at, counts };
         if (signal.aborted) break;
         print(
-          `${clock()} services up: ${services.join(', ') || 'none'} | spans stored: ${await warehouseSpans()} | ` +
+          `${clock()} services up: ${await servicesUp(services)} | spans stored: ${await warehouseSpans()} | ` +
             `${topics.join(', ') || 'no messages yet'}`,
         );
       } catch (err) {
