@@ -12,6 +12,7 @@ adtrace_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 adtrace_tc="$adtrace_root/.adtrace/toolchain"
 
 adtrace_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+adtrace_pnpm_major() { local v; v=$(pnpm --version 2>/dev/null) && echo "${v%%.*}" || echo 0; }
 
 adtrace_ensure_toolchain() {
   if [ -x "$adtrace_tc/node_modules/.bin/node" ]; then
@@ -19,7 +20,8 @@ adtrace_ensure_toolchain() {
   fi
   local need=()
   [ "$(adtrace_node_major)" -ge 24 ] || need+=("node-linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')@$ADTRACE_NODE_VERSION")
-  command -v pnpm >/dev/null 2>&1 || need+=("pnpm@$ADTRACE_PNPM_VERSION")
+  # The lockfile needs pnpm ≥ 10; an older one on the machine is shadowed by ours.
+  [ "$(adtrace_pnpm_major)" -ge 10 ] || need+=("pnpm@$ADTRACE_PNPM_VERSION")
   if [ ${#need[@]} -gt 0 ]; then
     echo "toolchain: installing ${need[*]} into .adtrace/toolchain" >&2
     mkdir -p "$adtrace_tc"

@@ -1,9 +1,9 @@
 // docker-compose.yml cannot run on machines without Docker (CI's included), so its structure is
 // checked here: every part present, healthchecks, healthy-dependencies, no cycles, the same
-// Kafka version as the local broker, and one entry per pipeline service.
+// Kafka version as the local broker, and one entry per registered pipeline service.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listServices } from '@adtrace/cli';
+import { listServices, serviceRegistry, unregisteredServiceFolders } from '@adtrace/cli';
 import { localKafkaConfig, pomKafkaVersion } from '@adtrace/cli/local-kafka';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -47,6 +47,17 @@ describe('docker-compose.yml', () => {
       expect(String(entry?.environment?.ADTRACE_HEALTH_URL)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
       expect(hasHealthcheck(entry!), `${name} healthcheck`).toBe(true);
     }
+  });
+
+  it('runs only registered services, each on ports of its own', () => {
+    // One place registers a service (packages/cli/src/service-registry.ts): adtrace up, start
+    // and this file follow it. A service folder it does not list would be silently never run.
+    expect(unregisteredServiceFolders(), 'services/<name>/src/main.ts not in the service registry').toEqual([]);
+    for (const s of serviceRegistry) {
+      expect(existsSync(join(root, 'services', s.name, 'src', 'main.ts')), `services/${s.name}/src/main.ts`).toBe(true);
+    }
+    const ports = serviceRegistry.flatMap((s) => [s.ready.port, s.metricsPort]);
+    expect(new Set(ports).size, `ports ${ports.join(', ')}`).toBe(ports.length);
   });
 
   it('gives every image it builds or pulls a healthcheck, except the ones that cannot probe themselves', () => {

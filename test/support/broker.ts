@@ -1,5 +1,6 @@
 import { type AddressInfo, createServer } from 'node:net';
-import { localKafkaConfig, pomKafkaVersion, startBroker, stopBroker } from '@adtrace/cli/local-kafka';
+import { acquireBroker as acquireCliBroker } from '@adtrace/cli';
+import { localKafkaConfig, pomKafkaVersion } from '@adtrace/cli/local-kafka';
 
 export interface BrokerLease {
   readonly brokers: string[];
@@ -68,8 +69,8 @@ async function dockerReachable(): Promise<boolean> {
 
 /**
  * The broker the tests use: KAFKA_BROKERS if set; else a Kafka container of the same version
- * when a Docker engine answers; else the project's own local broker (started here and stopped
- * afterwards, or reused and left running when it was already up).
+ * when a Docker engine answers; else a broker already answering on the local address (reused,
+ * left running); else the project's own local broker (started here and stopped afterwards).
  */
 export async function acquireBroker(log: (line: string) => void): Promise<BrokerLease> {
   const external = process.env.KAFKA_BROKERS?.trim();
@@ -81,17 +82,13 @@ export async function acquireBroker(log: (line: string) => void): Promise<Broker
   if (process.env.ADTRACE_TEST_DOCKER !== '0' && (await dockerReachable())) {
     return startKafkaContainer(pomKafkaVersion(cfg), log);
   }
-  const started = await startBroker(cfg, log);
+  // As the CLI does: a broker already answering on the local address is used as it is;
+  // otherwise the local broker is started for this run and stopped after it.
+  const lease = await acquireCliBroker(log);
   log(
-    started.alreadyRunning
-      ? `reusing the local broker at ${started.address} (pid ${started.pid})`
-      : `started the local broker ${started.version} at ${started.address} (pid ${started.pid})`,
+    lease.origin === 'started'
+      ? `started the local broker ${lease.version ?? ''} at ${lease.brokers.join(',')}`
+      : `reusing the broker at ${lease.brokers.join(',')}`,
   );
-  return {
-    brokers: [started.address],
-    source: 'local',
-    release: async () => {
-      if (!started.alreadyRunning) await stopBroker(cfg);
-    },
-  };
+  return { brokers: lease.brokers, source: 'local', release: () => lease.release() };
 }

@@ -1,5 +1,16 @@
 export { withAdmin } from './admin.ts';
+export { acquireBroker, type BrokerLease, brokerAnswers } from './broker-lease.ts';
 export { kafkaBrokers, usesExternalKafka } from './kafka-env.ts';
 export { logsDir, runDir, stateDir, workspaceRoot } from './paths.ts';
-export { listServices, serviceState, startService, stopService } from './services.ts';
-export { createTopics } from './topics.ts';
+export { type ServiceEntry, serviceRegistry } from './service-registry.ts';
+export {
+  listServices,
+  readinessUrl,
+  servicePorts,
+  serviceState,
+  startService,
+  stopService,
+  unregisteredServiceFolders,
+} from './services.ts';
+export { createTopics, ensureTopics } from './topics.ts';
+export { isTransient, transientReason } from './transient.ts';

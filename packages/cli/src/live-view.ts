@@ -1,8 +1,21 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { topicSpecs } from '@adtrace/schemas';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { print } from './command.ts';
 import { kafkaBrokers } from './kafka-env.ts';
-import { listServices, serviceState } from './services.ts';
+import { readinessUrl, serviceState } from './services.ts';
+import { transientReason } from './transient.ts';
+import { warehouseApiUrl } from './views/warehouse-api.ts';
+
+/** A service that `start` runs exited while the pipeline was running. */
+export class ServiceExited extends Error {
+  override readonly name = 'ServiceExited';
+  readonly services: readonly string[];
+  constructor(services: readonly string[]) {
+    super(`${services.join(', ')} exited while the pipeline was running`);
+    this.services = services;
+  }
+}
 
 /** Messages on each pipeline topic: the sum of its partitions' end offsets. */
 async function topicCounts(admin: Admin): Promise<Map<string, number>> {
@@ -17,10 +30,25 @@ async function topicCounts(admin: Admin): Promise<Map<string, number>> {
   return counts;
 }
 
+/** The services, each marked when its readiness endpoint does not answer 200 (e.g. a loader that stopped). */
+async function servicesUp(services: readonly string[]): Promise<string> {
+  const marked = await Promise.all(
+    services.map(async (name) => {
+      try {
+        const res = await fetch(readinessUrl(name), { signal: AbortSignal.timeout(1000) });
+        await res.body?.cancel();
+        return res.status === 200 ? name : `${name} (not ready)`;
+      } catch {
+        return `${name} (not ready)`;
+      }
+    }),
+  );
+  return marked.join(', ') || 'none';
+}
+
 async function warehouseSpans(): Promise<string> {
-  const url = `${process.env.ADTRACE_WAREHOUSE_API ?? 'http://127.0.0.1:8686'}/api/health`;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`${warehouseApiUrl()}/api/health`, { signal: AbortSignal.timeout(1000) });
     const body = (await res.json()) as { spans?: { spansInserted?: number } };
     return String(body.spans?.spansInserted ?? '?');
   } catch {
@@ -28,32 +56,68 @@ async function warehouseSpans(): Promise<string> {
   }
 }
 
+const clock = () => `[${new Date().toISOString().slice(11, 19)}]`;
+
 /**
- * A line every `intervalMs` while the pipeline runs: which services are up, how many messages
- * each topic holds and how fast it grew, and how many spans the warehouse has stored.
- * Returns a function that stops it.
+ * A line now and every `intervalMs` until `signal` aborts: which services are up, how many
+ * messages each topic holds and how fast it grew, and how many spans the warehouse stored.
+ * A broker that does not answer (starting, electing leaders, restarting) never ends the view:
+ * it prints "waiting for the broker" and asks again with a fresh client next time. Rejects with
+ * ServiceExited when one of `services` is no longer running.
  */
-export async function startLiveView(intervalMs = 5000): Promise<() => Promise<void>> {
-  const admin = new Kafka({ clientId: 'adtrace-live', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  let last = await topicCounts(admin);
-  const tick = async (): Promise<void> => {
-    const now = await topicCounts(admin);
-    const topics = [...now]
-      .filter(([, n]) => n > 0)
-      .map(
-        ([name, n]) => `${name.replace('adtrace.', '')} ${n} (+${((n - (last.get(name) ?? 0)) * 1000) / intervalMs}/s)`,
-      );
-    last = now;
-    const up = listServices().filter((s) => serviceState(s).running);
-    print(
-      `[${new Date().toISOString().slice(11, 19)}] services up: ${up.join(', ') || 'none'} | ` +
-        `spans stored: ${await warehouseSpans()} | ${topics.join(', ') || 'no messages yet'}`,
-    );
-  };
-  const timer = setInterval(() => void tick().catch((err: unknown) => print(`live view: ${String(err)}`)), intervalMs);
-  return async () => {
-    clearInterval(timer);
-    await admin.disconnect();
-  };
+export async function runLiveView(services: readonly string[], signal: AbortSignal, intervalMs = 5000): Promise<void> {
+  let admin: Admin | undefined;
+  let last: { at: number; counts: Map<string, number> } | undefined;
+  try {
+    while (!signal.aborted) {
+      const gone = services.filter((s) => !serviceState(s).running);
+      if (gone.length > 0) throw new ServiceExited(gone);
+      try {
+        admin ??= await connect();
+        const counts = await topicCounts(admin);
+        const at = Date.now();
+        const topics = [...counts]
+          .filter(([, n]) => n > 0)
+          .map(([name, n]) => {
+            const rate = last ? ((n - (last.counts.get(name) ?? 0)) * 1000) / (at - last.at) : 0;
+            return `${name.replace('adtrace.', '')} ${n} (+${rate.toFixed(1)}/s)`;
+          });
+        last = { at, counts };
+        if (signal.aborted) break;
+        print(
+          `${clock()} services up: ${await servicesUp(services)} | spans stored: ${await warehouseSpans()} | ` +
+            `${topics.join(', ') || 'no messages yet'}`,
+        );
+      } catch (err) {
+        await admin?.disconnect().catch(() => {});
+        admin = undefined;
+        if (signal.aborted) break;
+        print(`${clock()} waiting for the broker (${transientReason(err) ?? describe(err)})`);
+      }
+      await sleep(intervalMs, undefined, { signal }).catch(() => {});
+    }
+  } finally {
+    await admin?.disconnect().catch(() => {});
+  }
 }
+
+async function connect(): Promise<Admin> {
+  // Few, short retries: a tick that waits long for a broker that is away tells nobody anything.
+  const admin = new Kafka({
+    clientId: 'adtrace-live',
+    brokers: kafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+    retry: { retries: 2, initialRetryTime: 200 },
+  }).admin();
+  try {
+    await admin.connect();
+  } catch (err) {
+    await admin.disconnect().catch(() => {});
+    throw err;
+  }
+  return admin;
+}
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));

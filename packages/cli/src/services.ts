@@ -4,14 +4,36 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kafkaBrokers } from './kafka-env.ts';
 import { logsDir, runDir, workspaceRoot } from './paths.ts';
+import { type ServiceEntry, serviceRegistry } from './service-registry.ts';
 
-/** The pipeline services that exist: every services/<name> with a src/main.ts. */
+/** The pipeline services, in start order: the entries of service-registry.ts. */
 export function listServices(): string[] {
+  return serviceRegistry.map((s) => s.name);
+}
+
+/** Folders services/<name> with a src/main.ts that are not registered (test/compose checks for none). */
+export function unregisteredServiceFolders(): string[] {
   const dir = join(workspaceRoot, 'services');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'src', 'main.ts')))
-    .sort();
+  const known = new Set(listServices());
+  return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'src', 'main.ts')) && !known.has(n));
+}
+
+function entry(name: string): ServiceEntry {
+  const found = serviceRegistry.find((s) => s.name === name);
+  if (!found) throw new Error(`unknown service ${name}`);
+  return found;
+}
+
+export function assertKnownServices(names: readonly string[]): void {
+  const known = listServices();
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown service ${unknown.join(', ')}; the services are: ${known.join(', ') || '(none yet)'} ` +
+        '(a new one is registered in packages/cli/src/service-registry.ts)',
+    );
+  }
 }
 
 export interface ServiceState {
@@ -24,53 +46,56 @@ export interface ServiceState {
 const pidFile = (name: string) => join(runDir, `${name}.pid`);
 const logFile = (name: string) => join(logsDir, `${name}.log`);
 
-function alive(pid: number): boolean {
+/** Alive and still the service (a recycled pid must not pass for it). */
+function isServiceProcess(pid: number, name: string): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join('services', name, 'src', 'main.ts'));
+  } catch {
+    return true; // no /proc (macOS): trust the signal check
   }
 }
 
 export function serviceState(name: string): ServiceState {
   const file = pidFile(name);
   const pid = existsSync(file) ? Number(readFileSync(file, 'utf8')) : undefined;
-  const running = pid !== undefined && Number.isInteger(pid) && alive(pid);
+  const running = pid !== undefined && Number.isInteger(pid) && pid > 0 && isServiceProcess(pid, name);
   return { name, running, ...(running ? { pid } : {}), log: logFile(name) };
 }
 
-export function assertKnownServices(names: readonly string[]): void {
-  const known = listServices();
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) {
-    throw new Error(`unknown service ${unknown.join(', ')}; the services are: ${known.join(', ') || '(none yet)'}`);
-  }
+/** Its ports on this machine: the registry's, or the environment's where set. */
+export function servicePorts(name: string): { metrics: number; ready: number } {
+  const { ready, metricsPort } = entry(name);
+  const fromEnv = (v: string | undefined, fallback: number) => (v?.trim() ? Number(v) : fallback);
+  return {
+    metrics: fromEnv(process.env.ADTRACE_METRICS_PORT, metricsPort),
+    ready: fromEnv(process.env[ready.portVar], ready.port),
+  };
 }
 
-/**
- * Ports of one service on this machine, so that several services can run side by side: its
- * Prometheus endpoint (ADTRACE_METRICS_PORT) and its health/readiness endpoint
- * (<SERVICE>_HEALTH_PORT, the stream runtime's variable under the service's prefix).
- */
-export function servicePorts(name: string): { metrics: number; health: number } {
-  const index = Math.max(0, listServices().indexOf(name));
-  return { metrics: 9464 + index, health: 8081 + index };
+/** Where `up` and `start` ask whether the service is ready. */
+export function readinessUrl(name: string): string {
+  return `http://127.0.0.1:${servicePorts(name).ready}${entry(name).ready.path}`;
 }
 
 function serviceEnv(name: string): NodeJS.ProcessEnv {
   const ports = servicePorts(name);
   // The services find the broker the CLI uses, local port included (ADTRACE_KAFKA_PORT).
-  const env: NodeJS.ProcessEnv = { OTEL_SERVICE_NAME: name, KAFKA_BROKERS: kafkaBrokers().join(',') };
-  if (!process.env.ADTRACE_METRICS_PORT) env.ADTRACE_METRICS_PORT = String(ports.metrics);
-  const healthVar = `${name.toUpperCase()}_HEALTH_PORT`;
-  if (!process.env[healthVar]) env[healthVar] = String(ports.health);
-  return env;
+  return {
+    OTEL_SERVICE_NAME: name,
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    ADTRACE_METRICS_PORT: String(ports.metrics),
+    [entry(name).ready.portVar]: String(ports.ready),
+  };
 }
 
 /**
- * Starts one service as a background process with the telemetry preloaded, its output in
- * .adtrace/logs/<name>.log. Already running → left alone.
+ * Starts one service as a background process (its own process group) with the telemetry
+ * preloaded, its output appended to .adtrace/logs/<name>.log. Already running → left alone.
  */
 export function startService(name: string, env: NodeJS.ProcessEnv = {}): ServiceState {
   const current = serviceState(name);
@@ -98,14 +123,64 @@ export function startService(name: string, env: NodeJS.ProcessEnv = {}): Service
   return serviceState(name);
 }
 
-/** SIGTERM (the service drains and exits), SIGKILL after the grace period. */
-export async function stopService(name: string, graceMs = 20_000): Promise<boolean> {
+/** SIGTERM to its process group (the service drains and exits), SIGKILL after the grace period. */
+export async function stopService(name: string, graceMs = 15_000): Promise<boolean> {
   const { pid, running } = serviceState(name);
   rmSync(pidFile(name), { force: true });
   if (!running || pid === undefined) return false;
-  process.kill(pid, 'SIGTERM');
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {}
+    }
+  };
+  signal('SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await sleep(100);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (isServiceProcess(pid, name) && Date.now() < deadline) await sleep(100);
+  if (isServiceProcess(pid, name)) signal('SIGKILL');
+  while (isServiceProcess(pid, name)) await sleep(50);
   return true;
+}
+
+/** The last `lines` lines of its log. */
+export function logTail(name: string, lines = 20): string {
+  const file = logFile(name);
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly why: string };
+
+/**
+ * Waits until the service's readiness endpoint answers 200, the process exits, or `timeoutMs`
+ * passes. An aborted `signal` rejects with its reason.
+ */
+export async function waitUntilReady(name: string, timeoutMs: number, signal?: AbortSignal): Promise<Readiness> {
+  const url = readinessUrl(name);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    signal?.throwIfAborted();
+    if (!serviceState(name).running) return { ready: false, why: 'exited during start-up' };
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.body?.cancel();
+      if (res.status === 200) return { ready: true };
+    } catch {}
+    if (Date.now() > deadline) return { ready: false, why: `not ready after ${timeoutMs / 1000} s (${url})` };
+    await sleep(250);
+  }
+}
+
+/** How long `up` and `start` wait for a service to get ready: ADTRACE_READY_TIMEOUT_MS, 60 s. */
+export function readyTimeoutMs(): number {
+  const raw = process.env.ADTRACE_READY_TIMEOUT_MS?.trim();
+  if (!raw) return 60_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 100 || n > 3_600_000) {
+    throw new Error(`ADTRACE_READY_TIMEOUT_MS must be an integer from 100 to 3600000, got "${raw}"`);
+  }
+  return n;
 }

@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type TopicSpec, topicSpecs } from '@adtrace/schemas';
 import type { Admin } from 'kafkajs';
+import { withAdmin } from './admin.ts';
+import { transientReason } from './transient.ts';
 
 export interface CreatedTopics {
   readonly created: string[];
@@ -31,4 +34,32 @@ export async function createTopics(admin: Admin, specs: readonly TopicSpec[] = t
     created: missing.map((s) => s.name),
     existing: specs.filter((s) => existingNames.has(s.name)).map((s) => s.name),
   };
+}
+
+/**
+ * createTopics on the pipeline's brokers, waiting out a broker that is not ready yet (starting,
+ * electing leaders, restarting) for up to `waitMs`; says once that it waits. Other errors throw.
+ */
+export async function ensureTopics(
+  log: (line: string) => void,
+  options: { signal?: AbortSignal; waitMs?: number } = {},
+): Promise<CreatedTopics> {
+  const deadline = Date.now() + (options.waitMs ?? 120_000);
+  const created = new Set<string>();
+  let said: string | undefined;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      const result = await withAdmin((admin) => createTopics(admin));
+      for (const name of result.created) created.add(name);
+      // A retry after a creation that timed out finds its topics existing: count them as created.
+      return { created: [...created], existing: result.existing.filter((n) => !created.has(n)) };
+    } catch (err) {
+      const reason = transientReason(err);
+      if (reason === undefined || Date.now() > deadline) throw err;
+      if (reason !== said) log(`waiting for the broker (${reason})`);
+      said = reason;
+      await sleep(500, undefined, options.signal ? { signal: options.signal } : {});
+    }
+  }
 }

@@ -1,38 +1,33 @@
+import { bringUp } from '../bring-up.ts';
+import { acquireBroker } from '../broker-lease.ts';
 import { type Command, info, print } from '../command.ts';
-import { usesExternalKafka } from '../kafka-env.ts';
-import { localKafkaConfig, startBroker } from '../local-kafka/index.ts';
-import {
-  assertKnownServices,
-  listServices,
-  servicePorts,
-  serviceState,
-  startService,
-  stopService,
-} from '../services.ts';
+import { serviceRegistry } from '../service-registry.ts';
+import { assertKnownServices, listServices, readinessUrl, serviceState, stopService } from '../services.ts';
+import { ensureTopics } from '../topics.ts';
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'start the services (and the local broker unless KAFKA_BROKERS is set)',
+  summary: 'start the services and wait until they are ready (and the broker and topics they need)',
   help: `Usage: adtrace up [service…]
 
 Starts the named services, or all of them, as background processes with telemetry preloaded;
-logs go to .adtrace/logs/<service>.log. Starts the local Kafka broker first unless
-KAFKA_BROKERS names a cluster. Services already running are left alone.
-Services: ${listServices().join(', ') || '(none yet)'}`,
+logs go to .adtrace/logs/<service>.log. First it makes sure of what they need: the local Kafka
+broker (unless KAFKA_BROKERS names a cluster or a broker already answers on the local address)
+and the pipeline topics (the missing ones are created, as adtrace topics create does).
+A service is reported started only once its readiness endpoint answers 200; one that exits or
+is not ready within ADTRACE_READY_TIMEOUT_MS (60000) is stopped, the end of its log is printed
+and up exits 1. Services already running are left alone. The broker keeps running afterwards.
+Services: ${serviceRegistry.map((s) => `\n  ${s.name.padEnd(10)} ${s.summary}`).join('') || '(none yet)'}`,
   async run(args) {
     const names = args.length > 0 ? args : listServices();
     assertKnownServices(names);
-    if (!usesExternalKafka()) {
-      const broker = await startBroker(localKafkaConfig(), info);
-      print(`kafka      ${broker.alreadyRunning ? 'running' : 'started'} at ${broker.address}`);
-    }
+    const lease = await acquireBroker(info);
+    const how = { KAFKA_BROKERS: 'KAFKA_BROKERS', running: 'running', started: 'started' };
+    print(`kafka      ${how[lease.origin]} at ${lease.brokers.join(',')}`);
+    const { created } = await ensureTopics(info);
+    print(`topics     ${created.length} created, all present`);
     if (names.length === 0) info('no services exist yet');
-    for (const name of names) {
-      const before = serviceState(name).running;
-      const s = startService(name);
-      const { metrics } = servicePorts(name);
-      print(`${name.padEnd(10)} ${before ? 'running' : 'started'} (pid ${s.pid}); metrics :${metrics}; log: ${s.log}`);
-    }
+    await bringUp(names);
     return 0;
   },
 };
@@ -61,7 +56,7 @@ One line per service: running (with its pid) or stopped, and its log file.`,
   async run() {
     for (const name of listServices()) {
       const s = serviceState(name);
-      print(`${name.padEnd(10)} ${s.running ? `running (pid ${s.pid})` : 'stopped'}  ${s.log}`);
+      print(`${name.padEnd(10)} ${s.running ? `running (pid ${s.pid}; ${readinessUrl(name)})` : 'stopped'}  ${s.log}`);
     }
     return 0;
   },

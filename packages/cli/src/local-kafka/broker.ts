@@ -95,24 +95,28 @@ function writeProperties(cfg: LocalKafkaConfig): void {
   writeFileSync(cfg.propertiesFile, text);
 }
 
-async function storageTool(cfg: LocalKafkaConfig, args: string[]): Promise<string> {
-  const { stdout } = await run('java', [
-    `-Dlog4j2.configurationFile=${join(cfg.deployDir, 'tools-log4j2.properties')}`,
-    '-cp',
-    join(cfg.libsDir, '*'),
-    'kafka.tools.StorageTool',
-    ...args,
-  ]);
+async function storageTool(cfg: LocalKafkaConfig, args: string[], signal?: AbortSignal): Promise<string> {
+  const { stdout } = await run(
+    'java',
+    [
+      `-Dlog4j2.configurationFile=${join(cfg.deployDir, 'tools-log4j2.properties')}`,
+      '-cp',
+      join(cfg.libsDir, '*'),
+      'kafka.tools.StorageTool',
+      ...args,
+    ],
+    { signal },
+  );
   return stdout.trim();
 }
 
 /** KRaft storage is formatted once per empty data dir; a formatted dir is left as it is. */
-async function formatStorageOnce(cfg: LocalKafkaConfig): Promise<void> {
+async function formatStorageOnce(cfg: LocalKafkaConfig, signal?: AbortSignal): Promise<void> {
   if (existsSync(join(cfg.dataDir, 'meta.properties'))) return;
   mkdirSync(cfg.dataDir, { recursive: true });
-  const clusterId = await storageTool(cfg, ['random-uuid']);
+  const clusterId = await storageTool(cfg, ['random-uuid'], signal);
   if (!/^[\w-]{22}$/.test(clusterId)) throw new Error(`StorageTool random-uuid printed "${clusterId}"`);
-  await storageTool(cfg, ['format', '-t', clusterId, '-c', cfg.propertiesFile, '--ignore-formatted']);
+  await storageTool(cfg, ['format', '-t', clusterId, '-c', cfg.propertiesFile, '--ignore-formatted'], signal);
 }
 
 function logTail(cfg: LocalKafkaConfig, lines = 20): string {
@@ -120,9 +124,15 @@ function logTail(cfg: LocalKafkaConfig, lines = 20): string {
   return readFileSync(cfg.logFile, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
-async function waitUntilStarted(cfg: LocalKafkaConfig, pid: number, logOffset: number): Promise<void> {
+async function waitUntilStarted(
+  cfg: LocalKafkaConfig,
+  pid: number,
+  logOffset: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + cfg.startTimeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (!isBrokerProcess(pid)) {
       throw new Error(`the Kafka broker exited during start-up; ${cfg.logFile} ends with:\n${logTail(cfg)}`);
     }
@@ -137,7 +147,15 @@ async function waitUntilStarted(cfg: LocalKafkaConfig, pid: number, logOffset: n
   throw new Error(`the Kafka broker did not start within ${cfg.startTimeoutMs} ms; see ${cfg.logFile}`);
 }
 
-export async function startBroker(cfg: LocalKafkaConfig, log: (line: string) => void): Promise<StartResult> {
+/**
+ * Starts the local broker unless it already runs (then reports it). An aborted `signal` stops a
+ * start under way, the broker it spawned included, and rejects with the signal's reason.
+ */
+export async function startBroker(
+  cfg: LocalKafkaConfig,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<StartResult> {
   const pid = readPid(cfg);
   if (pid !== undefined) {
     if (isBrokerProcess(pid)) {
@@ -155,9 +173,10 @@ export async function startBroker(cfg: LocalKafkaConfig, log: (line: string) => 
   await assertPortFree(cfg.host, cfg.port, 'the Kafka');
   await assertPortFree(cfg.host, cfg.controllerPort, 'the Kafka controller');
   mkdirSync(cfg.home, { recursive: true });
-  await ensureKafkaJars(cfg, log);
+  await ensureKafkaJars(cfg, log, signal);
   writeProperties(cfg);
-  await formatStorageOnce(cfg);
+  await formatStorageOnce(cfg, signal);
+  signal?.throwIfAborted();
 
   const logOffset = existsSync(cfg.logFile) ? readFileSync(cfg.logFile, 'utf8').length : 0;
   const out = openSync(join(cfg.home, 'stdout.log'), 'a');
@@ -180,7 +199,7 @@ export async function startBroker(cfg: LocalKafkaConfig, log: (line: string) => 
   child.unref();
   writeFileSync(cfg.pidFile, String(child.pid));
   try {
-    await waitUntilStarted(cfg, child.pid, logOffset);
+    await waitUntilStarted(cfg, child.pid, logOffset, signal);
   } catch (err) {
     await stopBroker(cfg);
     throw err;

@@ -35,7 +35,11 @@ export function installedKafkaVersion(cfg: LocalKafkaConfig): string | undefined
  * Copies the broker's runtime closure from Maven Central into libs/ unless the jars of the
  * current pom are already there. Needs Java 17+ and Maven on PATH.
  */
-export async function ensureKafkaJars(cfg: LocalKafkaConfig, log: (line: string) => void): Promise<void> {
+export async function ensureKafkaJars(
+  cfg: LocalKafkaConfig,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const marker = join(cfg.libsDir, '.pom-sha256');
   const digest = pomDigest(cfg);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === digest && installedKafkaVersion(cfg)) return;
@@ -61,7 +65,7 @@ export async function ensureKafkaJars(cfg: LocalKafkaConfig, log: (line: string)
       '-DincludeScope=runtime',
       `-DoutputDirectory=${cfg.libsDir}`,
     ],
-    { maxBuffer: 64 * 1024 * 1024 },
+    { maxBuffer: 64 * 1024 * 1024, signal },
   );
   writeFileSync(marker, digest);
 }

@@ -2,8 +2,10 @@
 
 export const DEFAULT_WAREHOUSE_API = 'http://127.0.0.1:8686';
 
+/** ADTRACE_WAREHOUSE_API; else the local service, on WAREHOUSE_API_PORT when that moved it. */
 export function warehouseApiUrl(): string {
-  const raw = process.env.ADTRACE_WAREHOUSE_API?.trim() || DEFAULT_WAREHOUSE_API;
+  const port = process.env.WAREHOUSE_API_PORT?.trim();
+  const raw = process.env.ADTRACE_WAREHOUSE_API?.trim() || (port ? `http://127.0.0.1:${port}` : DEFAULT_WAREHOUSE_API);
   try {
     const url = new URL(raw);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');

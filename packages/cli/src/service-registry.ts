@@ -1,0 +1,39 @@
+/**
+ * The pipeline services: the one place a service is registered. `adtrace up`, `adtrace start`,
+ * `adtrace status` and `down` run what is listed here, in this order (upstream first, the
+ * warehouse before everything so it receives their spans); test/compose checks that every entry
+ * has a docker-compose service and that every services/<name>/src/main.ts has an entry.
+ *
+ * Each service gets its own ports on one machine, so all of them can run side by side; an
+ * environment variable of the same name overrides a port.
+ */
+export interface ServiceEntry {
+  /** The folder under services/ and the name on the command line. */
+  readonly name: string;
+  /** One line for `adtrace up --help`. */
+  readonly summary: string;
+  /**
+   * Its readiness endpoint: 200 once it takes work (for a stream service, /readyz of the runtime:
+   * the consumer has joined and its stores are restored). `up` and `start` wait for it.
+   */
+  readonly ready: { readonly portVar: string; readonly port: number; readonly path: string };
+  /** Its Prometheus endpoint (ADTRACE_METRICS_PORT). */
+  readonly metricsPort: number;
+}
+
+/** A service built on the stream runtime: /readyz on <NAME>_HEALTH_PORT. */
+export function streamService(name: string, summary: string, healthPort: number, metricsPort: number): ServiceEntry {
+  const portVar = `${name.toUpperCase().replaceAll('-', '_')}_HEALTH_PORT`;
+  return { name, summary, ready: { portVar, port: healthPort, path: '/readyz' }, metricsPort };
+}
+
+export const serviceRegistry: readonly ServiceEntry[] = [
+  {
+    name: 'warehouse',
+    summary: 'OTLP span receiver (:4317), topic loader, query API (:8686)',
+    // Its loader is a sink of the stream runtime, whose knobs live under WAREHOUSE_LOADER_*.
+    ready: { portVar: 'WAREHOUSE_LOADER_HEALTH_PORT', port: 8081, path: '/readyz' },
+    metricsPort: 9464,
+  },
+  // Next: streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465), …
+];

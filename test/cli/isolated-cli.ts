@@ -1,0 +1,162 @@
+// Runs the adtrace CLI as a user would, in a process of its own, but isolated from everything
+// else on the machine: its own ADTRACE_HOME, its own ports for every service, its own consumer
+// group. Leftovers are found by that home: every process the CLI starts (services, the broker)
+// inherits ADTRACE_HOME, so any process whose environment names it is one of ours.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { workspaceRoot } from '@adtrace/cli';
+import { ensureKafkaJars, localKafkaConfig } from '@adtrace/cli/local-kafka';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+export interface Sandbox {
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Every port the CLI and what it starts may listen on. */
+  readonly ports: number[];
+  /** Pids of live processes whose environment carries this sandbox's ADTRACE_HOME. */
+  leftovers(): number[];
+  /** Kills leftovers (a failed test must not leave them) and removes the home. */
+  dispose(): void;
+}
+
+/**
+ * A sandbox on `brokers` (KAFKA_BROKERS), or with its own local broker on free ports when
+ * `brokers` is undefined (the Kafka jars are shared with the workspace's, fetched once).
+ */
+export async function sandbox(brokers: readonly string[] | undefined): Promise<Sandbox> {
+  const home = mkdtempSync(join(tmpdir(), 'adtrace-cli-'));
+  const [otlp, api, ready, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ADTRACE_HOME: home,
+    WAREHOUSE_OTLP_PORT: String(otlp),
+    WAREHOUSE_API_PORT: String(api),
+    WAREHOUSE_LOADER_HEALTH_PORT: String(ready),
+    ADTRACE_METRICS_PORT: String(metrics),
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp}`,
+    WAREHOUSE_LOADER_GROUP: `test-cli-${randomUUID().slice(0, 8)}`,
+  };
+  delete env.ADTRACE_WAREHOUSE_API;
+  const ports = [otlp, api, ready, metrics];
+  if (brokers) {
+    env.KAFKA_BROKERS = brokers.join(',');
+  } else {
+    delete env.KAFKA_BROKERS;
+    const shared = localKafkaConfig();
+    await ensureKafkaJars(shared, () => {});
+    mkdirSync(join(home, 'kafka'), { recursive: true });
+    symlinkSync(shared.libsDir, join(home, 'kafka', 'libs'));
+    const [kafka, controller] = [await freePort(), await freePort()];
+    env.ADTRACE_KAFKA_PORT = String(kafka);
+    env.ADTRACE_KAFKA_CONTROLLER_PORT = String(controller);
+    ports.push(kafka, controller);
+  }
+  const leftovers = () => processesWith(`ADTRACE_HOME=${home}`);
+  return {
+    home,
+    env,
+    ports,
+    leftovers,
+    dispose() {
+      for (const pid of leftovers()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+function processesWith(entry: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const environ = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
+      const state = /^State:\s+(\w)/m.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1];
+      if (environ.includes(entry) && state !== 'Z') found.push(Number(name));
+    } catch {} // gone meanwhile, or not ours to read
+  }
+  return found;
+}
+
+export interface CliRun {
+  readonly child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr interleaved. */
+  output(): string;
+  /**
+   * Resolves once the output (from offset `from` on) contains `text`; rejects if the process
+   * exits first or after `timeoutMs`.
+   */
+  waitFor(text: string | RegExp, options?: { timeoutMs?: number; from?: number }): Promise<void>;
+  /** Its exit code (a signal death becomes 128 + n). */
+  readonly exited: Promise<number>;
+}
+
+/** `adtrace <args>` in its own process group (as a terminal runs it), in the sandbox's environment. */
+export function runCli(box: Sandbox, args: readonly string[]): CliRun {
+  const child = spawn(process.execPath, [join(workspaceRoot, 'packages/cli/src/main.ts'), ...args], {
+    cwd: workspaceRoot,
+    env: box.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const append = (b: Buffer) => {
+    text += b.toString();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  let code: number | undefined;
+  const exited = new Promise<number>((resolve) =>
+    child.once('close', (c, sig) => {
+      code = c ?? 128 + (sig === 'SIGKILL' ? 9 : 15);
+      resolve(code);
+    }),
+  );
+  const matches = (t: string | RegExp, from: number) =>
+    typeof t === 'string' ? text.slice(from).includes(t) : t.test(text.slice(from));
+  return {
+    child,
+    output: () => text,
+    exited,
+    async waitFor(t, { timeoutMs = 120_000, from = 0 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      while (!matches(t, from)) {
+        if (code !== undefined) throw new Error(`exited (${code}) before printing ${t}:\n${text}`);
+        if (Date.now() > deadline) throw new Error(`no ${t} after ${timeoutMs} ms:\n${text}`);
+        await sleep(100);
+      }
+    },
+  };
+}
+
+export async function heldPorts(box: Sandbox): Promise<number[]> {
+  const held: number[] = [];
+  for (const port of box.ports) if (!(await portIsFree(port))) held.push(port);
+  return held;
+}

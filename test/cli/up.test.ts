@@ -1,0 +1,61 @@
+// `adtrace up` creates the topics a service needs (idempotently) and says `started` only once the
+// service's readiness endpoint answers; a service that does not get ready is stopped, the end of
+// its log is printed and up exits 1.
+import { createServer, type Server } from 'node:net';
+import { topicSpecs } from '@adtrace/schemas';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testBrokers, testKafka } from '../support/kafka.ts';
+import { heldPorts, runCli, type Sandbox, sandbox } from './isolated-cli.ts';
+
+let box: Sandbox | undefined;
+afterEach(() => box?.dispose());
+
+describe('adtrace up', () => {
+  it('creates missing topics, reports the warehouse started once /readyz answers 200, down stops it', async () => {
+    box = await sandbox(testBrokers());
+    const up = runCli(box, ['up', 'warehouse']);
+    expect(await up.exited, up.output()).toBe(0);
+    expect(up.output()).toMatch(/topics\s+\d+ created, all present/);
+    expect(up.output()).toMatch(/warehouse\s+started, ready/);
+
+    const admin = testKafka().admin();
+    await admin.connect();
+    const present = new Set(await admin.listTopics());
+    await admin.disconnect();
+    for (const { name } of topicSpecs) expect(present.has(name), name).toBe(true);
+    const ready = await fetch(`http://127.0.0.1:${box.env.WAREHOUSE_LOADER_HEALTH_PORT}/readyz`);
+    expect(ready.status).toBe(200);
+    const health = await fetch(`http://127.0.0.1:${box.env.WAREHOUSE_API_PORT}/api/health`);
+    expect(health.status).toBe(200);
+
+    // Again: nothing to create, the running service is left alone.
+    const again = runCli(box, ['up', 'warehouse']);
+    expect(await again.exited, again.output()).toBe(0);
+    expect(again.output()).toMatch(/topics\s+0 created, all present/);
+    expect(again.output()).toMatch(/warehouse\s+running, ready/);
+
+    const down = runCli(box, ['down']);
+    expect(await down.exited, down.output()).toBe(0);
+    expect(box.leftovers()).toEqual([]);
+    expect(await heldPorts(box)).toEqual([]);
+  });
+
+  it('a service that cannot get ready: its log is shown, it is stopped, up exits 1', async () => {
+    box = await sandbox(testBrokers());
+    // Another process holds the warehouse's query API port, so the warehouse fails at start-up.
+    const port = Number(box.env.WAREHOUSE_API_PORT);
+    const holder: Server = await new Promise((resolve) => {
+      const s = createServer().listen(port, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const up = runCli(box, ['up', 'warehouse']);
+      expect(await up.exited, up.output()).toBe(1);
+      expect(up.output()).not.toMatch(/warehouse\s+started/);
+      expect(up.output()).toContain('warehouse exited during start-up; the last lines of');
+      expect(up.output()).toContain('EADDRINUSE');
+      expect(box.leftovers()).toEqual([]);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+});
