@@ -31,11 +31,10 @@ export async function tick<O extends OutputSpecs, S extends StoreSpecs>(
   if (!event || !position || task.generation !== parts.assignment.generation) return;
   const [topic, nextOffset] = position;
   const before = event.streamTime.current();
+  if (event.streamTime.tick(Date.now()) === before) return;
+  // After the tick: a failed commit rolls windows and timers back, and the next tick or chunk
+  // closes them again from the stream time the tick reached.
   event.begin();
-  if (event.streamTime.tick(Date.now()) === before) {
-    event.rollback(task.state.stores);
-    return;
-  }
   const writes = new Writes();
   const outbox = new Outbox();
   try {

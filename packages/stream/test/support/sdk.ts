@@ -11,6 +11,8 @@ export interface SpanRecord {
   readonly status: number;
   readonly attributes: Record<string, unknown>;
   readonly events: readonly string[];
+  /** The span ids this span links to. */
+  readonly links: readonly string[];
 }
 
 export function toRecord(span: ReadableSpan): SpanRecord {
@@ -24,5 +26,6 @@ export function toRecord(span: ReadableSpan): SpanRecord {
     status: span.status?.code ?? 0,
     attributes: { ...span.attributes },
     events: (span.events ?? []).map((e) => e.name),
+    links: (span.links ?? []).map((l) => l.context.spanId),
   };
 }
