@@ -56,8 +56,8 @@ export interface BatchDeps {
  * of at most batchSize messages, each on the partition's task (so partition p of every input is
  * handled serially), written and committed before the next starts: in-flight work is bounded and
  * a slow downstream stops the fetching. While a chunk runs, a timer heartbeats (the consumer
- * only heartbeats between fetches), and a chunk stops taking messages once it has run for
- * `maxChunkMs`, so no chunk outlives the session timeout. A stop lets the current chunk finish
+ * only heartbeats between fetches), and a chunk stops taking messages once it has run for a
+ * third of the session timeout, so no chunk outlives the session. A stop lets the current chunk finish
  * and commit; a revoked partition or a stale batch stops before the next chunk.
  */
 export function eachBatchHandler(deps: BatchDeps): (batch: BatchPort) => Promise<void> {
