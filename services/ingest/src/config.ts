@@ -12,6 +12,8 @@ import {
 export interface IngestConfig {
   /** The runtime's knobs (INGEST_BATCH_SIZE, …); dead letters go to adtrace.dead-letters.raw by default. */
   readonly stream: StreamConfig;
+  /** Consumer group, dead-letter stage, changelog and transactional id prefix. */
+  readonly group: string;
   /**
    * The HMAC secret user keys are made with. Changing it re-keys every user — profiles, caps
    * and attribution start over — so it is a migration, never a routine rotation.
@@ -31,6 +33,7 @@ export interface IngestConfig {
 }
 
 const NAMES = [
+  'INGEST_GROUP',
   'INGEST_USER_KEY_SECRET',
   'INGEST_USER_KEY_SECRET_FILE',
   'INGEST_USD_RATES',
@@ -53,6 +56,7 @@ export function toConfig(env: IngestEnv): IngestConfig {
   const stream = toStreamConfig({ deadLetterTopic: Topics.deadLettersRaw, ...env.stream });
   return {
     stream,
+    group: env.INGEST_GROUP ?? 'ingest',
     userKeySecret: userKeySecret(env),
     usdRates: usdRates(env.INGEST_USD_RATES),
     source: env.INGEST_SOURCE ?? 'upstream',

@@ -15,7 +15,7 @@ export interface IngestTopics {
 export interface IngestOptions {
   /** Tests run on topics of their own; default adtrace.bid-requests.raw → adtrace.bid-requests. */
   readonly topics?: Partial<IngestTopics>;
-  /** Consumer group and transactional id prefix; default `ingest`. */
+  /** Overrides config.group (consumer group and transactional id prefix). */
   readonly name?: string;
   readonly log?: Log;
   readonly kafka?: KafkaPortFactory;
@@ -44,7 +44,7 @@ export function createIngest(config: IngestConfig, options: IngestOptions = {}):
   const bidRequestCodec = createCodec(RecordNames.BidRequest);
 
   return createHop({
-    name: options.name ?? 'ingest',
+    name: options.name ?? config.group,
     config: config.stream,
     mode: 'exactly-once',
     inputs: { raw: { topic: topics.raw, decode: createRawDecoder(config.maxRequestBytes) } },
