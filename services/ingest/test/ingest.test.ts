@@ -8,7 +8,7 @@ import { exampleOpenRtbRequest, exampleRawBidRequest } from '@adtrace/schemas/te
 import { changelogTopic, DeadLetterHeaders, Headers, type Hop } from '@adtrace/stream';
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainTopic, header, waitFor } from '../../../packages/stream/test/support/kafka-io.ts';
+import { committedCount, drainTopic, header, waitFor } from '../../../packages/stream/test/support/kafka-io.ts';
 import { testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { createIngest, IngestAttr, readEnv, toConfig } from '../src/index.ts';
 import { registerTestTelemetry, type SpanRecord, sumOf, type TestTelemetry } from './support.ts';
@@ -141,15 +141,16 @@ beforeAll(async () => {
   const config = toConfig({ ...env, stream: { ...env.stream, deadLetterTopic: topics.names.dlq, batchSize: 4 } });
   hop = createIngest(config, { name: group, topics: { raw: topics.names.raw, requests: topics.names.requests } });
   await hop.start();
-  const want = { outputs: Object.keys(valid).length, deadLetters: Object.keys(invalid).length };
-  [outputs, deadLetters] = await waitFor(
-    'every request handled',
-    async () => {
-      const [o, d] = await Promise.all([drainTopic(kafka, topics.names.requests), drainTopic(kafka, topics.names.dlq)]);
-      return o.length >= want.outputs && d.length >= want.deadLetters ? [o, d] : undefined;
-    },
+  // Every record committed — written, dead-lettered or dropped as a retry — before reading.
+  await waitFor(
+    'every record committed',
+    async () => ((await committedCount(kafka, group, topics.names.raw)) >= everything.length ? true : undefined),
     60_000,
   );
+  [outputs, deadLetters] = await Promise.all([
+    drainTopic(kafka, topics.names.requests),
+    drainTopic(kafka, topics.names.dlq),
+  ]);
   await hop.stop();
 });
 
