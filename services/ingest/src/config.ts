@@ -14,6 +14,8 @@ export interface IngestConfig {
   readonly stream: StreamConfig;
   /** Consumer group, dead-letter stage, changelog and transactional id prefix. */
   readonly group: string;
+  /** adtrace.bid-requests.raw → adtrace.bid-requests unless a test or a staging run says otherwise. */
+  readonly topics: { readonly raw: string; readonly requests: string };
   /**
    * The HMAC secret user keys are made with. Changing it re-keys every user — profiles, caps
    * and attribution start over — so it is a migration, never a routine rotation.
@@ -34,6 +36,8 @@ export interface IngestConfig {
 
 const NAMES = [
   'INGEST_GROUP',
+  'INGEST_RAW_TOPIC',
+  'INGEST_REQUESTS_TOPIC',
   'INGEST_USER_KEY_SECRET',
   'INGEST_USER_KEY_SECRET_FILE',
   'INGEST_USD_RATES',
@@ -57,6 +61,10 @@ export function toConfig(env: IngestEnv): IngestConfig {
   return {
     stream,
     group: env.INGEST_GROUP ?? 'ingest',
+    topics: {
+      raw: env.INGEST_RAW_TOPIC ?? Topics.bidRequestsRaw,
+      requests: env.INGEST_REQUESTS_TOPIC ?? Topics.bidRequests,
+    },
     userKeySecret: userKeySecret(env),
     usdRates: usdRates(env.INGEST_USD_RATES),
     source: env.INGEST_SOURCE ?? 'upstream',

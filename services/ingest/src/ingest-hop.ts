@@ -1,5 +1,5 @@
 import { createUserKeyer, deriveEventId, IngestError, toBidRequest } from '@adtrace/ads';
-import { type BidRequest, createCodec, RecordNames, Topics } from '@adtrace/schemas';
+import { type BidRequest, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
 import { metrics, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -13,7 +13,7 @@ export interface IngestTopics {
 }
 
 export interface IngestOptions {
-  /** Tests run on topics of their own; default adtrace.bid-requests.raw → adtrace.bid-requests. */
+  /** Tests run on topics of their own; overrides config.topics. */
   readonly topics?: Partial<IngestTopics>;
   /** Overrides config.group (consumer group and transactional id prefix). */
   readonly name?: string;
@@ -31,7 +31,7 @@ export interface IngestOptions {
  * the de-duplication store is state, and a duplicate BidRequest would be a second auction.
  */
 export function createIngest(config: IngestConfig, options: IngestOptions = {}): Hop {
-  const topics = { raw: Topics.bidRequestsRaw, requests: Topics.bidRequests, ...options.topics };
+  const topics = { ...config.topics, ...options.topics };
   const tracer = trace.getTracer('adtrace.ingest');
   const fieldsDropped = metrics.getMeter('adtrace.ingest').createCounter('ads.ingest.fields_dropped', {
     description: 'Malformed optional fields dropped or normalized instead of refusing the request, by field',
