@@ -54,5 +54,7 @@ describe('ingest config', () => {
       /^INGEST_GDPR_DEFAULT/,
     );
     expect(config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_TCF_VENDOR_ID: '755' }).tcfVendorId).toBe(755);
+    expect(c.topics).toEqual({ raw: Topics.bidRequestsRaw, requests: Topics.bidRequests });
+    expect(config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_RAW_TOPIC: 'staging.raw' }).topics.raw).toBe('staging.raw');
   });
 });
