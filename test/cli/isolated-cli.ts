@@ -49,6 +49,7 @@ export interface Sandbox {
 export async function sandbox(brokers: readonly string[] | undefined): Promise<Sandbox> {
   const home = mkdtempSync(join(tmpdir(), 'adtrace-cli-'));
   const [otlp, api, ready, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const ingestReady = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ADTRACE_HOME: home,
@@ -58,9 +59,13 @@ export async function sandbox(brokers: readonly string[] | undefined): Promise<S
     ADTRACE_METRICS_PORT: String(metrics),
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp}`,
     WAREHOUSE_LOADER_GROUP: `test-cli-${randomUUID().slice(0, 8)}`,
+    INGEST_HEALTH_PORT: String(ingestReady),
+    INGEST_GROUP: `test-cli-ingest-${randomUUID().slice(0, 8)}`,
   };
   delete env.ADTRACE_WAREHOUSE_API;
-  const ports = [otlp, api, ready, metrics];
+  // The CLI makes a machine's own secrets under its home: a sandbox must not borrow the caller's.
+  for (const name of ['INGEST_USER_KEY_SECRET', 'INGEST_USER_KEY_SECRET_FILE']) delete env[name];
+  const ports = [otlp, api, ready, metrics, ingestReady];
   if (brokers) {
     env.KAFKA_BROKERS = brokers.join(',');
   } else {

@@ -1,7 +1,9 @@
 // `adtrace up` creates the topics a service needs (idempotently) and says `started` only once the
 // service's readiness endpoint answers; a service that does not get ready is stopped, the end of
 // its log is printed and up exits 1.
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { topicSpecs } from '@adtrace/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBrokers, testKafka } from '../support/kafka.ts';
@@ -36,6 +38,29 @@ describe('adtrace up', () => {
 
     const down = runCli(box, ['down']);
     expect(await down.exited, down.output()).toBe(0);
+    expect(box.leftovers()).toEqual([]);
+    expect(await heldPorts(box)).toEqual([]);
+  });
+
+  it('up ingest: makes the user key secret once, keeps it, and ingest answers /readyz; down stops it', async () => {
+    box = await sandbox(testBrokers());
+    const up = runCli(box, ['up', 'ingest']);
+    expect(await up.exited, up.output()).toBe(0);
+    expect(up.output()).toMatch(/ingest\s+started, ready/);
+    expect((await fetch(`http://127.0.0.1:${box.env.INGEST_HEALTH_PORT}/readyz`)).status).toBe(200);
+    const file = join(box.home, 'secrets', 'ingest_user_key_secret');
+    const secret = readFileSync(file, 'utf8').trim();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const down = runCli(box, ['down']);
+    expect(await down.exited, down.output()).toBe(0);
+    expect(box.leftovers()).toEqual([]);
+    // A second start keeps the secret: a new one would re-key every user.
+    const again = runCli(box, ['up', 'ingest']);
+    expect(await again.exited, again.output()).toBe(0);
+    expect(readFileSync(file, 'utf8').trim()).toBe(secret);
+    expect(await runCli(box, ['down']).exited).toBe(0);
     expect(box.leftovers()).toEqual([]);
     expect(await heldPorts(box)).toEqual([]);
   });

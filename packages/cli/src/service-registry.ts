@@ -19,12 +19,24 @@ export interface ServiceEntry {
   readonly ready: { readonly portVar: string; readonly port: number; readonly path: string };
   /** Its Prometheus endpoint (ADTRACE_METRICS_PORT). */
   readonly metricsPort: number;
+  /**
+   * Variables holding secrets it cannot start without. On one machine `up` and `start` make each
+   * once (random, under .adtrace/secrets, mode 0600) and pass it as `<VAR>_FILE`, unless the
+   * environment sets `<VAR>` or `<VAR>_FILE`; compose and Kubernetes must be given them.
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** A service built on the stream runtime: /readyz on <NAME>_HEALTH_PORT. */
-export function streamService(name: string, summary: string, healthPort: number, metricsPort: number): ServiceEntry {
+export function streamService(
+  name: string,
+  summary: string,
+  healthPort: number,
+  metricsPort: number,
+  secrets: readonly string[] = [],
+): ServiceEntry {
   const portVar = `${name.toUpperCase().replaceAll('-', '_')}_HEALTH_PORT`;
-  return { name, summary, ready: { portVar, port: healthPort, path: '/readyz' }, metricsPort };
+  return { name, summary, ready: { portVar, port: healthPort, path: '/readyz' }, metricsPort, secrets };
 }
 
 export const serviceRegistry: readonly ServiceEntry[] = [
@@ -35,5 +47,6 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     ready: { portVar: 'WAREHOUSE_LOADER_HEALTH_PORT', port: 8081, path: '/readyz' },
     metricsPort: 9464,
   },
-  // Next: streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465), …
+  streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
+  // Next: profiling, auction, delivery, …
 ];

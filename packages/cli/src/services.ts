@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, wri
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kafkaBrokers } from './kafka-env.ts';
+import { localSecretEnv } from './local-secrets.ts';
 import { logsDir, runDir, workspaceRoot } from './paths.ts';
 import { type ServiceEntry, serviceRegistry } from './service-registry.ts';
 
@@ -90,6 +91,7 @@ function serviceEnv(name: string): NodeJS.ProcessEnv {
     KAFKA_BROKERS: kafkaBrokers().join(','),
     ADTRACE_METRICS_PORT: String(ports.metrics),
     [entry(name).ready.portVar]: String(ports.ready),
+    ...localSecretEnv(entry(name).secrets ?? []),
   };
 }
 

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { checkUsdRates, MIN_USER_KEY_SECRET_BYTES, type UsdRates } from '@adtrace/ads';
+import { DEFAULT_OPENRTB_MAX_BYTES, Topics } from '@adtrace/schemas';
+import {
+  ConfigError,
+  readEnv as readStreamEnv,
+  type StreamConfig,
+  type StreamEnv,
+  toConfig as toStreamConfig,
+} from '@adtrace/stream';
+
+export interface IngestConfig {
+  /** The runtime's knobs (INGEST_BATCH_SIZE, …); dead letters go to adtrace.dead-letters.raw by default. */
+  readonly stream: StreamConfig;
+  /** Consumer group, dead-letter stage, changelog and transactional id prefix. */
+  readonly group: string;
+  /** adtrace.bid-requests.raw → adtrace.bid-requests unless a test or a staging run says otherwise. */
+  readonly topics: { readonly raw: string; readonly requests: string };
+  /**
+   * The HMAC secret user keys are made with. Changing it re-keys every user — profiles, caps
+   * and attribution start over — so it is a migration, never a routine rotation.
+   */
+  readonly userKeySecret: Buffer;
+  /** US dollars per unit of each currency floors may be in; USD is always 1. */
+  readonly usdRates: UsdRates;
+  /** Names the upstream in every event id: two exchanges may reuse one request id. */
+  readonly source: string;
+  /** How long (stream time) a request id is remembered to drop its retries. */
+  readonly dedupeTtlMs: number;
+  readonly maxRequestBytes: number;
+  /** Our IAB vendor id: a TCF string must then also consent to us. */
+  readonly tcfVendorId: number | undefined;
+  /** Whether GDPR applies to a request that does not say. */
+  readonly gdprDefault: boolean;
+}
+
+const NAMES = [
+  'INGEST_GROUP',
+  'INGEST_RAW_TOPIC',
+  'INGEST_REQUESTS_TOPIC',
+  'INGEST_USER_KEY_SECRET',
+  'INGEST_USER_KEY_SECRET_FILE',
+  'INGEST_USD_RATES',
+  'INGEST_SOURCE',
+  'INGEST_DEDUPE_TTL_MS',
+  'INGEST_MAX_REQUEST_BYTES',
+  'INGEST_TCF_VENDOR_ID',
+  'INGEST_GDPR_DEFAULT',
+] as const;
+export type IngestEnv = { readonly stream: StreamEnv } & { readonly [K in (typeof NAMES)[number]]?: string };
+
+/** Step one: INGEST_* and KAFKA_BROKERS, unparsed. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): IngestEnv {
+  const own = Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]).filter(([, v]) => v));
+  return { stream: readStreamEnv('INGEST', env), ...own };
+}
+
+/** Step two: check and apply defaults; a wrong value throws a ConfigError naming the variable. */
+export function toConfig(env: IngestEnv): IngestConfig {
+  const stream = toStreamConfig({ deadLetterTopic: Topics.deadLettersRaw, ...env.stream });
+  return {
+    stream,
+    group: env.INGEST_GROUP ?? 'ingest',
+    topics: {
+      raw: env.INGEST_RAW_TOPIC ?? Topics.bidRequestsRaw,
+      requests: env.INGEST_REQUESTS_TOPIC ?? Topics.bidRequests,
+    },
+    userKeySecret: userKeySecret(env),
+    usdRates: usdRates(env.INGEST_USD_RATES),
+    source: env.INGEST_SOURCE ?? 'upstream',
+    dedupeTtlMs: int(env, 'INGEST_DEDUPE_TTL_MS', 10 * 60_000, 1000, 7 * 24 * 3_600_000),
+    maxRequestBytes: int(env, 'INGEST_MAX_REQUEST_BYTES', DEFAULT_OPENRTB_MAX_BYTES, 1024, 1 << 24),
+    tcfVendorId: env.INGEST_TCF_VENDOR_ID === undefined ? undefined : int(env, 'INGEST_TCF_VENDOR_ID', 0, 1, 65_535),
+    gdprDefault: bool(env.INGEST_GDPR_DEFAULT, 'INGEST_GDPR_DEFAULT'),
+  };
+}
+
+function userKeySecret(env: IngestEnv): Buffer {
+  const name = env.INGEST_USER_KEY_SECRET !== undefined ? 'INGEST_USER_KEY_SECRET' : 'INGEST_USER_KEY_SECRET_FILE';
+  let text = env.INGEST_USER_KEY_SECRET;
+  if (text === undefined && env.INGEST_USER_KEY_SECRET_FILE !== undefined) {
+    try {
+      text = readFileSync(env.INGEST_USER_KEY_SECRET_FILE, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(name, `cannot read the secret file: ${(error as Error).message}`);
+    }
+  }
+  if (text === undefined) {
+    throw new ConfigError(
+      'INGEST_USER_KEY_SECRET',
+      `required: the HMAC secret user keys are made with (at least ${MIN_USER_KEY_SECRET_BYTES} bytes; ` +
+        'or INGEST_USER_KEY_SECRET_FILE). Changing it later re-keys every user: a migration, not a rotation',
+    );
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length < MIN_USER_KEY_SECRET_BYTES) {
+    // Never echo the value: it is the secret.
+    throw new ConfigError(name, `must be at least ${MIN_USER_KEY_SECRET_BYTES} bytes, got ${bytes.length}`);
+  }
+  return bytes;
+}
+
+/** `EUR=1.08,GBP=1.27`: US dollars per unit. */
+function usdRates(raw: string | undefined): UsdRates {
+  if (raw === undefined) return { USD: 1 };
+  const rates: Record<string, number> = { USD: 1 };
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [code, rate, ...rest] = part.split('=').map((s) => s.trim());
+    if (!code || rate === undefined || rest.length > 0 || !/^\d+(\.\d+)?$/.test(rate)) {
+      throw new ConfigError(
+        'INGEST_USD_RATES',
+        `expected CODE=rate[,CODE=rate…] (USD per unit), got ${JSON.stringify(part)}`,
+      );
+    }
+    rates[code] = Number(rate);
+  }
+  try {
+    return checkUsdRates(rates);
+  } catch (error) {
+    throw new ConfigError('INGEST_USD_RATES', (error as Error).message);
+  }
+}
+
+function int(env: IngestEnv, name: (typeof NAMES)[number], fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+function bool(raw: string | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  if (['1', 'true', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
