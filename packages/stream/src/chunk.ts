@@ -1,11 +1,11 @@
 import type { RuntimeParts } from './boot.ts';
-import { apportion, CpuPhase } from './cpu-account.ts';
+import { CpuPhase, chargeExcess } from './cpu-account.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { ChunkOutcome, ChunkPlace } from './each-batch.ts';
 import type { FetchedRecord } from './kafka/port.ts';
 import type { OpenedMessage } from './open-message.ts';
 import { Outbox } from './outbox.ts';
-import { type HopParts, processMessage } from './process-message.ts';
+import { type HandledMessage, type HopParts, processMessage } from './process-message.ts';
 import { applyCommitted, changelogRecords, punctuate } from './punctuate.ts';
 import { Attr, failSpan } from './spans.ts';
 import { Writes } from './store.ts';
@@ -24,10 +24,12 @@ export type ChunkDeps<
  * passes), then write everything they produced in one request or transaction and commit their
  * offsets. The store writes become visible to later chunks only once Kafka has them.
  *
- * Cost: the chunk has two CPU phases (cpu-account.ts). The handle phase's CPU goes to the
- * messages' process spans in proportion to their wall time, less what their handler's own spans
- * were charged; the deliver phase's (seal, produce, commit) is split evenly over the chunk's send
- * and dead-letter spans — or its process spans when it has none.
+ * Cost (cpu-account.ts): each message's handling is measured over its synchronous segments
+ * (what other partitions do while an async handler waits is not its CPU); its process span gets
+ * that, less what its handler's own spans were charged (their self wall time × the task's rate,
+ * CPU per wall µs of its recent messages, waits included). The deliver phase's CPU (seal,
+ * produce, commit) is split evenly over the chunk's send and dead-letter spans — or its process
+ * spans when it has none.
  */
 export async function runChunk<
   I extends InputSpecs,
@@ -40,9 +42,8 @@ export async function runChunk<
   const writes = new Writes();
   const outbox = new Outbox();
   const scope = { topic, partition, task, writes, outbox, keepAlive: place.keepAlive };
-  const opened: OpenedMessage[] = [];
+  const opened: HandledMessage[] = [];
   const walls: number[] = [];
-  const handling = new CpuPhase();
   task.event?.begin();
   try {
     for (const message of messages) {
@@ -57,16 +58,19 @@ export async function runChunk<
     for (const o of opened) endProcessSpan(o, 0, undefined, error);
     throw error;
   }
-  const handled = handling.end();
-  task.cpuRate = Math.min(4, handled.cpuMicros / handled.wallMicros);
+  const handledCpu = opened.reduce((n, o) => n + o.cpuMicros, 0);
+  const handledWall = Math.max(1, walls.reduce((n, w) => n + w, 0) * 1000);
+  // One handler runs at a time on a task: its spans cannot use more than one CPU µs per wall µs.
+  task.cpuRate = Math.min(1, handledCpu / handledWall);
   changelogRecords(deps.name, task, writes, outbox);
   const delivering = new CpuPhase();
   const records = outbox.seal(deps.tracer);
   const nextOffset = String(BigInt(messages[opened.length - 1]!.offset) + 1n);
-  const spansOfHandling = apportion(
-    Math.max(0, handled.cpuMicros - opened.reduce((n, o) => n + o.meter.chargedUs, 0)),
-    walls,
-  );
+  const spansOfHandling = opened.map((o) => {
+    // Handler spans charged beyond the message's measured CPU: the excess enters the ledger.
+    chargeExcess(o.meter.chargedUs - o.cpuMicros);
+    return Math.max(0, o.cpuMicros - o.meter.chargedUs);
+  });
   let result: DeliveryResult;
   try {
     const metadata = task.event?.streamTime.serialize();

@@ -33,9 +33,34 @@ export class CpuPhase {
   }
 }
 
-/** Splits `total` over parts in proportion to their weights (evenly when all weights are 0). */
-export function apportion(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (weights.length === 0) return [];
-  return weights.map((w) => (sum > 0 ? (total * w) / sum : total / weights.length));
+/**
+ * CPU already given to spans outside a phase's own share (a handler's spans charged more than the
+ * message's measured CPU): entered in the ledger, so phases open meanwhile subtract it too.
+ */
+export function chargeExcess(cpuMicros: number): void {
+  if (cpuMicros > 0) charged += cpuMicros;
+}
+
+/**
+ * The CPU of one message's handling, measured over its synchronous segments only: the clock is
+ * read when the handling starts and whenever it is about to wait (an async handler, a backoff)
+ * and resumes, so what other partitions do while it waits is never its CPU.
+ */
+export class SegmentedCpu {
+  private segment: CpuPhase | undefined = new CpuPhase();
+  private total = 0;
+
+  pause(): void {
+    if (this.segment) this.total += this.segment.end().cpuMicros;
+    this.segment = undefined;
+  }
+
+  resume(): void {
+    this.segment ??= new CpuPhase();
+  }
+
+  end(): number {
+    this.pause();
+    return this.total;
+  }
 }

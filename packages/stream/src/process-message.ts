@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
 import type { Stage } from './classify.ts';
+import { SegmentedCpu } from './cpu-account.ts';
 import { parkMessage } from './dead-letter.ts';
 import { RejectedError } from './errors.ts';
 import { DEDUPE_STORE } from './event-state.ts';
@@ -72,6 +73,19 @@ export interface ChunkScope {
  * open: the chunk ends it once its phase's CPU is known. An output too large for its topic
  * dead-letters the message (it could never be written; retrying would loop forever).
  */
+/** A message handled: its process span still open, and the CPU its handling used. */
+export interface HandledMessage extends OpenedMessage {
+  readonly cpuMicros: number;
+}
+
+function done(opened: OpenedMessage, cpu: SegmentedCpu): HandledMessage {
+  return { ...opened, cpuMicros: cpu.end() };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 export async function processMessage<
   I extends InputSpecs,
   O extends OutputSpecs,
@@ -82,8 +96,9 @@ export async function processMessage<
   hop: HopParts<I, O, S, T, W> & { readonly metrics: HopMetrics },
   scope: ChunkScope,
   message: FetchedRecord,
-): Promise<OpenedMessage> {
+): Promise<HandledMessage> {
   const { topic, partition, task } = scope;
+  const cpu = new SegmentedCpu();
   const input = hop.inputs.get(topic)!;
   const meta = recordMeta(topic, partition, message);
   let decoded: { value: unknown } | undefined;
@@ -115,13 +130,21 @@ export async function processMessage<
       if (isDuplicate(hop, task, scope.writes, own, consumed)) {
         markDuplicate(hop, span, scope, opened);
         own.mergeInto(scope.writes);
-        return opened;
+        return done(opened, cpu);
       }
       const savepoints = savepointsOf(task);
       const run = startAttempt<O, S, T, W>(Object.assign(attemptInput, { own }));
       let returned: Awaited<ReturnType<typeof hop.handler>>;
       try {
-        returned = await context.with(processCtx, () => hop.handler(consumed, run.ctx));
+        const result = context.with(processCtx, () => hop.handler(consumed, run.ctx));
+        if (isThenable(result)) {
+          cpu.pause();
+          try {
+            returned = await result;
+          } finally {
+            cpu.resume();
+          }
+        } else returned = result;
       } catch (error) {
         rollbackTo(task, savepoints);
         throw error;
@@ -143,17 +166,19 @@ export async function processMessage<
       own.mergeInto(scope.writes);
       for (const r of records) scope.outbox.add(r);
       task.breaker.success();
-      return opened;
+      return done(opened, cpu);
     } catch (error) {
       const { verdict, again } = judge(hop, error, stage, attempt);
       if (again) {
+        cpu.pause();
         await backOff(hop, attempt, verdict, [span], scope.keepAlive);
+        cpu.resume();
         if (stage === 'decode') decode();
         continue;
       }
       checkBreaker(hop, task.breaker, verdict, stage, error);
       parkMessage(hop, opened, message, verdict, scope.outbox);
-      return opened;
+      return done(opened, cpu);
     }
   }
 }
