@@ -1,6 +1,6 @@
 import { startOtlpReceiver } from '../../../../services/warehouse/src/otlp/receiver.ts';
-import type { SpanRow } from '../../../warehouse/src/rows.ts';
 import type { SpanSink } from '../../../../services/warehouse/src/span-sink.ts';
+import type { SpanRow } from '../../../warehouse/src/rows.ts';
 import type { SpanRecord } from './sdk.ts';
 
 export interface OtlpCollector {
