@@ -11,7 +11,12 @@ export interface SpanRecord {
   readonly status: number;
   readonly attributes: Record<string, unknown>;
   readonly events: readonly string[];
+  /** Start and end, milliseconds since the epoch. */
+  readonly startMs: number;
+  readonly endMs: number;
 }
+
+const ms = ([s, ns]: readonly [number, number]): number => s * 1e3 + ns / 1e6;
 
 export function toRecord(span: ReadableSpan): SpanRecord {
   return {
@@ -24,5 +29,7 @@ export function toRecord(span: ReadableSpan): SpanRecord {
     status: span.status?.code ?? 0,
     attributes: { ...span.attributes },
     events: (span.events ?? []).map((e) => e.name),
+    startMs: ms(span.startTime),
+    endMs: ms(span.endTime),
   };
 }
