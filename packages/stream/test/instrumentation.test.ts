@@ -61,6 +61,9 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
       expect(outputs).toHaveLength(inputs.length);
       for (const x of inputs) {
         const p = process.get(x.eventId)!;
+        // Through the production pipeline: priced by its cost processor, the resource its SDK set.
+        expect(p.attributes['adtrace.cost.cpu_us']).toBeTypeOf('number');
+        expect(p.attributes['messaging.system']).toBe('kafka');
         expect([p.traceId, p.parentSpanId]).toEqual([x.traceId, x.spanId]);
         const s = send.get(x.eventId)!;
         expect(spanById.get(s.parentSpanId!)?.parentSpanId).toBe(p.spanId);
