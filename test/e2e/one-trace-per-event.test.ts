@@ -224,6 +224,10 @@ describe('one trace per ad event, across processes, into the warehouse', () => {
       // Every span the relay ended is in the warehouse (it flushes before it exits), all in
       // event traces: their summed CPU is at most what the process used in its whole life.
       const chargedUs = (stage.computeUsd / VCPU_HOUR_USD) * 3.6e9;
+      const ownUs = cpu.user + cpu.system;
+      console.log(
+        `${name}: spans charged ${(chargedUs / 1e3).toFixed(0)} ms CPU of the relay's ${(ownUs / 1e3).toFixed(0)} ms (${(chargedUs / ownUs).toFixed(2)})`,
+      );
       expect(chargedUs, name).toBeGreaterThan(0);
       expect(chargedUs, `${name}: CPU charged to its spans vs its own CPU (µs)`).toBeLessThanOrEqual(
         cpu.user + cpu.system,

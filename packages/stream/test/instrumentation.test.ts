@@ -1,24 +1,29 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { spawnHop, stopChild, waitReady } from './support/child.ts';
 import { drainTopic, header, kafkaFor, makeInputs, produceInputs, traceIdOf, waitFor } from './support/kafka-io.ts';
-import type { SpanRecord } from './support/sdk.ts';
+import { type OtlpCollector, startOtlpCollector } from './support/otlp-collector.ts';
 import { byEvent, byId } from './support/spans.ts';
 
 /**
- * The stock kafkajs instrumentation is preloaded into every service. Here it really is: a child
- * process registers it (and a real SDK) before kafkajs loads. It must not add a root `poll` trace
- * per batch, a `transaction` span that re-parents sends, or its own traceparent on our messages.
+ * The stock kafkajs instrumentation is preloaded into every service. Here it really is: the child
+ * hop starts with the production preload (packages/telemetry/src/preload.ts — its ESM loader hook
+ * for kafkajs, the SDK with the event-id and cost processors, batch export over OTLP/gRPC) and
+ * exports to the warehouse's receiver in this process. With the instrumentation active, it must
+ * not add a root `poll` trace per batch, a `transaction` span that re-parents sends, or its own
+ * traceparent on our messages.
  */
+let collector: OtlpCollector;
+beforeAll(async () => {
+  collector = await startOtlpCollector();
+});
+afterAll(() => collector.stop());
+
 describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs instrumentation registered, %s', (mode) => {
   test('the runtime keeps one trace per message and the instrumentation records nothing of its clients', async () => {
     const topics = await testTopics(['in', 'out', 'dlq', 'control'], { partitions: 3 });
     const kafka = kafkaFor(testBrokers());
     const group = uniqueGroupId('instrumented');
-    const spansFile = join(tmpdir(), `${group}.spans.jsonl`);
     const inputs = makeInputs(120);
     await produceInputs(kafka, topics.names.in, inputs);
     const child = spawnHop(
@@ -31,9 +36,12 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
         HOP_BATCH_SIZE: '25',
         HOP_DEAD_LETTER_TOPIC: topics.names.dlq,
         HOP_CONTROL_TOPIC: topics.names.control,
-        SPANS_FILE: spansFile,
+        OTEL_SERVICE_NAME: group,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.endpoint,
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
       },
-      { instrumented: true },
+      { telemetry: true },
     );
     try {
       await waitReady(child);
@@ -41,11 +49,9 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
         const got = await drainTopic(kafka, topics.names.out);
         return got.length >= inputs.length ? got : undefined;
       });
+      // SIGTERM: the hop stops, then shuts the telemetry down, exporting what it still holds.
       expect(await stopChild(child)).toBe(0);
-      const spans: SpanRecord[] = readFileSync(spansFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
+      const spans = collector.spans().filter((s) => s.attributes['service.name'] === group);
       const fromInstrumentation = spans.filter((s) => s.scope === '@opentelemetry/instrumentation-kafkajs');
       // The control send (not suppressed) proves the instrumentation was active in the child.
       expect(fromInstrumentation.map((s) => s.name)).toEqual([`send ${topics.names.control}`]);
@@ -55,6 +61,9 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
       expect(outputs).toHaveLength(inputs.length);
       for (const x of inputs) {
         const p = process.get(x.eventId)!;
+        // Through the production pipeline: priced by its cost processor, the resource its SDK set.
+        expect(p.attributes['adtrace.cost.cpu_us']).toBeTypeOf('number');
+        expect(p.attributes['messaging.system']).toBe('kafka');
         expect([p.traceId, p.parentSpanId]).toEqual([x.traceId, x.spanId]);
         const s = send.get(x.eventId)!;
         expect(spanById.get(s.parentSpanId!)?.parentSpanId).toBe(p.spanId);
@@ -66,13 +75,13 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
         expect(header(m.headers, 'traceparent')!.split('-')[2]).toBe(send.get(eventId)!.spanId);
       }
       const traceIds = new Set(inputs.map((x) => x.traceId));
-      const strays = spans.filter(
-        (s) => !traceIds.has(s.traceId) && s.scope !== '@opentelemetry/instrumentation-kafkajs',
-      );
+      // No root trace per batch (a `poll` span), per transaction or per produce request: every
+      // span but the control send belongs to some input's trace.
+      const control = fromInstrumentation[0]!;
+      const strays = spans.filter((s) => !traceIds.has(s.traceId) && s.spanId !== control.spanId);
       expect(strays.map((s) => s.name)).toEqual([]);
     } finally {
       await stopChild(child, 'SIGKILL');
-      rmSync(spansFile, { force: true });
       // The child hop declares a store, so the runtime created its changelog.
       await topics.admin.deleteTopics({ topics: [`${group}.counts.changelog`] }).catch(() => {});
       await topics.cleanup();

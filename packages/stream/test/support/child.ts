@@ -12,9 +12,13 @@ export interface ChildHop {
   output(): string;
 }
 
-/** Starts test/support/hop-child.ts; with `instrumented`, the kafkajs instrumentation is preloaded. */
-export function spawnHop(env: Record<string, string>, options: { instrumented?: boolean } = {}): ChildHop {
-  const args = options.instrumented ? ['--import', here('./otel-preload.ts')] : [];
+/**
+ * Starts test/support/hop-child.ts; with `telemetry`, the production telemetry preload
+ * (packages/telemetry/src/preload.ts: the SDK, its processors, OTLP export, the kafkajs
+ * instrumentation) is loaded first, as `adtrace up` starts every service.
+ */
+export function spawnHop(env: Record<string, string>, options: { telemetry?: boolean } = {}): ChildHop {
+  const args = options.telemetry ? ['--import', here('../../../telemetry/src/preload.ts')] : [];
   const child = spawn(process.execPath, [...args, here('./hop-child.ts')], {
     env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,11 @@
 /**
  * A hop in its own process, configured from the environment, for tests that kill it (SIGKILL
- * mid-stream), stop it (SIGTERM) or preload the stock kafkajs instrumentation into it.
+ * mid-stream), stop it (SIGTERM) or start it with the production telemetry preload.
  * HOP_NAME, HOP_INPUT, HOP_OUTPUT, HOP_STORE=count, HOP_DELAY_MS, HOP_CONTROL_TOPIC, and the
  * runtime's own HOP_* knobs (HOP_MODE, HOP_BATCH_SIZE, HOP_DEAD_LETTER_TOPIC, …).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { shutdownTelemetry } from '@adtrace/telemetry';
 import { trace } from '@opentelemetry/api';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { createHop, jsonStore, readEnv, runUntilSignal, toConfig } from '../../src/index.ts';
@@ -42,6 +43,8 @@ const hop = createHop({
       }
     });
   },
+  // Last, as every service does: exports what the batch processor holds (a no-op untraced).
+  onShutdown: shutdownTelemetry,
 });
 
 const running = runUntilSignal(hop);

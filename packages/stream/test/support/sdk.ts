@@ -13,7 +13,12 @@ export interface SpanRecord {
   readonly events: readonly string[];
   /** The span ids this span links to. */
   readonly links: readonly string[];
+  /** Start and end, milliseconds since the epoch. */
+  readonly startMs: number;
+  readonly endMs: number;
 }
+
+const ms = ([s, ns]: readonly [number, number]): number => s * 1e3 + ns / 1e6;
 
 export function toRecord(span: ReadableSpan): SpanRecord {
   return {
@@ -27,5 +32,7 @@ export function toRecord(span: ReadableSpan): SpanRecord {
     attributes: { ...span.attributes },
     events: (span.events ?? []).map((e) => e.name),
     links: (span.links ?? []).map((l) => l.context.spanId),
+    startMs: ms(span.startTime),
+    endMs: ms(span.endTime),
   };
 }

@@ -35,28 +35,63 @@ export function registerTestTracing(): TestTracing {
   };
 }
 
-/** A real meter provider whose reader a test collects on demand: metric name → summed value. */
-export function registerTestMetrics(): { collect(): Promise<Map<string, number>>; shutdown(): Promise<void> } {
+/** A histogram's points merged over their attributes. */
+export interface HistogramSummary {
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+type Point = number | { count: number; sum?: number; min?: number; max?: number };
+
+/**
+ * A real meter provider whose reader a test collects on demand: metric name → summed value (a
+ * counter's or gauge's value, a histogram's count), and each histogram's count, sum, min and max.
+ */
+export function registerTestMetrics(): {
+  collect(): Promise<Map<string, number>>;
+  histograms(): Promise<Map<string, HistogramSummary>>;
+  shutdown(): Promise<void>;
+} {
   const reader = new (class extends MetricReader {
     protected async onForceFlush() {}
     protected async onShutdown() {}
   })();
   const provider = new MeterProvider({ readers: [reader] });
   metrics.setGlobalMeterProvider(provider);
+  const points = async () => {
+    const { resourceMetrics } = await reader.collect();
+    const out = new Map<string, Point[]>();
+    for (const scope of resourceMetrics.scopeMetrics)
+      for (const metric of scope.metrics)
+        out.set(
+          metric.descriptor.name,
+          metric.dataPoints.map((p: { value: Point }) => p.value),
+        );
+    return out;
+  };
   return {
     async collect() {
-      const { resourceMetrics } = await reader.collect();
       const out = new Map<string, number>();
-      for (const scope of resourceMetrics.scopeMetrics) {
-        for (const metric of scope.metrics) {
-          // A counter's or gauge's value, or a histogram's count.
-          const values = metric.dataPoints.map((p: { value: number | { count: number } }) => p.value);
-          const sum = values.reduce(
-            (n: number, v: number | { count: number }) => n + (typeof v === 'number' ? v : v.count),
-            0,
-          );
-          out.set(metric.descriptor.name, sum);
-        }
+      for (const [name, values] of await points())
+        out.set(
+          name,
+          values.reduce((n: number, v) => n + (typeof v === 'number' ? v : v.count), 0),
+        );
+      return out;
+    },
+    async histograms() {
+      const out = new Map<string, HistogramSummary>();
+      for (const [name, values] of await points()) {
+        const hs = values.filter((v) => typeof v !== 'number');
+        if (hs.length === 0) continue;
+        out.set(name, {
+          count: hs.reduce((n, h) => n + h.count, 0),
+          sum: hs.reduce((n, h) => n + (h.sum ?? 0), 0),
+          min: Math.min(...hs.map((h) => h.min ?? Number.POSITIVE_INFINITY)),
+          max: Math.max(...hs.map((h) => h.max ?? Number.NEGATIVE_INFINITY)),
+        });
       }
       return out;
     },

@@ -1,0 +1,56 @@
+import { startOtlpReceiver } from '../../../../services/warehouse/src/otlp/receiver.ts';
+import type { SpanSink } from '../../../../services/warehouse/src/span-sink.ts';
+import type { SpanRow } from '../../../warehouse/src/rows.ts';
+import type { SpanRecord } from './sdk.ts';
+
+export interface OtlpCollector {
+  /** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` for a child started with the production preload. */
+  readonly endpoint: string;
+  /** Every span received so far, as tests read spans. */
+  spans(): SpanRecord[];
+  stop(): Promise<void>;
+}
+
+const KIND: Record<string, number> = { internal: 0, server: 1, client: 2, producer: 3, consumer: 4 };
+const STATUS: Record<string, number> = { unset: 0, ok: 1, error: 2 };
+
+/**
+ * The warehouse's OTLP/gRPC receiver (the one every service exports to), keeping the decoded
+ * rows in memory instead of loading them into a database: a child hop started with the
+ * production telemetry preload exports here over the real wire.
+ */
+export async function startOtlpCollector(): Promise<OtlpCollector> {
+  const rows: SpanRow[] = [];
+  const sink = { submit: async (received: readonly SpanRow[]) => void rows.push(...received) };
+  const receiver = await startOtlpReceiver({
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageBytes: 64 << 20,
+    maxSpansPerRequest: 100_000,
+    sink: sink as unknown as SpanSink,
+    log: (level, message) => console.error(level, message),
+  });
+  return {
+    endpoint: `http://127.0.0.1:${receiver.port}`,
+    spans: () => rows.map(toRecord),
+    stop: () => receiver.stop(1000),
+  };
+}
+
+function toRecord(row: SpanRow): SpanRecord {
+  // service.name is a column of the row, not in its attribute map.
+  const attributes = { ...JSON.parse(row.attributesJson), 'service.name': row.service } as Record<string, unknown>;
+  return {
+    name: row.name,
+    kind: KIND[row.kind] ?? -1,
+    traceId: row.traceId,
+    spanId: row.spanId,
+    parentSpanId: row.parentSpanId ?? undefined,
+    scope: String(attributes['otel.scope.name'] ?? ''),
+    status: STATUS[row.statusCode] ?? -1,
+    attributes: row.eventId ? { ...attributes, 'adtrace.event_id': row.eventId } : attributes,
+    events: [],
+    startMs: row.startUnixMicros / 1000,
+    endMs: row.startUnixMicros / 1000 + row.durationMs,
+  };
+}
