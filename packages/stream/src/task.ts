@@ -23,8 +23,12 @@ export class Task {
   event: EventState | undefined;
   /** Per input topic: the next offset committed for this partition (where an idle tick commits). */
   readonly positions = new Map<string, string>();
-  /** CPU per wall-clock microsecond of the last handle phase (cpu-account.ts). */
-  cpuRate = 1;
+  /**
+   * CPU per wall-clock microsecond of the task's last chunk of messages, waits included: what a
+   * handler's own spans are charged per µs of their self wall time (cpu-account.ts). Unknown
+   * before the first chunk, so 0: the process span then carries all of its message's CPU.
+   */
+  cpuRate = 0;
   readonly breaker: FailureBreaker;
   private tail: Promise<unknown> = Promise.resolve();
 

@@ -50,6 +50,7 @@ function toRecord(row: SpanRow): SpanRecord {
     status: STATUS[row.statusCode] ?? -1,
     attributes: row.eventId ? { ...attributes, 'adtrace.event_id': row.eventId } : attributes,
     events: [],
+    links: [],
     startMs: row.startUnixMicros / 1000,
     endMs: row.startUnixMicros / 1000 + row.durationMs,
   };
