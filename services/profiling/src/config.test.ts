@@ -17,7 +17,7 @@ describe('profiling config', () => {
     expect(c.stream.mode).toBe('exactly-once');
     expect(c.stream.brokers).toEqual(['k:9092']);
     expect(c.stream.deadLetterTopic).toBe(Topics.deadLetters);
-    expect(c.cacheSize).toBe(100_000);
+    expect(c.cacheSize).toBe(10_000);
   });
 
   it('lets tests and staging runs override topics, group, mode and cache size', () => {

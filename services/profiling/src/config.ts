@@ -49,7 +49,7 @@ export function toConfig(env: ProfilingEnv): ProfilingConfig {
       profiled: env.PROFILING_PROFILED_TOPIC ?? Topics.profiledRequests,
       segments: env.PROFILING_SEGMENTS_TOPIC ?? Topics.segments,
     },
-    cacheSize: int(env, 'PROFILING_CACHE_SIZE', 100_000, 0, 10_000_000),
+    cacheSize: int(env, 'PROFILING_CACHE_SIZE', 10_000, 0, 10_000_000),
   };
 }
 
