@@ -48,5 +48,6 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     metricsPort: 9464,
   },
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
-  // Next: profiling, auction, delivery, …
+  streamService('profiling', 'BidRequest → ProfiledRequest (segments global table)', 8083, 9466),
+  // Next: auction, delivery, …
 ];
