@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { workspaceRoot } from '@adtrace/cli';
 import { ensureKafkaJars, localKafkaConfig } from '@adtrace/cli/local-kafka';
+import { serviceRegistry } from '../../packages/cli/src/service-registry.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,7 +50,10 @@ export interface Sandbox {
 export async function sandbox(brokers: readonly string[] | undefined): Promise<Sandbox> {
   const home = mkdtempSync(join(tmpdir(), 'adtrace-cli-'));
   const [otlp, api, ready, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const ingestReady = await freePort();
+  // Every stream service gets its own health port and consumer group: a sandbox must never join
+  // the real groups or collide with a running pipeline.
+  const services = serviceRegistry.filter((e) => e.name !== 'warehouse');
+  const servicePorts = await Promise.all(services.map(() => freePort()));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ADTRACE_HOME: home,
@@ -59,13 +63,20 @@ export async function sandbox(brokers: readonly string[] | undefined): Promise<S
     ADTRACE_METRICS_PORT: String(metrics),
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp}`,
     WAREHOUSE_LOADER_GROUP: `test-cli-${randomUUID().slice(0, 8)}`,
-    INGEST_HEALTH_PORT: String(ingestReady),
-    INGEST_GROUP: `test-cli-ingest-${randomUUID().slice(0, 8)}`,
+    ...Object.fromEntries(
+      services.flatMap((e, i) => [
+        [e.ready.portVar, String(servicePorts[i])],
+        [`${e.name.toUpperCase().replaceAll('-', '_')}_GROUP`, `test-cli-${e.name}-${randomUUID().slice(0, 8)}`],
+      ]),
+    ),
   };
   delete env.ADTRACE_WAREHOUSE_API;
   // The CLI makes a machine's own secrets under its home: a sandbox must not borrow the caller's.
-  for (const name of ['INGEST_USER_KEY_SECRET', 'INGEST_USER_KEY_SECRET_FILE']) delete env[name];
-  const ports = [otlp, api, ready, metrics, ingestReady];
+  for (const secret of services.flatMap((e) => e.secrets ?? [])) {
+    delete env[secret];
+    delete env[`${secret}_FILE`];
+  }
+  const ports = [otlp, api, ready, metrics, ...servicePorts];
   if (brokers) {
     env.KAFKA_BROKERS = brokers.join(',');
   } else {
