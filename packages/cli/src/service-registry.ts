@@ -48,5 +48,6 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     metricsPort: 9464,
   },
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
+  streamService('auction', 'ProfiledRequest + Impression → AuctionOutcome per imp', 8084, 9467),
   // Next: profiling, auction, delivery, …
 ];
