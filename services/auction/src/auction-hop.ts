@@ -2,7 +2,7 @@ import { type CapState, decideRequest } from '@adtrace/ads';
 import { type AuctionOutcome, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, jsonStore, type KafkaPortFactory, type Log } from '@adtrace/stream';
 import { metrics } from '@opentelemetry/api';
-import { auctionTracer, decisionSpans, traceDecision } from './auction-spans.ts';
+import { AuctionAttr, auctionTracer, decisionSpans, traceDecision } from './auction-spans.ts';
 import { capLookup, recordServed } from './caps.ts';
 import { createCatalog } from './catalog.ts';
 import type { AuctionConfig, AuctionTopics } from './config.ts';
@@ -65,7 +65,9 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
     ...(options.onShutdown && { onShutdown: options.onShutdown }),
     handler: (m, ctx) => {
       if (m.input === 'impressions') {
-        recordServed(ctx.store('caps'), ctx.table('campaigns').get(m.value.campaignId), m.value);
+        // On its process span (in delivery's trace): an impression that counted nothing says why.
+        const done = recordServed(ctx.store('caps'), ctx.table('campaigns').get(m.value.campaignId), m.value);
+        ctx.span.setAttribute(AuctionAttr.capUpdate, done);
         return [];
       }
       const { request, profile } = m.value;

@@ -14,6 +14,8 @@ export const AuctionAttr = {
   modelVersion: 'ads.model_version',
   noFillReason: 'ads.no_fill.reason',
   noFillCode: 'ads.no_fill.code',
+  /** On an impression's process span: recorded, uncapped, unknown_campaign or anonymous. */
+  capUpdate: 'ads.frequency_cap.update',
 } as const;
 
 export interface DecisionSpans {

@@ -184,7 +184,7 @@ describe('auction', () => {
   it('counts served impressions against the caps, once each and never wins: the cap bites at the second', () => {
     // After the first win and one impression delivered twice, the capped campaign still wins.
     expect(banner(sent.second).win?.campaignId).toBe(capped.id);
-    // After a second impression its cap (2 an hour) is full: the runner-up wins at the floor of the third.
+    // After a second impression its cap (2 an hour) is full: the next best wins the third.
     const third = banner(sent.third);
     expect(third.win).toMatchObject({ campaignId: 'cmp-mid', runnerUp: { campaignId: 'cmp-low' } });
     const policy = spansNamed('ads.policy_filter', sent.third.traceId).find(
@@ -195,6 +195,14 @@ describe('auction', () => {
       'policy.removed_frequency_cap': 1,
       'policy.remaining': 2,
     });
+    // Each impression's process span says what it did to the caps; the copy was dropped unapplied.
+    const impressionSpans = telemetry.spans().filter((s) => s.name === `process ${topics.names.impressions}`);
+    expect(impressionSpans.map((s) => s.attributes[AuctionAttr.capUpdate] ?? 'duplicate').sort()).toEqual([
+      'duplicate',
+      'recorded',
+      'recorded',
+    ]);
+    expect(impressionSpans.filter((s) => s.attributes['adtrace.duplicate'] === true)).toHaveLength(1);
   });
 
   it('refuses a request older than its tmax: a 101 timeout no-fill for each imp, counted by reason', async () => {
