@@ -2,7 +2,7 @@ import { type CapState, decideRequest } from '@adtrace/ads';
 import { type AuctionOutcome, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, jsonStore, type KafkaPortFactory, type Log } from '@adtrace/stream';
 import { metrics } from '@opentelemetry/api';
-import { AuctionAttr, auctionTracer, decisionSpans, traceDecision } from './auction-spans.ts';
+import { AuctionAttr, auctionTracer, decisionSpans, sliceOf, traceDecision } from './auction-spans.ts';
 import { capLookup, recordServed } from './caps.ts';
 import { createCatalog } from './catalog.ts';
 import type { AuctionConfig, AuctionTopics } from './config.ts';
@@ -73,7 +73,6 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
       const { request, profile } = m.value;
       ctx.setEventId(request.eventId);
       const index = catalog.index(ctx.table('campaigns'));
-      const startTime = performance.timeOrigin + performance.now();
       const started = performance.now();
       const capState = capLookup(ctx.store('caps'), request.userKey);
       const decisions = decideRequest(index, model, request, profile, {
@@ -84,14 +83,17 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
         candidatesK: config.candidatesK,
         scoredSpans: config.scoredSpans,
       });
-      latency.record(performance.now() - started);
-      for (const decision of decisions) {
+      const finished = performance.now();
+      latency.record(finished - started);
+      const at = (t: number) => performance.timeOrigin + t;
+      decisions.forEach((decision, i) => {
         const { outcome } = decision;
         if (outcome.noFill) noFills.add(1, { reason: outcome.noFill.reason });
-        traceDecision(tracer, decisionSpans(decision, request.eventId), startTime, () =>
+        const slice = sliceOf(at(started), at(finished), decisions.length, i);
+        traceDecision(tracer, decisionSpans(decision, request.eventId), slice, () =>
           ctx.emit({ to: 'outcomes', value: outcome, key: request.userKey, eventId: request.eventId }),
         );
-      }
+      });
       return [];
     },
   });

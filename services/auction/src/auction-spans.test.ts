@@ -3,7 +3,7 @@ import { buildAdIndex, decideRequest, loadPctrModel, SHIPPED_PCTR_MODEL_URL } fr
 import type { Campaign } from '@adtrace/schemas';
 import { exampleCampaign, exampleProfiledRequest } from '@adtrace/schemas/testing';
 import { describe, expect, it } from 'vitest';
-import { AuctionAttr, decisionSpans } from './auction-spans.ts';
+import { AuctionAttr, decisionSpans, sliceOf } from './auction-spans.ts';
 
 const model = loadPctrModel(JSON.parse(readFileSync(SHIPPED_PCTR_MODEL_URL, 'utf8')));
 const campaigns: Campaign[] = [1, 2, 3, 4, 5].map((n) => ({
@@ -64,5 +64,15 @@ describe('decision spans', () => {
       });
       expect(s.auction[AuctionAttr.modelVersion]).toBeUndefined();
     }
+  });
+
+  it('splits a request’s decision time over its imps without overlap, so no time is counted twice', () => {
+    const slices = [0, 1, 2].map((i) => sliceOf(1000, 1003, 3, i));
+    expect(slices).toEqual([
+      { start: 1000, end: 1001 },
+      { start: 1001, end: 1002 },
+      { start: 1002, end: 1003 },
+    ]);
+    expect(sliceOf(5, 9, 0, 0)).toEqual({ start: 5, end: 9 });
   });
 });
