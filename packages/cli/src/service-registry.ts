@@ -49,5 +49,5 @@ export const serviceRegistry: readonly ServiceEntry[] = [
   },
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
   streamService('profiling', 'BidRequest → ProfiledRequest (segments global table)', 8083, 9466),
-  // Next: auction, delivery, …
+  streamService('auction', 'ProfiledRequest + Impression → AuctionOutcome per imp', 8084, 9467),
 ];

@@ -1,0 +1,100 @@
+import { type CapState, decideRequest } from '@adtrace/ads';
+import { type AuctionOutcome, createCodec, RecordNames } from '@adtrace/schemas';
+import { createHop, type Hop, jsonStore, type KafkaPortFactory, type Log } from '@adtrace/stream';
+import { metrics } from '@opentelemetry/api';
+import { AuctionAttr, auctionTracer, decisionSpans, sliceOf, traceDecision } from './auction-spans.ts';
+import { capLookup, recordServed } from './caps.ts';
+import { createCatalog } from './catalog.ts';
+import type { AuctionConfig, AuctionTopics } from './config.ts';
+
+export interface AuctionOptions {
+  /** Tests run on topics of their own; overrides config.topics. */
+  readonly topics?: Partial<AuctionTopics>;
+  /** Overrides config.group (consumer group, changelogs and transactional id prefix). */
+  readonly name?: string;
+  readonly log?: Log;
+  readonly kafka?: KafkaPortFactory;
+  /** Last step of the drain (main.ts flushes telemetry here). */
+  readonly onShutdown?: () => void | Promise<void>;
+}
+
+/**
+ * The auction hop: adtrace.profiled-requests (ProfiledRequest) and adtrace.impressions
+ * (Impression), co-partitioned by user key → adtrace.auction-outcomes, one AuctionOutcome per
+ * imp keyed by user key. Campaigns come from the adtrace.campaigns global table; caps from a
+ * TTL store the impressions advance. Exactly-once: the caps and the de-duplication are state,
+ * and an impression counted twice would cap a user early.
+ */
+export function createAuction(config: AuctionConfig, options: AuctionOptions = {}): Hop {
+  const topics = { ...config.topics, ...options.topics };
+  const tracer = auctionTracer();
+  const meter = metrics.getMeter('adtrace.auction');
+  const latency = meter.createHistogram('ads.auction.latency_ms', {
+    description: 'Time to decide every imp of a request (candidates, policy, pCTR, auction)',
+    unit: 'ms',
+  });
+  const noFills = meter.createCounter('ads.no_fill.total', { description: 'Imps no ad filled, by reason' });
+  const requestCodec = createCodec(RecordNames.ProfiledRequest);
+  const impressionCodec = createCodec(RecordNames.Impression);
+  const outcomeCodec = createCodec(RecordNames.AuctionOutcome);
+  const catalog = createCatalog(createCodec(RecordNames.Campaign).decode);
+  const { model } = config;
+
+  return createHop({
+    name: options.name ?? config.group,
+    config: config.stream,
+    mode: 'exactly-once',
+    inputs: {
+      requests: { topic: topics.requests, decode: requestCodec.decode },
+      impressions: { topic: topics.impressions, decode: impressionCodec.decode },
+    },
+    outputs: { outcomes: { topic: topics.outcomes, encode: (v: AuctionOutcome) => outcomeCodec.encode(v) } },
+    tables: { campaigns: { topic: topics.campaigns, decode: catalog.decode } },
+    stores: { caps: { ...jsonStore<CapState>(), ttlMs: config.capTtlMs } },
+    // A request that slipped past ingest twice maps to one event id: one auction. An impression
+    // delivered twice must not count twice against a cap.
+    dedupe: {
+      key: (m) =>
+        m.input === 'requests'
+          ? `r:${m.value.request.eventId}`
+          : `i:${m.value.impressionId || `${m.value.eventId}.${m.value.impId}`}`,
+      ttlMs: config.dedupeTtlMs,
+    },
+    ...(options.log && { log: options.log }),
+    ...(options.kafka && { kafka: options.kafka }),
+    ...(options.onShutdown && { onShutdown: options.onShutdown }),
+    handler: (m, ctx) => {
+      if (m.input === 'impressions') {
+        // On its process span (in delivery's trace): an impression that counted nothing says why.
+        const done = recordServed(ctx.store('caps'), ctx.table('campaigns').get(m.value.campaignId), m.value);
+        ctx.span.setAttribute(AuctionAttr.capUpdate, done);
+        return [];
+      }
+      const { request, profile } = m.value;
+      ctx.setEventId(request.eventId);
+      const index = catalog.index(ctx.table('campaigns'));
+      const started = performance.now();
+      const capState = capLookup(ctx.store('caps'), request.userKey);
+      const decisions = decideRequest(index, model, request, profile, {
+        nowMs: Date.now(),
+        ...(capState && { capState }),
+        // No spend lookup: budgets and pacing are not enforced until aggregation publishes
+        // adtrace.campaign-spend (see README).
+        candidatesK: config.candidatesK,
+        scoredSpans: config.scoredSpans,
+      });
+      const finished = performance.now();
+      latency.record(finished - started);
+      const at = (t: number) => performance.timeOrigin + t;
+      decisions.forEach((decision, i) => {
+        const { outcome } = decision;
+        if (outcome.noFill) noFills.add(1, { reason: outcome.noFill.reason });
+        const slice = sliceOf(at(started), at(finished), decisions.length, i);
+        traceDecision(tracer, decisionSpans(decision, request.eventId), slice, () =>
+          ctx.emit({ to: 'outcomes', value: outcome, key: request.userKey, eventId: request.eventId }),
+        );
+      });
+      return [];
+    },
+  });
+}

@@ -1,0 +1,90 @@
+// The spans of one imp's decision, nested as one chain in the request's trace:
+// ads.candidate_selection → ads.policy_filter → ads.auction → ads.auction.score_ad (top N), and
+// the outcome's send span under ads.auction. decide.ts decides a whole request in one call, so
+// the stage attributes are exact but the stage times are not known: the request's decision time
+// is split evenly over its imps, and each imp's stage spans share its slice (all of it self time
+// of ads.auction; score_ad spans are instants at its end). No time is counted twice, which the
+// cost per span depends on; per-stage timing would need hooks in decide.ts. A timed-out request
+// never reached the stages: only its ads.auction span is opened.
+import type { ImpDecision } from '@adtrace/ads';
+import { SpanAttributes } from '@adtrace/telemetry/attributes';
+import { type Attributes, type Span, type Tracer, trace } from '@opentelemetry/api';
+
+export const AuctionAttr = {
+  impId: 'ads.imp_id',
+  outcome: 'ads.auction.outcome',
+  modelVersion: 'ads.model_version',
+  noFillReason: 'ads.no_fill.reason',
+  noFillCode: 'ads.no_fill.code',
+  /** On an impression's process span: recorded, uncapped, unknown_campaign or anonymous. */
+  capUpdate: 'ads.frequency_cap.update',
+} as const;
+
+export interface DecisionSpans {
+  /** Absent when the stages did not run (timeout). */
+  readonly candidateSelection?: Attributes;
+  readonly policyFilter?: Attributes;
+  readonly auction: Attributes;
+  /** One ads.auction.score_ad per top participant, best first. */
+  readonly scoreAds: readonly Attributes[];
+}
+
+/** What each span of a decision says: pure. */
+export function decisionSpans(decision: ImpDecision, eventId: string): DecisionSpans {
+  const common = { [SpanAttributes.eventId]: eventId, [AuctionAttr.impId]: decision.imp.id };
+  const { outcome, candidates, policy, auction } = decision;
+  return {
+    ...(candidates && { candidateSelection: { ...common, ...candidates.attributes } }),
+    ...(policy && { policyFilter: { ...common, ...policy.attributes } }),
+    auction: {
+      ...common,
+      ...(auction?.attributes ?? { 'auction.participants': 0 }),
+      [AuctionAttr.outcome]: outcome.outcome,
+      ...(outcome.modelVersion !== null && { [AuctionAttr.modelVersion]: outcome.modelVersion }),
+      ...(outcome.noFill && { [AuctionAttr.noFillReason]: outcome.noFill.reason }),
+      ...(outcome.noFill?.code != null && { [AuctionAttr.noFillCode]: outcome.noFill.code }),
+    },
+    scoreAds: (auction?.scoredAds ?? []).map((a) => ({ ...common, ...a })),
+  };
+}
+
+/** When an imp's spans start and end (ms since the epoch, fractional). */
+export interface SpanSlice {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The even split of a request's decision [start, end] over its n imps. */
+export function sliceOf(start: number, end: number, n: number, i: number): SpanSlice {
+  const step = (end - start) / Math.max(1, n);
+  return { start: start + i * step, end: start + (i + 1) * step };
+}
+
+/**
+ * Opens the decision's spans over `slice`, each the active context of the next, and runs
+ * `inside` (the emit of the outcome) in ads.auction's context before ending them.
+ */
+export function traceDecision(tracer: Tracer, spans: DecisionSpans, slice: SpanSlice, inside: () => void): void {
+  const open = (name: string, attributes: Attributes | undefined, then: () => void) => {
+    if (!attributes) return then();
+    tracer.startActiveSpan(name, { attributes, startTime: slice.start }, (span: Span) => {
+      try {
+        then();
+      } finally {
+        span.end(slice.end);
+      }
+    });
+  };
+  open('ads.candidate_selection', spans.candidateSelection, () =>
+    open('ads.policy_filter', spans.policyFilter, () =>
+      open('ads.auction', spans.auction, () => {
+        for (const attributes of spans.scoreAds) {
+          tracer.startSpan('ads.auction.score_ad', { attributes, startTime: slice.end }).end(slice.end);
+        }
+        inside();
+      }),
+    ),
+  );
+}
+
+export const auctionTracer = (): Tracer => trace.getTracer('adtrace.auction');
