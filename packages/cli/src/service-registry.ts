@@ -48,5 +48,9 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     metricsPort: 9464,
   },
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
-  // Next: profiling, auction, delivery, …
+  // Next: profiling, auction, …
+  // Its tracking-token signing keys: `up` makes one local key (`local`) under .adtrace/secrets.
+  streamService('delivery', 'AuctionOutcome → Impression with a signed tracking token', 8085, 9468, [
+    'DELIVERY_TOKEN_KEYS',
+  ]),
 ];
