@@ -85,23 +85,26 @@ const signer = createTokenSigner(
   toConfig(readEnv({ DELIVERY_TOKEN_KEYS: KEYS, DELIVERY_TOKEN_KEY_ID: 'new' })).keyring,
 );
 
-beforeAll(async () => {
-  telemetry = registerTestTelemetry();
-  topics = await testTopics(['outcomes', 'impressions', 'campaigns', 'dlq'], { compacted: ['campaigns'] });
-  group = uniqueGroupId('delivery');
-  const kafka = testKafka();
-  const producer = kafka.producer();
+const campaignCodec = createCodec(RecordNames.Campaign);
+const outcomeCodec = createCodec(RecordNames.AuctionOutcome);
+
+async function publishCampaigns(campaigns: readonly Campaign[]): Promise<void> {
+  const producer = testKafka().producer();
   await producer.connect();
-  const campaignCodec = createCodec(RecordNames.Campaign);
   await producer.send({
     topic: topics.names.campaigns,
-    messages: [cpcCampaign, cpmCampaign].map((c) => ({ key: c.id, value: Buffer.from(campaignCodec.encode(c)) })),
+    messages: campaigns.map((c) => ({ key: c.id, value: Buffer.from(campaignCodec.encode(c)) })),
   });
-  const outcomeCodec = createCodec(RecordNames.AuctionOutcome);
-  // Keyed by user key, as the auction writes them: the duplicate follows its original in one partition.
+  await producer.disconnect();
+}
+
+/** Keyed by user key, as the auction writes them: a duplicate follows its original in one partition. */
+async function sendOutcomes(list: readonly Sent[]): Promise<void> {
+  const producer = testKafka().producer();
+  await producer.connect();
   await producer.send({
     topic: topics.names.outcomes,
-    messages: everything.map((s) => ({
+    messages: list.map((s) => ({
       key: s.outcome.userKey,
       value: Buffer.from(outcomeCodec.encode(s.outcome)),
       timestamp: String(RECEIVED_AT),
@@ -109,13 +112,17 @@ beforeAll(async () => {
     })),
   });
   await producer.disconnect();
+}
+
+/** A delivery hop on this file's topics and group: a second one restores the first's state. */
+function startDelivery(): Hop {
   const env = readEnv({
     DELIVERY_TOKEN_KEYS: KEYS,
     DELIVERY_TOKEN_KEY_ID: 'new',
     KAFKA_BROKERS: testBrokers().join(','),
   });
   const config = toConfig({ ...env, stream: { ...env.stream, deadLetterTopic: topics.names.dlq, batchSize: 4 } });
-  hop = createDelivery(config, {
+  return createDelivery(config, {
     name: group,
     now: () => SERVED_AT,
     topics: {
@@ -124,6 +131,16 @@ beforeAll(async () => {
       campaigns: topics.names.campaigns,
     },
   });
+}
+
+beforeAll(async () => {
+  telemetry = registerTestTelemetry();
+  topics = await testTopics(['outcomes', 'impressions', 'campaigns', 'dlq'], { compacted: ['campaigns'] });
+  group = uniqueGroupId('delivery');
+  const kafka = testKafka();
+  await publishCampaigns([cpcCampaign, cpmCampaign]);
+  await sendOutcomes(everything);
+  hop = startDelivery();
   await hop.start();
   await waitFor(
     'every outcome committed',
@@ -259,5 +276,45 @@ describe('delivery', () => {
     expect(latency.reduce((n, p) => n + p.value, 0)).toBe(40 * Object.keys(wins).length);
     expect(sumOf(points, 'ads.served.total')).toBe(Object.keys(wins).length);
     expect(sumOf(points, 'ads.served.total', { 'creative.type': 'VIDEO' })).toBe(1);
+  });
+});
+
+describe('delivery restarted, once the missing ad is published', () => {
+  // The dead letter replayed (`adtrace dlq replay` writes the outcome again), and the first win
+  // redelivered once more, across the restart.
+  const replayed = sent('replayed', unknownAd.outcome);
+  const again = sent('again', wins.cpc1.outcome);
+  let after: KafkaMessage[];
+
+  beforeAll(async () => {
+    const ads = [...cpcCampaign.ads, { ...cpcCampaign.ads[0]!, id: unknownAd.outcome.win!.adId }];
+    await publishCampaigns([{ ...cpcCampaign, ads }]);
+    await sendOutcomes([replayed, again]);
+    // A new hop on the same group: the campaigns table is caught up before any input, and the
+    // de-duplication store is restored from its changelog.
+    hop = startDelivery();
+    await hop.start();
+    const kafka = testKafka();
+    const total = everything.length + 2;
+    await waitFor(
+      'the replay committed',
+      async () => ((await committedCount(kafka, group, topics.names.outcomes)) >= total ? true : undefined),
+      60_000,
+    );
+    after = await drainTopic(kafka, topics.names.impressions);
+    await hop.stop();
+  });
+
+  it('serves the replayed dead letter, in its trace, and still drops the redelivered win', () => {
+    expect(after).toHaveLength(impressions.length + 1);
+    const served = after.filter((m) => decoded(m).adId === unknownAd.outcome.win!.adId);
+    expect(served).toHaveLength(1);
+    expect(header(served[0]!.headers, Headers.traceparent)?.split('-')[1]).toBe(replayed.traceId);
+    const id = `${wins.cpc1.outcome.eventId}.${wins.cpc1.outcome.impId}`;
+    expect(after.filter((m) => decoded(m).impressionId === id)).toHaveLength(1);
+    const process = telemetry
+      .spans()
+      .find((x) => x.traceId === again.traceId && x.name === `process ${topics.names.outcomes}`);
+    expect(process?.attributes['adtrace.duplicate']).toBe(true);
   });
 });
