@@ -1,12 +1,5 @@
 import { createTokenSigner, impressionIdOf } from '@adtrace/ads';
-import {
-  type AuctionOutcome,
-  type AuctionWin,
-  type Campaign,
-  createCodec,
-  type Impression,
-  RecordNames,
-} from '@adtrace/schemas';
+import { type AuctionOutcome, type AuctionWin, createCodec, type Impression, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
 import { metrics, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -66,7 +59,7 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
     mode: 'exactly-once',
     inputs: { outcomes: { topic: topics.outcomes, decode: (b: Buffer) => outcomeCodec.decode(b) } },
     outputs: { impressions: { topic: topics.impressions, encode: (v: Impression) => impressionCodec.encode(v) } },
-    tables: { campaigns: { topic: topics.campaigns, decode: (b: Buffer) => campaignCodec.decode(b) as Campaign } },
+    tables: { campaigns: { topic: topics.campaigns, decode: (b: Buffer) => campaignCodec.decode(b) } },
     // One outcome per imp of an event: its impression id is the outcome's identity too.
     dedupe: { key: (m) => impressionIdOf(m.value.eventId, m.value.impId), ttlMs: config.dedupeTtlMs },
     ...(options.log && { log: options.log }),
@@ -75,7 +68,11 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
     handler: (m, ctx) => {
       const outcome = m.value;
       ctx.setEventId(outcome.eventId);
-      if (outcome.outcome !== 'WIN' || outcome.win === null) {
+      if (outcome.outcome === 'WIN' && outcome.win === null) {
+        // The auction broke the record's contract: a WIN without a winner cannot be served.
+        throw new RejectedError('WIN_WITHOUT_WINNER', `outcome WIN of imp ${outcome.impId} has no win`);
+      }
+      if (outcome.outcome !== 'WIN') {
         outcomesTotal.add(1, { 'ads.outcome': 'NO_FILL', 'ads.no_fill_reason': outcome.noFill?.reason ?? 'OTHER' });
         return [];
       }

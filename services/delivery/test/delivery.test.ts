@@ -69,9 +69,11 @@ const wins = {
 };
 const noFill = sent('nofill', { ...exampleAuctionNoFill, eventId: eventId('nofill'), userKey: `u1_nf-${run}` });
 const unknownAd = sent('unknown', win('unknown', '1', { adId: `ad-gone-${run}` }));
+// The auction broke the record's contract: WIN without a winner.
+const broken = sent('broken', { ...win('broken', '1'), win: null });
 // The auction's outcome delivered again (a retry after a lost commit): same record, its own trace.
 const duplicate = sent('duplicate', wins.cpc1.outcome);
-const everything = [...Object.values(wins), noFill, unknownAd, duplicate];
+const everything = [...Object.values(wins), noFill, unknownAd, broken, duplicate];
 
 let telemetry: TestTelemetry;
 let topics: Awaited<ReturnType<typeof testTopics<'outcomes' | 'impressions' | 'campaigns' | 'dlq'>>>;
@@ -234,10 +236,12 @@ describe('delivery', () => {
     expect(sumOf(await telemetry.points(), 'adtrace.stream.duplicates')).toBe(1);
   });
 
-  it('dead-letters a win whose ad is not in the campaigns table, naming it', () => {
-    expect(deadLetters).toHaveLength(1);
-    expect(header(deadLetters[0]!.headers, DeadLetterHeaders.code)).toBe('UNKNOWN_AD');
-    expect(header(deadLetters[0]!.headers, DeadLetterHeaders.reason)).toContain(`ad-gone-${run}`);
+  it('dead-letters a win whose ad is not in the campaigns table, naming it, and a WIN without a winner', () => {
+    expect(deadLetters).toHaveLength(2);
+    const of = (s: Sent) => deadLetters.find((m) => m.key?.toString() === s.outcome.userKey)!;
+    expect(header(of(unknownAd).headers, DeadLetterHeaders.code)).toBe('UNKNOWN_AD');
+    expect(header(of(unknownAd).headers, DeadLetterHeaders.reason)).toContain(`ad-gone-${run}`);
+    expect(header(of(broken).headers, DeadLetterHeaders.code)).toBe('WIN_WITHOUT_WINNER');
   });
 
   it('puts ads.prepare_creative in the event’s trace: upstream → process → prepare → send, with the creative’s attributes', () => {
