@@ -50,4 +50,8 @@ export const serviceRegistry: readonly ServiceEntry[] = [
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
   streamService('profiling', 'BidRequest → ProfiledRequest (segments global table)', 8083, 9466),
   streamService('auction', 'ProfiledRequest + Impression → AuctionOutcome per imp', 8084, 9467),
+  // Its tracking-token signing keys: `up` makes one local key (`local`) under .adtrace/secrets.
+  streamService('delivery', 'AuctionOutcome → Impression with a signed tracking token', 8085, 9468, [
+    'DELIVERY_TOKEN_KEYS',
+  ]),
 ];
