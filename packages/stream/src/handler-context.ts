@@ -119,7 +119,8 @@ function recordsOf<O extends OutputSpecs>(
     }
     const key = output.key === undefined ? defaults.key : output.key;
     const timestamp = String(Math.trunc(output.timestamp ?? defaults.timestamp));
-    return { kind: 'output', topic: spec.topic, message: { key, value, headers, timestamp }, parent, eventId };
+    const message = { key, value, headers, timestamp };
+    return { kind: 'output', topic: spec.topic, message, parent, eventId, schema: spec.schema };
   });
 }
 

@@ -54,6 +54,7 @@ export type {
   Punctuation,
   ReadonlyTable,
   RecordMeta,
+  SchemaIdentity,
   StoreSpec,
   StoreSpecs,
   TableSpec,

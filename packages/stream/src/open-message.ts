@@ -7,7 +7,7 @@ import type { MessageParts } from './failure.ts';
 import { Headers } from './headers.ts';
 import type { FetchedRecord } from './kafka/port.ts';
 import { startProcessSpan } from './spans.ts';
-import type { RecordMeta } from './types.ts';
+import type { RecordMeta, SchemaIdentity } from './types.ts';
 
 export interface OpenedMessage {
   readonly meta: RecordMeta;
@@ -50,13 +50,17 @@ export function openMessage(
   parts: Pick<MessageParts, 'tracer'>,
   meta: RecordMeta,
   message: FetchedRecord,
-  options: { readonly traceparent?: string; readonly cpuRate?: number } = {},
+  options: { readonly traceparent?: string; readonly cpuRate?: number; readonly schema?: SchemaIdentity } = {},
 ): OpenedMessage {
   const fromRecord = options.traceparent ? traceIdOf({ traceparent: options.traceparent }) : undefined;
   const carrier = fromRecord ? { traceparent: options.traceparent } : meta.headers;
   const parent = propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
   const { topic, partition, offset, eventId } = meta;
-  const span = startProcessSpan(parts.tracer, { topic, partition, offset, message, eventId }, parent);
+  const span = startProcessSpan(
+    parts.tracer,
+    { topic, partition, offset, message, eventId, schema: options.schema },
+    parent,
+  );
   const event = { id: eventId };
   const meter: CpuMeter = { rate: options.cpuRate ?? 1, chargedUs: 0 };
   const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);

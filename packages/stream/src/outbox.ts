@@ -4,6 +4,7 @@ import { overwriteSetter } from './carrier.ts';
 import type { Verdict } from './classify.ts';
 import type { OutMessage, RecordHeaders, TopicMessages } from './kafka/port.ts';
 import { Attr, failSpan, startSendSpan } from './spans.ts';
+import type { SchemaIdentity } from './types.ts';
 
 export interface OutRecord {
   readonly kind: 'output' | 'changelog' | 'dead-letter';
@@ -13,6 +14,7 @@ export interface OutRecord {
   readonly parent?: Context;
   readonly eventId?: string;
   readonly verdict?: Verdict;
+  readonly schema?: SchemaIdentity;
 }
 
 /**
@@ -49,7 +51,7 @@ export class Outbox {
     for (const r of this.records) {
       if (r.parent) {
         const name = r.kind === 'dead-letter' ? `dead-letter ${r.topic}` : `send ${r.topic}`;
-        const span = startSendSpan(tracer, { topic: r.topic, eventId: r.eventId }, r.parent, name);
+        const span = startSendSpan(tracer, { topic: r.topic, eventId: r.eventId, schema: r.schema }, r.parent, name);
         if (r.verdict) {
           span.setAttributes({ [Attr.dlqCode]: r.verdict.code, [Attr.errorType]: r.verdict.errorClass });
           span.setStatus({ code: SpanStatusCode.ERROR, message: r.verdict.reason });

@@ -112,7 +112,7 @@ export async function processMessage<
   };
   decode();
   const traceparent = decoded && input.spec.traceFrom?.(decoded.value, meta.headers);
-  const opened = openMessage(hop, meta, message, { traceparent, cpuRate: task.cpuRate });
+  const opened = openMessage(hop, meta, message, { traceparent, cpuRate: task.cpuRate, schema: input.spec.schema });
   const { span, processCtx, event: eventHolder } = opened;
   const attemptInput = {
     ...{ outputs: hop.outputs, stores: hop.stores, state: task.state, chunk: scope.writes, own: new Writes() },

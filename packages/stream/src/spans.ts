@@ -1,6 +1,7 @@
 import { CostAttributes, kafkaMessageBytes, type SizedMessage, SpanAttributes } from '@adtrace/telemetry/attributes';
 import { type Attributes, type Context, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Verdict } from './classify.ts';
+import type { SchemaIdentity } from './types.ts';
 
 /**
  * Attribute names: the messaging semantic conventions plus the cost model's inputs. Only what a
@@ -19,10 +20,19 @@ export const Attr = {
   eventId: SpanAttributes.eventId,
   /** CPU micros, set by the runtime from its chunk phases (cpu-account.ts), priced by the telemetry. */
   cpuMicros: CostAttributes.cpuMicros,
+  /** Schema lineage: the record's full name and its schema's fingerprint (hex). */
+  schemaName: 'adtrace.schema.name',
+  schemaFingerprint: 'adtrace.schema.fingerprint',
   dlqCode: 'adtrace.dlq.code',
   dlqReason: 'adtrace.dlq.reason',
   errorType: 'error.type',
 } as const;
+
+/** The lineage attributes of a record's schema, when the spec names one. */
+export function schemaAttributes(schema: SchemaIdentity | undefined): Attributes {
+  if (!schema) return {};
+  return { [Attr.schemaName]: schema.recordName, [Attr.schemaFingerprint]: schema.fingerprint.toString('hex') };
+}
 
 export interface ProcessSpanInput {
   readonly topic: string;
@@ -31,6 +41,7 @@ export interface ProcessSpanInput {
   /** The consumed message, for its size. */
   readonly message: SizedMessage;
   readonly eventId: string | undefined;
+  readonly schema?: SchemaIdentity;
 }
 
 /**
@@ -46,6 +57,7 @@ export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent
     [Attr.offset]: Number(input.offset),
     [Attr.kafkaBytes]: kafkaMessageBytes(input.message),
     [Attr.cpuMicros]: 0,
+    ...schemaAttributes(input.schema),
   };
   if (input.eventId) attributes[Attr.eventId] = input.eventId;
   return tracer.startSpan(`process ${input.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
@@ -57,7 +69,7 @@ export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent
  */
 export function startSendSpan(
   tracer: Tracer,
-  input: { readonly topic: string; readonly eventId: string | undefined },
+  input: { readonly topic: string; readonly eventId: string | undefined; readonly schema?: SchemaIdentity },
   parent: Context,
   name = `send ${input.topic}`,
 ): Span {
@@ -65,6 +77,7 @@ export function startSendSpan(
     [Attr.destination]: input.topic,
     [Attr.operationType]: 'send',
     [Attr.cpuMicros]: 0,
+    ...schemaAttributes(input.schema),
   };
   if (input.eventId) attributes[Attr.eventId] = input.eventId;
   return tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent);

@@ -14,6 +14,15 @@ export interface InputSpec<In> {
    * a header (a click's signed token): a W3C traceparent, or undefined to fall back to the headers.
    */
   traceFrom?(value: In, headers: RecordHeaders): string | undefined;
+  /** The record's schema (a `@adtrace/schemas` codec fits): named on every process span. */
+  readonly schema?: SchemaIdentity;
+}
+
+/** Schema lineage on spans: the record's full name and the fingerprint of the schema it was written with. */
+export interface SchemaIdentity {
+  readonly recordName: string;
+  /** CRC-64-AVRO of the canonical form, 8 bytes. */
+  readonly fingerprint: Buffer;
 }
 
 /** A hop's inputs by name: each decodes to its own type, and the handler sees which one a record came from. */
@@ -31,6 +40,8 @@ export interface OutputSpec<V> {
    * and refuses to start when an existing one has another count. Every record must set its key.
    */
   readonly partitionsLike?: string;
+  /** The record's schema (a `@adtrace/schemas` codec fits): named on every send span. */
+  readonly schema?: SchemaIdentity;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a map of outputs of different value types

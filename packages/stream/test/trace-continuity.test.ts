@@ -10,6 +10,7 @@ import { registerTestTracing, type TestTracing } from './support/tracing.ts';
 const log: Log = (level, message, fields) => {
   if (level === 'error' || level === 'warn') console.error(level, message, fields);
 };
+const payloadSchema = { recordName: 'dev.adtrace.test.Payload', fingerprint: Buffer.from('0102030405060708', 'hex') };
 let tracing: TestTracing;
 beforeAll(() => {
   tracing = registerTestTracing();
@@ -31,8 +32,8 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
       mode,
       log,
       config: config(),
-      inputs: { in: { topic: input, decode: payloadCodec.decode } },
-      outputs: { next: { topic: mid, encode: payloadCodec.encode } },
+      inputs: { in: { topic: input, decode: payloadCodec.decode, schema: payloadSchema } },
+      outputs: { next: { topic: mid, encode: payloadCodec.encode, schema: payloadSchema } },
       handler: (m) => [{ to: 'next', value: tag('a', m.value) }],
     });
     const handlerTracer = trace.getTracer('stream-test-handler');
@@ -82,6 +83,9 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
         expect(pa.attributes).toMatchObject({
           'messaging.destination.name': input,
           'messaging.operation.type': 'process',
+          // Schema lineage on every process and send span of a spec that names its schema.
+          'adtrace.schema.name': 'dev.adtrace.test.Payload',
+          'adtrace.schema.fingerprint': '0102030405060708',
         });
         // Per process, not per span (the resource and service.name say them); keys never (PII).
         for (const name of ['messaging.system', 'messaging.consumer.group.name', 'messaging.kafka.message.key']) {
@@ -92,6 +96,7 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
         expect(pa.attributes['adtrace.kafka.bytes']).toBeGreaterThan(body + x.key.length);
         expect(sendA.get(x.eventId)!.attributes['adtrace.kafka.bytes']).toBeGreaterThan(0);
         const sa = sendA.get(x.eventId)!;
+        expect(sa.attributes['adtrace.schema.name']).toBe('dev.adtrace.test.Payload');
         expect([sa.kind, sa.parentSpanId, sa.traceId]).toEqual([SpanKindCode.PRODUCER, pa.spanId, x.traceId]);
         // The second hop reads the first hop's send span from the message headers.
         const pb = processB.get(x.eventId)!;

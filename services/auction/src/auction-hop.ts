@@ -45,10 +45,12 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
     config: config.stream,
     mode: 'exactly-once',
     inputs: {
-      requests: { topic: topics.requests, decode: requestCodec.decode },
-      impressions: { topic: topics.impressions, decode: impressionCodec.decode },
+      requests: { topic: topics.requests, decode: requestCodec.decode, schema: requestCodec },
+      impressions: { topic: topics.impressions, decode: impressionCodec.decode, schema: impressionCodec },
     },
-    outputs: { outcomes: { topic: topics.outcomes, encode: (v: AuctionOutcome) => outcomeCodec.encode(v) } },
+    outputs: {
+      outcomes: { topic: topics.outcomes, encode: (v: AuctionOutcome) => outcomeCodec.encode(v), schema: outcomeCodec },
+    },
     tables: { campaigns: { topic: topics.campaigns, decode: catalog.decode } },
     stores: { caps: { ...jsonStore<CapState>(), ttlMs: config.capTtlMs } },
     // A request that slipped past ingest twice maps to one event id: one auction. An impression

@@ -57,8 +57,16 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
     name: options.name ?? config.group,
     config: config.stream,
     mode: 'exactly-once',
-    inputs: { outcomes: { topic: topics.outcomes, decode: (b: Buffer) => outcomeCodec.decode(b) } },
-    outputs: { impressions: { topic: topics.impressions, encode: (v: Impression) => impressionCodec.encode(v) } },
+    inputs: {
+      outcomes: { topic: topics.outcomes, decode: (b: Buffer) => outcomeCodec.decode(b), schema: outcomeCodec },
+    },
+    outputs: {
+      impressions: {
+        topic: topics.impressions,
+        encode: (v: Impression) => impressionCodec.encode(v),
+        schema: impressionCodec,
+      },
+    },
     tables: { campaigns: { topic: topics.campaigns, decode: (b: Buffer) => campaignCodec.decode(b) } },
     // One outcome per imp of an event: its impression id is the outcome's identity too.
     dedupe: { key: (m) => impressionIdOf(m.value.eventId, m.value.impId), ttlMs: config.dedupeTtlMs },

@@ -48,7 +48,13 @@ export function createIngest(config: IngestConfig, options: IngestOptions = {}):
     config: config.stream,
     mode: 'exactly-once',
     inputs: { raw: { topic: topics.raw, decode: createRawDecoder(config.maxRequestBytes) } },
-    outputs: { requests: { topic: topics.requests, encode: (v: BidRequest) => bidRequestCodec.encode(v) } },
+    outputs: {
+      requests: {
+        topic: topics.requests,
+        encode: (v: BidRequest) => bidRequestCodec.encode(v),
+        schema: bidRequestCodec,
+      },
+    },
     // Upstream keys by request id, so a retry meets its original in this partition. The value's
     // id, not the record key: a producer that keys by something else must not defeat it.
     dedupe: { key: (m) => m.value.request.id, ttlMs: config.dedupeTtlMs },

@@ -47,8 +47,16 @@ export function createProfiling(config: ProfilingConfig, options: ProfilingOptio
   return createHop({
     name: options.name ?? config.group,
     config: config.stream,
-    inputs: { requests: { topic: topics.requests, decode: (bytes: Buffer) => requestCodec.decode(bytes) } },
-    outputs: { profiled: { topic: topics.profiled, encode: (v: ProfiledRequest) => profiledCodec.encode(v) } },
+    inputs: {
+      requests: { topic: topics.requests, decode: (bytes: Buffer) => requestCodec.decode(bytes), schema: requestCodec },
+    },
+    outputs: {
+      profiled: {
+        topic: topics.profiled,
+        encode: (v: ProfiledRequest) => profiledCodec.encode(v),
+        schema: profiledCodec,
+      },
+    },
     tables: { segments: { topic: topics.segments, decode: (bytes: Buffer) => segmentsCodec.decode(bytes) } },
     ...(options.log && { log: options.log }),
     ...(options.kafka && { kafka: options.kafka }),
