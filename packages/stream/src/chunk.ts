@@ -1,5 +1,5 @@
 import type { RuntimeParts } from './boot.ts';
-import { CpuPhase, chargeExcess } from './cpu-account.ts';
+import { CpuPhase, chargeExcess, HandlingCpu } from './cpu-account.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { ChunkOutcome, ChunkPlace } from './each-batch.ts';
 import type { FetchedRecord } from './kafka/port.ts';
@@ -24,10 +24,11 @@ export type ChunkDeps<
  * passes), then write everything they produced in one request or transaction and commit their
  * offsets. The store writes become visible to later chunks only once Kafka has them.
  *
- * Cost (cpu-account.ts): each message's handling is measured over its synchronous segments
- * (what other partitions do while an async handler waits is not its CPU); its process span gets
- * that, less what its handler's own spans were charged (their self wall time × the task's rate,
- * CPU per wall µs of its recent messages, waits included). The deliver phase's CPU (seal,
+ * Cost (cpu-account.ts): the chunk's handling is measured over its synchronous segments (what
+ * other partitions do while an async handler waits is not its CPU) and apportioned among its
+ * messages by their synchronous wall time; a process span gets its message's share, less what
+ * its handler's own spans were charged (their self wall time × the task's rate, CPU per wall µs
+ * of its recent messages, waits included). The deliver phase's CPU (seal,
  * produce, commit) is split evenly over the chunk's send and dead-letter spans — or its process
  * spans when it has none.
  */
@@ -41,7 +42,8 @@ export async function runChunk<
   const { topic, partition, generation, task } = place;
   const writes = new Writes();
   const outbox = new Outbox();
-  const scope = { topic, partition, task, writes, outbox, keepAlive: place.keepAlive };
+  const cpu = new HandlingCpu();
+  const scope = { topic, partition, task, writes, outbox, cpu, keepAlive: place.keepAlive };
   const opened: HandledMessage[] = [];
   const walls: number[] = [];
   task.event?.begin();
@@ -58,18 +60,20 @@ export async function runChunk<
     for (const o of opened) endProcessSpan(o, 0, undefined, error);
     throw error;
   }
-  const handledCpu = opened.reduce((n, o) => n + o.cpuMicros, 0);
+  const handledCpu = cpu.end();
   const handledWall = Math.max(1, walls.reduce((n, w) => n + w, 0) * 1000);
   // One handler runs at a time on a task: its spans cannot use more than one CPU µs per wall µs.
   task.cpuRate = Math.min(1, handledCpu / handledWall);
+  const syncTotal = opened.reduce((n, o) => n + o.syncWallMs, 0);
   changelogRecords(deps.name, task, writes, outbox);
   const delivering = new CpuPhase();
   const records = outbox.seal(deps.tracer);
   const nextOffset = String(BigInt(messages[opened.length - 1]!.offset) + 1n);
   const spansOfHandling = opened.map((o) => {
-    // Handler spans charged beyond the message's measured CPU: the excess enters the ledger.
-    chargeExcess(o.meter.chargedUs - o.cpuMicros);
-    return Math.max(0, o.cpuMicros - o.meter.chargedUs);
+    const own = syncTotal > 0 ? (handledCpu * o.syncWallMs) / syncTotal : handledCpu / opened.length;
+    // Handler spans charged beyond the message's share: the excess enters the ledger.
+    chargeExcess(o.meter.chargedUs - own);
+    return Math.max(0, own - o.meter.chargedUs);
   });
   let result: DeliveryResult;
   try {

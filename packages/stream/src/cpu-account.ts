@@ -42,25 +42,52 @@ export function chargeExcess(cpuMicros: number): void {
 }
 
 /**
- * The CPU of one message's handling, measured over its synchronous segments only: the clock is
- * read when the handling starts and whenever it is about to wait (an async handler, a backoff)
- * and resumes, so what other partitions do while it waits is never its CPU.
+ * The CPU of a chunk's handling, with as few clock reads as possible (each costs microseconds):
+ * one CPU segment per stretch of synchronous work — the clock is read when the chunk starts and
+ * whenever a handler is about to wait (an async handler, a backoff) and resumes — so what other
+ * partitions do while a handler waits is never this chunk's CPU. Each message's synchronous wall
+ * time (performance.now(), cheap) apportions the chunk's CPU among its messages.
  */
-export class SegmentedCpu {
+export class HandlingCpu {
   private segment: CpuPhase | undefined = new CpuPhase();
   private total = 0;
+  private syncSince = performance.now();
+  private messageSync = 0;
+  private waited = false;
+
+  startMessage(): void {
+    this.messageSync = 0;
+    this.waited = false;
+    this.resume();
+  }
 
   pause(): void {
+    this.waited = true;
+    this.messageSync += performance.now() - this.syncSince;
     if (this.segment) this.total += this.segment.end().cpuMicros;
     this.segment = undefined;
   }
 
   resume(): void {
     this.segment ??= new CpuPhase();
+    this.syncSince = performance.now();
   }
 
+  /**
+   * The message's synchronous wall time, ms. A message that waited keeps the segment closed until
+   * the next one starts: between them other partitions' handlers resume, and theirs is not ours.
+   * (A chunk of synchronous handlers reads the clock only at its two ends.)
+   */
+  endMessage(): number {
+    const ms = this.messageSync + (performance.now() - this.syncSince);
+    if (this.waited) this.pause();
+    return this.waited ? this.messageSync : ms;
+  }
+
+  /** The chunk's handling CPU, micros. */
   end(): number {
-    this.pause();
+    if (this.segment) this.total += this.segment.end().cpuMicros;
+    this.segment = undefined;
     return this.total;
   }
 }

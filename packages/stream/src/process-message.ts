@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
 import type { Stage } from './classify.ts';
-import { SegmentedCpu } from './cpu-account.ts';
+import type { HandlingCpu } from './cpu-account.ts';
 import { parkMessage } from './dead-letter.ts';
 import { RejectedError } from './errors.ts';
 import { DEDUPE_STORE } from './event-state.ts';
@@ -63,6 +63,8 @@ export interface ChunkScope {
   readonly task: Task;
   readonly writes: Writes;
   readonly outbox: Outbox;
+  /** The chunk's handling CPU: paused while a handler waits. */
+  readonly cpu: HandlingCpu;
   /** Heartbeats during long retries; throws Abandon when the partition is being revoked. */
   keepAlive(): Promise<void>;
 }
@@ -73,13 +75,13 @@ export interface ChunkScope {
  * open: the chunk ends it once its phase's CPU is known. An output too large for its topic
  * dead-letters the message (it could never be written; retrying would loop forever).
  */
-/** A message handled: its process span still open, and the CPU its handling used. */
+/** A message handled: its process span still open, and its synchronous wall time (ms). */
 export interface HandledMessage extends OpenedMessage {
-  readonly cpuMicros: number;
+  readonly syncWallMs: number;
 }
 
-function done(opened: OpenedMessage, cpu: SegmentedCpu): HandledMessage {
-  return { ...opened, cpuMicros: cpu.end() };
+function done(opened: OpenedMessage, cpu: HandlingCpu): HandledMessage {
+  return { ...opened, syncWallMs: cpu.endMessage() };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -98,7 +100,8 @@ export async function processMessage<
   message: FetchedRecord,
 ): Promise<HandledMessage> {
   const { topic, partition, task } = scope;
-  const cpu = new SegmentedCpu();
+  const { cpu } = scope;
+  cpu.startMessage();
   const input = hop.inputs.get(topic)!;
   const meta = recordMeta(topic, partition, message);
   let decoded: { value: unknown } | undefined;
