@@ -99,7 +99,14 @@ describe('a traced hop lands in the warehouse with its cost', () => {
         await flushTelemetry();
         const { body } = await getJson(service.apiPort, '/api/cost?by=span');
         const handled = body.stages.find((s: { stage: string }) => s.stage === `${SERVICE} ads.auction`);
-        return handled?.events === EVENTS && body.events === EVENTS ? body : undefined;
+        if (handled?.events !== EVENTS || body.events !== EVENTS) return undefined;
+        // The process and send spans end after the handler's (at the chunk's end): wait for them too.
+        const trace7 = await getJson(service.apiPort, `/api/traces/${events[7]}`);
+        const names = new Set((trace7.body.spans ?? []).map((s: { name: string }) => s.name));
+        const all = [`process ${topics.names.in}`, 'ads.auction', `send ${topics.names.out}`].every((n) =>
+          names.has(n),
+        );
+        return all ? body : undefined;
       },
       60_000,
       `${EVENTS} traced events in the warehouse`,
