@@ -25,6 +25,7 @@ export { unwrapInstrumentation } from './kafka/unwrap.ts';
 export { LateHeaders } from './late.ts';
 export type { Dedupe } from './process-message.ts';
 export { runUntilSignal } from './run.ts';
+export { intSetting, readSettings, secretSetting } from './settings.ts';
 export {
   createSink,
   type Sink,

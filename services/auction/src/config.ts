@@ -9,6 +9,8 @@ import {
 import { Topics } from '@adtrace/schemas';
 import {
   ConfigError,
+  intSetting,
+  readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
@@ -63,7 +65,7 @@ const DAY_MS = 86_400_000;
 
 /** Step one: AUCTION_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AuctionEnv {
-  const own = Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]).filter(([, v]) => v));
+  const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('AUCTION', env), ...own };
 }
 
@@ -97,11 +99,5 @@ function model(file: string | undefined): PctrModel {
 }
 
 function int(env: AuctionEnv, name: Name, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
+  return intSetting(env[name], name, fallback, min, max);
 }

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { TokenKeyring } from '@adtrace/ads';
 import { Topics } from '@adtrace/schemas';
 import {
   ConfigError,
+  intSetting,
+  readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
+  secretSetting,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 import { parseTokenKeys } from './token-keys.ts';
@@ -48,7 +50,7 @@ const DAY_MS = 86_400_000;
 
 /** Step one: DELIVERY_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): DeliveryEnv {
-  const own = Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]).filter(([, v]) => v));
+  const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('DELIVERY', env), ...own };
 }
 
@@ -72,21 +74,12 @@ export function toConfig(env: DeliveryEnv): DeliveryConfig {
 
 function keyring(env: DeliveryEnv): TokenKeyring {
   const name = env.DELIVERY_TOKEN_KEYS !== undefined ? 'DELIVERY_TOKEN_KEYS' : 'DELIVERY_TOKEN_KEYS_FILE';
-  let text = env.DELIVERY_TOKEN_KEYS;
-  if (text === undefined && env.DELIVERY_TOKEN_KEYS_FILE !== undefined) {
-    try {
-      text = readFileSync(env.DELIVERY_TOKEN_KEYS_FILE, 'utf8').trim();
-    } catch (error) {
-      throw new ConfigError(name, `cannot read the keys file: ${(error as Error).message}`);
-    }
-  }
-  if (text === undefined) {
-    throw new ConfigError(
-      'DELIVERY_TOKEN_KEYS',
-      'required: the tracking-token signing keys, kid=secret[,kid=secret…] (each secret at least 32 bytes; ' +
-        'or DELIVERY_TOKEN_KEYS_FILE), with DELIVERY_TOKEN_KEY_ID naming the one new tokens are signed with',
-    );
-  }
+  const text = secretSetting(
+    env,
+    'DELIVERY_TOKEN_KEYS',
+    'the tracking-token signing keys, kid=secret[,kid=secret…] (each secret at least 32 bytes), with ' +
+      'DELIVERY_TOKEN_KEY_ID naming the one new tokens are signed with',
+  );
   try {
     return parseTokenKeys(text, env.DELIVERY_TOKEN_KEY_ID);
   } catch (error) {
@@ -109,11 +102,5 @@ function baseUrl(raw: string): string {
 }
 
 function int(env: DeliveryEnv, name: (typeof NAMES)[number], fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
+  return intSetting(env[name], name, fallback, min, max);
 }

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { checkUsdRates, MIN_USER_KEY_SECRET_BYTES, type UsdRates } from '@adtrace/ads';
 import { DEFAULT_OPENRTB_MAX_BYTES, Topics } from '@adtrace/schemas';
 import {
   ConfigError,
+  intSetting,
+  readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
+  secretSetting,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -51,7 +53,7 @@ export type IngestEnv = { readonly stream: StreamEnv } & { readonly [K in (typeo
 
 /** Step one: INGEST_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): IngestEnv {
-  const own = Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]).filter(([, v]) => v));
+  const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('INGEST', env), ...own };
 }
 
@@ -76,25 +78,16 @@ export function toConfig(env: IngestEnv): IngestConfig {
 }
 
 function userKeySecret(env: IngestEnv): Buffer {
-  const name = env.INGEST_USER_KEY_SECRET !== undefined ? 'INGEST_USER_KEY_SECRET' : 'INGEST_USER_KEY_SECRET_FILE';
-  let text = env.INGEST_USER_KEY_SECRET;
-  if (text === undefined && env.INGEST_USER_KEY_SECRET_FILE !== undefined) {
-    try {
-      text = readFileSync(env.INGEST_USER_KEY_SECRET_FILE, 'utf8').trim();
-    } catch (error) {
-      throw new ConfigError(name, `cannot read the secret file: ${(error as Error).message}`);
-    }
-  }
-  if (text === undefined) {
-    throw new ConfigError(
-      'INGEST_USER_KEY_SECRET',
-      `required: the HMAC secret user keys are made with (at least ${MIN_USER_KEY_SECRET_BYTES} bytes; ` +
-        'or INGEST_USER_KEY_SECRET_FILE). Changing it later re-keys every user: a migration, not a rotation',
-    );
-  }
+  const text = secretSetting(
+    env,
+    'INGEST_USER_KEY_SECRET',
+    `the HMAC secret user keys are made with (at least ${MIN_USER_KEY_SECRET_BYTES} bytes). ` +
+      'Changing it later re-keys every user: a migration, not a rotation',
+  );
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length < MIN_USER_KEY_SECRET_BYTES) {
     // Never echo the value: it is the secret.
+    const name = env.INGEST_USER_KEY_SECRET !== undefined ? 'INGEST_USER_KEY_SECRET' : 'INGEST_USER_KEY_SECRET_FILE';
     throw new ConfigError(name, `must be at least ${MIN_USER_KEY_SECRET_BYTES} bytes, got ${bytes.length}`);
   }
   return bytes;
@@ -125,13 +118,7 @@ function usdRates(raw: string | undefined): UsdRates {
 }
 
 function int(env: IngestEnv, name: (typeof NAMES)[number], fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
+  return intSetting(env[name], name, fallback, min, max);
 }
 
 function bool(raw: string | undefined, name: string): boolean {

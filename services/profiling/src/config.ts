@@ -1,6 +1,7 @@
 import { Topics } from '@adtrace/schemas';
 import {
-  ConfigError,
+  intSetting,
+  readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
@@ -35,7 +36,7 @@ export type ProfilingEnv = { readonly stream: StreamEnv } & { readonly [K in (ty
 
 /** Step one: PROFILING_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ProfilingEnv {
-  const own = Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]).filter(([, v]) => v));
+  const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('PROFILING', env), ...own };
 }
 
@@ -54,11 +55,5 @@ export function toConfig(env: ProfilingEnv): ProfilingConfig {
 }
 
 function int(env: ProfilingEnv, name: (typeof NAMES)[number], fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
+  return intSetting(env[name], name, fallback, min, max);
 }

@@ -1,5 +1,5 @@
 import { Topics } from '@adtrace/schemas';
-import { readEnv as readStreamEnv, toConfig as streamConfig } from '@adtrace/stream';
+import { intSetting, readEnv as readStreamEnv, toConfig as streamConfig } from '@adtrace/stream';
 import {
   readEnv as readWarehouseEnv,
   toConfig as toWarehouseConfig,
@@ -48,12 +48,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
 }
 
 function int(env: ServiceEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
-  return n;
+  return intSetting(env[name], name, fallback, min, max);
 }
 
 export function toConfig(env: ServiceEnv): ServiceConfig {
