@@ -91,6 +91,9 @@ export function deploymentOf(s: ServiceEntry): Deployment {
         spec: {
           // SIGTERM drains: the in-flight chunk commits (≤ 30 s), then telemetry flushes.
           terminationGracePeriodSeconds: 60,
+          // Kubernetes would put WAREHOUSE_PORT=tcp://… and the like (one per Service in the
+          // namespace) into our variables' namespaces; our config is the manifest's env only.
+          enableServiceLinks: false,
           topologySpreadConstraints: [
             {
               maxSkew: 1,
@@ -119,10 +122,14 @@ export function topicsJob(): Job {
     metadata: { name: 'topics', labels: labelsOf('topics') },
     spec: {
       backoffLimit: 20,
+      // A Job's pod template is immutable: gone after ten minutes, the next apply (a new image)
+      // creates it again instead of failing, and creates the topics a release added.
+      ttlSecondsAfterFinished: 600,
       template: {
         metadata: { labels: labelsOf('topics') },
         spec: {
           restartPolicy: 'OnFailure',
+          enableServiceLinks: false,
           containers: [
             {
               name: 'topics',

@@ -121,6 +121,8 @@ describe('deploy/k8s', () => {
         c!.resources?.requests?.cpu && c!.resources?.requests?.memory && c!.resources?.limits?.memory,
       ).toBeTruthy();
       expect(find('PodDisruptionBudget', s.name), `${s.name} disruption budget`).toBeDefined();
+      const pod = (doc.spec as { template: { spec: { enableServiceLinks?: boolean } } }).template.spec;
+      expect(pod.enableServiceLinks, `${s.name}: service links would add WAREHOUSE_PORT=tcp://…`).toBe(false);
     }
   });
 
