@@ -23,7 +23,10 @@ const docsOf = (file: string): Doc[] =>
     if (d.errors.length) throw new Error(`${file}: ${d.errors.join('; ')}`);
     return d.toJS() as Doc;
   });
-const kustomization = docsOf('kustomization.yaml')[0] as Doc & { resources: string[]; images: { newTag: string }[] };
+const kustomization = docsOf('kustomization.yaml')[0] as Doc & {
+  resources: string[];
+  images: { name: string; newTag: string }[];
+};
 const objects = kustomization.resources.flatMap((f) => docsOf(f).map((doc) => ({ file: f, doc })));
 const find = (kind: string, name: string) =>
   objects.find((o) => o.doc.kind === kind && o.doc.metadata.name === name)?.doc;
@@ -168,5 +171,8 @@ describe('deploy/k8s', () => {
     expect(images.length).toBeGreaterThan(serviceRegistry.length);
     for (const image of images) expect(image, image).toMatch(/^[^:@]+(:(?!latest$)[\w.-]+|@sha256:[0-9a-f]{64})$/);
     for (const { newTag } of kustomization.images) expect(newTag).not.toBe('latest');
+    // kustomize's image override matches by name: one that matches nothing is silently ignored.
+    const overridden = new Set(kustomization.images.map((i) => i.name));
+    for (const image of images) expect(overridden, image).toContain(image.split(/[:@]/)[0]);
   });
 });
