@@ -2,7 +2,8 @@
  * The pipeline services: the one place a service is registered. `adtrace up`, `adtrace start`,
  * `adtrace status` and `down` run what is listed here, in this order (upstream first, the
  * warehouse before everything so it receives their spans); test/compose checks that every entry
- * has a docker-compose service and that every services/<name>/src/main.ts has an entry.
+ * has a docker-compose service and that every services/<name>/src/main.ts has an entry;
+ * deploy/k8s/ is rendered from it (`pnpm k8s`) and test/deploy checks it is current.
  *
  * Each service gets its own ports on one machine, so all of them can run side by side; an
  * environment variable of the same name overrides a port.
