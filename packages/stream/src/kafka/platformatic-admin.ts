@@ -26,7 +26,12 @@ export function platformaticAdmin(admin: Admin): AdminPort {
     async createTopics(topics) {
       for (const { topic, partitions, configs } of topics) {
         const entries = Object.entries(configs ?? {}).map(([name, value]) => ({ name, value }));
-        await portCall(() => admin.createTopics({ topics: [topic], partitions, replicas: -1, configs: entries }));
+        try {
+          await portCall(() => admin.createTopics({ topics: [topic], partitions, replicas: -1, configs: entries }));
+        } catch (error) {
+          // Another instance created it first (kafkajs's createTopics also ignores this).
+          if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+        }
       }
       // kafkajs's waitForLeaders: the runtime produces to these topics right away.
       const names = topics.map((t) => t.topic);

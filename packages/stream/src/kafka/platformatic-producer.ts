@@ -65,8 +65,11 @@ export function platformaticProducer(
     async connect() {
       if (!transactionalId) return void (await portCall(() => producer.initIdempotentProducer({})));
       // Beginning a transaction runs InitProducerId for the id; cancel ends it locally (no
-      // partition was added, so there is nothing to tell the coordinator).
-      const txn = await portCall(() => producer.beginTransaction());
+      // partition was added, so there is nothing to tell the coordinator). The client sends
+      // producer id 0 / epoch 0 unless told otherwise, which KIP-360 brokers read as "bump the
+      // epoch of producer 0" and answer PRODUCER_FENCED once the id belongs to another
+      // producer id: -1/-1 asks for a fresh initialization, which fences the older owner.
+      const txn = await portCall(() => producer.beginTransaction({ producerId: -1n, producerEpoch: -1 }));
       await txn.cancel();
     },
     disconnect: () => producer.close(true),
