@@ -72,8 +72,10 @@ export function platformaticGroupConsumer(
   consumer.on('consumer:group:rebalance', () => {
     rebalancing = true;
   });
-  consumer.on('consumer:heartbeat:error', () => {
-    rebalancing = true;
+  // Not on 'consumer:heartbeat:error': the client emits it for errors that need no rejoin (a
+  // timeout under load) and heartbeats on; a flag set there would stop fetching for good.
+  consumer.on('consumer:heartbeat:end', () => {
+    rebalancing = false;
   });
   consumer.on('consumer:group:leave', () => options.onLeave());
 

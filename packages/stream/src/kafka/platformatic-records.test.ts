@@ -53,3 +53,10 @@ test('a fetch of markers only still moves the position past them', () => {
   expect(records).toEqual([]);
   expect(next).toBe(21n);
 });
+
+test('an aborted transaction whose ABORT marker is not in this response is still dropped', () => {
+  const batches = [data(0n, 7n, ['a0', 'a1']), data(2n, 8n, ['c0'])];
+  const { records, next } = committedRecords(batches, [{ producerId: 7n, firstOffset: 0n }], 0n);
+  expect(records.map((r) => r.value?.toString())).toEqual(['c0']);
+  expect(next).toBe(3n);
+});

@@ -36,7 +36,11 @@ export interface CommittedRecords {
  * READ_COMMITTED stops at the last stable offset but still returns the records of aborted
  * transactions, listed in `abortedTransactions`; the client drops a transactional batch whose
  * producer has an abort pending, until that producer's ABORT marker. @platformatic/kafka 2.12.1
- * skips control batches only, so aborted records would reach the handler without this.
+ * filters within one fetch response only: it keeps one aborted range per producer, and keeps
+ * the records of an aborted transaction whose ABORT marker did not fit in the same response
+ * (a partition's bytes are bounded), which would hand them to the handler. State per response
+ * is enough: the broker lists, in every response, each aborted transaction overlapping the data
+ * it returns, also one whose marker comes in a later response.
  */
 export function committedRecords(
   batches: readonly RawBatch[],
