@@ -1,6 +1,6 @@
 import { Admin, Consumer, type GroupPartitionsAssigner } from '@platformatic/kafka';
 import { callCoordinator } from './platformatic-coordinator.ts';
-import { PortError, portCall } from './platformatic-errors.ts';
+import { PortError, portCall, toPortError } from './platformatic-errors.ts';
 import { earliestOffsets, type FetchedPartition, type FetchTarget, fetchRound } from './platformatic-fetch.ts';
 import type { BatchPort, GroupConsumerOptions, GroupConsumerPort, PortSettings } from './port.ts';
 
@@ -78,6 +78,12 @@ export function platformaticGroupConsumer(
     rebalancing = false;
   });
   consumer.on('consumer:group:leave', () => options.onLeave());
+  // A background rejoin that failed for good is emitted as 'error'; unheard, it would throw.
+  consumer.on('error', (error: unknown) => {
+    running = false;
+    options.onLeave();
+    options.onCrash(toPortError(error));
+  });
 
   /** Committed offsets of what has no position yet; the beginning where the group has none. */
   async function positionsOf(targets: readonly FetchTarget[]): Promise<FetchTarget[]> {
