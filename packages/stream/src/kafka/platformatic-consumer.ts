@@ -1,4 +1,5 @@
-import { Admin, Consumer, type GroupPartitionsAssigner } from '@platformatic/kafka';
+import { Admin, Consumer } from '@platformatic/kafka';
+import { coPartitioned } from './platformatic-assigner.ts';
 import { callCoordinator } from './platformatic-coordinator.ts';
 import { PortError, portCall, toPortError } from './platformatic-errors.ts';
 import { earliestOffsets, type FetchedPartition, type FetchTarget, fetchRound } from './platformatic-fetch.ts';
@@ -10,25 +11,6 @@ export interface GroupMember {
 }
 
 const key = (topic: string, partition: number) => `${topic}/${partition}`;
-
-/** Partition p of every topic to one member: members sorted, p modulo their count. */
-export const coPartitioned: GroupPartitionsAssigner = (_current, members, topics, metadata) => {
-  const ids = [...members.keys()].sort();
-  const out = ids.map((memberId) => ({
-    memberId,
-    assignments: new Map<string, { topic: string; partitions: number[] }>(),
-  }));
-  for (const topic of topics) {
-    const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
-    for (let p = 0; p < count; p++) {
-      const member = out[p % ids.length]!;
-      const entry = member.assignments.get(topic) ?? { topic, partitions: [] };
-      entry.partitions.push(p);
-      member.assignments.set(topic, entry);
-    }
-  }
-  return out;
-};
 
 /**
  * A group member on @platformatic/kafka: the client joins the group, heartbeats and rejoins on
