@@ -3,7 +3,8 @@
 // `node --import packages/telemetry/src/preload.ts bench/hop-child.ts` for the traced runs, no
 // preload for the untraced one. BENCH_HOP_KIND: `runtime` (fixtures/hop.ts) or `naive` (plain
 // kafkajs eachMessage + one awaited send per message, traced by the stock instrumentation the
-// preload registers, as a service without the runtime would be).
+// preload registers, as a service without the runtime would be). BENCH_HOP_CLIENT=platformatic:
+// the runtime on its @platformatic/kafka client port instead of the default kafkajs one.
 // IPC with the bench: → {ready}; on the BENCH_HOP_MARKth handled message the CPU window opens;
 // ← {end} (the backlog is out): flush telemetry, → {window, cpuUs}; ← {stop} → {stopped, dropped,
 // cpuUs (its whole life)}, exit.
@@ -49,7 +50,13 @@ async function startNaive(): Promise<() => Promise<void>> {
 }
 
 async function startRuntime(): Promise<() => Promise<void>> {
+  // Not exported by @adtrace/stream's index (yet): loaded by path, like the bench's warehouse.
+  const kafka =
+    process.env.BENCH_HOP_CLIENT === 'platformatic'
+      ? (await import('../packages/stream/src/kafka/platformatic.ts')).platformaticPort
+      : undefined;
   const hop = benchHop({
+    ...(kafka && { kafka }),
     name: `bench-hop-${randomUUID().slice(0, 8)}`,
     brokers,
     input,

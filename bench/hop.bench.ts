@@ -4,6 +4,8 @@
 //   (packages/telemetry/src/preload.ts: cost and event-id processors, the kafkajs
 //   instrumentation, batch → OTLP/gRPC) exporting to the real warehouse receiver, started here;
 // - runtime, untraced: the same hop without the preload;
+// - runtime on @platformatic/kafka, untraced: the same untraced hop on the runtime's second client
+//   port (packages/stream/src/kafka/platformatic.ts) instead of kafkajs — the client, compared;
 // - naive, traced: plain kafkajs eachMessage + an awaited `producer.send` per message, with the
 //   same preload (the stock instrumentation traces it), as a service without the runtime would be.
 // The hop itself is bench/fixtures/hop.ts; the child process is bench/hop-child.ts.
@@ -172,7 +174,8 @@ class Child {
 }
 
 async function pipeline(kafka: Kafka, kind: Kind, traced: boolean, env: Record<string, string>): Promise<Measured> {
-  const label = `${kind}-${traced ? 'traced' : 'untraced'}`;
+  const client = env.BENCH_HOP_CLIENT === 'platformatic' ? '-platformatic' : '';
+  const label = `${kind}${client}-${traced ? 'traced' : 'untraced'}`;
   const admin = kafka.admin();
   await admin.connect();
   const [input, output] = [
@@ -284,7 +287,8 @@ export default async function run(): Promise<{
       ADTRACE_PRICE_VCPU_HOUR_USD: String(LIST_PRICES.vcpuHourUsd),
     };
     const naive = await pipeline(kafka, 'naive', true, env);
-    const [tracedRuns, untracedRuns, spansPerMsg, spanCpuShare] = [
+    const [tracedRuns, untracedRuns, platformaticRuns, spansPerMsg, spanCpuShare] = [
+      [] as Measured[],
       [] as Measured[],
       [] as Measured[],
       [] as number[],
@@ -292,6 +296,7 @@ export default async function run(): Promise<{
     ];
     for (let r = 0; r < ROUNDS; r++) {
       untracedRuns.push(await pipeline(kafka, 'runtime', false, env));
+      platformaticRuns.push(await pipeline(kafka, 'runtime', false, { ...env, BENCH_HOP_CLIENT: 'platformatic' }));
       const before = warehouse.sink.stats.spansInserted;
       const service = `bench-hop-${r}`;
       const run = await pipeline(kafka, 'runtime', true, { ...env, OTEL_SERVICE_NAME: service });
@@ -302,17 +307,20 @@ export default async function run(): Promise<{
       const computeUsd = stages.find((s) => s.stage === service)?.computeUsd ?? 0;
       spanCpuShare.push(((computeUsd / LIST_PRICES.vcpuHourUsd) * 3.6e9) / run.lifetimeCpuUs);
     }
-    const [traced, untraced] = [medians(tracedRuns), medians(untracedRuns)];
+    const [traced, untraced, platformatic] = [medians(tracedRuns), medians(untracedRuns), medians(platformaticRuns)];
     const figures = {
       messages: BACKLOG,
       runtime_traced_msgs_per_s: round(traced.msgsPerS),
       runtime_untraced_msgs_per_s: round(untraced.msgsPerS),
+      runtime_platformatic_untraced_msgs_per_s: round(platformatic.msgsPerS),
       naive_msgs_per_s: round(naive.msgsPerS),
       runtime_traced_p99_ms: round(traced.p99Ms, 1),
       runtime_untraced_p99_ms: round(untraced.p99Ms, 1),
+      runtime_platformatic_untraced_p99_ms: round(platformatic.p99Ms, 1),
       naive_p99_ms: round(naive.p99Ms, 1),
       runtime_traced_cpu_us_per_msg: round(traced.cpuUsPerMsg, 1),
       runtime_untraced_cpu_us_per_msg: round(untraced.cpuUsPerMsg, 1),
+      runtime_platformatic_untraced_cpu_us_per_msg: round(platformatic.cpuUsPerMsg, 1),
       naive_cpu_us_per_msg: round(naive.cpuUsPerMsg, 1),
       // What tracing costs the hop's process per message: every thread, export included.
       tracing_cpu_us_per_msg: round(traced.cpuUsPerMsg - untraced.cpuUsPerMsg, 1),
@@ -326,6 +334,8 @@ export default async function run(): Promise<{
     const ratios = {
       throughput_vs_naive: round(traced.msgsPerS / naive.msgsPerS, 2),
       throughput_traced_vs_untraced: round(traced.msgsPerS / untraced.msgsPerS, 2),
+      // The client port alone: same runtime, same hop, untraced; not a goal.
+      throughput_platformatic_vs_kafkajs_untraced: round(platformatic.msgsPerS / untraced.msgsPerS, 2),
     };
     const measured: Record<keyof typeof GOALS, number> = { ...figures, ...ratios };
     const goals = Object.entries(GOALS).map(([name, goal]) => {
@@ -336,11 +346,12 @@ export default async function run(): Promise<{
     const row = (name: string, m: Measured) =>
       `| ${name.padEnd(34)} | ${String(round(m.msgsPerS)).padStart(8)} | ${String(round(m.p99Ms, 1)).padStart(12)} | ${String(round(m.cpuUsPerMsg, 1)).padStart(10)} |`;
     const table = [
-      `${BACKLOG} backlog messages per pipeline (throughput, CPU from the ${MARK}th message), then ${PACED} at ${PACE_PER_S}/s (p99 latency); ${PARTITIONS} partitions; each pipeline its own process; traced = the production preload exporting OTLP to the warehouse; runtime: median of ${ROUNDS} rounds`,
+      `${BACKLOG} backlog messages per pipeline (throughput, CPU from the ${MARK}th message), then ${PACED} at ${PACE_PER_S}/s (p99 latency); ${PARTITIONS} partitions; each pipeline its own process; traced = the production preload exporting OTLP to the warehouse; runtime: median of ${ROUNDS} rounds; platformatic = the runtime on its @platformatic/kafka client port (kafkajs otherwise)`,
       '| pipeline                           |    msg/s | p99 hop (ms) | CPU µs/msg |',
       '| ---------------------------------- | -------: | -----------: | ---------: |',
       row('runtime, traced (production)', traced),
       row('runtime, untraced', untraced),
+      row('runtime, untraced, platformatic', platformatic),
       row('naive eachMessage + send, traced', naive),
       `warehouse rows per traced message ${figures.warehouse_spans_per_msg}; dropped spans ${figures.dropped_spans}`,
       `CPU charged to a traced run's spans ÷ its process CPU ${figures.span_cpu_vs_process_cpu} (honest: ≤ 1)`,

@@ -8,6 +8,7 @@ export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
 export { createHop, type Hop, type HopOptions } from './hop.ts';
 export { kafkajsPort } from './kafka/kafkajs.ts';
+export { platformaticPort } from './kafka/platformatic.ts';
 export type {
   AdminPort,
   BatchPort,

@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
-import { createHop, type KafkaPort, kafkajsPort, type Log, toConfig } from '../src/index.ts';
+import { createHop, type KafkaPort, type KafkaPortFactory, type Log, toConfig } from '../src/index.ts';
 import { payloadCodec, tag } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import {
   committedCount,
   drainTopic,
@@ -29,8 +30,8 @@ test('an ambiguous commit (committed, then an error) does not write the chunk tw
   };
   let commits = 0;
   let injected = 0;
-  const flaky = (settings: Parameters<typeof kafkajsPort>[0]): KafkaPort => {
-    const port = kafkajsPort(settings);
+  const flaky = (settings: Parameters<KafkaPortFactory>[0]): KafkaPort => {
+    const port = testKafkaClient()(settings);
     return {
       ...port,
       producer(options) {

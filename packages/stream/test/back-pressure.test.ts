@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type TestTopics, testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { createHop, toConfig } from '../src/index.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 
 const MESSAGES = 8000;
 const MESSAGE_BYTES = 16 * 1024; // 125 MiB of backlog, incompressible
@@ -48,6 +49,7 @@ test('a slow handler over a large backlog keeps memory bounded and loses nothing
   const samples: number[] = [];
   let handled = 0;
   const hop = createHop({
+    kafka: testKafkaClient(),
     name: uniqueGroupId('backpressure'),
     log: () => {},
     config: toConfig({

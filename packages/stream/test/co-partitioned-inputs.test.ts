@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { changelogTopic, createHop, jsonStore, type Log, toConfig } from '../src/index.ts';
 import { type Payload, payloadCodec } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import { committedCount, drainTopic, kafkaFor, makeInputs, produceInputs, waitFor } from './support/kafka-io.ts';
 
 const log: Log = (level, message, fields) => {
@@ -26,6 +27,7 @@ test('two inputs updating the same key concurrently lose no update', async () =>
   ]);
   const seenInputs = new Set<string>();
   const hop = createHop({
+    kafka: testKafkaClient(),
     name: group,
     mode: 'exactly-once',
     log,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { createHop, DeadLetterHeaders, type Log, toConfig } from '../src/index.ts';
 import { type Payload, payloadCodec, tag } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import {
   committedCount,
   drainTopic,
@@ -46,6 +47,7 @@ test('poison messages are dead-lettered with every header while the rest of thei
   );
   const attempts = new Map<number, number>();
   const hop = createHop({
+    kafka: testKafkaClient(),
     name: group,
     log,
     config: toConfig({

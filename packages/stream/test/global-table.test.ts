@@ -3,8 +3,8 @@ import { type Kafka, type Message, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type TestTopics, testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { type GlobalTable, openGlobalTable } from '../src/global-table.ts';
-import { kafkajsPort } from '../src/kafka/kafkajs.ts';
 import type { Log } from '../src/types.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import { waitFor } from './support/kafka-io.ts';
 
 interface Campaign {
@@ -57,7 +57,12 @@ describe('a global table', () => {
     if (level === 'error') console.error(message, fields);
   };
   const open = (topic: string) => {
-    const port = kafkajsPort({ brokers: testBrokers(), clientId: uniqueGroupId('global'), compression: 'none', log });
+    const port = testKafkaClient()({
+      brokers: testBrokers(),
+      clientId: uniqueGroupId('global'),
+      compression: 'none',
+      log,
+    });
     const table = openGlobalTable(port, {
       topic,
       decode,

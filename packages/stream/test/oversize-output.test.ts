@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { createHop, DeadLetterHeaders, type Log, toConfig } from '../src/index.ts';
 import { payloadCodec } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import {
   committedCount,
   drainTopic,
@@ -31,6 +32,7 @@ describe.each(['at-least-once', 'exactly-once'] as const)('outputs over max.mess
     const huge = new Set([17, 64]);
     await produceInputs(kafka, topics.names.in, inputs);
     const hop = createHop({
+      kafka: testKafkaClient(),
       name: group,
       mode,
       log,

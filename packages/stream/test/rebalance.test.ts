@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { changelogTopic, createHop, type Hop, jsonStore, type Log, toConfig } from '../src/index.ts';
 import { payloadCodec } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import { drainTopic, header, kafkaFor, makeInputs, produceInputs, waitFor } from './support/kafka-io.ts';
 
 const assigned: { instance: string; partitions: number[] }[] = [];
@@ -23,6 +24,7 @@ test('partitions that move to a new instance keep their state and their outputs 
   const group = uniqueGroupId('rebalance');
   const makeHop = (instance: string) =>
     createHop({
+      kafka: testKafkaClient(),
       name: group,
       mode: 'exactly-once',
       log: logFor(instance),

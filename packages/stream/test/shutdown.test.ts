@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { ConfigError, createHop, type Log, toConfig } from '../src/index.ts';
 import { payloadCodec, tag } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import {
   committedCount,
   drainTopic,
@@ -31,6 +32,7 @@ test('a graceful stop drains: what was processed is committed, nothing is redone
   let shutdowns = 0;
   const makeHop = () =>
     createHop({
+      kafka: testKafkaClient(),
       name: group,
       log,
       config: toConfig({ brokers: testBrokers(), deadLetterTopic: topics.names.dlq, batchSize: 10, healthPort: 0 }),
@@ -82,6 +84,7 @@ test('a graceful stop drains: what was processed is committed, nothing is redone
 test('a missing topic fails the start with an error naming it, and the hop reports the crash', async () => {
   const topics = await testTopics(['in', 'dlq'], { partitions: 1 });
   const hop = createHop({
+    kafka: testKafkaClient(),
     name: uniqueGroupId('missing'),
     log: () => {},
     config: toConfig({ brokers: testBrokers(), deadLetterTopic: topics.names.dlq }),

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { changelogTopic, createHop, jsonStore, type Log, toConfig } from '../src/index.ts';
 import { type Payload, payloadCodec } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import { drainTopic, kafkaFor, makeInputs, produceInputs, waitFor } from './support/kafka-io.ts';
 
 const log: Log = (level, message, fields) => {
@@ -14,6 +15,7 @@ type Counted = Payload & { reset?: boolean; key?: string };
 test('a hop with stores configured at-least-once does not start: a redelivered message would be applied twice', async () => {
   const topics = await testTopics(['in', 'out', 'dlq'], { partitions: 3 });
   const hop = createHop({
+    kafka: testKafkaClient(),
     name: uniqueGroupId('store-alo'),
     log: () => {},
     config: toConfig({ prefix: 'AUCTION', brokers: testBrokers(), deadLetterTopic: topics.names.dlq }),
@@ -45,6 +47,7 @@ describe.each(['exactly-once'] as const)('a state store, %s', (mode) => {
     const changelog = changelogTopic(group, 'counts');
     const startHop = async () => {
       const hop = createHop({
+        kafka: testKafkaClient(),
         name: group,
         mode,
         log,

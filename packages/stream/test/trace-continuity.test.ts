@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { createHop, eventIdOf, type Log, toConfig } from '../src/index.ts';
 import { payloadCodec, tag } from './support/codecs.ts';
+import { testKafkaClient } from './support/kafka-client.ts';
 import { drainTopic, header, kafkaFor, makeInputs, produceInputs, traceIdOf, waitFor } from './support/kafka-io.ts';
 import { byEvent, byId, SpanKindCode } from './support/spans.ts';
 import { registerTestTracing, type TestTracing } from './support/tracing.ts';
@@ -28,6 +29,7 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
     const inputs = makeInputs(240);
     await produceInputs(kafka, input, inputs);
     const hopA = createHop({
+      kafka: testKafkaClient(),
       name: groupA,
       mode,
       log,
@@ -39,6 +41,7 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
     const handlerTracer = trace.getTracer('stream-test-handler');
     const eventIdsSeenByHandler: (string | undefined)[] = [];
     const hopB = createHop({
+      kafka: testKafkaClient(),
       name: groupB,
       mode,
       log,

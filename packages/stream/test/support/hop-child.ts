@@ -10,6 +10,7 @@ import { trace } from '@opentelemetry/api';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { createHop, jsonStore, readEnv, runUntilSignal, toConfig } from '../../src/index.ts';
 import { payloadCodec, tag } from './codecs.ts';
+import { testKafkaClient } from './kafka-client.ts';
 
 const env = process.env;
 const name = env.HOP_NAME ?? 'child-hop';
@@ -19,6 +20,7 @@ const config = toConfig({ ...readEnv('HOP'), healthPort: 0 });
 const tracer = trace.getTracer('stream-test-handler');
 
 const hop = createHop({
+  kafka: testKafkaClient(),
   name,
   inputs: { in: { topic: env.HOP_INPUT ?? '', decode: payloadCodec.decode } },
   outputs: { out: { topic: env.HOP_OUTPUT ?? '', encode: payloadCodec.encode } },
