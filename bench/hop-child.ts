@@ -53,7 +53,7 @@ async function startRuntime(): Promise<() => Promise<void>> {
   // Not exported by @adtrace/stream's index (yet): loaded by path, like the bench's warehouse.
   const kafka =
     process.env.BENCH_HOP_CLIENT === 'platformatic'
-      ? (await import('../packages/stream/src/kafka/platformatic.ts')).platformaticPort
+      ? (await import('@adtrace/stream')).platformaticPort
       : undefined;
   const hop = benchHop({
     ...(kafka && { kafka }),
