@@ -97,6 +97,28 @@ describe('toTailLine', () => {
     );
   });
 
+  it("a raw topic's dead letter keeps upstream's JSON, passed through", () => {
+    const line = toTailLine(
+      record({
+        topic: Topics.deadLettersRaw,
+        value: Buffer.from(JSON.stringify({ ...exampleOpenRtbRequest, at: 3 })),
+        headers: {
+          [DeadLetterHeaders.reason]: 'at: 3 is not an auction type we can price',
+          [DeadLetterHeaders.code]: 'at',
+          [DeadLetterHeaders.stage]: 'adtrace-ingest',
+          [DeadLetterHeaders.originalTopic]: Topics.bidRequestsRaw,
+        },
+      }),
+      decoder,
+    );
+    expect(line).toMatchObject({ format: 'json', value: { id: exampleOpenRtbRequest.id, at: 3 } });
+    expect(line.deadLetter).toMatchObject({
+      stage: 'adtrace-ingest',
+      code: 'at',
+      originalTopic: Topics.bidRequestsRaw,
+    });
+  });
+
   it('bytes that do not decode are shown in base64 with the codec error', () => {
     const truncated = bidRequests.encode(exampleBidRequest).subarray(0, 14);
     const line = toTailLine(record({ value: truncated }), decoder);
