@@ -4,10 +4,11 @@
 // by the raw user id. Afterwards a scan of every span row the warehouse holds, of ingest's own
 // output (its log) and of every record it wrote finds none of the raw user ids, device ids or
 // IPs sent, and each event's trace continues upstream's and names the OpenRTB request id.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { dropPostgresSchema } from '@adtrace/warehouse/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +188,20 @@ describe('ingest as a process, its spans in the warehouse', () => {
           `send ${topics.names.requests}`,
         ]),
       );
+    }
+  });
+
+  it('adtrace trace <OpenRTB request id> finds the event by the one id upstream knows', async () => {
+    const run = promisify(execFile);
+    const cli = join(root, 'packages/cli/src/main.ts');
+    for (const r of requests) {
+      const { stdout } = await run(process.execPath, [cli, 'trace', r.body.id, '--json'], {
+        env: { ...process.env, ADTRACE_WAREHOUSE_API: api },
+        timeout: 30_000,
+      });
+      const trace = JSON.parse(stdout) as { traceId: string; requestId: string; foundBy: string; eventId: string };
+      expect(trace).toMatchObject({ traceId: r.traceId, requestId: r.body.id, foundBy: 'requestId' });
+      expect(trace.eventId).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
 

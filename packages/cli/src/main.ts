@@ -7,12 +7,14 @@ import { kafkaCommand } from './commands/kafka.ts';
 import { roasCommand } from './commands/roas.ts';
 import { downCommand, statusCommand, upCommand } from './commands/services.ts';
 import { startCommand } from './commands/start.ts';
+import { tailCommand } from './commands/tail.ts';
 import { topicsCommand } from './commands/topics.ts';
 import { traceCommand } from './commands/trace.ts';
 
 const commands: readonly Command[] = [
   kafkaCommand,
   topicsCommand,
+  tailCommand,
   upCommand,
   downCommand,
   statusCommand,

@@ -24,6 +24,8 @@ export interface Dialect {
   timestampFromMicros(expr: string): string;
   /** Timestamp → microseconds since the epoch (bigint). */
   timestampToMicros(expr: string): string;
+  /** A top-level key of a JSON column as text (NULL when absent); keys like `openrtb.request_id` hold dots. */
+  jsonText(column: string, key: string): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -35,6 +37,7 @@ export const duckdbDialect: Dialect = {
   spanIdToHex: (e) => `lower(lpad(hex(${e}), 16, '0'))`,
   timestampFromMicros: (e) => `make_timestamp(CAST(${e} AS BIGINT))`,
   timestampToMicros: (e) => `epoch_us(${e})`,
+  jsonText: (c, k) => `json_extract_string(${c}, '$."${k}"')`,
 };
 
 export const postgresDialect: Dialect = {
@@ -53,4 +56,5 @@ export const postgresDialect: Dialect = {
   spanIdToHex: (e) => `lpad(to_hex(${e}), 16, '0')`,
   timestampFromMicros: (e) => `(timestamptz 'epoch' + CAST(${e} AS bigint) * interval '1 microsecond')`,
   timestampToMicros: (e) => `CAST(round(extract(epoch from ${e}) * 1000000) AS bigint)`,
+  jsonText: (c, k) => `(${c} ->> '${k}')`,
 };

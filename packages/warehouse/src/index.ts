@@ -1,6 +1,6 @@
 export { defaultStateDir, readEnv, toConfig, type WarehouseConfig, type WarehouseEnv } from './config.ts';
 export { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
-export { type Migration, migrations } from './migrations.ts';
+export { type Migration, migrations, REQUEST_ID_ATTRIBUTE } from './migrations.ts';
 export { connectWarehouse, openWarehouse } from './open.ts';
 export { PostgresWarehouse } from './postgres/postgres-warehouse.ts';
 export type {

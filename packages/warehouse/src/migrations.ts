@@ -4,6 +4,9 @@ import type { Dialect } from './dialect.ts';
  * Versioned schema. A migration is applied once, in order, recorded in `schema_migrations`;
  * never edit one that has shipped — add the next number.
  */
+/** The span attribute ingest puts the upstream's OpenRTB request id in (services/ingest). */
+export const REQUEST_ID_ATTRIBUTE = 'openrtb.request_id';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -129,5 +132,16 @@ ALTER TABLE roas_windows ADD COLUMN click_through_conversions BIGINT DEFAULT 0;
 ALTER TABLE roas_windows ADD COLUMN view_through_conversions BIGINT DEFAULT 0;
 ALTER TABLE roas_windows ADD COLUMN click_through_revenue_micros BIGINT DEFAULT 0;
 ALTER TABLE roas_windows ADD COLUMN view_through_revenue_micros BIGINT DEFAULT 0;`,
+  },
+  {
+    version: 5,
+    name: 'spans by OpenRTB request id (adtrace trace <request id>)',
+    // The id an exchange knows is an attribute of ingest's ads.serve span. PostgreSQL gets an
+    // expression index over the few spans that carry it; DuckDB scans the column, as for event_id.
+    sql: (d) =>
+      d.name === 'postgres'
+        ? `CREATE INDEX spans_openrtb_request_id ON spans (${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)})
+  WHERE ${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)} IS NOT NULL;`
+        : 'SELECT 1;',
   },
 ];

@@ -7,6 +7,7 @@ import {
   toDeadLetter,
   toRoasWindow,
 } from './list-queries.ts';
+import { REQUEST_ID_ATTRIBUTE } from './migrations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanKindName, StatusCodeName } from './rows.ts';
 import { scanBytes } from './scan-estimate.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
@@ -82,6 +83,24 @@ export class Queries {
       `SELECT ${d.traceIdToHex('trace_id')} AS trace_id, min(start) AS first_start
        FROM spans WHERE event_id = $1 GROUP BY trace_id ORDER BY first_start, trace_id LIMIT 100`,
       [eventId],
+    );
+    return rows.map((r) => String(r.trace_id));
+  }
+
+  /**
+   * Trace ids whose ingest span carries this OpenRTB request id (the one id an exchange knows),
+   * earliest first. Request ids are unique per exchange, not across them, so there may be several.
+   */
+  async traceIdsForRequest(requestId: string): Promise<string[]> {
+    const d = this.#db.dialect;
+    const rows = await this.#run(
+      'trace_ids_for_request',
+      'spans',
+      ['trace_id', 'attributes', 'start'],
+      `SELECT ${d.traceIdToHex('trace_id')} AS trace_id, min(start) AS first_start
+       FROM spans WHERE ${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)} = $1
+       GROUP BY trace_id ORDER BY first_start, trace_id LIMIT 100`,
+      [requestId],
     );
     return rows.map((r) => String(r.trace_id));
   }

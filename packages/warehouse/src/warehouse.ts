@@ -75,6 +75,8 @@ export interface Warehouse {
   traceSpans(traceId: string): Promise<TraceSpan[]>;
   /** Trace ids whose spans carry this event id, earliest first. */
   traceIdsForEvent(eventId: string): Promise<string[]>;
+  /** Trace ids whose spans carry this OpenRTB request id (`openrtb.request_id`), earliest first. */
+  traceIdsForRequest(requestId: string): Promise<string[]>;
   stageStats(query?: StageStatsQuery): Promise<StageReport>;
   roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;

@@ -54,7 +54,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -105,6 +105,34 @@ describe.each([
     expect(await wh.traceIdsForEvent('evt-rt')).toEqual([traceId]);
     expect(await wh.traceIdsForEvent('evt-none')).toEqual([]);
     expect(queries.find((q) => q.query === 'trace_spans')?.bytesScanned).toBeGreaterThan(0);
+  });
+
+  it(`an OpenRTB request id finds its trace(s), earliest first, and nothing else`, async () => {
+    const requestId = `req-${hex(4)}`;
+    const [first, retried, other] = [hex(16), hex(16), hex(16)];
+    const serve = (traceId: string, id: string, startUnixMicros: number) =>
+      span({
+        traceId,
+        service: 'ingest',
+        name: 'ads.serve',
+        startUnixMicros,
+        eventId: `evt-${traceId.slice(0, 6)}`,
+        attributesJson: JSON.stringify({ 'openrtb.request_id': id, 'ads.placement': 'news.example' }),
+      });
+    await wh.loadSpans([
+      serve(retried, requestId, 1_763_769_700_000_000),
+      serve(first, requestId, 1_763_769_600_000_000),
+      // Its own id, and ids that only look alike: a prefix, and the same text in another attribute.
+      serve(other, `${requestId}-2`, 1_763_769_650_000_000),
+      span({ traceId: other, attributesJson: JSON.stringify({ 'ads.placement': requestId }) }),
+      span({ traceId: first, parentSpanId: null, name: 'ads.auction' }),
+    ]);
+    expect(await wh.traceIdsForRequest(requestId)).toEqual([first, retried]);
+    expect(await wh.traceIdsForRequest(`${requestId}-2`)).toEqual([other]);
+    expect(await wh.traceIdsForRequest(requestId.slice(0, -1))).toEqual([]);
+    // A quote in the id is a value, not SQL.
+    expect(await wh.traceIdsForRequest(`x' OR '1'='1`)).toEqual([]);
+    expect(queries.find((q) => q.query === 'trace_ids_for_request')?.bytesScanned).toBeGreaterThan(0);
   });
 
   it(`loading the same spans again inserts nothing`, async () => {

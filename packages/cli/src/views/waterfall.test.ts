@@ -38,6 +38,17 @@ describe('renderWaterfall', () => {
     expect(out).toContain(`trace ${'f'.repeat(32)}  event evt-1  2 spans  10.0ms  $2.00e-6 total`);
     expect(out).toMatch(/delivery\s+└ span b ✗/);
   });
+
+  it("names the upstream's request id when the trace carries one", () => {
+    const out = renderWaterfall({
+      traceId: 'f'.repeat(32),
+      eventId: 'evt-1',
+      requestId: 'req-9',
+      foundBy: 'requestId',
+      spans: [span('a', null, 0, { durationMs: 10 })],
+    });
+    expect(out).toContain(`trace ${'f'.repeat(32)}  event evt-1  request req-9  1 spans`);
+  });
 });
 
 describe('usd', () => {

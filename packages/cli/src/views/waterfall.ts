@@ -17,6 +17,10 @@ export interface TraceSpanJson {
 export interface TraceJson {
   readonly traceId: string;
   readonly eventId: string | null;
+  /** The upstream's OpenRTB request id, when ingest's span carries it. */
+  readonly requestId?: string | null;
+  /** What the id asked for turned out to be. */
+  readonly foundBy?: 'traceId' | 'eventId' | 'requestId';
   readonly otherTraceIds?: readonly string[];
   readonly spans: readonly TraceSpanJson[];
 }
@@ -59,7 +63,12 @@ export function renderWaterfall(trace: TraceJson, width = 32): string {
       `|${bar}|`,
     ];
   });
-  const head = `trace ${trace.traceId}${trace.eventId ? `  event ${trace.eventId}` : ''}  ${trace.spans.length} spans  ${ms(end)}  ${usd(total)} total`;
+  const ids = [
+    `trace ${trace.traceId}`,
+    ...(trace.eventId ? [`event ${trace.eventId}`] : []),
+    ...(trace.requestId ? [`request ${trace.requestId}`] : []),
+  ];
+  const head = `${ids.join('  ')}  ${trace.spans.length} spans  ${ms(end)}  ${usd(total)} total`;
   const others = trace.otherTraceIds?.length ? `\nalso carried by traces: ${trace.otherTraceIds.join(', ')}` : '';
   return `${head}\n\n${table(['SERVICE', 'SPAN', 'START', 'DURATION', 'COST (self)', 'TIMELINE'], rows, 'llrrrl')}${others}`;
 }

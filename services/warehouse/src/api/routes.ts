@@ -27,20 +27,29 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       return { status: body.status === 'ok' ? 200 : 503, body };
     },
 
-    // /api/traces/<trace id or event id>, or /api/traces?traceId=… / ?eventId=…
+    // /api/traces/<trace id, event id or OpenRTB request id>, or ?traceId= / ?eventId= / ?requestId=
     async traces(params, pathId) {
-      const id = pathId ?? params.get('traceId') ?? params.get('eventId');
-      if (!id) throw new BadRequest('give a trace id or an event id: /api/traces/<id>');
-      const asTrace = TRACE_ID.test(id) && !params.has('eventId');
-      if (asTrace) {
-        const spans = await traced('trace_spans', () => wh.traceSpans(id));
-        if (spans.length > 0) return { status: 200, body: traceView(spans, null, []) };
+      const named = (['traceId', 'eventId', 'requestId'] as const).find((k) => params.has(k));
+      const id = pathId ?? (named && params.get(named));
+      if (!id) throw new BadRequest('give a trace id, an event id or an OpenRTB request id: /api/traces/<id>');
+      const tries = named && !pathId ? [named] : (['traceId', 'eventId', 'requestId'] as const);
+      for (const by of tries) {
+        if (by === 'traceId') {
+          if (!TRACE_ID.test(id)) continue;
+          const spans = await traced('trace_spans', () => wh.traceSpans(id));
+          if (spans.length > 0) return { status: 200, body: traceView(spans, { by, id }, []) };
+          continue;
+        }
+        const traceIds =
+          by === 'eventId'
+            ? await traced('trace_ids_for_event', () => wh.traceIdsForEvent(id))
+            : await traced('trace_ids_for_request', () => wh.traceIdsForRequest(id));
+        if (traceIds.length === 0) continue;
+        const spans = await traced('trace_spans', () => wh.traceSpans(traceIds[0]!));
+        return { status: 200, body: traceView(spans, { by, id }, traceIds.slice(1)) };
       }
-      const traceIds = await traced('trace_ids_for_event', () => wh.traceIdsForEvent(id));
-      if (traceIds.length === 0)
-        return { status: 404, body: { error: `no trace for ${id} (not a trace id or event id the warehouse has)` } };
-      const spans = await traced('trace_spans', () => wh.traceSpans(traceIds[0]!));
-      return { status: 200, body: traceView(spans, id, traceIds.slice(1)) };
+      const what = tries.length === 1 ? tries[0] : 'trace id, event id or OpenRTB request id';
+      return { status: 404, body: { error: `no trace for ${id} (not a ${what} the warehouse has)` } };
     },
 
     async cost(params) {

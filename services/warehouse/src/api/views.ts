@@ -1,4 +1,4 @@
-import type { DeadLetterRow, StageReport, TraceSpan } from '@adtrace/warehouse';
+import { type DeadLetterRow, REQUEST_ID_ATTRIBUTE, type StageReport, type TraceSpan } from '@adtrace/warehouse';
 
 /** The span shape of `GET /api/traces/:id` and of `adtrace trace --json`. */
 export interface SpanView {
@@ -23,23 +23,39 @@ export interface SpanView {
   readonly attributes: Record<string, unknown>;
 }
 
+/** What the caller gave and what it turned out to be. */
+export interface TraceLookup {
+  readonly by: 'traceId' | 'eventId' | 'requestId';
+  readonly id: string;
+}
+
 export interface TraceView {
   readonly traceId: string;
   readonly eventId: string | null;
-  /** Other traces that carry the same event id (e.g. a late click that could not join). */
+  /** The upstream's OpenRTB request id (ingest's `openrtb.request_id`), when a span carries it. */
+  readonly requestId: string | null;
+  /** How the id asked for was resolved: as a trace id, an event id or a request id. */
+  readonly foundBy: TraceLookup['by'];
+  /**
+   * Other traces that carry the same event id (e.g. a late click that could not join) or the same
+   * request id (two exchanges may use one id), later ones.
+   */
   readonly otherTraceIds: readonly string[];
   readonly spans: readonly SpanView[];
 }
 
 export function traceView(
   spans: readonly TraceSpan[],
-  eventId: string | null,
+  lookup: TraceLookup,
   otherTraceIds: readonly string[],
 ): TraceView {
   const t0 = Math.min(...spans.map((s) => s.startUnixMicros));
+  const requestId = spans.map((s) => s.attributes[REQUEST_ID_ATTRIBUTE]).find((v) => typeof v === 'string');
   return {
     traceId: spans[0]!.traceId,
-    eventId: eventId ?? spans.find((s) => s.eventId !== null)?.eventId ?? null,
+    eventId: lookup.by === 'eventId' ? lookup.id : (spans.find((s) => s.eventId !== null)?.eventId ?? null),
+    requestId: lookup.by === 'requestId' ? lookup.id : (requestId ?? null),
+    foundBy: lookup.by,
     otherTraceIds,
     spans: spans.map((s) => ({
       traceId: s.traceId,
