@@ -5,6 +5,8 @@ import { campaignsCommand } from './commands/campaigns.ts';
 import { costCommand } from './commands/cost.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { kafkaCommand } from './commands/kafka.ts';
+import { loadCommand } from './commands/load.ts';
+import { modelCommand } from './commands/model.ts';
 import { roasCommand } from './commands/roas.ts';
 import { segmentsCommand } from './commands/segments.ts';
 import { downCommand, statusCommand, upCommand } from './commands/services.ts';
@@ -21,6 +23,8 @@ const commands: readonly Command[] = [
   startCommand,
   campaignsCommand,
   segmentsCommand,
+  loadCommand,
+  modelCommand,
   traceCommand,
   costCommand,
   roasCommand,
