@@ -24,7 +24,8 @@ describe('trainDemoModel', () => {
     expect(holdout.calibrationVsTruth).toBeLessThan(1.15);
     expect(holdout.logLoss).toBeLessThan(holdout.baselineLogLoss);
     expect(file.training).toMatchObject({ examples: 60_000, holdout: { seed: run.holdoutSeed, count: 30_000 } });
-  });
+    // Simulating 110 k impressions takes a few seconds, more on a busy machine.
+  }, 60_000);
 
   it('refuses a hold-out drawn with the training seed (it would not be held out)', () => {
     expect(() => trainDemoModel(catalog, users, { ...DEFAULT_TRAIN_RUN, holdoutSeed: DEFAULT_TRAIN_RUN.seed })).toThrow(
