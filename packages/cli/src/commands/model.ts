@@ -22,7 +22,7 @@ so \`--out\` that file reproduces it.
 
   --out FILE     where to write the model (default .adtrace/models/<version>.json); the
                  auction loads it with AUCTION_PCTR_MODEL_FILE=FILE
-  --examples N   training impressions (default ${DEFAULT_TRAIN_RUN.examples.toLocaleString('en-US')}; about 25 s per million here)
+  --examples N   training impressions (default ${DEFAULT_TRAIN_RUN.examples.toLocaleString('en-US')}: about 2 minutes on 2 cores)
   --seed S       training seed (default ${DEFAULT_TRAIN_RUN.seed})
   --version V    modelVersion written on every auction outcome (default ${DEFAULT_TRAIN_RUN.modelVersion})
   --json         print the hold-out calibration as JSON`,
