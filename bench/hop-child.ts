@@ -52,9 +52,7 @@ async function startNaive(): Promise<() => Promise<void>> {
 async function startRuntime(): Promise<() => Promise<void>> {
   // Not exported by @adtrace/stream's index (yet): loaded by path, like the bench's warehouse.
   const kafka =
-    process.env.BENCH_HOP_CLIENT === 'platformatic'
-      ? (await import('@adtrace/stream')).platformaticPort
-      : undefined;
+    process.env.BENCH_HOP_CLIENT === 'platformatic' ? (await import('@adtrace/stream')).platformaticPort : undefined;
   const hop = benchHop({
     ...(kafka && { kafka }),
     name: `bench-hop-${randomUUID().slice(0, 8)}`,

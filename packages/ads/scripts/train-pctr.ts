@@ -1,6 +1,6 @@
 // Trains the shipped pCTR model on impressions simulated from the demo ground truth and writes
 // models/pctr-demo-1.json, with its held-out calibration in the file's training metadata.
-// Run: pnpm --filter @adtrace/ads train-pctr && pnpm format   (what `adtrace model train` will do;
+// Run: pnpm --filter @adtrace/ads train-pctr && pnpm format   (`adtrace model train --out` this file does the same;
 // the same seeds give the same file, which biome then lays out)
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Campaign } from '@adtrace/schemas';

@@ -26,3 +26,15 @@ export function localSecretEnv(variables: readonly string[], env: NodeJS.Process
   }
   return out;
 }
+
+/**
+ * The user key secret ingest uses, read the way ingest reads it (INGEST_USER_KEY_SECRET, else
+ * the file INGEST_USER_KEY_SECRET_FILE names, trimmed, else the machine's own file, made here
+ * if `up` has not made it yet): keys made with it are the keys ingest makes.
+ */
+export function ingestUserKeySecret(env: NodeJS.ProcessEnv = process.env): string {
+  const variable = 'INGEST_USER_KEY_SECRET';
+  if (env[variable] !== undefined) return env[variable];
+  const file = env[`${variable}_FILE`] ?? localSecretEnv([variable], env)[`${variable}_FILE`];
+  return readFileSync(file as string, 'utf8').trim();
+}

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // adtrace: the command line of the pipeline. Each command lives in commands/<name>.ts.
 import { type Command, print, UsageError, wantsHelp } from './command.ts';
+import { campaignsCommand } from './commands/campaigns.ts';
 import { costCommand } from './commands/cost.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { kafkaCommand } from './commands/kafka.ts';
+import { loadCommand } from './commands/load.ts';
+import { modelCommand } from './commands/model.ts';
 import { roasCommand } from './commands/roas.ts';
+import { segmentsCommand } from './commands/segments.ts';
 import { downCommand, statusCommand, upCommand } from './commands/services.ts';
 import { startCommand } from './commands/start.ts';
 import { tailCommand } from './commands/tail.ts';
@@ -19,6 +23,10 @@ const commands: readonly Command[] = [
   downCommand,
   statusCommand,
   startCommand,
+  campaignsCommand,
+  segmentsCommand,
+  loadCommand,
+  modelCommand,
   traceCommand,
   costCommand,
   roasCommand,

@@ -1,4 +1,4 @@
-// Training and evaluation of the pCTR model (`adtrace model train` will call trainPctrModel).
+// Training and evaluation of the pCTR model (`adtrace model train` calls trainPctrModel).
 // Examples are simulated impressions of the demo ground truth; the data never touches disk.
 
 import type { SimulatedImpression } from '../demo/ground-truth.ts';
