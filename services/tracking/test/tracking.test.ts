@@ -1,8 +1,9 @@
 // The tracking service in-process against the real broker, on topics of its own: impressions
 // and a click with a valid token and a conversion → an attributed click-through conversion with
 // the right impression id and value; forged, expired and unknown-key tokens → raw dead letters
-// with their reason; a duplicate click and a duplicate conversion dropped; the click's and the
-// conversion's spans in the impression's trace; no raw user id in any output or span.
+// with their reason; a duplicate click and a duplicate conversion dropped, also after a restart;
+// view-through from the restored touch state; the click and the conversion in the impression’s
+// trace; no raw user id in any output, dead letter or span.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createTokenSigner, createUserKeyer, type TrackingClaims } from '@adtrace/ads';
 import { type AttributedEvent, createCodec, type Impression, RecordNames } from '@adtrace/schemas';
@@ -19,7 +20,11 @@ const run = randomUUID().slice(0, 8);
 const KEYS = `k1=${randomBytes(32).toString('hex')}`;
 const SECRET = randomBytes(32).toString('hex');
 const USER_ID = `raw-user-id-${run}`;
-const userKey = createUserKeyer(SECRET)({ userId: USER_ID }, 'unused').key;
+const VIEWER_ID = `raw-viewer-id-${run}`;
+const STRANGER_ID = `raw-stranger-id-${run}`;
+const keyOf = (userId: string) => createUserKeyer(SECRET)({ userId }, 'unused').key;
+const userKey = keyOf(USER_ID);
+const RAW_IDS = [USER_ID, VIEWER_ID, STRANGER_ID];
 const T0 = Date.now() - 120_000;
 const DAY_MS = 86_400_000;
 
@@ -27,6 +32,7 @@ const trackingEnv = (extra: Record<string, string> = {}) =>
   readEnv({
     TRACKING_TOKEN_KEYS: KEYS,
     TRACKING_USER_KEY_SECRET: SECRET,
+    TRACKING_USD_RATES: 'EUR=1.08',
     KAFKA_BROKERS: testBrokers().join(','),
     ...extra,
   });
@@ -38,7 +44,7 @@ interface Served {
   readonly traceId: string;
   readonly spanId: string;
 }
-function serve(label: string, campaignId: string, timeMs: number, bid: 'CPC' | 'CPM'): Served {
+function serve(label: string, campaignId: string, timeMs: number, bid: 'CPC' | 'CPM', user = userKey): Served {
   const traceId = randomBytes(16).toString('hex');
   const spanId = randomBytes(8).toString('hex');
   const eventId = `${run}-${label}-0000-8000-000000000000`;
@@ -48,7 +54,7 @@ function serve(label: string, campaignId: string, timeMs: number, bid: 'CPC' | '
     eventId,
     campaignId,
     adId: `ad-${label}`,
-    userKey,
+    userKey: user,
     clearingPriceCpmMicros: 2_000_000,
     traceparent: `00-${traceId}-${spanId}-01`,
     expiresAtMs: timeMs + 7 * DAY_MS,
@@ -58,7 +64,7 @@ function serve(label: string, campaignId: string, timeMs: number, bid: 'CPC' | '
     eventId,
     impressionId,
     requestId: `req-${label}`,
-    userKey,
+    userKey: user,
     campaignId,
     adId: claims.adId,
     trackingToken: signer.sign(claims),
@@ -74,19 +80,22 @@ function serve(label: string, campaignId: string, timeMs: number, bid: 'CPC' | '
 const clicked = serve('clicked', `cmp-a-${run}`, T0, 'CPC');
 // Served after the clicked one: the view-through candidate a click within its window beats.
 const viewed = serve('viewed', `cmp-b-${run}`, T0 + 1000, 'CPM');
+// Another user's only touch: an impression, for a view-through conversion after a restart.
+const seen = serve('seen', `cmp-c-${run}`, T0 + 2000, 'CPM', keyOf(VIEWER_ID));
+const served = [clicked, viewed, seen];
 const tokenOf = (s: Served) => s.impression.trackingToken;
 const forged = `${tokenOf(clicked).slice(0, tokenOf(clicked).lastIndexOf('.'))}.${randomBytes(32).toString('base64url')}`;
 const expired = signer.sign({ ...signer.verify(tokenOf(clicked), T0), expiresAtMs: T0 - 1 });
 const unknownKey = strangers.sign({ ...signer.verify(tokenOf(clicked), T0), expiresAtMs: T0 + DAY_MS });
 
 const click = (token: string, ts: number) => JSON.stringify({ type: 'click', token, ts: new Date(ts).toISOString() });
-const conversion = (value: number) =>
+const conversion = (value: number, userId = USER_ID, label = 'conv', currency = 'USD') =>
   JSON.stringify({
     type: 'conversion',
-    userId: USER_ID,
-    conversionId: `conv-${run}`,
+    userId,
+    conversionId: `${label}-${run}`,
     value,
-    currency: 'USD',
+    currency,
     ts: new Date(T0 + 60_000).toISOString(),
   });
 
@@ -127,28 +136,31 @@ beforeAll(async () => {
     stream: { ...env.stream, deadLetterTopic: topics.names.dlq, batchSize: 8 },
     rekeyStream: { ...env.rekeyStream, deadLetterTopic: topics.names.dlqRaw, batchSize: 8 },
   });
-  hop = createTracking(config, {
-    name: group,
-    topics: {
-      raw: topics.names.raw,
-      rekeyed,
-      impressions: topics.names.impressions,
-      attributed: topics.names.attributed,
-    },
-  });
-  await hop.start();
+  const start = async () => {
+    hop = createTracking(config, {
+      name: group,
+      topics: {
+        raw: topics.names.raw,
+        rekeyed,
+        impressions: topics.names.impressions,
+        attributed: topics.names.attributed,
+      },
+    });
+    await hop.start();
+  };
+  await start();
   // Impressions first, as delivery writes them: keyed by user key, in their trace.
   await produce(
     topics.names.impressions,
-    [clicked, viewed].map((s) => ({
-      key: userKey,
+    served.map((s) => ({
+      key: s.impression.userKey,
       value: impressionCodec.encode(s.impression),
       headers: { traceparent: `00-${s.traceId}-${s.spanId}-01`, [Headers.eventId]: s.impression.eventId },
     })),
   );
   await waitFor(
-    'both impressions attributed',
-    async () => ((await attributedCount()).length >= 2 ? true : undefined),
+    'the impressions attributed',
+    async () => ((await attributedCount()).length >= 3 ? true : undefined),
     60_000,
   );
   // The click (twice: a double click) and the bad tokens, unkeyed as trackers write them.
@@ -170,16 +182,29 @@ beforeAll(async () => {
     { value: conversion(49.99), partition: 0 },
     { value: conversion(1), partition: 0 },
   ]);
-  await waitFor(
-    'every raw event committed by stage one',
-    async () => ((await committedCount(testKafka(), `${group}-rekey`, topics.names.raw)) >= 7 ? true : undefined),
-    60_000,
-  );
-  await waitFor(
-    'every re-keyed event committed by stage two',
-    async () => ((await committedCount(testKafka(), group, rekeyed)) >= 4 ? true : undefined),
-    60_000,
-  );
+  const committed = async (rawCount: number, rekeyedCount: number) => {
+    await waitFor(
+      'every raw event committed by stage one',
+      async () =>
+        (await committedCount(testKafka(), `${group}-rekey`, topics.names.raw)) >= rawCount ? true : undefined,
+      60_000,
+    );
+    await waitFor(
+      'every re-keyed event committed by stage two',
+      async () => ((await committedCount(testKafka(), group, rekeyed)) >= rekeyedCount ? true : undefined),
+      60_000,
+    );
+  };
+  await committed(7, 4);
+  // A restart: stage two's touch state and de-duplication come back from their changelogs.
+  await hop.stop();
+  await start();
+  await produce(topics.names.raw, [
+    { value: click(tokenOf(clicked), T0 + 5000), partition: 0 },
+    { value: conversion(10, VIEWER_ID, 'viewconv', 'EUR') },
+    { value: conversion(5, STRANGER_ID, 'orphan') },
+  ]);
+  await committed(10, 7);
   attributedMessages = await drainTopic(testKafka(), topics.names.attributed);
   attributed = attributedMessages.map((m) => eventCodec.decode(m.value!));
   rekeyedMessages = await drainTopic(testKafka(), rekeyed);
@@ -202,9 +227,10 @@ describe('tracking', () => {
   it('re-keys by user key onto an internal topic with the impressions’ partition count', async () => {
     const [meta] = (await topics.admin.fetchTopicMetadata({ topics: [rekeyed] })).topics;
     expect(meta?.partitions).toHaveLength(3);
-    // Two clicks and two conversions made it past verification; each keyed by the user key.
-    expect(rekeyedMessages).toHaveLength(4);
-    for (const m of rekeyedMessages) expect(m.key?.toString()).toBe(userKey);
+    // Three clicks and four conversions made it past verification; each keyed by its user key.
+    expect(rekeyedMessages).toHaveLength(7);
+    const keys = new Set([userKey, keyOf(VIEWER_ID), keyOf(STRANGER_ID)]);
+    for (const m of rekeyedMessages) expect(keys.has(m.key!.toString())).toBe(true);
   });
 
   it('emits each impression and the click once, keyed by campaign, the click priced from its impression', () => {
@@ -212,7 +238,7 @@ describe('tracking', () => {
       ofKind('IMPRESSION')
         .map((e) => e.impressionId)
         .sort(),
-    ).toEqual([clicked.impression.impressionId, viewed.impression.impressionId].sort());
+    ).toEqual(served.map((s) => s.impression.impressionId).sort());
     const clicks = ofKind('CLICK');
     expect(clicks).toHaveLength(1);
     expect(clicks[0]).toMatchObject({
@@ -227,7 +253,7 @@ describe('tracking', () => {
   });
 
   it('attributes the conversion click-through to the clicked impression, with its value, once', () => {
-    const conversions = ofKind('CONVERSION');
+    const conversions = ofKind('CONVERSION').filter((e) => e.eventId === `conv-${run}`);
     expect(conversions).toHaveLength(1);
     expect(conversions[0]).toMatchObject({
       eventId: `conv-${run}`,
@@ -244,8 +270,38 @@ describe('tracking', () => {
     });
   });
 
-  it('drops the duplicate click and the duplicate conversion, counting them', async () => {
-    expect(sumOf(await telemetry.points(), 'adtrace.stream.duplicates')).toBe(2);
+  it('after a restart, attributes view-through from the restored touch state, in USD with the original value', () => {
+    const [view, ...more] = ofKind('CONVERSION').filter((e) => e.eventId === `viewconv-${run}`);
+    expect(more).toEqual([]);
+    expect(view).toMatchObject({
+      campaignId: seen.impression.campaignId,
+      impressionId: seen.impression.impressionId,
+      touch: 'VIEW',
+      touchEventId: seen.impression.impressionId,
+      touchTimeMs: T0 + 2000,
+      valueMicros: 10_800_000,
+      originalCurrency: 'EUR',
+      originalValueMicros: 10_000_000,
+    });
+    const m = attributedMessages.find((x) => eventCodec.decode(x.value!).eventId === `viewconv-${run}`)!;
+    expect(header(m.headers, Headers.traceparent)?.split('-')[1]).toBe(seen.traceId);
+  });
+
+  it('emits nothing for a conversion without a touch, counting it', async () => {
+    expect(attributed.filter((e) => e.eventId === `orphan-${run}`)).toEqual([]);
+    const points = await telemetry.points();
+    expect(
+      sumOf(points, 'ads.attribution.conversions', {
+        'ads.attribution_status': 'unattributed',
+        'ads.unattributed_reason': 'NO_TOUCH',
+      }),
+    ).toBe(1);
+  });
+
+  it('drops the duplicate click (also after a restart) and the duplicate conversion, counting them', async () => {
+    expect(ofKind('CLICK')).toHaveLength(1);
+    expect(ofKind('CONVERSION').filter((e) => e.eventId === `conv-${run}`)).toHaveLength(1);
+    expect(sumOf(await telemetry.points(), 'adtrace.stream.duplicates')).toBe(3);
   });
 
   it('dead-letters forged, expired and unknown-key tokens in the raw dead letters with their reason', () => {
@@ -270,16 +326,17 @@ describe('tracking', () => {
     // that counted, the conversion's attribution, and the impression's own.
     // The expired token is genuine: its click is in the trace too, marked with why it was refused.
     const tracked = inTrace('ads.track_event').map((s) => s.attributes['tracking.rejected_code'] ?? 'forwarded');
-    expect(tracked.sort()).toEqual(['EXPIRED_TOKEN', 'forwarded', 'forwarded']);
+    expect(tracked.sort()).toEqual(['EXPIRED_TOKEN', 'forwarded', 'forwarded', 'forwarded']);
     const attributes = inTrace('ads.attribute').map((s) => s.attributes['ads.event_type']);
     expect(attributes.sort()).toEqual(['click', 'conversion', 'impression']);
     const trackClick = inTrace('ads.track_event').find((s) => !s.attributes['tracking.rejected_code'])!;
     const process = telemetry.spans().find((s) => s.spanId === trackClick.parentSpanId)!;
     expect(process.name).toBe(`process ${topics.names.raw}`);
     expect(process.parentSpanId).toBe(clicked.spanId);
-    for (const e of ['CLICK', 'CONVERSION'] as const) {
-      const m = attributedMessages.find((x) => eventCodec.decode(x.value!).kind === e)!;
-      expect(header(m.headers, Headers.traceparent)?.split('-')[1], e).toBe(clicked.traceId);
+    // The CLICK and the conversion attributed to it are written in that trace too.
+    for (const id of [`${clicked.impression.impressionId}:click`, `conv-${run}`]) {
+      const m = attributedMessages.find((x) => eventCodec.decode(x.value!).eventId === id)!;
+      expect(header(m.headers, Headers.traceparent)?.split('-')[1], id).toBe(clicked.traceId);
     }
     // A forged token's trace context is not trusted.
     const forgedSpan = spansNamed('ads.track_event').find(
@@ -291,12 +348,15 @@ describe('tracking', () => {
   it('lets no raw user id reach an output, a dead letter or a span', () => {
     const outputs = [...attributedMessages, ...rekeyedMessages, ...deadLetters];
     for (const m of outputs) {
-      expect(m.value?.includes(USER_ID) ?? false).toBe(false);
-      expect(m.key?.includes(USER_ID) ?? false).toBe(false);
-      expect(
-        JSON.stringify(m.headers ?? {}, (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString() : v)),
-      ).not.toContain(USER_ID);
+      const headers = JSON.stringify(m.headers ?? {}, (_k, v) =>
+        v?.type === 'Buffer' ? Buffer.from(v.data).toString() : v,
+      );
+      for (const id of RAW_IDS) {
+        expect(m.value?.includes(id) ?? false).toBe(false);
+        expect(m.key?.includes(id) ?? false).toBe(false);
+        expect(headers).not.toContain(id);
+      }
     }
-    expect(JSON.stringify(telemetry.spans())).not.toContain(USER_ID);
+    for (const id of RAW_IDS) expect(JSON.stringify(telemetry.spans())).not.toContain(id);
   });
 });
