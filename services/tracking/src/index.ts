@@ -10,4 +10,4 @@ export {
 export { createUserEventDecoder, type RawUserEvent } from './decode-user-event.ts';
 export { createRekey, type StageOptions } from './rekey-hop.ts';
 export { TrackingAttr, traceparentOf } from './tracking-attributes.ts';
-export { createTracking } from './tracking-service.ts';
+export { combineHops, createTracking } from './tracking-service.ts';

@@ -8,15 +8,21 @@ import { createRekey, type StageOptions } from './rekey-hop.ts';
  * re-keyed topic. One process because they are one unit to deploy, configure (the same keys,
  * secret and topics) and scale (the internal topic has the impressions' partition count, so
  * both stages have as many tasks); two hops because each is its own exactly-once consumer group:
- * stage one must repartition before stage two can join per partition. A crash of either stops
- * both (`done` rejects), so the process exits 1 and is restarted whole. Readiness is stage two's
- * (`TRACKING_HEALTH_PORT`), reported once both have started.
+ * stage one must repartition before stage two can join per partition. Readiness is stage two's
+ * (`TRACKING_HEALTH_PORT`).
  */
 export function createTracking(config: TrackingConfig, options: StageOptions = {}): Hop {
   const { onShutdown, ...stage } = options;
-  const rekey = createRekey(config, stage);
-  const attribute = createAttribute(config, stage);
-  const hops = [rekey, attribute];
+  // Stage one first: it creates the internal topic (partitionsLike) that stage two reads.
+  return combineHops([createRekey(config, stage), createAttribute(config, stage)], onShutdown);
+}
+
+/**
+ * Hops run as one: started in order, stopped together (once, safe to call twice), `onShutdown`
+ * after the last has stopped. Either crashing stops the others, and `done` rejects with the
+ * first crash, so the process exits 1 and is restarted whole rather than half-running.
+ */
+export function combineHops(hops: readonly Hop[], onShutdown?: () => void | Promise<void>): Hop {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -25,35 +31,36 @@ export function createTracking(config: TrackingConfig, options: StageOptions = {
     })();
     return stopping;
   };
-  // Either crashing stops the other; done settles once both have stopped.
   const done = (async () => {
-    const settled = await Promise.allSettled(
+    let crash: { error: unknown } | undefined;
+    await Promise.all(
       hops.map((h) =>
         h.done.catch((error: unknown) => {
+          crash ??= { error };
           void stop();
-          throw error;
         }),
       ),
     );
     await stop();
-    const crashed = settled.find((s) => s.status === 'rejected');
-    if (crashed) throw crashed.reason;
+    if (crash) throw crash.error;
   })();
   done.catch(() => {}); // observed by runUntilSignal; never an unhandled rejection here
+  const last = hops[hops.length - 1]!;
   return {
-    name: attribute.name,
+    name: last.name,
     async start() {
-      // Stage one creates the internal topic (partitionsLike) that stage two reads.
-      await rekey.start();
-      await attribute.start();
+      for (const hop of hops) {
+        if (stopping) throw new Error(`${last.name} stopped while starting`);
+        await hop.start();
+      }
     },
     stop,
     done,
     get healthPort() {
-      return attribute.healthPort;
+      return last.healthPort;
     },
     get ready() {
-      return rekey.ready && attribute.ready;
+      return hops.every((h) => h.ready);
     },
     [Symbol.asyncDispose]: stop,
   };
