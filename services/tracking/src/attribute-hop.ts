@@ -8,6 +8,7 @@ import {
   conversionEvent,
   EMPTY_TOUCH_STATE,
   impressionEvent,
+  isEmptyTouchState,
   recordTouch,
   type Touch,
   touchIdOf,
@@ -152,7 +153,8 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
         throw error;
       }
       const { result, nextState } = outcome;
-      if (nextState !== state) touches.put(e.userKey, nextState);
+      if (isEmptyTouchState(nextState)) touches.delete(e.userKey);
+      else if (nextState !== state) touches.put(e.userKey, nextState);
       const touchSpan = result.status === 'attributed' ? touchSpanContext(result.touch) : undefined;
       // Keep the handler's context (event id, CPU meter) and swap only the parent span.
       const parent = touchSpan ? trace.setSpanContext(context.active(), touchSpan) : undefined;
