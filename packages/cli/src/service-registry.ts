@@ -55,4 +55,10 @@ export const serviceRegistry: readonly ServiceEntry[] = [
   streamService('delivery', 'AuctionOutcome → Impression with a signed tracking token', 8085, 9468, [
     'DELIVERY_TOKEN_KEYS',
   ]),
+  // It verifies delivery's tokens and keys conversions as ingest keys requests: the same two local
+  // secrets (one file each under .adtrace/secrets), read through the shared variable names.
+  streamService('tracking', 'raw clicks and conversions → re-keyed → last-touch AttributedEvent', 8086, 9469, [
+    'DELIVERY_TOKEN_KEYS',
+    'INGEST_USER_KEY_SECRET',
+  ]),
 ];

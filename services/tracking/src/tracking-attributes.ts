@@ -1,0 +1,38 @@
+import { type Span, type SpanContext, SpanStatusCode } from '@opentelemetry/api';
+
+/**
+ * Attribute names of tracking's spans (`ads.track_event`, `ads.attribute`). Only ids a reader
+ * joins on and the pseudonymous user key ever go on a span: never a user id or a token.
+ */
+export const TrackingAttr = {
+  eventType: 'ads.event_type',
+  eventFormat: 'ads.event_format',
+  impressionId: 'ads.impression_id',
+  campaignId: 'ads.campaign_id',
+  conversionId: 'ads.conversion_id',
+  tokenKeyId: 'tracking.token_key_id',
+  rejected: 'tracking.rejected_code',
+  userKey: 'user.key',
+  duplicate: 'tracking.duplicate',
+  attribution: 'ads.attribution_status',
+  touch: 'ads.attribution_touch',
+  touchEventId: 'ads.touch_event_id',
+  unattributedReason: 'ads.unattributed_reason',
+  valueUsdMicros: 'ads.value_usd_micros',
+} as const;
+
+export function traceparentOf(context: SpanContext): string {
+  return `00-${context.traceId}-${context.spanId}-0${(context.traceFlags & 1).toString(16)}`;
+}
+
+/** Runs `fn` and ends the span; a throw marks it ERROR and goes on (the runtime dead-letters or retries). */
+export function ended<T>(span: Span, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
