@@ -33,7 +33,7 @@ export {
   type ConsentRestriction,
   decideConsent,
 } from './ingest/consent.ts';
-export { checkUsdRates, floorToUsdMicros, type UsdRates } from './ingest/floor-currency.ts';
+export { checkUsdRates, floorToUsdMicros, parseUsdRates, type UsdRates } from './ingest/floor-currency.ts';
 export { IngestError, type IngestErrorCode } from './ingest/ingest-error.ts';
 export { truncateIPv4, truncateIPv6, truncateIp } from './ingest/ip-truncate.ts';
 export { type RedactedDeadLetter, redactRawDeadLetter } from './ingest/redact-dead-letter.ts';

@@ -40,7 +40,12 @@ describe('ingest config', () => {
     const c = config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_USD_RATES: 'EUR=1.08, GBP=1.27' });
     expect(c.usdRates).toEqual({ USD: 1, EUR: 1.08, GBP: 1.27 });
     expect(() => config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_USD_RATES: 'EUR:1.08' })).toThrow(/^INGEST_USD_RATES/);
-    expect(() => config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_USD_RATES: 'eur=1.08' })).toThrow(/ISO-4217/);
+    expect(() => config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_USD_RATES: 'EURO=1.08' })).toThrow(/ISO-4217/);
+    // Codes are case-insensitive in the setting (the table holds them upper-case).
+    expect(config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_USD_RATES: 'eur=1.08' }).usdRates).toEqual({
+      USD: 1,
+      EUR: 1.08,
+    });
     expect(() => config({ INGEST_USER_KEY_SECRET: SECRET, INGEST_USD_RATES: 'EUR=0' })).toThrow(/positive/);
   });
 

@@ -1,4 +1,4 @@
-import { checkUsdRates, MIN_USER_KEY_SECRET_BYTES, type UsdRates } from '@adtrace/ads';
+import { MIN_USER_KEY_SECRET_BYTES, parseUsdRates, type UsdRates } from '@adtrace/ads';
 import { DEFAULT_OPENRTB_MAX_BYTES, Topics } from '@adtrace/schemas';
 import {
   ConfigError,
@@ -93,25 +93,10 @@ function userKeySecret(env: IngestEnv): Buffer {
   return bytes;
 }
 
-/** `EUR=1.08,GBP=1.27`: US dollars per unit. */
+/** `EUR=1.08,GBP=1.27`: US dollars per unit (packages/ads `parseUsdRates`). */
 function usdRates(raw: string | undefined): UsdRates {
-  if (raw === undefined) return { USD: 1 };
-  const rates: Record<string, number> = { USD: 1 };
-  for (const part of raw
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const [code, rate, ...rest] = part.split('=').map((s) => s.trim());
-    if (!code || rate === undefined || rest.length > 0 || !/^\d+(\.\d+)?$/.test(rate)) {
-      throw new ConfigError(
-        'INGEST_USD_RATES',
-        `expected CODE=rate[,CODE=rate…] (USD per unit), got ${JSON.stringify(part)}`,
-      );
-    }
-    rates[code] = Number(rate);
-  }
   try {
-    return checkUsdRates(rates);
+    return parseUsdRates(raw);
   } catch (error) {
     throw new ConfigError('INGEST_USD_RATES', (error as Error).message);
   }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import {
   type AttributionConfig,
   type CurrencyRates,
-  checkUsdRates,
   MIN_USER_KEY_SECRET_BYTES,
+  parseUsdRates,
   type TokenKeyring,
   toAttributionConfig,
 } from '@adtrace/ads';
@@ -11,6 +11,7 @@ import { Topics } from '@adtrace/schemas';
 import { parseTokenKeys } from '@adtrace/service-delivery';
 import {
   ConfigError,
+  intSetting,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
@@ -178,35 +179,15 @@ function userKeySecret(env: TrackingEnv): Buffer {
   return bytes;
 }
 
-/** `EUR=1.08,GBP=1.27`: US dollars per unit. */
+/** `EUR=1.08,GBP=1.27`: US dollars per unit (packages/ads `parseUsdRates`). */
 function usdRates(raw: string | undefined): CurrencyRates {
-  const rates: Record<string, number> = { USD: 1 };
-  for (const part of (raw ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const [code, rate, ...rest] = part.split('=').map((s) => s.trim());
-    if (!code || rate === undefined || rest.length > 0 || !/^\d+(\.\d+)?$/.test(rate)) {
-      throw new ConfigError(
-        'TRACKING_USD_RATES',
-        `expected CODE=rate[,CODE=rate…] (USD per unit), got ${JSON.stringify(part)}`,
-      );
-    }
-    rates[code.toUpperCase()] = Number(rate);
-  }
   try {
-    return checkUsdRates(rates);
+    return parseUsdRates(raw);
   } catch (error) {
     throw new ConfigError('TRACKING_USD_RATES', (error as Error).message);
   }
 }
 
 function int(env: TrackingEnv, name: Name, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
+  return intSetting(env[name], name, fallback, min, max);
 }

@@ -17,6 +17,25 @@ export function checkUsdRates(rates: UsdRates): UsdRates {
 }
 
 /**
+ * A rate table as configured: `EUR=1.08,GBP=1.27` (US dollars per unit; USD is always 1), checked
+ * as `checkUsdRates` does. Throws an Error saying what is wrong; the caller names its variable.
+ */
+export function parseUsdRates(text: string | undefined): UsdRates {
+  const rates: Record<string, number> = { USD: 1 };
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [code, rate, ...rest] = part.split('=').map((s) => s.trim());
+    if (!code || rate === undefined || rest.length > 0 || !/^\d+(\.\d+)?$/.test(rate)) {
+      throw new Error(`expected CODE=rate[,CODE=rate…] (USD per unit), got ${JSON.stringify(part)}`);
+    }
+    rates[code.toUpperCase()] = Number(rate);
+  }
+  return checkUsdRates(rates);
+}
+
+/**
  * A floor CPM in `currency` as USD micros (the pipeline runs in USD). A currency without a
  * rate is refused: a floor we cannot price would let ads win below what the publisher asked.
  * A zero floor is zero in any currency.
