@@ -56,12 +56,16 @@ test('two inputs updating the same key concurrently lose no update', async () =>
   });
   try {
     await hop.start();
-    await waitFor('both inputs committed', async () => {
-      const done =
-        (await committedCount(kafka, group, topics.names.clicks)) === clicks.length &&
-        (await committedCount(kafka, group, topics.names.views)) === views.length;
-      return done ? true : undefined;
-    });
+    await waitFor(
+      'both inputs committed',
+      async () => {
+        const done =
+          (await committedCount(kafka, group, topics.names.clicks)) === clicks.length &&
+          (await committedCount(kafka, group, topics.names.views)) === views.length;
+        return done ? true : undefined;
+      },
+      90_000,
+    );
     await hop.stop();
     expect([...seenInputs].sort()).toEqual(['clicks', 'views']);
     const outputs = await drainTopic(kafka, topics.names.out);
