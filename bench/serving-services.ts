@@ -29,15 +29,24 @@ const PRELOAD = join(root, 'packages/telemetry/src/preload.ts');
 const BACKLOG = 8_000;
 const WARMUP = 400;
 const LATENCY_SECONDS = 10;
+const LOW_RATE = 20;
 
 export interface ThroughServices {
   readonly eventsPerS: number;
   readonly impsPerEvent: number;
-  readonly e2eP50Ms: number;
-  readonly e2eP99Ms: number;
+  readonly latencyRate: number;
+  /** At half of eventsPerS, as the issue asks. */
+  readonly half: LatencySummary;
+  /** At LOW_RATE: the path's own latency, without queueing. */
+  readonly low: LatencySummary;
+}
+
+/** Raw request produced → its (first) impression committed and read, over the events that won. */
+export interface LatencySummary {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
   /** Produced → served by delivery (the impression's event time), p50: the rest is commit and read. */
   readonly servedP50Ms: number;
-  readonly latencyRate: number;
   readonly impressions: number;
 }
 
@@ -204,8 +213,8 @@ export async function throughServices(kafka: Kafka, brokers: string): Promise<Th
   await watcher.subscribe({ topic: t.outcomes!, fromBeginning: true });
   await watcher.run({
     eachMessage: async ({ partition, message }) => {
-      let offsets = outcomeOffsets.get(partition);
-      if (!offsets) outcomeOffsets.set(partition, (offsets = []));
+      const offsets = outcomeOffsets.get(partition) ?? [];
+      outcomeOffsets.set(partition, offsets);
       offsets.push(Number(message.offset));
     },
   });
@@ -259,15 +268,13 @@ export async function throughServices(kafka: Kafka, brokers: string): Promise<Th
   const eventsPerS = (last.done - first.done) / impsPerEvent / ((last.at - first.at) / 1000);
   await drained();
 
-  // Latency at half that rate: each request's produce time to its impression's commit.
-  const rate = eventsPerS / 2;
+  // Latency at half that rate, then at a low rate (the path's own latency, without queueing):
+  // each request's produce time to its impression's commit.
   const consumer = kafka.consumer({ groupId: `bench-impressions-${run}`, maxWaitTimeInMs: 5 });
   await consumer.connect();
   await consumer.subscribe({ topic: t.impressions!, fromBeginning: false });
   const impressionCodec = createCodec(RecordNames.Impression);
-  const latencies: number[] = [];
-  const served: number[] = [];
-  const seen = new Set<string>();
+  let phase = { latencies: [] as number[], served: [] as number[] };
   let assigned = false;
   consumer.on(consumer.events.GROUP_JOIN, () => {
     assigned = true;
@@ -277,34 +284,38 @@ export async function throughServices(kafka: Kafka, brokers: string): Promise<Th
       const arrived = Date.now();
       const { eventId, eventTimeMs } = impressionCodec.decode(message.value!);
       const at = sentAt.get(eventId);
-      if (at === undefined || seen.has(eventId)) return;
-      seen.add(eventId);
-      latencies.push(arrived - at);
+      if (at === undefined) return;
+      sentAt.delete(eventId); // the first imp served is the event's impression
+      phase.latencies.push(arrived - at);
       // Where the time goes: produced → served by delivery, and served → committed and read.
-      served.push(eventTimeMs - at);
+      phase.served.push(eventTimeMs - at);
     },
   });
   await until('the latency consumer to join', async () => (assigned ? true : undefined));
   await new Promise((r) => setTimeout(r, 1000));
-  const tickMs = 20;
-  const perTick = rate * (tickMs / 1000);
-  const t0 = performance.now();
-  let owed = 0;
-  for (let tick = 0; performance.now() - t0 < LATENCY_SECONDS * 1000; tick++) {
-    owed += perTick;
-    const n = Math.floor(owed);
-    owed -= n;
-    if (n > 0) {
-      const messages = Array.from({ length: n }, () => requestOf(sent++));
-      const now = Date.now();
-      for (const m of messages) sentAt.set(deriveEventId('upstream', m.key), now);
-      await producer.send({ topic: t.raw!, messages: messages.map((m) => ({ ...m, timestamp: String(now) })) });
+  const paced = async (rate: number, seconds: number) => {
+    phase = { latencies: [], served: [] };
+    const tickMs = 20;
+    const t0 = performance.now();
+    let owed = 0;
+    for (let tick = 0; performance.now() - t0 < seconds * 1000; tick++) {
+      owed += rate * (tickMs / 1000);
+      const n = Math.floor(owed);
+      owed -= n;
+      if (n > 0) {
+        const messages = Array.from({ length: n }, () => requestOf(sent++));
+        const now = Date.now();
+        for (const m of messages) sentAt.set(deriveEventId('upstream', m.key), now);
+        await producer.send({ topic: t.raw!, messages: messages.map((m) => ({ ...m, timestamp: String(now) })) });
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + (tick + 1) * tickMs - performance.now())));
     }
-    const next = t0 + (tick + 1) * tickMs;
-    await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-  }
-  await drained();
-  await new Promise((r) => setTimeout(r, 500));
+    await drained();
+    await new Promise((r) => setTimeout(r, 500));
+    return phase;
+  };
+  const half = await paced(eventsPerS / 2, LATENCY_SECONDS);
+  const low = await paced(LOW_RATE, LATENCY_SECONDS / 2);
   await consumer.disconnect();
   await watcher.disconnect();
   await producer.disconnect();
@@ -316,15 +327,22 @@ export async function throughServices(kafka: Kafka, brokers: string): Promise<Th
   await admin.deleteTopics({ topics: Object.values(t) }).catch(() => {});
   await admin.disconnect();
   rmSync(dir, { recursive: true, force: true });
-  const pct = (xs: number[], p: number) =>
-    xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN;
   return {
     eventsPerS,
     impsPerEvent,
-    e2eP50Ms: pct(latencies, 0.5),
-    e2eP99Ms: pct(latencies, 0.99),
+    latencyRate: eventsPerS / 2,
+    half: summary(half),
+    low: summary(low),
+  };
+}
+
+function summary({ latencies, served }: { latencies: number[]; served: number[] }): LatencySummary {
+  const pct = (xs: number[], p: number) =>
+    xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN;
+  return {
+    p50Ms: pct(latencies, 0.5),
+    p99Ms: pct(latencies, 0.99),
     servedP50Ms: pct(served, 0.5),
-    latencyRate: rate,
     impressions: latencies.length,
   };
 }
