@@ -34,11 +34,12 @@ const LOW_RATE = 20;
 export interface ThroughServices {
   readonly eventsPerS: number;
   readonly impsPerEvent: number;
+  readonly sampleRatio: number;
   readonly latencyRate: number;
   /** At half of eventsPerS, as the issue asks. */
-  readonly half: LatencySummary;
+  readonly half?: LatencySummary;
   /** At LOW_RATE: the path's own latency, without queueing. */
-  readonly low: LatencySummary;
+  readonly low?: LatencySummary;
 }
 
 /** Raw request produced → its (first) impression committed and read, over the events that won. */
@@ -99,7 +100,18 @@ function openRtb(user: DemoUser, i: number, run: string): string {
   });
 }
 
-export async function throughServices(kafka: Kafka, brokers: string): Promise<ThroughServices> {
+export interface ThroughOptions {
+  /** ADTRACE_TRACE_SAMPLE_RATIO of every service: 1 traces every event. */
+  readonly sampleRatio: number;
+  /** Also measure the e2e latency (at half the rate measured, and at LOW_RATE). */
+  readonly latency: boolean;
+}
+
+export async function throughServices(
+  kafka: Kafka,
+  brokers: string,
+  options: ThroughOptions,
+): Promise<ThroughServices> {
   const run = randomUUID().slice(0, 8);
   const t = Object.fromEntries(
     ['raw', 'requests', 'profiled', 'outcomes', 'impressions', 'campaigns', 'segments', 'rawDlq', 'dlq'].map((l) => [
@@ -138,7 +150,11 @@ export async function throughServices(kafka: Kafka, brokers: string): Promise<Th
 
   const dir = mkdtempSync(join(tmpdir(), 'adtrace-bench-serving-'));
   const [otlpPort, apiPort] = [await freePort(), await freePort()];
-  const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`, KAFKA_BROKERS: brokers };
+  const otlp = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+    KAFKA_BROKERS: brokers,
+    ADTRACE_TRACE_SAMPLE_RATIO: String(options.sampleRatio),
+  };
   const children = [
     start('warehouse', {
       ...otlp,
@@ -270,53 +286,57 @@ export async function throughServices(kafka: Kafka, brokers: string): Promise<Th
 
   // Latency at half that rate, then at a low rate (the path's own latency, without queueing):
   // each request's produce time to its impression's commit.
-  const consumer = kafka.consumer({ groupId: `bench-impressions-${run}`, maxWaitTimeInMs: 5 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: t.impressions!, fromBeginning: false });
-  const impressionCodec = createCodec(RecordNames.Impression);
-  let phase = { latencies: [] as number[], served: [] as number[] };
-  let assigned = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    assigned = true;
-  });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const arrived = Date.now();
-      const { eventId, eventTimeMs } = impressionCodec.decode(message.value!);
-      const at = sentAt.get(eventId);
-      if (at === undefined) return;
-      sentAt.delete(eventId); // the first imp served is the event's impression
-      phase.latencies.push(arrived - at);
-      // Where the time goes: produced → served by delivery, and served → committed and read.
-      phase.served.push(eventTimeMs - at);
-    },
-  });
-  await until('the latency consumer to join', async () => (assigned ? true : undefined));
-  await new Promise((r) => setTimeout(r, 1000));
-  const paced = async (rate: number, seconds: number) => {
-    phase = { latencies: [], served: [] };
-    const tickMs = 20;
-    const t0 = performance.now();
-    let owed = 0;
-    for (let tick = 0; performance.now() - t0 < seconds * 1000; tick++) {
-      owed += rate * (tickMs / 1000);
-      const n = Math.floor(owed);
-      owed -= n;
-      if (n > 0) {
-        const messages = Array.from({ length: n }, () => requestOf(sent++));
-        const now = Date.now();
-        for (const m of messages) sentAt.set(deriveEventId('upstream', m.key), now);
-        await producer.send({ topic: t.raw!, messages: messages.map((m) => ({ ...m, timestamp: String(now) })) });
+  const measureLatency = async () => {
+    const consumer = kafka.consumer({ groupId: `bench-impressions-${run}`, maxWaitTimeInMs: 5 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: t.impressions!, fromBeginning: false });
+    const impressionCodec = createCodec(RecordNames.Impression);
+    let phase = { latencies: [] as number[], served: [] as number[] };
+    let assigned = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      assigned = true;
+    });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const arrived = Date.now();
+        const { eventId, eventTimeMs } = impressionCodec.decode(message.value!);
+        const at = sentAt.get(eventId);
+        if (at === undefined) return;
+        sentAt.delete(eventId); // the first imp served is the event's impression
+        phase.latencies.push(arrived - at);
+        // Where the time goes: produced → served by delivery, and served → committed and read.
+        phase.served.push(eventTimeMs - at);
+      },
+    });
+    await until('the latency consumer to join', async () => (assigned ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1000));
+    const paced = async (rate: number, seconds: number) => {
+      phase = { latencies: [], served: [] };
+      const tickMs = 20;
+      const t0 = performance.now();
+      let owed = 0;
+      for (let tick = 0; performance.now() - t0 < seconds * 1000; tick++) {
+        owed += rate * (tickMs / 1000);
+        const n = Math.floor(owed);
+        owed -= n;
+        if (n > 0) {
+          const messages = Array.from({ length: n }, () => requestOf(sent++));
+          const now = Date.now();
+          for (const m of messages) sentAt.set(deriveEventId('upstream', m.key), now);
+          await producer.send({ topic: t.raw!, messages: messages.map((m) => ({ ...m, timestamp: String(now) })) });
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, t0 + (tick + 1) * tickMs - performance.now())));
       }
-      await new Promise((r) => setTimeout(r, Math.max(0, t0 + (tick + 1) * tickMs - performance.now())));
-    }
-    await drained();
-    await new Promise((r) => setTimeout(r, 500));
-    return phase;
+      await drained();
+      await new Promise((r) => setTimeout(r, 500));
+      return phase;
+    };
+    const half = summary(await paced(eventsPerS / 2, LATENCY_SECONDS));
+    const low = summary(await paced(LOW_RATE, LATENCY_SECONDS / 2));
+    await consumer.disconnect();
+    return { half, low };
   };
-  const half = await paced(eventsPerS / 2, LATENCY_SECONDS);
-  const low = await paced(LOW_RATE, LATENCY_SECONDS / 2);
-  await consumer.disconnect();
+  const latency = options.latency ? await measureLatency() : undefined;
   await watcher.disconnect();
   await producer.disconnect();
 
@@ -330,9 +350,9 @@ export async function throughServices(kafka: Kafka, brokers: string): Promise<Th
   return {
     eventsPerS,
     impsPerEvent,
+    sampleRatio: options.sampleRatio,
     latencyRate: eventsPerS / 2,
-    half: summary(half),
-    low: summary(low),
+    ...latency,
   };
 }
 
