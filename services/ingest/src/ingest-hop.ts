@@ -86,7 +86,9 @@ export function createIngest(config: IngestConfig, options: IngestOptions = {}):
             .end();
           for (const fix of ingested.fixes) fieldsDropped.add(1, { field: fix.field, action: fix.action });
           const { request, userKey } = ingested;
-          return [{ to: 'requests' as const, value: request, key: userKey.key, eventId }];
+          // Inside the span: the send span is its child, so the chain is process → ads.serve → send.
+          ctx.emit({ to: 'requests', value: request, key: userKey.key, eventId });
+          return [];
         }),
       ),
   });

@@ -75,7 +75,9 @@ export function createProfiling(config: ProfilingConfig, options: ProfilingOptio
             cache_hit: profile.cacheHit,
           });
           const value: ProfiledRequest = { request, profile, profiledAtMs: Date.now() };
-          return [{ to: 'profiled' as const, value, key: request.userKey, eventId: request.eventId }];
+          // Inside the span: the send span is its child, so the chain is process → profile → send.
+          ctx.emit({ to: 'profiled', value, key: request.userKey, eventId: request.eventId });
+          return [];
         }),
       );
     },

@@ -1,0 +1,368 @@
+// The serving path through the four real services (ingest, profiling, auction, delivery), each
+// its own process with the production telemetry preload exporting every span over OTLP to the
+// warehouse service (DuckDB in a temp dir), on bench topics and groups of their own, with the
+// demo catalog and the demo users' segments published first. Two figures:
+// - events_per_s: a backlog of OpenRTB JSON requests, the rate at which delivery finishes their
+//   imps (its committed offsets on auction-outcomes: every imp has one outcome), between 10 % and
+//   90 % of the backlog, so start-up and the tail are not counted;
+// - e2e p50/p99 at half that rate: from the raw request's produce time (its record timestamp) to
+//   its impression's arrival at a read_committed consumer, i.e. committed by delivery.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createUserKeyer,
+  DEMO_GEOS,
+  type DemoUser,
+  deriveEventId,
+  generateDemoCatalog,
+  generateDemoUsers,
+} from '@adtrace/ads';
+import { createCodec, RecordNames } from '@adtrace/schemas';
+import type { Kafka } from 'kafkajs';
+
+const root = join(import.meta.dirname, '..');
+const PRELOAD = join(root, 'packages/telemetry/src/preload.ts');
+const BACKLOG = 8_000;
+const WARMUP = 400;
+const LATENCY_SECONDS = 10;
+const LOW_RATE = 20;
+
+export interface ThroughServices {
+  readonly eventsPerS: number;
+  readonly impsPerEvent: number;
+  readonly sampleRatio: number;
+  readonly latencyRate: number;
+  /** At half of eventsPerS, as the issue asks. */
+  readonly half?: LatencySummary;
+  /** At LOW_RATE: the path's own latency, without queueing. */
+  readonly low?: LatencySummary;
+}
+
+/** Raw request produced → its (first) impression committed and read, over the events that won. */
+export interface LatencySummary {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Produced → served by delivery (the impression's event time), p50: the rest is commit and read. */
+  readonly servedP50Ms: number;
+  readonly impressions: number;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`bench serving: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function start(name: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', PRELOAD, join(root, 'services', name, 'src/main.ts')], {
+    cwd: root,
+    env: { ...process.env, OTEL_SERVICE_NAME: name, ADTRACE_METRICS_PORT: '', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+/** An OpenRTB 2.6 JSON request of a demo user: a site, 1–3 imps (banners, some video), floors. */
+function openRtb(user: DemoUser, i: number, run: string): string {
+  const geo = DEMO_GEOS.find((g) => g.country === user.country);
+  const imp = Array.from({ length: 1 + (i % 3) }, (_, j) =>
+    (i + j) % 5 === 4
+      ? { id: String(j + 1), video: { mimes: ['video/mp4'], w: 640, h: 360 }, bidfloor: 2 }
+      : { id: String(j + 1), banner: { format: [{ w: 300, h: 250 }] }, bidfloor: [0, 0.5, 1][j % 3] },
+  );
+  return JSON.stringify({
+    id: `bench-${run}-${i}`,
+    imp,
+    site: { domain: 'news.example.com', page: 'https://news.example.com/a', cat: ['IAB12'] },
+    device: {
+      ip: `198.51.100.${i % 250}`,
+      devicetype: 2,
+      os: 'Windows',
+      geo: { country: user.country, ...(geo && { region: geo.regions[0] }) },
+    },
+    user: { id: user.userId },
+  });
+}
+
+export interface ThroughOptions {
+  /** ADTRACE_TRACE_SAMPLE_RATIO of every service: 1 traces every event. */
+  readonly sampleRatio: number;
+  /** Also measure the e2e latency (at half the rate measured, and at LOW_RATE). */
+  readonly latency: boolean;
+}
+
+export async function throughServices(
+  kafka: Kafka,
+  brokers: string,
+  options: ThroughOptions,
+): Promise<ThroughServices> {
+  const run = randomUUID().slice(0, 8);
+  const t = Object.fromEntries(
+    ['raw', 'requests', 'profiled', 'outcomes', 'impressions', 'campaigns', 'segments', 'rawDlq', 'dlq'].map((l) => [
+      l,
+      `bench.serving.${l}.${run}`,
+    ]),
+  ) as Record<string, string>;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: Object.entries(t).map(([l, topic]) => ({
+      topic,
+      numPartitions: 3,
+      configEntries: l === 'campaigns' || l === 'segments' ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+    })),
+  });
+  const secret = randomBytes(32).toString('hex');
+  const keyOf = createUserKeyer(secret);
+  const users = generateDemoUsers();
+  const producer = kafka.producer();
+  await producer.connect();
+  const campaignCodec = createCodec(RecordNames.Campaign);
+  const segmentsCodec = createCodec(RecordNames.UserSegments);
+  await producer.send({
+    topic: t.campaigns!,
+    messages: generateDemoCatalog().map((c) => ({ key: c.id, value: campaignCodec.encode(c) })),
+  });
+  await producer.send({
+    topic: t.segments!,
+    messages: users.map((u) => {
+      const userKey = keyOf({ userId: u.userId }, '').key;
+      return { key: userKey, value: segmentsCodec.encode({ ...u.segments, userKey }) };
+    }),
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'adtrace-bench-serving-'));
+  const [otlpPort, apiPort] = [await freePort(), await freePort()];
+  const otlp = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+    KAFKA_BROKERS: brokers,
+    ADTRACE_TRACE_SAMPLE_RATIO: String(options.sampleRatio),
+  };
+  const children = [
+    start('warehouse', {
+      ...otlp,
+      WAREHOUSE_PATH: join(dir, 'warehouse.duckdb'),
+      WAREHOUSE_OTLP_PORT: String(otlpPort),
+      WAREHOUSE_API_PORT: String(apiPort),
+      WAREHOUSE_LOADER: 'off',
+    }),
+  ];
+  await until('the warehouse', async () =>
+    (await fetch(`http://127.0.0.1:${apiPort}/api/health`)).ok ? true : undefined,
+  );
+  const groups = Object.fromEntries(
+    ['ingest', 'profiling', 'auction', 'delivery'].map((n) => [n, `bench-${n}-${run}`]),
+  );
+  const own: Record<string, Record<string, string>> = {
+    ingest: {
+      INGEST_USER_KEY_SECRET: secret,
+      INGEST_RAW_TOPIC: t.raw!,
+      INGEST_REQUESTS_TOPIC: t.requests!,
+      INGEST_DEAD_LETTER_TOPIC: t.rawDlq!,
+    },
+    profiling: {
+      PROFILING_REQUESTS_TOPIC: t.requests!,
+      PROFILING_PROFILED_TOPIC: t.profiled!,
+      PROFILING_SEGMENTS_TOPIC: t.segments!,
+    },
+    auction: {
+      AUCTION_REQUESTS_TOPIC: t.profiled!,
+      AUCTION_IMPRESSIONS_TOPIC: t.impressions!,
+      AUCTION_OUTCOMES_TOPIC: t.outcomes!,
+      AUCTION_CAMPAIGNS_TOPIC: t.campaigns!,
+    },
+    delivery: {
+      DELIVERY_TOKEN_KEYS: `bench=${randomBytes(32).toString('hex')}`,
+      DELIVERY_OUTCOMES_TOPIC: t.outcomes!,
+      DELIVERY_IMPRESSIONS_TOPIC: t.impressions!,
+      DELIVERY_CAMPAIGNS_TOPIC: t.campaigns!,
+    },
+  };
+  for (const [name, env] of Object.entries(own)) {
+    const P = name.toUpperCase();
+    const health = await freePort();
+    children.push(
+      start(name, {
+        ...otlp,
+        ...env,
+        [`${P}_GROUP`]: groups[name]!,
+        [`${P}_HEALTH_PORT`]: String(health),
+        [`${P}_DEAD_LETTER_TOPIC`]: name === 'ingest' ? t.rawDlq! : t.dlq!,
+      }),
+    );
+    await until(`${name} ready`, async () =>
+      (await fetch(`http://127.0.0.1:${health}/readyz`)).ok ? true : undefined,
+    );
+  }
+
+  let sent = 0;
+  let imps = 0;
+  const sentAt = new Map<string, number>();
+  const requestOf = (i: number) => {
+    const body = openRtb(users[i % users.length]!, i, run);
+    imps += 1 + (i % 3);
+    return { key: `bench-${run}-${i}`, value: body };
+  };
+  // Outcomes are written in transactions, whose commit markers take offsets too: so an imp is
+  // done when delivery's committed offset in its partition has passed the offset of its outcome,
+  // seen by a read_committed consumer of auction-outcomes (cheap; it keeps up).
+  const outcomeOffsets = new Map<number, number[]>();
+  const watcher = kafka.consumer({ groupId: `bench-outcomes-${run}`, maxWaitTimeInMs: 5 });
+  await watcher.connect();
+  await watcher.subscribe({ topic: t.outcomes!, fromBeginning: true });
+  await watcher.run({
+    eachMessage: async ({ partition, message }) => {
+      const offsets = outcomeOffsets.get(partition) ?? [];
+      outcomeOffsets.set(partition, offsets);
+      offsets.push(Number(message.offset));
+    },
+  });
+  const delivered = async (): Promise<number> => {
+    const [{ partitions }] = await admin.fetchOffsets({ groupId: groups.delivery!, topics: [t.outcomes!] });
+    let done = 0;
+    for (const p of partitions) {
+      const committed = Number(p.offset);
+      const offsets = outcomeOffsets.get(p.partition) ?? [];
+      let lo = 0;
+      let hi = offsets.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (offsets[mid]! < committed) lo = mid + 1;
+        else hi = mid;
+      }
+      done += lo;
+    }
+    return done;
+  };
+  const sendBatch = async (n: number) => {
+    const messages = Array.from({ length: n }, () => requestOf(sent++));
+    await producer.send({ topic: t.raw!, messages });
+  };
+  const drained = async () => {
+    await until('the services to drain', async () => ((await delivered()) >= imps ? true : undefined), 300_000);
+  };
+
+  // Warm-up: JIT, tables loaded, transactions set up.
+  for (let i = 0; i < WARMUP; i += 100) await sendBatch(100);
+  await drained();
+
+  // Throughput: a backlog, timed between 10 % and 90 % of its imps decided and delivered.
+  const base = imps;
+  const impsBefore = imps;
+  for (let i = 0; i < BACKLOG; i += 500) await sendBatch(500);
+  const backlogImps = imps - impsBefore;
+  const marks: { at: number; done: number }[] = [];
+  await until(
+    'the backlog through delivery',
+    async () => {
+      const done = (await delivered()) - base;
+      marks.push({ at: performance.now(), done });
+      return done >= backlogImps ? true : undefined;
+    },
+    600_000,
+  );
+  const first = marks.find((m) => m.done >= backlogImps * 0.1)!;
+  const last = marks.find((m) => m.done >= backlogImps * 0.9)!;
+  const impsPerEvent = backlogImps / BACKLOG;
+  const eventsPerS = (last.done - first.done) / impsPerEvent / ((last.at - first.at) / 1000);
+  await drained();
+
+  // Latency at half that rate, then at a low rate (the path's own latency, without queueing):
+  // each request's produce time to its impression's commit.
+  const measureLatency = async () => {
+    const consumer = kafka.consumer({ groupId: `bench-impressions-${run}`, maxWaitTimeInMs: 5 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: t.impressions!, fromBeginning: false });
+    const impressionCodec = createCodec(RecordNames.Impression);
+    let phase = { latencies: [] as number[], served: [] as number[] };
+    let assigned = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      assigned = true;
+    });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const arrived = Date.now();
+        const { eventId, eventTimeMs } = impressionCodec.decode(message.value!);
+        const at = sentAt.get(eventId);
+        if (at === undefined) return;
+        sentAt.delete(eventId); // the first imp served is the event's impression
+        phase.latencies.push(arrived - at);
+        // Where the time goes: produced → served by delivery, and served → committed and read.
+        phase.served.push(eventTimeMs - at);
+      },
+    });
+    await until('the latency consumer to join', async () => (assigned ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1000));
+    const paced = async (rate: number, seconds: number) => {
+      phase = { latencies: [], served: [] };
+      const tickMs = 20;
+      const t0 = performance.now();
+      let owed = 0;
+      for (let tick = 0; performance.now() - t0 < seconds * 1000; tick++) {
+        owed += rate * (tickMs / 1000);
+        const n = Math.floor(owed);
+        owed -= n;
+        if (n > 0) {
+          const messages = Array.from({ length: n }, () => requestOf(sent++));
+          const now = Date.now();
+          for (const m of messages) sentAt.set(deriveEventId('upstream', m.key), now);
+          await producer.send({ topic: t.raw!, messages: messages.map((m) => ({ ...m, timestamp: String(now) })) });
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, t0 + (tick + 1) * tickMs - performance.now())));
+      }
+      await drained();
+      await new Promise((r) => setTimeout(r, 500));
+      return phase;
+    };
+    const half = summary(await paced(eventsPerS / 2, LATENCY_SECONDS));
+    const low = summary(await paced(LOW_RATE, LATENCY_SECONDS / 2));
+    await consumer.disconnect();
+    return { half, low };
+  };
+  const latency = options.latency ? await measureLatency() : undefined;
+  await watcher.disconnect();
+  await producer.disconnect();
+
+  for (const c of children.reverse()) {
+    c.kill('SIGTERM');
+    await new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)));
+  }
+  await admin.deleteTopics({ topics: Object.values(t) }).catch(() => {});
+  await admin.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    eventsPerS,
+    impsPerEvent,
+    sampleRatio: options.sampleRatio,
+    latencyRate: eventsPerS / 2,
+    ...latency,
+  };
+}
+
+function summary({ latencies, served }: { latencies: number[]; served: number[] }): LatencySummary {
+  const pct = (xs: number[], p: number) =>
+    xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN;
+  return {
+    p50Ms: pct(latencies, 0.5),
+    p99Ms: pct(latencies, 0.99),
+    servedP50Ms: pct(served, 0.5),
+    impressions: latencies.length,
+  };
+}
