@@ -1,0 +1,253 @@
+// The aggregation in-process against the real broker, on topics of its own: a seeded stream
+// with known ground truth (packages/ads simulate: late, duplicated, forged, out-of-window
+// events, through the reference tracking) is produced in delivery order, each record's
+// timestamp its event time; a sentinel event far ahead closes every window. The final windows
+// (latest revision) must equal the truth exactly, per campaign and window.
+import { randomBytes } from 'node:crypto';
+import {
+  aggregationDedupKey,
+  applyRoasRecord,
+  createRng,
+  currentRows,
+  EMPTY_ROAS_TABLE,
+  exampleModel,
+  runTracking,
+  simulateAttributedImpressions,
+  simulateUserEvents,
+  type TrackedEvent,
+  type TruthWindow,
+  toAttributionConfig,
+} from '@adtrace/ads';
+import { type AttributedEvent, type CampaignSpend, createCodec, RecordNames, type RoasWindow } from '@adtrace/schemas';
+import { changelogTopic, type Hop, LateHeaders } from '@adtrace/stream';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { committedCount, drainTopic, header, waitFor } from '../../../packages/stream/test/support/kafka-io.ts';
+import { testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
+import { AggregateAttr, createAggregation, readEnv, toConfig } from '../src/index.ts';
+import { registerTestTelemetry, type TestTelemetry } from './support.ts';
+
+const START = Date.UTC(2026, 10, 20, 0, 0, 0);
+const WINDOW = 60_000;
+const GRACE = 300_000;
+const NUMBERS = [
+  'impressions',
+  'clicks',
+  'conversions',
+  'clickThroughConversions',
+  'viewThroughConversions',
+  'spendMicros',
+  'revenueMicros',
+  'clickThroughRevenueMicros',
+  'viewThroughRevenueMicros',
+  'lateDropped',
+] as const;
+const pick = (r: TruthWindow | RoasWindow) => [r.campaignId, r.windowStartMs, ...NUMBERS.map((k) => r[k])];
+const codecs = {
+  event: createCodec(RecordNames.AttributedEvent),
+  roas: createCodec(RecordNames.RoasWindow),
+  spend: createCodec(RecordNames.CampaignSpend),
+};
+
+function scenario(seed: number) {
+  const model = exampleModel(seed);
+  const impressions = simulateAttributedImpressions(model, {
+    startMs: START,
+    durationMs: 16 * 60_000,
+    meanIntervalMs: 400,
+    users: 150,
+    contexts: ['web', 'app'],
+  });
+  const { events, truth } = simulateUserEvents(impressions, model);
+  const config = toAttributionConfig({
+    clickWindowMs: model.windows.clickWindowMs,
+    viewWindowMs: model.windows.viewWindowMs,
+    latenessMs: 30 * 60_000,
+  });
+  return { truth, tracking: runTracking(impressions, events, model, config) };
+}
+
+/** Redeliveries (5 %) and a little jitter: what tracking's consumer may do to its output. */
+function perturb(input: readonly TrackedEvent[], seed: number): TrackedEvent[] {
+  const rng = createRng(seed);
+  const out: TrackedEvent[] = [];
+  for (const x of input) {
+    out.push({ ...x, deliverAtMs: x.deliverAtMs + rng.int(0, 2_000) });
+    if (rng.chance(0.05)) out.push({ ...x, deliverAtMs: x.deliverAtMs + rng.int(0, 30_000) });
+  }
+  return out.sort((a, b) => a.deliverAtMs - b.deliverAtMs);
+}
+
+const { truth, tracking } = scenario(11);
+const stream = perturb(tracking.attributed, 12).map((x) => ({
+  event: x.event,
+  traceId: randomBytes(16).toString('hex'),
+  spanId: randomBytes(8).toString('hex'),
+}));
+const lastEventMs = Math.max(...stream.map((x) => x.event.eventTimeMs));
+const PARTITIONS = 2;
+/** Ahead of every window's end + grace: closes all of them; one sent to each partition. */
+const sentinels = Array.from({ length: PARTITIONS }, (_, p) => `sentinel-${p}`).map(
+  (campaignId, i): AttributedEvent => ({
+    ...stream[0]!.event,
+    kind: 'IMPRESSION',
+    eventId: `${campaignId}-imp`,
+    impressionId: `${campaignId}-imp`,
+    campaignId,
+    costMicros: 0,
+    eventTimeMs: lastEventMs + WINDOW + GRACE + 10_000 + i,
+  }),
+);
+
+let telemetry: TestTelemetry;
+let topics: Awaited<ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns'>>>;
+let hop: Hop;
+let group: string;
+let producer: Producer;
+let roas: RoasWindow[];
+let late: KafkaMessage[];
+let spend: CampaignSpend[];
+const kafka = testKafka();
+
+async function produce(
+  events: readonly { event: AttributedEvent; traceId: string; spanId: string }[],
+  partitionOf?: (i: number) => number,
+) {
+  for (let i = 0; i < events.length; i += 500) {
+    await producer.send({
+      topic: topics.names.events,
+      messages: events.slice(i, i + 500).map((x, j) => ({
+        key: x.event.campaignId,
+        ...(partitionOf && { partition: partitionOf(i + j) }),
+        value: codecs.event.encode(x.event),
+        timestamp: String(x.event.eventTimeMs),
+        headers: { traceparent: `00-${x.traceId}-${x.spanId}-01`, 'adtrace.event-id': x.event.eventId },
+      })),
+    });
+  }
+}
+
+beforeAll(async () => {
+  telemetry = registerTestTelemetry();
+  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns'], {
+    partitions: PARTITIONS,
+    compacted: ['spend', 'campaigns'],
+  });
+  group = uniqueGroupId('aggregation');
+  producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  const env = readEnv({
+    KAFKA_BROKERS: testBrokers().join(','),
+    // The simulated clock is days behind the wall clock: no idle advance mid-test.
+    AGGREGATION_IDLE_MS: '3600000',
+    AGGREGATION_BATCH_SIZE: '200',
+  });
+  const config = toConfig(env);
+  hop = createAggregation(config, { name: group, topics: topics.names });
+  await hop.start();
+  await produce(stream);
+  await produce(
+    sentinels.map((event) => ({
+      event,
+      traceId: randomBytes(16).toString('hex'),
+      spanId: randomBytes(8).toString('hex'),
+    })),
+    (i) => i,
+  );
+  const total = stream.length + sentinels.length;
+  await waitFor(
+    `${total} events committed`,
+    async () => ((await committedCount(kafka, group, topics.names.events)) >= total ? true : undefined),
+    240_000,
+  );
+  await hop.stop();
+  roas = (await drainTopic(kafka, topics.names.roas)).map((m) => codecs.roas.decode(m.value!));
+  late = await drainTopic(kafka, topics.names.late);
+  spend = (await drainTopic(kafka, topics.names.spend)).map((m) => codecs.spend.decode(m.value!));
+}, 300_000);
+
+afterAll(async () => {
+  await hop?.stop();
+  await producer?.disconnect();
+  const stores = ['emitted', 'spend', 'budgetAlerts', 'calibration', 'dedupe', 'window-roas'];
+  await topics?.admin.deleteTopics({ topics: stores.map((s) => changelogTopic(group, s)) }).catch(() => {});
+  await topics?.cleanup();
+  await telemetry?.shutdown();
+});
+
+const isSentinel = (campaignId: string) => campaignId.startsWith('sentinel');
+
+describe('aggregation', () => {
+  it('ends with the truth: the latest revision of every window equals it, per campaign and window', () => {
+    // The faults really happened.
+    expect(truth.counts.lateWithinGrace).toBeGreaterThan(5);
+    expect(truth.counts.lateBeyondGrace).toBeGreaterThan(2);
+    expect(stream.length).toBeGreaterThan(tracking.attributed.length);
+    const rows = currentRows(roas.reduce(applyRoasRecord, EMPTY_ROAS_TABLE)).filter((r) => !isSentinel(r.campaignId));
+    expect(rows.map(pick)).toEqual(truth.windows.map(pick));
+    expect(rows.every((r) => r.final && r.generation === 0 && r.currency === 'USD')).toBe(true);
+  });
+
+  it('emits a window when it closes (revision 0), restates it within grace, and counts later data on the late topic', () => {
+    const byWindow = new Map<string, RoasWindow[]>();
+    for (const r of roas)
+      byWindow.set(`${r.campaignId}|${r.windowStartMs}`, [
+        ...(byWindow.get(`${r.campaignId}|${r.windowStartMs}`) ?? []),
+        r,
+      ]);
+    for (const records of byWindow.values()) expect(records.map((r) => r.revision)).toEqual(records.map((_, i) => i));
+    // Restated before final: late data within grace changed a closed window.
+    expect(roas.filter((r) => !r.final && r.revision > 0).length).toBeGreaterThan(3);
+    // Every event past its grace is on the late topic, as it came, and counted in its window.
+    const lateEvents = late.map((m) => codecs.event.decode(m.value!));
+    const rows = currentRows(roas.reduce(applyRoasRecord, EMPTY_ROAS_TABLE));
+    expect(lateEvents.length).toBe(rows.reduce((n, r) => n + r.lateDropped, 0));
+    expect(lateEvents.length).toBeGreaterThan(0);
+    for (const m of late) expect(header(m.headers, LateHeaders.originalTopic)).toBe(topics.names.events);
+  });
+
+  it('publishes campaign spend (total, today) counting every de-duplicated impression and click, late ones too', () => {
+    const seen = new Set<string>();
+    const expected = new Map<string, number>();
+    for (const x of stream) {
+      const key = aggregationDedupKey(x.event);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      expected.set(x.event.campaignId, (expected.get(x.event.campaignId) ?? 0) + x.event.costMicros);
+    }
+    const latest = new Map(spend.map((s) => [s.campaignId, s]));
+    for (const [campaignId, micros] of expected) {
+      expect(latest.get(campaignId)?.totalSpendMicros).toBe(micros);
+    }
+    const impressions = truth.windows.filter((w) => w.campaignId === 'camp-a').reduce((n, w) => n + w.impressions, 0);
+    expect(latest.get('camp-a')?.impressions).toBe(impressions);
+  });
+
+  it('traces: an ads.aggregate.apply span in each event’s trace, a flush span per window that is a root linked to its events', () => {
+    const spans = telemetry.spans();
+    const apply = spans.filter((s) => s.name === 'ads.aggregate.apply');
+    const traces = new Set(stream.map((x) => x.traceId));
+    // One per distinct event (duplicates never reach the handler).
+    expect(apply.filter((s) => traces.has(s.traceId)).length).toBe(tracking.attributed.length);
+    const applyIds = new Set(apply.map((s) => `${s.traceId}-${s.spanId}`));
+    const flush = spans.filter((s) => s.name === 'ads.aggregate.flush');
+    // Each flush span is the emission of one record (late restatements are emitted in the late event's apply span).
+    const emitted = new Set(roas.map((r) => `${r.campaignId}|${r.windowStartMs}|${r.revision}`));
+    const flushed = flush.map(
+      (f) =>
+        `${f.attributes[AggregateAttr.campaignId]}|${f.attributes[AggregateAttr.windowStart]}|${f.attributes[AggregateAttr.revision]}`,
+    );
+    expect(new Set(flushed).size).toBe(flush.length);
+    for (const k of flushed) expect(emitted.has(k)).toBe(true);
+    expect(flush.length).toBeGreaterThan(roas.length / 2);
+    for (const f of flush) {
+      expect(f.parentSpanId).toBeUndefined();
+      expect(traces.has(f.traceId)).toBe(false);
+      expect(f.links.length).toBeGreaterThan(0);
+      for (const l of f.links) expect(applyIds.has(`${l.traceId}-${l.spanId}`)).toBe(true);
+      expect(f.attributes['adtrace.links.total']).toBe(f.links.length);
+    }
+    const finals = flush.filter((f) => f.attributes[AggregateAttr.final] === true);
+    expect(finals.length).toBeGreaterThan(0);
+  });
+});
