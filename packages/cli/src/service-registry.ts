@@ -54,4 +54,6 @@ export const serviceRegistry: readonly ServiceEntry[] = [
   streamService('delivery', 'AuctionOutcome → Impression with a signed tracking token', 8085, 9468, [
     'DELIVERY_TOKEN_KEYS',
   ]),
+  // 8086/9469 are left to tracking, upstream of it.
+  streamService('aggregation', 'AttributedEvent → ROAS windows, campaign spend, alerts', 8087, 9470),
 ];
