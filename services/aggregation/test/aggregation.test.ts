@@ -3,101 +3,24 @@
 // events, through the reference tracking) is produced in delivery order, each record's
 // timestamp its event time; a sentinel event far ahead closes every window. The final windows
 // (latest revision) must equal the truth exactly, per campaign and window.
-import { randomBytes } from 'node:crypto';
-import {
-  aggregationDedupKey,
-  applyRoasRecord,
-  createRng,
-  currentRows,
-  EMPTY_ROAS_TABLE,
-  exampleModel,
-  runTracking,
-  simulateAttributedImpressions,
-  simulateUserEvents,
-  type TrackedEvent,
-  type TruthWindow,
-  toAttributionConfig,
-} from '@adtrace/ads';
-import { type AttributedEvent, type CampaignSpend, createCodec, RecordNames, type RoasWindow } from '@adtrace/schemas';
+import { aggregationDedupKey, applyRoasRecord, currentRows, EMPTY_ROAS_TABLE } from '@adtrace/ads';
+import { type CampaignSpend, createCodec, RecordNames, type RoasWindow } from '@adtrace/schemas';
 import { changelogTopic, type Hop, LateHeaders } from '@adtrace/stream';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { committedCount, drainTopic, header, waitFor } from '../../../packages/stream/test/support/kafka-io.ts';
 import { testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { AggregateAttr, createAggregation, readEnv, toConfig } from '../src/index.ts';
+import { isSentinel, pick, produce, scenario } from './scenario.ts';
 import { registerTestTelemetry, type TestTelemetry } from './support.ts';
 
-const START = Date.UTC(2026, 10, 20, 0, 0, 0);
-const WINDOW = 60_000;
-const GRACE = 300_000;
-const NUMBERS = [
-  'impressions',
-  'clicks',
-  'conversions',
-  'clickThroughConversions',
-  'viewThroughConversions',
-  'spendMicros',
-  'revenueMicros',
-  'clickThroughRevenueMicros',
-  'viewThroughRevenueMicros',
-  'lateDropped',
-] as const;
-const pick = (r: TruthWindow | RoasWindow) => [r.campaignId, r.windowStartMs, ...NUMBERS.map((k) => r[k])];
+const PARTITIONS = 2;
 const codecs = {
   event: createCodec(RecordNames.AttributedEvent),
   roas: createCodec(RecordNames.RoasWindow),
   spend: createCodec(RecordNames.CampaignSpend),
 };
-
-function scenario(seed: number) {
-  const model = exampleModel(seed);
-  const impressions = simulateAttributedImpressions(model, {
-    startMs: START,
-    durationMs: 16 * 60_000,
-    meanIntervalMs: 400,
-    users: 150,
-    contexts: ['web', 'app'],
-  });
-  const { events, truth } = simulateUserEvents(impressions, model);
-  const config = toAttributionConfig({
-    clickWindowMs: model.windows.clickWindowMs,
-    viewWindowMs: model.windows.viewWindowMs,
-    latenessMs: 30 * 60_000,
-  });
-  return { truth, tracking: runTracking(impressions, events, model, config) };
-}
-
-/** Redeliveries (5 %) and a little jitter: what tracking's consumer may do to its output. */
-function perturb(input: readonly TrackedEvent[], seed: number): TrackedEvent[] {
-  const rng = createRng(seed);
-  const out: TrackedEvent[] = [];
-  for (const x of input) {
-    out.push({ ...x, deliverAtMs: x.deliverAtMs + rng.int(0, 2_000) });
-    if (rng.chance(0.05)) out.push({ ...x, deliverAtMs: x.deliverAtMs + rng.int(0, 30_000) });
-  }
-  return out.sort((a, b) => a.deliverAtMs - b.deliverAtMs);
-}
-
-const { truth, tracking } = scenario(11);
-const stream = perturb(tracking.attributed, 12).map((x) => ({
-  event: x.event,
-  traceId: randomBytes(16).toString('hex'),
-  spanId: randomBytes(8).toString('hex'),
-}));
-const lastEventMs = Math.max(...stream.map((x) => x.event.eventTimeMs));
-const PARTITIONS = 2;
-/** Ahead of every window's end + grace: closes all of them; one sent to each partition. */
-const sentinels = Array.from({ length: PARTITIONS }, (_, p) => `sentinel-${p}`).map(
-  (campaignId, i): AttributedEvent => ({
-    ...stream[0]!.event,
-    kind: 'IMPRESSION',
-    eventId: `${campaignId}-imp`,
-    impressionId: `${campaignId}-imp`,
-    campaignId,
-    costMicros: 0,
-    eventTimeMs: lastEventMs + WINDOW + GRACE + 10_000 + i,
-  }),
-);
+const { truth, tracking, stream, sentinels } = scenario(11, PARTITIONS);
 
 let telemetry: TestTelemetry;
 let topics: Awaited<ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns'>>>;
@@ -108,24 +31,6 @@ let roas: RoasWindow[];
 let late: KafkaMessage[];
 let spend: CampaignSpend[];
 const kafka = testKafka();
-
-async function produce(
-  events: readonly { event: AttributedEvent; traceId: string; spanId: string }[],
-  partitionOf?: (i: number) => number,
-) {
-  for (let i = 0; i < events.length; i += 500) {
-    await producer.send({
-      topic: topics.names.events,
-      messages: events.slice(i, i + 500).map((x, j) => ({
-        key: x.event.campaignId,
-        ...(partitionOf && { partition: partitionOf(i + j) }),
-        value: codecs.event.encode(x.event),
-        timestamp: String(x.event.eventTimeMs),
-        headers: { traceparent: `00-${x.traceId}-${x.spanId}-01`, 'adtrace.event-id': x.event.eventId },
-      })),
-    });
-  }
-}
 
 beforeAll(async () => {
   telemetry = registerTestTelemetry();
@@ -145,15 +50,8 @@ beforeAll(async () => {
   const config = toConfig(env);
   hop = createAggregation(config, { name: group, topics: topics.names });
   await hop.start();
-  await produce(stream);
-  await produce(
-    sentinels.map((event) => ({
-      event,
-      traceId: randomBytes(16).toString('hex'),
-      spanId: randomBytes(8).toString('hex'),
-    })),
-    (i) => i,
-  );
+  await produce(producer, topics.names.events, stream);
+  await produce(producer, topics.names.events, sentinels, true);
   const total = stream.length + sentinels.length;
   await waitFor(
     `${total} events committed`,
@@ -174,8 +72,6 @@ afterAll(async () => {
   await topics?.cleanup();
   await telemetry?.shutdown();
 });
-
-const isSentinel = (campaignId: string) => campaignId.startsWith('sentinel');
 
 describe('aggregation', () => {
   it('ends with the truth: the latest revision of every window equals it, per campaign and window', () => {
