@@ -4,7 +4,15 @@
 // timestamp its event time; a sentinel event far ahead closes every window. The final windows
 // (latest revision) must equal the truth exactly, per campaign and window.
 import { aggregationDedupKey, applyRoasRecord, currentRows, EMPTY_ROAS_TABLE } from '@adtrace/ads';
-import { type CampaignSpend, createCodec, RecordNames, type RoasWindow } from '@adtrace/schemas';
+import {
+  type Alert,
+  type Campaign,
+  type CampaignSpend,
+  createCodec,
+  RecordNames,
+  type RoasWindow,
+} from '@adtrace/schemas';
+import { exampleCampaign } from '@adtrace/schemas/testing';
 import { changelogTopic, type Hop, LateHeaders } from '@adtrace/stream';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +27,13 @@ const codecs = {
   event: createCodec(RecordNames.AttributedEvent),
   roas: createCodec(RecordNames.RoasWindow),
   spend: createCodec(RecordNames.CampaignSpend),
+  alert: createCodec(RecordNames.Alert),
+  campaign: createCodec(RecordNames.Campaign),
+};
+const budgeted: Campaign = {
+  ...exampleCampaign,
+  id: 'camp-a',
+  budget: { totalMicros: 1_000_000, dailyMicros: null, currency: 'USD' },
 };
 const { truth, tracking, stream, sentinels } = scenario(11, PARTITIONS);
 
@@ -30,6 +45,7 @@ let producer: Producer;
 let roas: RoasWindow[];
 let late: KafkaMessage[];
 let spend: CampaignSpend[];
+let alerts: Alert[];
 const kafka = testKafka();
 
 beforeAll(async () => {
@@ -49,6 +65,11 @@ beforeAll(async () => {
   });
   const config = toConfig(env);
   hop = createAggregation(config, { name: group, topics: topics.names });
+  // camp-a (CPM, 2 500 micros an impression) on a 1 USD budget: pacing, then exhausted.
+  await producer.send({
+    topic: topics.names.campaigns,
+    messages: [{ key: 'camp-a', value: codecs.campaign.encode(budgeted) }],
+  });
   await hop.start();
   await produce(producer, topics.names.events, stream);
   await produce(producer, topics.names.events, sentinels, true);
@@ -62,6 +83,7 @@ beforeAll(async () => {
   roas = (await drainTopic(kafka, topics.names.roas)).map((m) => codecs.roas.decode(m.value!));
   late = await drainTopic(kafka, topics.names.late);
   spend = (await drainTopic(kafka, topics.names.spend)).map((m) => codecs.spend.decode(m.value!));
+  alerts = (await drainTopic(kafka, topics.names.alerts)).map((m) => codecs.alert.decode(m.value!));
 }, 300_000);
 
 afterAll(async () => {
@@ -119,12 +141,27 @@ describe('aggregation', () => {
     expect(latest.get('camp-a')?.impressions).toBe(impressions);
   });
 
+  it('raises budget alerts from the campaigns table: pacing at 80 %, exhausted at 100 %, each once', () => {
+    const budget = alerts.filter((a) => a.kind.startsWith('BUDGET'));
+    expect(budget.map((a) => [a.kind, a.campaignId])).toEqual([
+      ['BUDGET_PACING', 'camp-a'],
+      ['BUDGET_EXHAUSTED', 'camp-a'],
+    ]);
+    expect(Number(budget[1]!.attributes.spentMicros)).toBeGreaterThanOrEqual(1_000_000);
+    expect(Number(budget[1]!.attributes.spentMicros)).toBeLessThan(1_000_000 + 2_500);
+  });
+
   it('traces: an ads.aggregate.apply span in each event’s trace, a flush span per window that is a root linked to its events', () => {
     const spans = telemetry.spans();
     const apply = spans.filter((s) => s.name === 'ads.aggregate.apply');
     const traces = new Set(stream.map((x) => x.traceId));
     // One per distinct event (duplicates never reach the handler).
     expect(apply.filter((s) => traces.has(s.traceId)).length).toBe(tracking.attributed.length);
+    // In the event's trace: under its process span, itself under the span the producer sent.
+    const first = stream[0]!;
+    const process = spans.find((s) => s.traceId === first.traceId && s.parentSpanId === first.spanId)!;
+    expect(process.name).toBe(`process ${topics.names.events}`);
+    expect(apply.filter((s) => s.traceId === first.traceId).map((s) => s.parentSpanId)).toEqual([process.spanId]);
     const applyIds = new Set(apply.map((s) => `${s.traceId}-${s.spanId}`));
     const flush = spans.filter((s) => s.name === 'ads.aggregate.flush');
     // Each flush span is the emission of one record (late restatements are emitted in the late event's apply span).
