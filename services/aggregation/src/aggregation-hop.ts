@@ -1,16 +1,8 @@
 import { aggregationDedupKey, type BudgetAlertState, type CalibrationState, windowStartOf } from '@adtrace/ads';
 import { type AttributedEvent, type CampaignSpend, createCodec, RecordNames, type RoasWindow } from '@adtrace/schemas';
-import {
-  createHop,
-  type Hop,
-  jsonStore,
-  type KafkaPortFactory,
-  type Log,
-  startFanInSpan,
-  type WindowEvent,
-} from '@adtrace/stream';
-import { context, metrics, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
-import { AggregateAttr, aggregationTracer } from './aggregation-spans.ts';
+import { createHop, type Hop, jsonStore, type KafkaPortFactory, type Log, type WindowEvent } from '@adtrace/stream';
+import { metrics } from '@opentelemetry/api';
+import { AggregateAttr, aggregationTracer, traceFlush } from './aggregation-spans.ts';
 import type { AggregationConfig, AggregationTopics } from './config.ts';
 import {
   accumulate,
@@ -186,31 +178,8 @@ export function createAggregation(config: AggregationConfig, options: Aggregatio
       };
       const { record, meta } = windowRecord(event.value.totals, store.get(key), event.type === 'final', at, roas);
       store.put(key, meta);
-      // One window serves many events: its own trace, linked to (the first of) them.
-      const links: SpanContext[] = event.value.links.map(([traceId, spanId]) => ({
-        traceId,
-        spanId,
-        traceFlags: TraceFlags.SAMPLED,
-      }));
-      const span = startFanInSpan(tracer, 'ads.aggregate.flush', links, {
-        attributes: {
-          [AggregateAttr.campaignId]: record.campaignId,
-          [AggregateAttr.windowStart]: record.windowStartMs,
-          [AggregateAttr.windowEnd]: record.windowEndMs,
-          [AggregateAttr.windowEvent]: event.type,
-          [AggregateAttr.revision]: record.revision,
-          [AggregateAttr.final]: record.final,
-          [AggregateAttr.generation]: record.generation,
-          [AggregateAttr.events]: event.value.events,
-          [AggregateAttr.lateDropped]: record.lateDropped,
-        },
-      });
-      try {
-        context.with(trace.setSpan(context.active(), span), () => emitRoas(ctx, record));
-        flushed.add(1, { type: event.type });
-      } finally {
-        span.end();
-      }
+      traceFlush(tracer, record, event, () => emitRoas(ctx, record));
+      flushed.add(1, { type: event.type });
       return [];
     },
   });
