@@ -27,6 +27,7 @@ let producer: Producer;
 let roas: RoasWindow[];
 let committedAtKill: number;
 const children: ChildProcess[] = [];
+const outputs = new Map<ChildProcess, () => string>();
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -55,13 +56,17 @@ async function startChild(): Promise<ChildProcess> {
       AGGREGATION_LATE_TOPIC: topics.names.late,
       AGGREGATION_CAMPAIGNS_TOPIC: topics.names.campaigns,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   child.stderr?.on('data', (c: Buffer) => {
     err += c.toString();
   });
+  child.stdout?.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
   children.push(child);
+  outputs.set(child, () => err);
   await waitFor(
     'the aggregation process to be ready',
     async () => {
@@ -100,7 +105,16 @@ beforeAll(async () => {
   await produce(producer, topics.names.events, sentinels, true);
   const second = await startChild();
   const total = stream.length + sentinels.length;
-  await waitFor(`${total} events committed`, async () => ((await committed()) >= total ? true : undefined), 240_000);
+  await waitFor(
+    `${total} events committed`,
+    async () => {
+      if (second.exitCode !== null) throw new Error(`aggregation exited ${second.exitCode}: ${outputs.get(second)!()}`);
+      return (await committed()) >= total ? true : undefined;
+    },
+    240_000,
+  ).catch(async (error: Error) => {
+    throw new Error(`${error.message} (committed ${await committed()}): ${outputs.get(second)!().slice(-3000)}`);
+  });
   second.kill('SIGTERM');
   await new Promise((resolve) => second.once('exit', resolve));
   roas = (await drainTopic(kafka, topics.names.roas)).map((m) => roasCodec.decode(m.value!));
