@@ -47,6 +47,7 @@ async function startChild(): Promise<ChildProcess> {
       AGGREGATION_GROUP: group,
       AGGREGATION_HEALTH_PORT: String(port),
       AGGREGATION_IDLE_MS: '3600000',
+      ...(process.env.ADTRACE_DEBUG && { ADTRACE_DEBUG: process.env.ADTRACE_DEBUG }),
       // Small chunks: many transactions, so the kill lands between (or inside) some of them.
       AGGREGATION_BATCH_SIZE: '25',
       AGGREGATION_EVENTS_TOPIC: topics.names.events,
@@ -113,7 +114,10 @@ beforeAll(async () => {
     },
     240_000,
   ).catch(async (error: Error) => {
-    throw new Error(`${error.message} (committed ${await committed()}): ${outputs.get(second)!().slice(-3000)}`);
+    const log = (c: ChildProcess) => outputs.get(c)!().slice(-2500);
+    throw new Error(
+      `${error.message} (committed ${await committed()}, ${committedAtKill} at the kill)\nfirst: ${log(first)}\nsecond: ${log(second)}`,
+    );
   });
   second.kill('SIGTERM');
   await new Promise((resolve) => second.once('exit', resolve));
