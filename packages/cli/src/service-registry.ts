@@ -61,4 +61,6 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     'DELIVERY_TOKEN_KEYS',
     'INGEST_USER_KEY_SECRET',
   ]),
+  // 8086/9469 are left to tracking, upstream of it.
+  streamService('aggregation', 'AttributedEvent → ROAS windows, campaign spend, alerts', 8087, 9470),
 ];
