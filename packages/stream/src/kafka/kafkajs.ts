@@ -11,10 +11,12 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
+import { classify } from '../classify.ts';
 import { runSuppressed } from '../suppress.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
 import type {
   AdminPort,
+  BatchPort,
   GroupConsumerOptions,
   GroupConsumerPort,
   KafkaPort,
@@ -179,42 +181,64 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
     options.onAssign(new Map(Object.entries(payload.memberAssignment)));
   });
   for (const event of [consumer.events.STOP, consumer.events.DISCONNECT]) consumer.on(event, () => options.onLeave());
+  const startRun = (eachBatch: (batch: BatchPort) => Promise<void>) =>
+    // The run loop inherits a suppressed context: kafkajs's own client spans stay non-recording.
+    runSuppressed(() =>
+      consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.concurrency,
+        eachBatch: ({ batch, heartbeat, commitOffsetsIfNecessary, resolveOffset, isRunning, isStale }) =>
+          eachBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            highWatermark: batch.highWatermark,
+            messages: batch.messages,
+            heartbeat,
+            // Through the eachBatch payload, not consumer.commitOffsets: kafkajs silently drops
+            // that once stop() has begun, which would lose the draining chunk's commit.
+            commit: (offsets) =>
+              commitOffsetsIfNecessary({
+                topics: offsets.map(({ topic, partition, offset }) => ({
+                  topic,
+                  partitions: [{ partition, offset }],
+                })),
+              }),
+            resolveOffset,
+            isRunning,
+            isStale,
+          }),
+      }),
+    );
+  let handler: ((batch: BatchPort) => Promise<void>) | undefined;
+  let stopped = false;
+  let restarts = 0;
+  const run = async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+    await startRun(handler!);
+  };
+  // kafkajs restarts only after errors it calls retriable; a broker that is restarting makes it
+  // give up with "Failed to find group coordinator". That is the world, not a bug: start again,
+  // with backoff, for as long as the broker is away.
+  const restartOrCrash = (error: unknown) => {
+    if (stopped || !handler || !brokerAway(error)) return options.onCrash(error);
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(restarts++, 6));
+    setTimeout(() => {
+      if (!stopped) run().catch(restartOrCrash);
+    }, delay).unref();
+  };
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     options.onLeave();
-    if (!payload.restart) options.onCrash(payload.error);
+    if (!payload.restart) restartOrCrash(payload.error);
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    restarts = 0;
   });
   return {
     async start(eachBatch) {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
-      // The run loop inherits a suppressed context: kafkajs's own client spans stay non-recording.
-      await runSuppressed(() =>
-        consumer.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: options.concurrency,
-          eachBatch: ({ batch, heartbeat, commitOffsetsIfNecessary, resolveOffset, isRunning, isStale }) =>
-            eachBatch({
-              topic: batch.topic,
-              partition: batch.partition,
-              highWatermark: batch.highWatermark,
-              messages: batch.messages,
-              heartbeat,
-              // Through the eachBatch payload, not consumer.commitOffsets: kafkajs silently drops
-              // that once stop() has begun, which would lose the draining chunk's commit.
-              commit: (offsets) =>
-                commitOffsetsIfNecessary({
-                  topics: offsets.map(({ topic, partition, offset }) => ({
-                    topic,
-                    partitions: [{ partition, offset }],
-                  })),
-                }),
-              resolveOffset,
-              isRunning,
-              isStale,
-            }),
-        }),
-      );
+      handler = eachBatch;
+      await run();
     },
     seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
     async owns(topic, partition) {
@@ -228,7 +252,10 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
       const assignment: Record<string, number[]> = decoded?.assignment ?? {};
       return (assignment[topic] ?? []).includes(partition);
     },
-    stop: () => consumer.stop(),
+    stop: () => {
+      stopped = true;
+      return consumer.stop();
+    },
     disconnect: () => consumer.disconnect(),
   };
 }
@@ -270,6 +297,23 @@ function readerPort(kafka: Kafka, options: ReaderOptions): ReaderPort {
     },
     close: () => consumer.disconnect(),
   };
+}
+
+/** A consumer crash caused by the broker being away (restarting, electing, unreachable). */
+function brokerAway(error: unknown): boolean {
+  if (classify(error, 'startup').action === 'retry') return true;
+  for (
+    let e = error as { message?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as never, i++
+  ) {
+    if (
+      typeof e.message === 'string' &&
+      /group coordinator|ECONNREFUSED|Connection error|not available/i.test(e.message)
+    )
+      return true;
+  }
+  return false;
 }
 
 /** kafkajs logs through the hop's log; below WARN it is chatter. */
