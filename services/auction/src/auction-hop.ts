@@ -6,6 +6,7 @@ import { AuctionAttr, auctionTracer, decisionSpans, sliceOf, traceDecision } fro
 import { capLookup, recordServed } from './caps.ts';
 import { createCatalog } from './catalog.ts';
 import type { AuctionConfig, AuctionTopics } from './config.ts';
+import { spendLookup } from './spend.ts';
 
 export interface AuctionOptions {
   /** Tests run on topics of their own; overrides config.topics. */
@@ -37,6 +38,10 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
   const requestCodec = createCodec(RecordNames.ProfiledRequest);
   const impressionCodec = createCodec(RecordNames.Impression);
   const outcomeCodec = createCodec(RecordNames.AuctionOutcome);
+  const spendCodec = createCodec(RecordNames.CampaignSpend);
+  const unjudgedBudgets = meter.createCounter('ads.auction.budget_unjudged', {
+    description: 'Spend lookups of a campaign whose budget currency has no rate (AUCTION_USD_RATES): not enforced',
+  });
   const catalog = createCatalog(createCodec(RecordNames.Campaign).decode);
   const { model } = config;
 
@@ -51,7 +56,10 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
     outputs: {
       outcomes: { topic: topics.outcomes, encode: (v: AuctionOutcome) => outcomeCodec.encode(v), schema: outcomeCodec },
     },
-    tables: { campaigns: { topic: topics.campaigns, decode: catalog.decode } },
+    tables: {
+      campaigns: { topic: topics.campaigns, decode: catalog.decode },
+      spend: { topic: topics.spend, decode: (b: Buffer) => spendCodec.decode(b) },
+    },
     stores: { caps: { ...jsonStore<CapState>(), ttlMs: config.capTtlMs } },
     // A request that slipped past ingest twice maps to one event id: one auction. An impression
     // delivered twice must not count twice against a cap.
@@ -77,11 +85,14 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
       const index = catalog.index(ctx.table('campaigns'));
       const started = performance.now();
       const capState = capLookup(ctx.store('caps'), request.userKey);
+      const nowMs = Date.now();
+      const spend = spendLookup(ctx.table('spend'), ctx.table('campaigns'), config.usdRates, nowMs, (c) =>
+        unjudgedBudgets.add(1, { currency: c.budget.currency }),
+      );
       const decisions = decideRequest(index, model, request, profile, {
-        nowMs: Date.now(),
+        nowMs,
         ...(capState && { capState }),
-        // No spend lookup: budgets and pacing are not enforced until aggregation publishes
-        // adtrace.campaign-spend (see README).
+        spend,
         candidatesK: config.candidatesK,
         scoredSpans: config.scoredSpans,
       });

@@ -4,7 +4,9 @@ import {
   DEFAULT_SCORED_SPANS,
   loadPctrModel,
   type PctrModel,
+  parseUsdRates,
   SHIPPED_PCTR_MODEL_URL,
+  type UsdRates,
 } from '@adtrace/ads';
 import { Topics } from '@adtrace/schemas';
 import {
@@ -22,6 +24,8 @@ export interface AuctionTopics {
   readonly impressions: string;
   readonly outcomes: string;
   readonly campaigns: string;
+  /** The compacted spend per campaign that aggregation keeps (budgets and pacing). */
+  readonly spend: string;
 }
 
 export interface AuctionConfig {
@@ -44,6 +48,8 @@ export interface AuctionConfig {
   readonly capTtlMs: number;
   /** How long (stream time) an event id and an impression id are remembered to drop duplicates. */
   readonly dedupeTtlMs: number;
+  /** US dollars per unit of each currency budgets may be in (spend is in USD); USD is always 1. */
+  readonly usdRates: UsdRates;
 }
 
 const NAMES = [
@@ -52,6 +58,8 @@ const NAMES = [
   'AUCTION_IMPRESSIONS_TOPIC',
   'AUCTION_OUTCOMES_TOPIC',
   'AUCTION_CAMPAIGNS_TOPIC',
+  'AUCTION_SPEND_TOPIC',
+  'AUCTION_USD_RATES',
   'AUCTION_PCTR_MODEL_FILE',
   'AUCTION_SCORED_SPANS',
   'AUCTION_CANDIDATES_K',
@@ -79,12 +87,14 @@ export function toConfig(env: AuctionEnv): AuctionConfig {
       impressions: env.AUCTION_IMPRESSIONS_TOPIC ?? Topics.impressions,
       outcomes: env.AUCTION_OUTCOMES_TOPIC ?? Topics.auctionOutcomes,
       campaigns: env.AUCTION_CAMPAIGNS_TOPIC ?? Topics.campaigns,
+      spend: env.AUCTION_SPEND_TOPIC ?? Topics.campaignSpend,
     },
     model: model(env.AUCTION_PCTR_MODEL_FILE),
     scoredSpans: int(env, 'AUCTION_SCORED_SPANS', DEFAULT_SCORED_SPANS, 0, 100),
     candidatesK: int(env, 'AUCTION_CANDIDATES_K', DEFAULT_CANDIDATES_K, 1, 1000),
     capTtlMs: int(env, 'AUCTION_CAP_TTL_MS', 7 * DAY_MS, 60_000, 366 * DAY_MS),
     dedupeTtlMs: int(env, 'AUCTION_DEDUPE_TTL_MS', 10 * 60_000, 1000, 7 * DAY_MS),
+    usdRates: usdRates(env.AUCTION_USD_RATES),
   };
 }
 
@@ -95,6 +105,15 @@ function model(file: string | undefined): PctrModel {
     return loadPctrModel(JSON.parse(readFileSync(file ?? SHIPPED_PCTR_MODEL_URL, 'utf8')));
   } catch (error) {
     throw new ConfigError(name, `cannot load the pCTR model ${file ?? 'shipped'}: ${(error as Error).message}`);
+  }
+}
+
+/** `EUR=1.08,GBP=1.27`: US dollars per unit, as ingest's INGEST_USD_RATES (packages/ads `parseUsdRates`). */
+function usdRates(raw: string | undefined): UsdRates {
+  try {
+    return parseUsdRates(raw);
+  } catch (error) {
+    throw new ConfigError('AUCTION_USD_RATES', (error as Error).message);
   }
 }
 
