@@ -114,10 +114,9 @@ export async function throughServices(
 ): Promise<ThroughServices> {
   const run = randomUUID().slice(0, 8);
   const t = Object.fromEntries(
-    ['raw', 'requests', 'profiled', 'outcomes', 'impressions', 'campaigns', 'segments', 'rawDlq', 'dlq'].map((l) => [
-      l,
-      `bench.serving.${l}.${run}`,
-    ]),
+    ['raw', 'requests', 'profiled', 'outcomes', 'impressions', 'campaigns', 'spend', 'segments', 'rawDlq', 'dlq'].map(
+      (l) => [l, `bench.serving.${l}.${run}`],
+    ),
   ) as Record<string, string>;
   const admin = kafka.admin();
   await admin.connect();
@@ -126,7 +125,8 @@ export async function throughServices(
     topics: Object.entries(t).map(([l, topic]) => ({
       topic,
       numPartitions: 3,
-      configEntries: l === 'campaigns' || l === 'segments' ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configEntries:
+        l === 'campaigns' || l === 'spend' || l === 'segments' ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
     })),
   });
   const secret = randomBytes(32).toString('hex');
@@ -187,6 +187,7 @@ export async function throughServices(
       AUCTION_IMPRESSIONS_TOPIC: t.impressions!,
       AUCTION_OUTCOMES_TOPIC: t.outcomes!,
       AUCTION_CAMPAIGNS_TOPIC: t.campaigns!,
+      AUCTION_SPEND_TOPIC: t.spend!,
     },
     delivery: {
       DELIVERY_TOKEN_KEYS: `bench=${randomBytes(32).toString('hex')}`,

@@ -103,7 +103,7 @@ interface SpanView {
 describe('the ad-serving path through the four services as processes', () => {
   const schema = `test_serving_${randomBytes(4).toString('hex')}`;
   let topics: TestTopics<
-    'raw' | 'requests' | 'profiled' | 'outcomes' | 'impressions' | 'campaigns' | 'segments' | 'rawDlq' | 'dlq'
+    'raw' | 'requests' | 'profiled' | 'outcomes' | 'impressions' | 'campaigns' | 'spend' | 'segments' | 'rawDlq' | 'dlq'
   >;
   let api: string;
   const services: Record<string, Service> = {};
@@ -115,8 +115,8 @@ describe('the ad-serving path through the four services as processes', () => {
 
   beforeAll(async () => {
     topics = await testTopics(
-      ['raw', 'requests', 'profiled', 'outcomes', 'impressions', 'campaigns', 'segments', 'rawDlq', 'dlq'],
-      { partitions: 2, compacted: ['campaigns', 'segments'] },
+      ['raw', 'requests', 'profiled', 'outcomes', 'impressions', 'campaigns', 'spend', 'segments', 'rawDlq', 'dlq'],
+      { partitions: 2, compacted: ['campaigns', 'spend', 'segments'] },
     );
     const t = topics.names;
     const kafka = testKafka('e2e-serving');
@@ -164,6 +164,7 @@ describe('the ad-serving path through the four services as processes', () => {
         AUCTION_IMPRESSIONS_TOPIC: t.impressions,
         AUCTION_OUTCOMES_TOPIC: t.outcomes,
         AUCTION_CAMPAIGNS_TOPIC: t.campaigns,
+        AUCTION_SPEND_TOPIC: t.spend,
         AUCTION_DEAD_LETTER_TOPIC: t.dlq,
       },
       delivery: {

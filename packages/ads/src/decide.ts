@@ -16,6 +16,7 @@ import {
 import { type CapState, recordImpression } from './frequency-cap.ts';
 import { adHashes, contextHashes, pctrContext } from './pctr/features.ts';
 import { type PctrModel, predictCtr } from './pctr/model.ts';
+import { placementOf } from './placement.ts';
 import {
   ecpmMicros,
   type PolicyAttributes,
@@ -166,5 +167,6 @@ function outcomeBase(request: BidRequest, imp: Imp, nowMs: number, modelVersion:
     impId: imp.id,
     userKey: request.userKey,
     decidedAtMs: nowMs,
+    placement: placementOf(request),
   };
 }

@@ -203,6 +203,7 @@ export {
   type TrainOptions,
   trainPctrModel,
 } from './pctr/train.ts';
+export { placementOf, platformOf } from './placement.ts';
 export {
   blockedByRequest,
   blockedPolicyFlags,

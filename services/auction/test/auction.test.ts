@@ -76,7 +76,9 @@ const impression = (n: number): Impression => ({
 });
 
 let telemetry: TestTelemetry;
-let topics: Awaited<ReturnType<typeof testTopics<'requests' | 'impressions' | 'outcomes' | 'campaigns' | 'dlq'>>>;
+let topics: Awaited<
+  ReturnType<typeof testTopics<'requests' | 'impressions' | 'outcomes' | 'campaigns' | 'spend' | 'dlq'>>
+>;
 let hop: Hop;
 let group: string;
 let producer: Producer;
@@ -114,7 +116,9 @@ const committed = (topic: string, n: number) =>
 
 beforeAll(async () => {
   telemetry = registerTestTelemetry();
-  topics = await testTopics(['requests', 'impressions', 'outcomes', 'campaigns', 'dlq'], { compacted: ['campaigns'] });
+  topics = await testTopics(['requests', 'impressions', 'outcomes', 'campaigns', 'spend', 'dlq'], {
+    compacted: ['campaigns', 'spend'],
+  });
   group = uniqueGroupId('auction');
   producer = kafka.producer();
   await producer.connect();
@@ -124,8 +128,8 @@ beforeAll(async () => {
   });
   const env = readEnv({ KAFKA_BROKERS: testBrokers().join(',') });
   const config = toConfig({ ...env, stream: { ...env.stream, deadLetterTopic: topics.names.dlq } });
-  const { requests, impressions, outcomes: out, campaigns } = topics.names;
-  hop = createAuction(config, { name: group, topics: { requests, impressions, outcomes: out, campaigns } });
+  const { requests, impressions, outcomes: out, campaigns, spend } = topics.names;
+  hop = createAuction(config, { name: group, topics: { requests, impressions, outcomes: out, campaigns, spend } });
   await hop.start();
   // Each step is committed before the next is sent: the two inputs are read independently, so
   // only a commit tells the order in which the auction saw them.
@@ -166,7 +170,13 @@ describe('auction', () => {
     const first = of(sent.first);
     expect(first.map((o) => o.impId).sort()).toEqual(['1', '2']);
     const win = banner(sent.first);
-    expect(win).toMatchObject({ outcome: 'WIN', noFill: null, userKey: user, requestId: sent.first.request.id });
+    expect(win).toMatchObject({
+      outcome: 'WIN',
+      noFill: null,
+      userKey: user,
+      requestId: sent.first.request.id,
+      placement: sent.first.request.site!.domain,
+    });
     expect(win.win).toMatchObject({ campaignId: capped.id, adId: 'ad-cmp-capped', floorCpmMicros: 1_250_000 });
     expect(win.win!.clearingPriceCpmMicros).toBeLessThanOrEqual(win.win!.bidMicros);
     expect(win.win!.clearingPriceCpmMicros).toBeGreaterThanOrEqual(win.win!.floorCpmMicros);

@@ -113,7 +113,11 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
             // The outcome's record timestamp is the bid request's receivedAtMs: every hop keeps its
             // input's timestamp (AuctionOutcome does not carry receivedAtMs itself).
             latency.record(Math.max(0, servedAtMs - m.timestamp), { 'creative.type': ad.creative.format });
-            servedTotal.add(1, { 'creative.type': ad.creative.format, 'ads.bid_type': ad.bidType });
+            servedTotal.add(1, {
+              'ads.placement': win.placement || 'unknown',
+              'creative.type': ad.creative.format,
+              'ads.bid_type': ad.bidType,
+            });
             // Inside the span: the send span is its child, so the chain is process → prepare → send.
             ctx.emit({ to: 'impressions', value: served.impression, key: win.userKey, timestamp: servedAtMs });
           }),

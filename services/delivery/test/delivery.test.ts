@@ -65,7 +65,10 @@ const wins = {
   // Two winning imps of one request: two impressions.
   cpc1: sent('cpc', win('two', '1')),
   cpc2: sent('cpc', win('two', '2')),
-  cpm: sent('cpm', win('cpm', '1', { campaignId: cpmCampaign.id, adId: cpmAd.id, bidType: 'CPM' })),
+  cpm: sent('cpm', {
+    ...win('cpm', '1', { campaignId: cpmCampaign.id, adId: cpmAd.id, bidType: 'CPM' }),
+    placement: 'com.example.app',
+  }),
 };
 const noFill = sent('nofill', { ...exampleAuctionNoFill, eventId: eventId('nofill'), userKey: `u1_nf-${run}` });
 const unknownAd = sent('unknown', win('unknown', '1', { adId: `ad-gone-${run}` }));
@@ -280,6 +283,9 @@ describe('delivery', () => {
     expect(latency.reduce((n, p) => n + p.value, 0)).toBe(40 * Object.keys(wins).length);
     expect(sumOf(points, 'ads.served.total')).toBe(Object.keys(wins).length);
     expect(sumOf(points, 'ads.served.total', { 'creative.type': 'VIDEO' })).toBe(1);
+    // By placement (the site's domain or the app's bundle the auction put on the outcome).
+    expect(sumOf(points, 'ads.served.total', { 'ads.placement': exampleAuctionWin.placement })).toBe(2);
+    expect(sumOf(points, 'ads.served.total', { 'ads.placement': 'com.example.app' })).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
+export { placementOf, platformOf } from '@adtrace/ads';
 export { type IngestConfig, type IngestEnv, readEnv, toConfig } from './config.ts';
 export { createRawDecoder, type RawInput } from './decode-raw.ts';
 export { createIngest, type IngestOptions, type IngestTopics } from './ingest-hop.ts';
-export { IngestAttr, PiiAttr, placementOf, platformOf } from './serve-attributes.ts';
+export { IngestAttr, PiiAttr } from './serve-attributes.ts';

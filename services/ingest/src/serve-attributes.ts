@@ -1,5 +1,4 @@
-import type { Ingested, PiiAction } from '@adtrace/ads';
-import type { BidRequest } from '@adtrace/schemas';
+import { type Ingested, type PiiAction, placementOf, platformOf } from '@adtrace/ads';
 import type { Attributes } from '@opentelemetry/api';
 
 /**
@@ -29,18 +28,6 @@ export const PiiAttr = {
   rounded: 'pii.rounded',
   count: 'pii.actions',
 } as const;
-
-/** Where the ad is shown: the site's domain, the app's bundle, the screen's domain. */
-export function placementOf(request: BidRequest): string {
-  return request.site?.domain ?? request.app?.bundle ?? request.app?.domain ?? request.dooh?.domain ?? 'unknown';
-}
-
-export function platformOf(request: BidRequest): 'site' | 'app' | 'dooh' | 'unknown' {
-  if (request.site) return 'site';
-  if (request.app) return 'app';
-  if (request.dooh) return 'dooh';
-  return 'unknown';
-}
 
 export function serveAttributes(ingested: Ingested, format: 'json' | 'avro'): Attributes {
   const { request, userKey, consent } = ingested;

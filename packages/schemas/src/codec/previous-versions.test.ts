@@ -45,8 +45,8 @@ const cases = [
   },
   {
     name: 'AuctionOutcome' as const,
-    written: omit(AuctionOutcome, 'modelVersion'),
-    expected: { ...AuctionOutcome, modelVersion: null },
+    written: omit(AuctionOutcome, 'placement'),
+    expected: { ...AuctionOutcome, placement: '' },
   },
   {
     name: 'AttributedEvent' as const,

@@ -109,6 +109,8 @@ export interface AuctionOutcome {
   readonly modelVersion: string | null;
   /** When the auction decided, epoch ms. */
   readonly decidedAtMs: number;
+  /** Where the ad is shown: the site's domain, the app's bundle or the screen's domain (ingest's ads.placement); delivery counts ads.served.total by it. Empty in records written before it was added. */
+  readonly placement: string;
 }
 
 /** Whether the auction produced a winner. */

@@ -111,6 +111,7 @@ export const exampleAuctionWin: AuctionOutcome = {
   noFill: null,
   modelVersion: 'pctr-ftrl-2026-11-20',
   decidedAtMs: T0 + 4,
+  placement: exampleBidRequest.site?.domain ?? 'unknown',
 };
 
 export const exampleAuctionNoFill: AuctionOutcome = {
