@@ -168,5 +168,6 @@ function outcomeBase(request: BidRequest, imp: Imp, nowMs: number, modelVersion:
     userKey: request.userKey,
     decidedAtMs: nowMs,
     placement: placementOf(request),
+    test: request.test,
   };
 }

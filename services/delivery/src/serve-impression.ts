@@ -56,6 +56,7 @@ export function serveImpression(
       pctr: win.pctr,
       eventTimeMs: options.servedAtMs,
       modelVersion: outcome.modelVersion,
+      test: outcome.test,
     },
   };
 }

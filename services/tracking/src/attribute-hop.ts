@@ -39,6 +39,8 @@ interface ImpressionInfo {
   readonly c: number;
   /** pCTR model version. */
   readonly m: string | null;
+  /** Served for a test request: its clicks and views are tracked, never attributed or counted. */
+  readonly t?: true;
 }
 
 /**
@@ -57,6 +59,9 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
   const meter = metrics.getMeter('adtrace.tracking');
   const conversions = meter.createCounter('ads.attribution.conversions', {
     description: 'Conversions attributed (by touch) or not (by reason)',
+  });
+  const testEvents = meter.createCounter('ads.tracking.test_events', {
+    description: 'Impressions and clicks of test requests: traced, never attributed, never in ROAS or spend',
   });
   const unpriced = meter.createCounter('ads.tracking.clicks_without_impression', {
     description: 'Clicks whose impression tracking has not seen (or forgot): counted at cost 0, model version null',
@@ -107,6 +112,14 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
             [TrackingAttr.impressionId]: impressionId,
             [TrackingAttr.campaignId]: impression.campaignId,
           });
+          if (impression.test) {
+            // A test request's impression is traced to here and kept so its clicks are known as
+            // test too; it is no touch for attribution and never reaches ROAS or spend.
+            s.setAttribute(TrackingAttr.test, true);
+            ctx.store('impressions').put(impressionId, { c: 0, m: impression.modelVersion, t: true });
+            testEvents.add(1, { [TrackingAttr.eventType]: 'impression' });
+            return;
+          }
           ctx.store('impressions').put(impressionId, { c: impression.clickPriceMicros, m: impression.modelVersion });
           record(impression.userKey, viewTouchOf(impression, traceparentOf(s.spanContext())));
           emit(impressionEvent(impression, now()));
@@ -117,6 +130,11 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
         return span('click', (s) => {
           s.setAttributes({ [TrackingAttr.impressionId]: e.impressionId, [TrackingAttr.campaignId]: e.campaignId });
           const info = ctx.store('impressions').get(e.impressionId);
+          if (info?.t) {
+            s.setAttribute(TrackingAttr.test, true);
+            testEvents.add(1, { [TrackingAttr.eventType]: 'click' });
+            return;
+          }
           if (!info) unpriced.add(1);
           const click: VerifiedClick = {
             impressionId: e.impressionId,

@@ -19,6 +19,7 @@ export const TrackingAttr = {
   touchEventId: 'ads.touch_event_id',
   unattributedReason: 'ads.unattributed_reason',
   valueUsdMicros: 'ads.value_usd_micros',
+  test: 'ads.test',
 } as const;
 
 export function traceparentOf(context: SpanContext): string {

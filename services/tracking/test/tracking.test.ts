@@ -82,6 +82,10 @@ const clicked = serve('clicked', `cmp-a-${run}`, T0, 'CPC');
 const viewed = serve('viewed', `cmp-b-${run}`, T0 + 1000, 'CPM');
 // Another user's only touch: an impression, for a view-through conversion after a restart.
 const seen = serve('seen', `cmp-c-${run}`, T0 + 2000, 'CPM', keyOf(VIEWER_ID));
+const seenLater = serve('test', `cmp-test-${run}`, T0 + 3000, 'CPC');
+// A test request's impression (OpenRTB test = 1), then clicked after the real click: were it a
+// touch, it would take the conversion's last click.
+const testServed: Served = { ...seenLater, impression: { ...seenLater.impression, test: true } };
 const served = [clicked, viewed, seen];
 const tokenOf = (s: Served) => s.impression.trackingToken;
 const forged = `${tokenOf(clicked).slice(0, tokenOf(clicked).lastIndexOf('.'))}.${randomBytes(32).toString('base64url')}`;
@@ -152,7 +156,7 @@ beforeAll(async () => {
   // Impressions first, as delivery writes them: keyed by user key, in their trace.
   await produce(
     topics.names.impressions,
-    served.map((s) => ({
+    [...served, testServed].map((s) => ({
       key: s.impression.userKey,
       value: impressionCodec.encode(s.impression),
       headers: { traceparent: `00-${s.traceId}-${s.spanId}-01`, [Headers.eventId]: s.impression.eventId },
@@ -171,6 +175,7 @@ beforeAll(async () => {
     { value: click(forged, T0 + 5000) },
     { value: click(expired, T0 + 5000) },
     { value: click(unknownKey, T0 + 5000) },
+    { value: click(tokenOf(testServed), T0 + 6000), partition: 0 },
   ]);
   await waitFor(
     'the click attributed',
@@ -195,7 +200,7 @@ beforeAll(async () => {
       60_000,
     );
   };
-  await committed(7, 4);
+  await committed(8, 5);
   // A restart: stage two's touch state and de-duplication come back from their changelogs.
   await hop.stop();
   await start();
@@ -204,7 +209,7 @@ beforeAll(async () => {
     { value: conversion(10, VIEWER_ID, 'viewconv', 'EUR') },
     { value: conversion(5, STRANGER_ID, 'orphan') },
   ]);
-  await committed(10, 7);
+  await committed(11, 8);
   attributedMessages = await drainTopic(testKafka(), topics.names.attributed);
   attributed = attributedMessages.map((m) => eventCodec.decode(m.value!));
   rekeyedMessages = await drainTopic(testKafka(), rekeyed);
@@ -227,8 +232,9 @@ describe('tracking', () => {
   it('re-keys by user key onto an internal topic with the impressions’ partition count', async () => {
     const [meta] = (await topics.admin.fetchTopicMetadata({ topics: [rekeyed] })).topics;
     expect(meta?.partitions).toHaveLength(3);
-    // Three clicks and four conversions made it past verification; each keyed by its user key.
-    expect(rekeyedMessages).toHaveLength(7);
+    // Four clicks (one on the test impression) and four conversions made it past verification;
+    // each keyed by its user key.
+    expect(rekeyedMessages).toHaveLength(8);
     const keys = new Set([userKey, keyOf(VIEWER_ID), keyOf(STRANGER_ID)]);
     for (const m of rekeyedMessages) expect(keys.has(m.key!.toString())).toBe(true);
   });
@@ -250,6 +256,17 @@ describe('tracking', () => {
       eventTimeMs: T0 + 5000,
     });
     for (const m of attributedMessages) expect(m.key?.toString()).toBe(eventCodec.decode(m.value!).campaignId);
+  });
+
+  it('tracks a test request’s impression and click, traced, never attributed or counted', async () => {
+    const testImpressionId = testServed.impression.impressionId;
+    expect(attributed.filter((e) => e.impressionId === testImpressionId)).toEqual([]);
+    const testSpans = telemetry.spans().filter((s) => s.attributes['ads.test'] === true);
+    expect(testSpans.map((s) => s.attributes['ads.event_type'] ?? s.name).length).toBeGreaterThanOrEqual(2);
+    for (const s of testSpans) expect(s.traceId).toBe(testServed.traceId);
+    const points = await telemetry.points();
+    expect(sumOf(points, 'ads.tracking.test_events', { 'ads.event_type': 'impression' })).toBe(1);
+    expect(sumOf(points, 'ads.tracking.test_events', { 'ads.event_type': 'click' })).toBe(1);
   });
 
   it('attributes the conversion click-through to the clicked impression, with its value, once', () => {

@@ -34,6 +34,7 @@ const impression = (id: string, timeMs: number, over: Partial<Impression> = {}):
   pctr: 0.02,
   eventTimeMs: timeMs,
   modelVersion: 'm1',
+  test: false,
   ...over,
 });
 

@@ -40,13 +40,13 @@ const cases = [
   },
   {
     name: 'Impression' as const,
-    written: omit(Impression, 'modelVersion'),
-    expected: { ...Impression, modelVersion: null },
+    written: omit(Impression, 'test'),
+    expected: { ...Impression, test: false },
   },
   {
     name: 'AuctionOutcome' as const,
-    written: omit(AuctionOutcome, 'placement'),
-    expected: { ...AuctionOutcome, placement: '' },
+    written: omit(AuctionOutcome, 'placement', 'test'),
+    expected: { ...AuctionOutcome, placement: '', test: false },
   },
   {
     name: 'AttributedEvent' as const,

@@ -111,6 +111,8 @@ export interface AuctionOutcome {
   readonly decidedAtMs: number;
   /** Where the ad is shown: the site's domain, the app's bundle or the screen's domain (ingest's ads.placement); delivery counts ads.served.total by it. Empty in records written before it was added. */
   readonly placement: string;
+  /** The bid request was a test (OpenRTB test = 1): it is served and traced, but never counts as spend or in ROAS. False in records written before it was added. */
+  readonly test: boolean;
 }
 
 /** Whether the auction produced a winner. */
@@ -549,6 +551,8 @@ export interface Impression {
   readonly eventTimeMs: number;
   /** Version of the pCTR model that predicted pctr (the auction's modelVersion), for calibration per model version; null when no model ran or in records that predate the field. */
   readonly modelVersion: string | null;
+  /** Served for a test request (OpenRTB test = 1): tracked and traced, never counted as spend or in ROAS. False in records written before it was added. */
+  readonly test: boolean;
 }
 
 /** A bid request with the profile of its user, produced by profiling for the auction. */

@@ -18,6 +18,7 @@ export const exampleImpression: Impression = {
   pctr: 0.0125,
   eventTimeMs: T0 + 40,
   modelVersion: 'pctr-ftrl-2026-11-20',
+  test: false,
 };
 
 export const exampleConversion: UserEvent = {

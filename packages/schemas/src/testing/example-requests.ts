@@ -112,6 +112,7 @@ export const exampleAuctionWin: AuctionOutcome = {
   modelVersion: 'pctr-ftrl-2026-11-20',
   decidedAtMs: T0 + 4,
   placement: exampleBidRequest.site?.domain ?? 'unknown',
+  test: false,
 };
 
 export const exampleAuctionNoFill: AuctionOutcome = {

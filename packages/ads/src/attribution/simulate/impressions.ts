@@ -59,6 +59,7 @@ export function simulateImpressions(model: SimModel, plan: ImpressionPlan): SimI
           pctr: Math.min(1, trueCtr(campaign, context) * version.bias),
           eventTimeMs: t,
           modelVersion: version.version,
+          test: false,
         },
         context,
         deliverAtMs: t + rng.int(0, model.delays.deliveryMaxMs),
