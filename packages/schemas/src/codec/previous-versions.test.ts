@@ -45,8 +45,8 @@ const cases = [
   },
   {
     name: 'AuctionOutcome' as const,
-    written: omit(AuctionOutcome, 'placement', 'test'),
-    expected: { ...AuctionOutcome, placement: '', test: false },
+    written: omit(AuctionOutcome, 'test'),
+    expected: { ...AuctionOutcome, test: false },
   },
   {
     name: 'AttributedEvent' as const,
@@ -111,17 +111,22 @@ describe('records written with the previous version', () => {
     },
   );
 
-  it('Impression written with version 1 (neither impressionId nor modelVersion) reads with both defaults', () => {
+  it('Impression written with version 1 (no impressionId, modelVersion or test) reads with their defaults', () => {
     const v1 = schemaHistory.Impression[0]!;
     expect(schemaHistory.Impression.length).toBeGreaterThanOrEqual(3);
     const bytes = createSchemaCodec<unknown>(v1).encode(omit(Impression, 'impressionId', 'modelVersion'));
-    expect(createCodec('Impression').decode(bytes)).toEqual({ ...Impression, impressionId: '', modelVersion: null });
+    expect(createCodec('Impression').decode(bytes)).toEqual({
+      ...Impression,
+      impressionId: '',
+      modelVersion: null,
+      test: false,
+    });
   });
 
   it('the previous version cannot hold the new fields, so the cases above test old bytes', () => {
     expect(() => createSchemaCodec<unknown>(previous('Impression')).encode(Impression)).not.toThrow();
     const old = createSchemaCodec<Record<string, unknown>>(previous('Impression'));
-    expect(old.decode(old.encode({ ...Impression }))).not.toHaveProperty('modelVersion');
+    expect(old.decode(old.encode({ ...Impression }))).not.toHaveProperty('test');
     const oldRoas = createSchemaCodec<Record<string, unknown>>(previous('RoasWindow'));
     expect(oldRoas.decode(oldRoas.encode({ ...RoasWindow }))).not.toHaveProperty('lateDropped');
   });

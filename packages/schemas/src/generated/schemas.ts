@@ -4183,6 +4183,237 @@ export const schemaHistory: Readonly<Record<RecordName, readonly SchemaJson[]>> 
         }
       ]
     },
+    {
+      "type": "record",
+      "name": "AuctionOutcome",
+      "namespace": "dev.adtrace",
+      "doc": "The result of the auction for one impression: a win (exactly 'win' set) or a no-fill (exactly 'noFill' set), told apart by 'outcome'. An enum plus optional branches rather than a union of records, so that every reader sees one flat, evolvable record.",
+      "fields": [
+        {
+          "name": "eventId",
+          "type": "string",
+          "doc": "Event id of the bid request this outcome belongs to."
+        },
+        {
+          "name": "requestId",
+          "type": "string",
+          "doc": "OpenRTB request id."
+        },
+        {
+          "name": "impId",
+          "type": "string",
+          "doc": "Id of the impression auctioned."
+        },
+        {
+          "name": "userKey",
+          "type": "string",
+          "doc": "Pseudonymous user key (the Kafka message key).",
+          "pii": "indirect"
+        },
+        {
+          "name": "outcome",
+          "doc": "WIN: 'win' is set, 'noFill' is null. NO_FILL: the reverse.",
+          "type": {
+            "type": "enum",
+            "name": "AuctionOutcomeKind",
+            "doc": "Whether the auction produced a winner.",
+            "symbols": [
+              "WIN",
+              "NO_FILL"
+            ]
+          }
+        },
+        {
+          "name": "win",
+          "default": null,
+          "doc": "The winner, when outcome is WIN.",
+          "type": [
+            "null",
+            {
+              "type": "record",
+              "name": "AuctionWin",
+              "doc": "The winning ad and its price under generalized second price.",
+              "fields": [
+                {
+                  "name": "campaignId",
+                  "type": "string",
+                  "doc": "Campaign of the winning ad."
+                },
+                {
+                  "name": "adId",
+                  "type": "string",
+                  "doc": "Winning ad."
+                },
+                {
+                  "name": "creativeId",
+                  "type": "string",
+                  "doc": "Creative of the winning ad."
+                },
+                {
+                  "name": "bidType",
+                  "type": {
+                    "type": "enum",
+                    "name": "BidType",
+                    "namespace": "dev.adtrace",
+                    "doc": "How an ad is paid for. CPM: the bid is per 1,000 impressions. CPC: the bid is per click, and the auction ranks it as bid x pCTR x 1000 against CPM floors.",
+                    "symbols": [
+                      "CPM",
+                      "CPC"
+                    ],
+                    "default": "CPM"
+                  },
+                  "doc": "Whether the bid is per 1,000 impressions or per click."
+                },
+                {
+                  "name": "bidMicros",
+                  "type": "long",
+                  "doc": "The ad's bid in micros: a CPM for CPM bids, a price per click for CPC bids."
+                },
+                {
+                  "name": "pctr",
+                  "type": "double",
+                  "doc": "Predicted click-through rate of the ad for this request, in [0, 1]."
+                },
+                {
+                  "name": "ecpmMicros",
+                  "type": "long",
+                  "doc": "Rank score: effective CPM in micros (CPM bid, or CPC bid x pCTR x 1000)."
+                },
+                {
+                  "name": "clearingPriceCpmMicros",
+                  "type": "long",
+                  "doc": "What the winner pays per 1,000 impressions in micros under generalized second price: what it needs to beat the runner-up, never below the floor."
+                },
+                {
+                  "name": "floorCpmMicros",
+                  "type": "long",
+                  "default": 0,
+                  "doc": "The floor the auction applied, as a CPM in micros."
+                },
+                {
+                  "name": "runnerUp",
+                  "default": null,
+                  "doc": "The second-ranked ad, when there was one.",
+                  "type": [
+                    "null",
+                    {
+                      "type": "record",
+                      "name": "RunnerUp",
+                      "doc": "The ad ranked second, which sets the winner's price.",
+                      "fields": [
+                        {
+                          "name": "campaignId",
+                          "type": "string",
+                          "doc": "Campaign of the runner-up."
+                        },
+                        {
+                          "name": "adId",
+                          "type": "string",
+                          "doc": "Runner-up ad."
+                        },
+                        {
+                          "name": "pctr",
+                          "type": "double",
+                          "doc": "Predicted click-through rate of the runner-up."
+                        },
+                        {
+                          "name": "ecpmMicros",
+                          "type": "long",
+                          "doc": "Effective CPM of the runner-up in micros."
+                        }
+                      ]
+                    }
+                  ]
+                },
+                {
+                  "name": "candidates",
+                  "type": "int",
+                  "default": 0,
+                  "doc": "How many ads passed targeting and policy and entered the auction."
+                }
+              ]
+            }
+          ]
+        },
+        {
+          "name": "noFill",
+          "default": null,
+          "doc": "Why no ad won, when outcome is NO_FILL.",
+          "type": [
+            "null",
+            {
+              "type": "record",
+              "name": "NoFill",
+              "doc": "A no-fill and its reason.",
+              "fields": [
+                {
+                  "name": "reason",
+                  "doc": "Why no ad was served.",
+                  "type": {
+                    "type": "enum",
+                    "name": "NoFillReason",
+                    "doc": "No-fill reasons; readers map an unknown newer reason to OTHER.",
+                    "symbols": [
+                      "NO_CANDIDATES",
+                      "NO_TARGETING_MATCH",
+                      "BELOW_FLOOR",
+                      "FREQUENCY_CAPPED",
+                      "BUDGET_EXHAUSTED",
+                      "POLICY_BLOCKED",
+                      "BLOCKED_BY_REQUEST",
+                      "TIMEOUT",
+                      "OTHER"
+                    ],
+                    "default": "OTHER"
+                  }
+                },
+                {
+                  "name": "code",
+                  "type": [
+                    "null",
+                    "int"
+                  ],
+                  "default": null,
+                  "doc": "Prebid Server rejection code where one fits (101 timeout, 301 below floor, 304 below deal floor)."
+                },
+                {
+                  "name": "detail",
+                  "type": [
+                    "null",
+                    "string"
+                  ],
+                  "default": null,
+                  "doc": "Free text for people reading dead letters and traces; never parsed."
+                }
+              ]
+            }
+          ]
+        },
+        {
+          "name": "modelVersion",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "Version of the pCTR model file that scored the auction; null when no model ran (or the record predates the field)."
+        },
+        {
+          "name": "decidedAtMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "When the auction decided, epoch ms."
+        },
+        {
+          "name": "placement",
+          "type": "string",
+          "default": "",
+          "doc": "Where the ad is shown: the site's domain, the app's bundle or the screen's domain (ingest's ads.placement); delivery counts ads.served.total by it. Empty in records written before it was added."
+        }
+      ]
+    },
     currentSchemas.AuctionOutcome,
   ],
   BidRequest: [
