@@ -12,6 +12,7 @@ export type {
   SpanRow,
   StatusCodeName,
 } from './rows.ts';
+export { MAX_TRACE_STAGES, type TraceStages } from './trace-stages.ts';
 export { SPAN_ID, TRACE_ID } from './values.ts';
 export type {
   ListQuery,

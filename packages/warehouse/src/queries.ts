@@ -11,6 +11,7 @@ import { REQUEST_ID_ATTRIBUTE } from './migrations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanKindName, StatusCodeName } from './rows.ts';
 import { scanBytes } from './scan-estimate.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
+import { MAX_TRACE_STAGES, type TraceStages, toTraceStages, traceStagesSql } from './trace-stages.ts';
 import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
 import type { ListQuery, QueryStats, StageReport, StageStatsQuery, TraceSpan } from './warehouse.ts';
 
@@ -103,6 +104,18 @@ export class Queries {
       [requestId],
     );
     return rows.map((r) => String(r.trace_id));
+  }
+
+  async traceStages(traceIds: readonly string[]): Promise<TraceStages[]> {
+    if (traceIds.length > MAX_TRACE_STAGES) throw new RangeError(`at most ${MAX_TRACE_STAGES} trace ids at once`);
+    const bad = traceIds.find((id) => !TRACE_ID.test(id));
+    if (bad !== undefined) throw new RangeError(`a trace id is 32 lower-case hex digits, got "${bad}"`);
+    if (traceIds.length === 0) return [];
+    const sql = traceStagesSql(this.#db.dialect, traceIds.length);
+    const rows = await this.#run('trace_stages', 'spans', ['trace_id', 'service', 'name', 'attributes'], sql, [
+      ...traceIds,
+    ]);
+    return toTraceStages(traceIds, rows);
   }
 
   async stageStats(query: StageStatsQuery = {}): Promise<StageReport> {

@@ -1,4 +1,5 @@
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
+import type { TraceStages } from './trace-stages.ts';
 
 /** A span as the trace query returns it: its row, with the attributes parsed. */
 export type TraceSpan = Omit<SpanRow, 'attributesJson'> & { readonly attributes: Record<string, unknown> };
@@ -77,6 +78,8 @@ export interface Warehouse {
   traceIdsForEvent(eventId: string): Promise<string[]>;
   /** Trace ids whose spans carry this OpenRTB request id (`openrtb.request_id`), earliest first. */
   traceIdsForRequest(requestId: string): Promise<string[]>;
+  /** Per trace, its spans per service and name (at most MAX_TRACE_STAGES ids). */
+  traceStages(traceIds: readonly string[]): Promise<TraceStages[]>;
   stageStats(query?: StageStatsQuery): Promise<StageReport>;
   roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;

@@ -1,4 +1,4 @@
-import { TRACE_ID, type Warehouse } from '@adtrace/warehouse';
+import { MAX_TRACE_STAGES, TRACE_ID, type Warehouse } from '@adtrace/warehouse';
 import { costView, deadLetterView, traceView } from './views.ts';
 
 /** A request the client got wrong: 400 with the message. */
@@ -50,6 +50,16 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       }
       const what = tries.length === 1 ? tries[0] : 'trace id, event id or OpenRTB request id';
       return { status: 404, body: { error: `no trace for ${id} (not a ${what} the warehouse has)` } };
+    },
+
+    // /api/trace-stages?traceIds=a,b,…: per trace, spans per service and name (adtrace demo).
+    async 'trace-stages'(params) {
+      const ids = (params.get('traceIds') ?? '').split(',').filter(Boolean);
+      if (ids.length === 0) throw new BadRequest('give trace ids: /api/trace-stages?traceIds=<id>,<id>,…');
+      if (ids.length > MAX_TRACE_STAGES) throw new BadRequest(`at most ${MAX_TRACE_STAGES} trace ids at once`);
+      const bad = ids.find((id) => !TRACE_ID.test(id));
+      if (bad !== undefined) throw new BadRequest(`not a trace id (32 lower-case hex digits): "${bad}"`);
+      return { status: 200, body: { traces: await traced('trace_stages', () => wh.traceStages(ids)) } };
     },
 
     async cost(params) {
