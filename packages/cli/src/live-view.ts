@@ -3,6 +3,7 @@ import { topicSpecs } from '@adtrace/schemas';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { print } from './command.ts';
 import { kafkaBrokers } from './kafka-env.ts';
+import { pipelineLines } from './pipeline/pipeline-view.ts';
 import { readinessUrl, serviceState } from './services.ts';
 import { transientReason } from './transient.ts';
 import { warehouseApiUrl } from './views/warehouse-api.ts';
@@ -60,12 +61,18 @@ const clock = () => `[${new Date().toISOString().slice(11, 19)}]`;
 
 /**
  * A line now and every `intervalMs` until `signal` aborts: which services are up, how many
- * messages each topic holds and how fast it grew, and how many spans the warehouse stored.
+ * messages each topic holds and how fast it grew, and how many spans the warehouse stored; with
+ * `pipeline`, also each stage's rate, lag and latency, no-fill rate, dead letters, cost and ROAS.
  * A broker that does not answer (starting, electing leaders, restarting) never ends the view:
  * it prints "waiting for the broker" and asks again with a fresh client next time. Rejects with
  * ServiceExited when one of `services` is no longer running.
  */
-export async function runLiveView(services: readonly string[], signal: AbortSignal, intervalMs = 5000): Promise<void> {
+export async function runLiveView(
+  services: readonly string[],
+  signal: AbortSignal,
+  options: { intervalMs?: number; pipeline?: boolean } = {},
+): Promise<void> {
+  const intervalMs = options.intervalMs ?? 5000;
   let admin: Admin | undefined;
   let last: { at: number; counts: Map<string, number> } | undefined;
   try {
@@ -82,11 +89,17 @@ export async function runLiveView(services: readonly string[], signal: AbortSign
             const rate = last ? ((n - (last.counts.get(name) ?? 0)) * 1000) / (at - last.at) : 0;
             return `${name.replace('adtrace.', '')} ${n} (+${rate.toFixed(1)}/s)`;
           });
+        const previous = last;
         last = { at, counts };
         if (signal.aborted) break;
+        const detail = options.pipeline ? await pipelineLines(admin, counts, previous, at) : [];
+        if (signal.aborted) break;
         print(
-          `${clock()} services up: ${await servicesUp(services)} | spans stored: ${await warehouseSpans()} | ` +
-            `${topics.join(', ') || 'no messages yet'}`,
+          [
+            `${clock()} services up: ${await servicesUp(services)} | spans stored: ${await warehouseSpans()} | ` +
+              `${topics.join(', ') || 'no messages yet'}`,
+            ...detail,
+          ].join('\n'),
         );
       } catch (err) {
         await admin?.disconnect().catch(() => {});

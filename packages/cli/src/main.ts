@@ -3,6 +3,7 @@
 import { type Command, print, UsageError, wantsHelp } from './command.ts';
 import { campaignsCommand } from './commands/campaigns.ts';
 import { costCommand } from './commands/cost.ts';
+import { demoCommand } from './commands/demo.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { kafkaCommand } from './commands/kafka.ts';
 import { loadCommand } from './commands/load.ts';
@@ -23,6 +24,7 @@ const commands: readonly Command[] = [
   downCommand,
   statusCommand,
   startCommand,
+  demoCommand,
   campaignsCommand,
   segmentsCommand,
   loadCommand,

@@ -1,25 +1,44 @@
-import { bringUp } from '../bring-up.ts';
-import { acquireBroker, type BrokerLease } from '../broker-lease.ts';
-import { type Command, info, print } from '../command.ts';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEMO_USERS_URL, type DemoUser, parseNdjson } from '@adtrace/ads';
+import type { Kafka } from 'kafkajs';
+import { type Command, info, print, UsageError } from '../command.ts';
 import { runLiveView, ServiceExited } from '../live-view.ts';
-import { listServices, logTail, serviceState, stopService } from '../services.ts';
-import { ensureTopics } from '../topics.ts';
+import { sendLoad } from '../load/send-load.ts';
+import { runPipeline } from '../pipeline/run-pipeline.ts';
+import { logTail, serviceState } from '../services.ts';
+import { transientReason } from '../transient.ts';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const DEFAULT_RATE = 20;
+
+/** ADTRACE_DEMO_RATE: requests per second of the steady demo load; 0 sends none. */
+export function demoRate(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.ADTRACE_DEMO_RATE?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_RATE;
+  const n = Number(raw);
+  if (!(Number.isFinite(n) && n >= 0 && n <= 10_000))
+    throw new UsageError(`ADTRACE_DEMO_RATE must be a number of requests per second in [0, 10000], got "${raw}"`);
+  return n;
+}
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'run the pipeline on the local defaults until Ctrl-C (npm start)',
+  summary: 'run the pipeline with demo data and a steady demo load until Ctrl-C (npm start)',
   help: `Usage: adtrace start
 
 Starts the local broker (unless KAFKA_BROKERS is set or a broker already answers on the local
-address), creates the missing topics, starts every service and waits until each is ready, then
-prints a live line every 5 s (services up, spans stored, messages per topic and their rate).
-A broker that is not answering (starting, electing leaders, restarting) is waited for, never fatal.
+address), creates the missing topics, starts every service and waits until each is ready,
+publishes the demo catalog and the demo users' segments, then sends a steady demo load
+(ADTRACE_DEMO_RATE requests/s, default ${DEFAULT_RATE}; 0 for none) and prints a live view every 5 s:
+services up and spans stored; requests in, no-fill rate, dead letters and cost per 1,000 events;
+per stage its records/s, consumer lag and p50/p99; the ROAS of the top campaigns; and the web
+view's URL. A broker that is not answering is waited for, never fatal.
 Ctrl-C (SIGINT), SIGTERM, SIGHUP or an error of its own (a service that does not get ready or
-exits) stops everything it started: the services, then the broker. Exit code 0 after a signal,
-1 after an error.`,
+exits) stops everything it started: the load, the services, then the broker. Exit code 0 after a
+signal, 1 after an error.`,
   async run() {
+    const rate = demoRate();
     const stop = new AbortController();
     const onSignal = (sig: NodeJS.Signals) => {
       if (stop.signal.aborted) return; // npm forwards the terminal's Ctrl-C too: one is enough
@@ -33,21 +52,26 @@ exits) stops everything it started: the services, then the broker. Exit code 0 a
     process.stdout.on('error', ignore);
     process.stderr.on('error', ignore);
 
-    let lease: BrokerLease | undefined;
-    const ours: string[] = [];
     let code = 0;
     try {
-      lease = await acquireBroker(info, stop.signal);
-      const how = { KAFKA_BROKERS: 'KAFKA_BROKERS', running: 'already running', started: 'started; stopped on exit' };
-      print(
-        `kafka      ${lease.brokers.join(',')} (${lease.version ? `Kafka ${lease.version}, ` : ''}${how[lease.origin]})`,
-      );
-      const { created } = await ensureTopics(info, { signal: stop.signal });
-      print(`topics     ${created.length} created, all present`);
-      const services = listServices();
-      await bringUp(services, { signal: stop.signal, onStarted: (name) => ours.push(name) });
-      print('running; Ctrl-C stops');
-      await runLiveView(services, stop.signal);
+      await runPipeline(stop.signal, async ({ kafka, services }) => {
+        const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
+        print(`load       ${rate} requests/s of demo OpenRTB traffic (ADTRACE_DEMO_RATE)`);
+        print(`web view   ${webViewUrl()}`);
+        print('running; Ctrl-C stops');
+        // The load stops with the view too (a service that exited ends the view, not the load).
+        const loadStop = new AbortController();
+        const load =
+          rate > 0
+            ? steadyLoad(kafka, users, rate, AbortSignal.any([stop.signal, loadStop.signal]))
+            : Promise.resolve();
+        try {
+          await Promise.all([runLiveView(services, stop.signal, { pipeline: true }), load]);
+        } finally {
+          loadStop.abort();
+          await load.catch(() => {});
+        }
+      });
     } catch (err) {
       if (!stop.signal.aborted) {
         code = 1;
@@ -58,11 +82,33 @@ exits) stops everything it started: the services, then the broker. Exit code 0 a
         info('stopping…');
       }
     } finally {
-      await Promise.all(ours.map((name) => stopService(name)));
-      await lease?.release();
       for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     }
     print(code === 0 ? 'stopped' : 'stopped after the error above');
     return code;
   },
 };
+
+/**
+ * The demo load until `signal` aborts. A broker that goes away (restarting, electing leaders) is
+ * waited for, as the live view does, and the load carries on; any other error ends `start`.
+ */
+async function steadyLoad(kafka: Kafka, users: readonly DemoUser[], rate: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await sendLoad(kafka, users, { events: 1_000_000_000, rate, seed: Math.floor(Math.random() * 2 ** 31), signal });
+    } catch (err) {
+      const why = transientReason(err);
+      if (signal.aborted) return;
+      if (why === undefined) throw err;
+      info(`load: waiting for the broker (${why})`);
+      await sleep(2000, undefined, { signal }).catch(() => {});
+    }
+  }
+}
+
+/** The warehouse service serves the web view beside its API. */
+function webViewUrl(): string {
+  const port = process.env.WAREHOUSE_API_PORT?.trim() || '8686';
+  return process.env.ADTRACE_WAREHOUSE_API?.trim() || `http://127.0.0.1:${port}/`;
+}

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { DEMO_USERS_URL, type DemoUser, parseNdjson } from '@adtrace/ads';
+import { MAX_TRACE_STAGES, type StageReport, type TraceStages } from '@adtrace/warehouse';
+import { type Command, info, print, UsageError } from '../command.ts';
+import { sendLoad } from '../load/send-load.ts';
+import {
+  type DemoSummary,
+  type RequestFate,
+  type RoasRow,
+  requestFate,
+  type SentRequest,
+  summarize,
+} from '../pipeline/demo-summary.ts';
+import { runPipeline } from '../pipeline/run-pipeline.ts';
+import { ms, pct, table, usd } from '../views/format.ts';
+import { getJson } from '../views/warehouse-api.ts';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'the pipeline for N demo requests: send, wait until every event is through, summarize, stop',
+  help: `Usage: adtrace demo [--requests N] [--rate R] [--seed S] [--timeout S] [--json]
+
+The bounded form of \`adtrace start\`: brings the pipeline up the same way (broker, topics, every
+service, demo catalog and segments), sends N demo OpenRTB requests (default 200) at R per second
+(default 100), each its own trace, and waits until every imp has an outcome and every win has
+passed aggregation (a test request's win stops at tracking: it never counts in ROAS), as the
+warehouse's spans tell. Then it prints a summary and stops everything it started.
+
+The summary (--json: one object): requests, imps, wins, noFills, deadLetters, completeTraces
+(requests whose trace holds the spans of every stage their outcome implies: ingest, profiling and
+auction; with a win also delivery, tracking and aggregation), per stage p50/p99 and its share of
+cost and latency, cost per 1,000 events, and ROAS per campaign over the demo's windows (once
+aggregation has emitted them; a window closes a minute after its events, or after 10 s idle).
+
+Exit 0 when every request got through within --timeout seconds (default 300), else 1.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        requests: { type: 'string', default: '200' },
+        rate: { type: 'string', default: '100' },
+        seed: { type: 'string' },
+        timeout: { type: 'string', default: '300' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const requests = integer(values.requests, '--requests', 1, 1_000_000);
+    const rate = integer(values.rate, '--rate', 1, 100_000);
+    const timeoutMs = integer(values.timeout, '--timeout', 10, 86_400) * 1000;
+    const seed =
+      values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : integer(values.seed, '--seed', 0, 2 ** 32 - 1);
+
+    const stop = new AbortController();
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (!stop.signal.aborted) info(`\n${sig}: stopping…`);
+      stop.abort(new Error(`stopped by ${sig}`));
+    };
+    for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+    try {
+      const { summary, waiting } = await runPipeline(stop.signal, async ({ kafka }) => {
+        const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
+        const sinceMs = Date.now();
+        const sent: SentRequest[] = [];
+        await sendLoad(kafka, users, {
+          events: requests,
+          rate,
+          seed,
+          signal: stop.signal,
+          onSent: (t) => sent.push({ traceId: t.traceId, imps: t.imps.length, test: t.test }),
+        });
+        info(`demo: sent ${sent.length} requests (seed ${seed}); waiting for every event to get through`);
+        const deadline = Date.now() + timeoutMs;
+        const fates = await waitForFates(sent, deadline, stop.signal);
+        const waiting = fates.filter((f) => !f.done).length;
+        const wins = sent.reduce((n, s, i) => n + (s.test ? 0 : fates[i]!.wins), 0);
+        const windows = await waitForWindows(sinceMs, wins, Math.min(deadline, Date.now() + 120_000), stop.signal);
+        const report = await getJson<StageReport>('cost', { sinceMs });
+        return { summary: summarize(sent, fates, report, windows, sinceMs), waiting };
+      });
+      if (values.json) print(JSON.stringify(summary));
+      else print(render(summary));
+      if (waiting > 0)
+        info(`demo: ${waiting} of ${summary.requests} requests had not got through after ${timeoutMs / 1000} s`);
+      return waiting > 0 ? 1 : 0;
+    } catch (err) {
+      if (stop.signal.aborted) return 1;
+      throw err;
+    } finally {
+      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    }
+  },
+};
+
+/** Polls the warehouse until every request is done (or the deadline): what each trace says happened. */
+async function waitForFates(
+  sent: readonly SentRequest[],
+  deadline: number,
+  signal: AbortSignal,
+): Promise<RequestFate[]> {
+  const fates: (RequestFate | undefined)[] = new Array(sent.length);
+  let shown = -1;
+  for (;;) {
+    const open = sent.map((s, i) => ({ s, i })).filter(({ i }) => !fates[i]?.done);
+    for (let b = 0; b < open.length; b += MAX_TRACE_STAGES) {
+      const batch = open.slice(b, b + MAX_TRACE_STAGES);
+      const { traces } = await getJson<{ traces: TraceStages[] }>('trace-stages', {
+        traceIds: batch.map(({ s }) => s.traceId).join(','),
+      });
+      const byId = new Map(traces.map((t) => [t.traceId, t]));
+      for (const { s, i } of batch) fates[i] = requestFate(s, byId.get(s.traceId)!);
+    }
+    const done = fates.filter((f) => f?.done).length;
+    if (done !== shown) info(`demo: ${done} of ${sent.length} requests through`);
+    shown = done;
+    if (done === sent.length || Date.now() > deadline || signal.aborted) return fates as RequestFate[];
+    await sleep(2000, undefined, { signal }).catch(() => {});
+  }
+}
+
+/** ROAS windows of the demo's time, once they count its impressions (aggregation emits a window when it closes). */
+async function waitForWindows(
+  sinceMs: number,
+  wins: number,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<RoasRow[]> {
+  const windowStart = Math.floor(sinceMs / 60_000) * 60_000;
+  for (;;) {
+    const { windows } = await getJson<{ windows: (RoasRow & { impressions: number })[] }>('roas', { limit: 10_000 });
+    const ours = windows.filter((w) => w.windowStartMs >= windowStart);
+    const impressions = ours.reduce((n, w) => n + w.impressions, 0);
+    if (impressions >= wins || Date.now() > deadline || signal.aborted) {
+      if (impressions < wins) info(`demo: ROAS windows count ${impressions} of ${wins} impressions so far`);
+      return ours;
+    }
+    await sleep(2000, undefined, { signal }).catch(() => {});
+  }
+}
+
+function render(s: DemoSummary): string {
+  const stages = Object.entries(s.stages).map(([name, st]) => [
+    name,
+    ms(st.p50Ms),
+    ms(st.p99Ms),
+    pct(st.latencyShare),
+    pct(st.costShare),
+  ]);
+  const roas = s.roas.map((r) => [
+    r.campaignId,
+    `$${(r.spendMicros / 1e6).toFixed(2)}`,
+    `$${(r.revenueMicros / 1e6).toFixed(2)}`,
+    r.roas === null ? '–' : r.roas.toFixed(2),
+  ]);
+  return [
+    `requests ${s.requests}, imps ${s.imps}: ${s.wins} wins, ${s.noFills} no-fills, ${s.deadLetters} dead letters`,
+    `complete traces ${s.completeTraces} of ${s.requests}; cost per 1,000 events ${usd(s.costPer1kUsd)}`,
+    '',
+    table(['STAGE', 'P50', 'P99', 'LATENCY', 'COST'], stages, 'lrrrr'),
+    '',
+    roas.length > 0 ? table(['CAMPAIGN', 'SPEND', 'REVENUE', 'ROAS'], roas, 'lrrr') : 'no ROAS windows yet',
+  ].join('\n');
+}
+
+function integer(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be an integer in [${min}, ${max}], got ${text}`);
+  return n;
+}

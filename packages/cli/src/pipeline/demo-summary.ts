@@ -1,0 +1,109 @@
+// What `adtrace demo` reports, computed from what it sent and what the warehouse holds: pure
+// functions, so the rules (when a request is done, when its trace is complete) are tested
+// without a pipeline.
+import type { StageReport, TraceStages } from '@adtrace/warehouse';
+
+/** One request the demo sent: its trace, how many imps, whether it was a test request. */
+export interface SentRequest {
+  readonly traceId: string;
+  readonly imps: number;
+  readonly test: boolean;
+}
+
+/** What one request's trace says happened to it. */
+export interface RequestFate {
+  readonly decided: number;
+  readonly noFills: number;
+  readonly wins: number;
+  readonly deadLettered: boolean;
+  /** Every imp has an outcome and every win has gone as far as its outcome implies. */
+  readonly done: boolean;
+  /** The trace holds a span of every stage the outcome implies. */
+  readonly complete: boolean;
+}
+
+const has = (t: TraceStages, service: string) => (t.services[service] ?? 0) > 0;
+
+/**
+ * A request is done when ingest dead-lettered it, or when the auction decided each of its imps
+ * (an `ads.auction` span per imp), delivery served each win (`ads.prepare_creative`), tracking
+ * took each served impression (`ads.attribute`) and aggregation applied it (`ads.aggregate.apply`)
+ * — except a test request's, which tracking traces but never sends on to aggregation.
+ * Complete: ingest, profiling and auction spans for every request that was not dead-lettered;
+ * with a win also delivery and tracking, and aggregation unless it is a test request.
+ */
+export function requestFate(sent: SentRequest, t: TraceStages): RequestFate {
+  const decided = t.names['ads.auction'] ?? 0;
+  const wins = t.names['ads.prepare_creative'] ?? 0;
+  const deadLettered = t.deadLettered > 0 && decided === 0;
+  const tracked = t.names['ads.attribute'] ?? 0;
+  const applied = t.names['ads.aggregate.apply'] ?? 0;
+  const served = decided >= sent.imps && wins >= decided - t.noFills;
+  const passed = tracked >= wins && (sent.test || applied >= wins);
+  const done = deadLettered || (served && passed);
+  const stages = ['ingest', 'profiling', 'auction', ...(wins > 0 ? ['delivery', 'tracking'] : [])];
+  if (wins > 0 && !sent.test) stages.push('aggregation');
+  const complete = !deadLettered && served && stages.every((s) => has(t, s));
+  return { decided, noFills: t.noFills, wins, deadLettered, done, complete };
+}
+
+export interface RoasRow {
+  readonly campaignId: string;
+  readonly windowStartMs: number;
+  readonly spendMicros: number;
+  readonly revenueMicros: number;
+}
+
+export interface DemoSummary {
+  readonly requests: number;
+  readonly imps: number;
+  readonly wins: number;
+  readonly noFills: number;
+  readonly deadLetters: number;
+  readonly completeTraces: number;
+  readonly stages: Record<string, { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number }>;
+  readonly costPer1kUsd: number;
+  readonly roas: { campaignId: string; spendMicros: number; revenueMicros: number; roas: number | null }[];
+}
+
+/** The summary: counts from the fates, stages and cost from the warehouse's report, ROAS per campaign over the demo's windows (top 10 by spend). */
+export function summarize(
+  sent: readonly SentRequest[],
+  fates: readonly RequestFate[],
+  report: Pick<StageReport, 'stages' | 'costPerEventUsd'>,
+  windows: readonly RoasRow[],
+  sinceMs: number,
+): DemoSummary {
+  const sum = (f: (x: RequestFate) => number) => fates.reduce((n, x) => n + f(x), 0);
+  const byCampaign = new Map<string, { spendMicros: number; revenueMicros: number }>();
+  for (const w of windows) {
+    if (w.windowStartMs + 60_000 <= sinceMs) continue;
+    const c = byCampaign.get(w.campaignId) ?? { spendMicros: 0, revenueMicros: 0 };
+    c.spendMicros += w.spendMicros;
+    c.revenueMicros += w.revenueMicros;
+    byCampaign.set(w.campaignId, c);
+  }
+  return {
+    requests: sent.length,
+    imps: sent.reduce((n, s) => n + s.imps, 0),
+    wins: sum((f) => f.wins),
+    noFills: sum((f) => f.noFills),
+    deadLetters: sum((f) => (f.deadLettered ? 1 : 0)),
+    completeTraces: sum((f) => (f.complete ? 1 : 0)),
+    stages: Object.fromEntries(
+      report.stages.map((s) => [
+        s.stage,
+        { p50Ms: s.latencyP50Ms, p99Ms: s.latencyP99Ms, costShare: s.costShare, latencyShare: s.latencyShare },
+      ]),
+    ),
+    costPer1kUsd: report.costPerEventUsd * 1000,
+    roas: [...byCampaign]
+      .map(([campaignId, c]) => ({
+        campaignId,
+        ...c,
+        roas: c.spendMicros > 0 ? c.revenueMicros / c.spendMicros : null,
+      }))
+      .sort((a, b) => b.spendMicros - a.spendMicros || (a.campaignId < b.campaignId ? -1 : 1))
+      .slice(0, 10),
+  };
+}
