@@ -1,0 +1,54 @@
+// `adtrace demo --requests N --json`, as a user runs it: it brings the whole pipeline up (every
+// service its own process), sends N demo requests, waits until each has gone as far as its
+// outcome implies, prints one JSON object and stops everything it started.
+import { afterEach, describe, expect, it } from 'vitest';
+import { testBrokers } from '../support/kafka.ts';
+import { heldPorts, runCli, type Sandbox, sandbox } from './isolated-cli.ts';
+
+let box: Sandbox | undefined;
+afterEach(() => box?.dispose());
+
+interface DemoJson {
+  requests: number;
+  imps: number;
+  wins: number;
+  noFills: number;
+  deadLetters: number;
+  completeTraces: number;
+  stages: Record<string, { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number }>;
+  costPer1kUsd: number;
+  roas: { campaignId: string; spendMicros: number; revenueMicros: number; roas: number | null }[];
+}
+
+describe('adtrace demo', () => {
+  it('sends N requests, waits until every event is through, prints the summary as JSON, leaves nothing', async () => {
+    box = await sandbox(testBrokers());
+    const run = runCli(box, ['demo', '--requests', '40', '--rate', '40', '--seed', '7', '--json']);
+    expect(await run.exited, run.output()).toBe(0);
+    const line = run
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{"requests"'));
+    expect(line, run.output()).toBeDefined();
+    const s = JSON.parse(line!) as DemoJson;
+    expect(s.requests).toBe(40);
+    expect(s.imps).toBeGreaterThanOrEqual(40);
+    // Every imp of every request that was not dead-lettered has an outcome: a win or a no-fill.
+    expect(s.deadLetters).toBe(0);
+    expect(s.wins + s.noFills).toBe(s.imps);
+    expect(s.wins).toBeGreaterThan(0);
+    expect(s.noFills).toBeGreaterThan(0);
+    expect(s.completeTraces).toBe(s.requests);
+    const stages = Object.keys(s.stages).sort();
+    expect(stages).toEqual(['aggregation', 'auction', 'delivery', 'ingest', 'profiling', 'tracking']);
+    const shares = (k: 'costShare' | 'latencyShare') => Object.values(s.stages).reduce((n, st) => n + st[k], 0);
+    expect(shares('costShare')).toBeCloseTo(1, 6);
+    expect(shares('latencyShare')).toBeCloseTo(1, 6);
+    for (const st of Object.values(s.stages)) expect(st.p99Ms).toBeGreaterThanOrEqual(st.p50Ms);
+    expect(s.costPer1kUsd).toBeGreaterThan(0);
+    expect(s.roas.length).toBeGreaterThan(0);
+    expect(s.roas.reduce((n, r) => n + r.spendMicros, 0)).toBeGreaterThan(0);
+    expect(box.leftovers(), 'processes of the pipeline still running').toEqual([]);
+    expect(await heldPorts(box), 'ports still held').toEqual([]);
+  }, 600_000);
+});
