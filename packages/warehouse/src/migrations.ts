@@ -1,3 +1,4 @@
+import { attributionTablesSql } from './attribution-tables.ts';
 import type { Dialect } from './dialect.ts';
 
 /**
@@ -177,5 +178,10 @@ ${
 CREATE INDEX impressions_user_key ON impressions (user_key);`
     : ''
 }`,
+  },
+  {
+    version: 7,
+    name: 'auction_outcomes, alerts, late_events, campaigns; attributed_events by campaign and time',
+    sql: attributionTablesSql,
   },
 ];
