@@ -77,7 +77,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -200,6 +200,23 @@ describe.each([
     await expect(wh.loadSpans([...good, span({ traceId: 'not-hex-at-all-not-hex-at-all-00' })])).rejects.toThrow();
     expect(await wh.traceSpans(traceId)).toHaveLength(0);
     expect((await wh.loadSpans(good)).inserted).toBe(2);
+  });
+
+  it(`ids pasted from a traceparent find the span with plain SQL (spans_hex reads W3C hex)`, async () => {
+    // From a log line; span ids with a leading zero and with the top bit set (negative as a signed bigint).
+    const traceparent = `00-${hex(15)}0e-00f067aa0ba902b7-01`;
+    const [, traceId, parentId] = traceparent.split('-') as [string, string, string];
+    const childId = 'f0067aa0ba902b70';
+    await wh.loadSpans([
+      span({ traceId, spanId: parentId }),
+      span({ traceId, spanId: childId, parentSpanId: parentId, name: 'child' }),
+    ]);
+    const rows = await wh.sql(
+      `SELECT trace_id, span_id, parent_span_id, name FROM spans_hex WHERE trace_id = '${traceId}' AND span_id = '${childId}'`,
+    );
+    expect(rows).toEqual([{ trace_id: traceId, span_id: childId, parent_span_id: parentId, name: 'child' }]);
+    const [parent] = await wh.sql('SELECT span_id FROM spans_hex WHERE span_id = $1', [parentId]);
+    expect(parent).toEqual({ span_id: parentId });
   });
 
   it(`bulk loads 20,000 spans`, async () => {
