@@ -19,8 +19,10 @@ export type {
   SpanRow,
   StatusCodeName,
 } from './rows.ts';
+export { type PerDayProjection, projectPerDay, TRACE_LOAD_SPAN } from './stage-stats.ts';
 export { SPAN_ID, TRACE_ID } from './values.ts';
 export type {
+  LatencySummary,
   ListQuery,
   LoadResult,
   NoFillReport,

@@ -114,7 +114,7 @@ export class Queries {
     const { stages, totals } = stageReportSql(this.#db.dialect, query.by ?? 'service');
     const since = Math.max(0, Math.floor(query.sinceMs ?? 0)) * 1000;
     const columns = ['trace_id', 'span_id', 'parent_span_id', 'service', 'name', 'start', 'duration_ms', 'event_id'];
-    const costColumns = ['compute_usd', 'kafka_usd', 'query_usd', 'cost_usd'];
+    const costColumns = ['compute_usd', 'kafka_usd', 'query_usd', 'storage_usd', 'cost_usd', 'attributes'];
     const [stageRows, totalRows] = await Promise.all([
       this.#run('stage_stats', 'spans', [...columns, ...costColumns], stages, [since]),
       this.#db.all(totals, [since]),

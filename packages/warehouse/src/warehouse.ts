@@ -7,7 +7,7 @@ export type TraceSpan = Omit<SpanRow, 'attributesJson'> & { readonly attributes:
 export interface StageStatsQuery {
   /** `service` (default): one row per service; `span`: one per service + span name. */
   readonly by?: 'service' | 'span';
-  /** Only traces that started at or after this time (ms since the epoch). */
+  /** Only traces whose first span started at or after this time (ms since the epoch), counted whole. */
   readonly sinceMs?: number;
 }
 
@@ -27,15 +27,32 @@ export interface StageStats {
   readonly computeUsd: number;
   readonly kafkaUsd: number;
   readonly queryUsd: number;
+  /** Storing rows in the warehouse (the warehouse's load spans). */
+  readonly storageUsd: number;
+  /** Of costUsd: the stage's spans outside event traces in range (flushes, loads), shared by all events. */
+  readonly sharedUsd: number;
+  /** Of costUsd: storing traces (the warehouse's `warehouse.load spans` spans), which scales with the sampling ratio. */
+  readonly traceStorageUsd: number;
   readonly costUsd: number;
+}
+
+/** A latency over the events that have it; null percentiles when none has. */
+export interface LatencySummary {
+  readonly events: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
 }
 
 export interface StageReport {
   /** Traces in range that carry an event id. */
   readonly events: number;
-  /** End to end: first span start to last span end, per event. */
+  /** First span start to last span end, per event: includes clicks and conversions that joined the trace later. */
   readonly endToEndP50Ms: number;
   readonly endToEndP99Ms: number;
+  /** Request → impression: the trace's first span start to the end of its impression span (`ads.prepare_creative`). */
+  readonly serving: LatencySummary;
+  /** Impression → conversion: the impression span's end to the conversion's `ads.attribute` span. */
+  readonly conversionLag: LatencySummary;
   readonly costPerEventUsd: number;
   readonly stages: readonly StageStats[];
 }
@@ -67,6 +84,8 @@ export interface LoadResult {
   readonly received: number;
   /** Rows that were new (the rest were already there: loads are idempotent). */
   readonly inserted: number;
+  /** Bytes of the rows offered, as a storage-write API bills them (tables.ts `bytesWritten`). */
+  readonly bytesWritten: number;
 }
 
 /**

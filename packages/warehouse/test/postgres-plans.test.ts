@@ -6,8 +6,9 @@ import { dropPostgresSchema } from '../src/testing.ts';
 import { hex, span } from './fixtures.ts';
 
 const PG_URL = process.env.WAREHOUSE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const HOURS = 48;
-const SPANS_PER_HOUR = 1_000;
+// Two and a half weeks of spans: the planner weighs the last hour against the whole table.
+const HOURS = 400;
+const SPANS_PER_HOUR = 125;
 const T0_US = 1_700_000_000_000_000;
 const HOUR_US = 3_600_000_000;
 
@@ -20,12 +21,14 @@ describe('PostgreSQL: "last hour" queries on spans avoid a sequential scan', () 
   beforeAll(async () => {
     wh = await connectWarehouse({ kind: 'postgres', url: PG_URL, schema, poolSize: 2 });
     await wh.migrate();
-    // Spans arrive in time order, as exporters send them: an hour per load.
-    for (let h = 0; h < HOURS; h++) {
-      const rows = Array.from({ length: SPANS_PER_HOUR }, (_, i) =>
-        span({ traceId: hex(16), startUnixMicros: T0_US + h * HOUR_US + i * 3_000_000, eventId: `evt-${h}-${i}` }),
-      );
-      await wh.loadSpans(rows);
+    // Spans arrive in time order, as exporters send them: a day per load.
+    for (let day = 0; day < HOURS / 24; day++) {
+      const rows = Array.from({ length: 24 * SPANS_PER_HOUR }, (_, i) => {
+        const h = day * 24 + Math.floor(i / SPANS_PER_HOUR);
+        const at = T0_US + h * HOUR_US + (i % SPANS_PER_HOUR) * 20_000_000;
+        return h < HOURS ? span({ traceId: hex(16), startUnixMicros: at, eventId: `evt-${h}-${i}` }) : undefined;
+      });
+      await wh.loadSpans(rows.filter((r) => r !== undefined));
     }
     client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
     await client.connect();

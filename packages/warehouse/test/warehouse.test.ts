@@ -134,7 +134,7 @@ describe.each([
       statusMessage: 'no fill: line\nbreak',
       eventId: 'evt-rt',
     });
-    expect(await wh.loadSpans([child, root])).toEqual({ received: 2, inserted: 2 });
+    expect(await wh.loadSpans([child, root])).toMatchObject({ received: 2, inserted: 2 });
     const spans = await wh.traceSpans(traceId);
     expect(spans.map((s) => [s.spanId, s.parentSpanId])).toEqual([
       [root.spanId, null],
@@ -190,7 +190,7 @@ describe.each([
     const traceId = hex(16);
     const rows = [span({ traceId }), span({ traceId }), span({ traceId })];
     expect((await wh.loadSpans(rows)).inserted).toBe(3);
-    expect(await wh.loadSpans([...rows, rows[0]!])).toEqual({ received: 4, inserted: 0 });
+    expect(await wh.loadSpans([...rows, rows[0]!])).toMatchObject({ received: 4, inserted: 0 });
     expect(await wh.traceSpans(traceId)).toHaveLength(3);
   });
 
@@ -224,8 +224,84 @@ describe.each([
     const rows = traces.flatMap((traceId) =>
       Array.from({ length: 100 }, (_, i) => span({ traceId, eventId: `bulk-${i}` })),
     );
-    expect(await wh.loadSpans(rows)).toEqual({ received: 20_000, inserted: 20_000 });
+    expect(await wh.loadSpans(rows)).toMatchObject({ received: 20_000, inserted: 20_000 });
     expect(await wh.traceSpans(traces[123]!)).toHaveLength(100);
+  });
+
+  it(`cost counts whole traces started in range; serving latency and conversion lag apart; shared work adds to its stage`, async () => {
+    const since = 1_850_000_000_000_000; // after every earlier test's spans, before the next test's
+    const t = (offsetMs: number) => since + offsetMs * 1000;
+    const fixed = { computeUsd: 0, kafkaUsd: 0, queryUsd: 0 };
+    // Began before the range: only its late click is in it. Not an event of the range at all.
+    const old = hex(16);
+    // Began in range: ingest 10 ms, impression served at 50 ms, converted 2 h later in the same trace.
+    const fresh = hex(16);
+    const [ingest, delivery, tracking] = [hex(8), hex(8), hex(8)];
+    await wh.loadSpans([
+      span({
+        traceId: old,
+        service: 'ingest',
+        startUnixMicros: t(-1_000),
+        durationMs: 10,
+        eventId: 'evt-old',
+        ...fixed,
+        costUsd: 1e-6,
+      }),
+      span({
+        traceId: old,
+        service: 'tracking',
+        startUnixMicros: t(5_000),
+        durationMs: 2,
+        eventId: 'evt-old',
+        ...fixed,
+        costUsd: 7e-6,
+      }),
+      span({
+        traceId: fresh,
+        spanId: ingest,
+        service: 'ingest',
+        startUnixMicros: t(0),
+        durationMs: 10,
+        eventId: 'evt-new',
+        ...fixed,
+        costUsd: 1e-6,
+      }),
+      span({
+        ...{
+          traceId: fresh,
+          spanId: delivery,
+          parentSpanId: ingest,
+          service: 'delivery',
+          name: 'ads.prepare_creative',
+        },
+        ...{ startUnixMicros: t(40), durationMs: 10, eventId: 'evt-new', ...fixed, costUsd: 2e-6 },
+      }),
+      span({
+        ...{ traceId: fresh, spanId: tracking, parentSpanId: delivery, service: 'tracking', name: 'ads.attribute' },
+        ...{ startUnixMicros: t(7_200_050), durationMs: 1, eventId: 'evt-new', ...fixed, costUsd: 3e-6 },
+        attributesJson: JSON.stringify({ 'ads.event_type': 'conversion' }),
+      }),
+      // A flush: its own root, no event id. Shared work of the range.
+      span({
+        traceId: hex(16),
+        service: 'aggregation',
+        startUnixMicros: t(60_000),
+        durationMs: 1,
+        ...fixed,
+        costUsd: 4e-6,
+      }),
+    ]);
+    const report = await wh.stageStats({ sinceMs: since / 1000 });
+    expect(report.events).toBe(1);
+    const byStage = Object.fromEntries(report.stages.map((s) => [s.stage, s]));
+    // The old trace's click is not counted; the fresh trace's conversion two hours later is.
+    expect(byStage.tracking).toMatchObject({ events: 1, costUsd: 3e-6, sharedUsd: 0 });
+    expect(byStage.ingest).toMatchObject({ events: 1, costUsd: 1e-6 });
+    expect(byStage.aggregation).toMatchObject({ events: 0, costUsd: 4e-6, sharedUsd: 4e-6 });
+    expect(report.costPerEventUsd).toBeCloseTo(1e-6 + 2e-6 + 3e-6 + 4e-6, 15);
+    expect(report.serving).toEqual({ events: 1, p50Ms: 50, p99Ms: 50 });
+    expect(report.conversionLag.events).toBe(1);
+    expect(report.conversionLag.p50Ms).toBeCloseTo(7_200_000, 6);
   });
 
   it(`cost and latency by stage, per event, without double counting`, async () => {

@@ -18,7 +18,7 @@ import { duckdbDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import { Queries, type SqlRunner } from '../queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
-import { spansLoad, type TableLoad } from '../tables.ts';
+import { bytesWritten, spansLoad, type TableLoad } from '../tables.ts';
 import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
@@ -147,7 +147,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
   /** Staging table → one INSERT … SELECT, in one transaction: all of `rows` or none. */
   #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (this.#closed) return Promise.reject(new Error('warehouse is closed'));
-    if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0 });
+    if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0, bytesWritten: 0 });
     return this.#writes.run(() =>
       this.#inTransaction(async () => {
         await this.#writer.run(`DELETE FROM temp.${spec.stage}`);
@@ -158,7 +158,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
           appender.closeSync();
         }
         const result = await this.#writer.run(spec.insertSql(duckdbDialect));
-        return { received: rows.length, inserted: result.rowsChanged };
+        return { received: rows.length, inserted: result.rowsChanged, bytesWritten: bytesWritten(spec, rows) };
       }),
     );
   }

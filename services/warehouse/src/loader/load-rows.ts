@@ -11,6 +11,7 @@ import type {
   RoasWindowRow,
   Warehouse,
 } from '@adtrace/warehouse';
+import { tracedLoad } from '../load-span.ts';
 import {
   alertRow,
   auctionOutcomeRow,
@@ -152,7 +153,7 @@ export async function loadRecords(
   for (const [topic, rows] of byTopic) {
     let result: LoadResult;
     try {
-      result = await loadTable(warehouse, rows);
+      result = await tracedLoad(rows[0]!.table, () => loadTable(warehouse, rows));
     } catch (error) {
       throw asSinkError(error);
     }
