@@ -10,14 +10,18 @@ export const SpanAttributes = {
   kafkaBytes: 'adtrace.kafka.bytes',
   /** Bytes a warehouse query scanned: set on query spans. */
   queryBytesScanned: 'adtrace.query.bytes_scanned',
+  /** Bytes a warehouse load wrote (the rows as a storage-write API bills them): set on the warehouse's load spans. */
+  storageBytesWritten: 'adtrace.storage.bytes_written',
 } as const;
 
-/** What the cost processor writes on every span it sees. All four are the span's *self* cost (see README). */
+/** What the cost processor writes on every span it sees. All of them are the span's *self* cost (see README). */
 export const CostAttributes = {
   computeUsd: 'adtrace.cost.compute_usd',
   kafkaUsd: 'adtrace.cost.kafka_usd',
   queryUsd: 'adtrace.cost.query_usd',
-  /** compute + kafka + query. */
+  /** Writing rows into the warehouse (storage-write price × bytes written). */
+  storageUsd: 'adtrace.cost.storage_usd',
+  /** compute + kafka + query + storage. */
   totalUsd: 'adtrace.cost.usd',
   /** The CPU time the compute cost was computed from (self, microseconds): lets reports re-price. */
   cpuMicros: 'adtrace.cost.cpu_us',

@@ -206,7 +206,13 @@ describe('CostSpanProcessor, other spans (clock window)', () => {
     const q = tracer.startSpan('warehouse.query');
     q.setAttribute(SpanAttributes.queryBytesScanned, 1024 ** 4 / 2); // set late, before end: still counted
     q.end();
+    tracer
+      .startSpan('warehouse.load spans', { attributes: { [SpanAttributes.storageBytesWritten]: 2 * 1024 ** 3 } })
+      .end();
     const [s, p, w] = [byName('send t'), byName('process t'), byName('warehouse.query')];
+    const load = byName('warehouse.load spans');
+    expect(num(load, CostAttributes.storageUsd)).toBeCloseTo(0.05, 12); // 2 GiB × $0.025
+    expect(num(load, CostAttributes.totalUsd)).toBeCloseTo(0.05, 12);
     expect(num(s, CostAttributes.computeUsd)).toBeCloseTo(VCPU_HOUR, 12);
     expect(num(s, CostAttributes.kafkaUsd)).toBeCloseTo(KAFKA_IN_GIB, 12);
     expect(num(s, CostAttributes.totalUsd)).toBeCloseTo(0.14048, 12);

@@ -106,6 +106,7 @@ export class CostSpanProcessor implements SpanProcessor {
         kafkaBytesIn: produced ? kafkaBytes : 0,
         kafkaBytesOut: produced ? 0 : kafkaBytes,
         queryBytesScanned: numberAttr(span, SpanAttributes.queryBytesScanned),
+        storageBytesWritten: numberAttr(span, SpanAttributes.storageBytesWritten),
       },
       this.#prices,
     );
@@ -114,6 +115,7 @@ export class CostSpanProcessor implements SpanProcessor {
       [CostAttributes.computeUsd]: cost.computeUsd,
       [CostAttributes.kafkaUsd]: cost.kafkaUsd,
       [CostAttributes.queryUsd]: cost.queryUsd,
+      [CostAttributes.storageUsd]: cost.storageUsd,
       [CostAttributes.totalUsd]: cost.totalUsd,
     });
   }

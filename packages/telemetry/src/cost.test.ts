@@ -28,14 +28,23 @@ describe('priceUsage', () => {
 
   it('scales linearly with the price table', () => {
     const usage = { cpuMicros: 1000, kafkaBytesIn: 500, kafkaBytesOut: 500, queryBytesScanned: 1e6 };
-    const { vcpuHourUsd, kafkaInGibUsd, kafkaOutGibUsd, queryTibUsd } = LIST_PRICES;
+    const { vcpuHourUsd, kafkaInGibUsd, kafkaOutGibUsd, queryTibUsd, storageWriteGibUsd } = LIST_PRICES;
     const doubled = {
       vcpuHourUsd: vcpuHourUsd * 2,
       kafkaInGibUsd: kafkaInGibUsd * 2,
       kafkaOutGibUsd: kafkaOutGibUsd * 2,
       queryTibUsd: queryTibUsd * 2,
+      storageWriteGibUsd: storageWriteGibUsd * 2,
     };
     expect(priceUsage(usage, doubled).totalUsd).toBeCloseTo(priceUsage(usage, LIST_PRICES).totalUsd * 2, 15);
+  });
+
+  it('prices bytes written into the warehouse at the storage-write list price, in the total', () => {
+    // 4 GiB written × $0.025 per GiB (BigQuery Storage Write API) = $0.10
+    const c = priceUsage({ ...NO_USAGE, storageBytesWritten: 4 * 1024 ** 3 }, LIST_PRICES);
+    expect(c.storageUsd).toBeCloseTo(0.1, 12);
+    expect(c.totalUsd).toBeCloseTo(0.1, 12);
+    expect(priceUsage({ ...NO_USAGE, storageBytesWritten: -1 }, LIST_PRICES).storageUsd).toBe(0);
   });
 
   it('treats negative and non-finite usage as zero', () => {

@@ -13,13 +13,16 @@ export interface SpanUsage {
   readonly kafkaBytesOut: number;
   /** Bytes scanned by warehouse queries. */
   readonly queryBytesScanned: number;
+  /** Bytes written into the warehouse (its load spans); absent means 0. */
+  readonly storageBytesWritten?: number;
 }
 
 export interface SpanCost {
   readonly computeUsd: number;
   readonly kafkaUsd: number;
   readonly queryUsd: number;
-  /** computeUsd + kafkaUsd + queryUsd (the plain sum: reports may re-add the parts and get the same number). */
+  readonly storageUsd: number;
+  /** computeUsd + kafkaUsd + queryUsd + storageUsd (the plain sum: reports may re-add the parts and get the same number). */
   readonly totalUsd: number;
 }
 
@@ -35,5 +38,6 @@ export function priceUsage(usage: SpanUsage, prices: PriceTable): SpanCost {
   const kafkaUsd =
     (pos(usage.kafkaBytesIn) / GIB) * prices.kafkaInGibUsd + (pos(usage.kafkaBytesOut) / GIB) * prices.kafkaOutGibUsd;
   const queryUsd = (pos(usage.queryBytesScanned) / TIB) * prices.queryTibUsd;
-  return { computeUsd, kafkaUsd, queryUsd, totalUsd: computeUsd + kafkaUsd + queryUsd };
+  const storageUsd = (pos(usage.storageBytesWritten ?? 0) / GIB) * prices.storageWriteGibUsd;
+  return { computeUsd, kafkaUsd, queryUsd, storageUsd, totalUsd: computeUsd + kafkaUsd + queryUsd + storageUsd };
 }

@@ -11,7 +11,13 @@ const files = (contents: Record<string, string>) => (path: string) => {
 describe('pricesFromEnv', () => {
   it('defaults to the cited list prices', () => {
     expect(pricesFromEnv({})).toEqual(LIST_PRICES);
-    expect(LIST_PRICES).toEqual({ vcpuHourUsd: 0.04048, kafkaInGibUsd: 0.1, kafkaOutGibUsd: 0.05, queryTibUsd: 6.25 });
+    expect(LIST_PRICES).toEqual({
+      vcpuHourUsd: 0.04048,
+      kafkaInGibUsd: 0.1,
+      kafkaOutGibUsd: 0.05,
+      queryTibUsd: 6.25,
+      storageWriteGibUsd: 0.025,
+    });
   });
 
   it('takes the file, then the environment', () => {

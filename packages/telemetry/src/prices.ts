@@ -13,6 +13,12 @@ export interface PriceTable {
   readonly kafkaOutGibUsd: number;
   /** One TiB scanned by a warehouse query. Default: BigQuery on-demand compute. */
   readonly queryTibUsd: number;
+  /**
+   * One GiB written into the warehouse. Default: Google Cloud BigQuery Storage Write API
+   * ingestion, $0.025 per GiB (list price, first 2 TiB a month free — not applied),
+   * https://cloud.google.com/bigquery/pricing#data_ingestion_pricing, as listed November 2026.
+   */
+  readonly storageWriteGibUsd: number;
 }
 
 export const LIST_PRICES: PriceTable = {
@@ -20,6 +26,7 @@ export const LIST_PRICES: PriceTable = {
   kafkaInGibUsd: 0.1,
   kafkaOutGibUsd: 0.05,
   queryTibUsd: 6.25,
+  storageWriteGibUsd: 0.025,
 };
 
 /** Environment variable → price field. ADTRACE_PRICES_FILE names a JSON file with the field names. */
@@ -28,6 +35,7 @@ const ENV_NAMES: Record<keyof PriceTable, string> = {
   kafkaInGibUsd: 'ADTRACE_PRICE_KAFKA_IN_GIB_USD',
   kafkaOutGibUsd: 'ADTRACE_PRICE_KAFKA_OUT_GIB_USD',
   queryTibUsd: 'ADTRACE_PRICE_QUERY_TIB_USD',
+  storageWriteGibUsd: 'ADTRACE_PRICE_STORAGE_WRITE_GIB_USD',
 };
 
 function price(value: unknown, name: string): number {

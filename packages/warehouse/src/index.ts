@@ -1,3 +1,10 @@
+export type {
+  AlertRow,
+  AuctionOutcomeRow,
+  CampaignRow,
+  ImpressionRow,
+  LateEventRow,
+} from './attribution-tables.ts';
 export { defaultStateDir, readEnv, toConfig, type WarehouseConfig, type WarehouseEnv } from './config.ts';
 export { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
 export { type Migration, migrations, REQUEST_ID_ATTRIBUTE } from './migrations.ts';
@@ -12,11 +19,14 @@ export type {
   SpanRow,
   StatusCodeName,
 } from './rows.ts';
+export { type PerDayProjection, projectPerDay, TRACE_LOAD_SPAN } from './stage-stats.ts';
 export { MAX_TRACE_STAGES, type TraceStages } from './trace-stages.ts';
 export { SPAN_ID, TRACE_ID } from './values.ts';
 export type {
+  LatencySummary,
   ListQuery,
   LoadResult,
+  NoFillReport,
   QueryStats,
   StageReport,
   StageStats,

@@ -1,3 +1,4 @@
+import { attributionTablesSql } from './attribution-tables.ts';
 import type { Dialect } from './dialect.ts';
 
 /**
@@ -143,5 +144,61 @@ ALTER TABLE roas_windows ADD COLUMN view_through_revenue_micros BIGINT DEFAULT 0
         ? `CREATE INDEX spans_openrtb_request_id ON spans (${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)})
   WHERE ${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)} IS NOT NULL;`
         : 'SELECT 1;',
+  },
+  {
+    version: 6,
+    name: 'impressions (adtrace.impressions)',
+    // The served impressions, for attribution teams and segments (which build on these column
+    // names). trace_id is W3C hex text from the record's traceparent header, as logs print it;
+    // the tracking token stays out (it is a bearer credential). user_key is the pseudonymous
+    // key, never a raw user id. PostgreSQL: B-trees for "a campaign over time" and "a user's
+    // impressions"; DuckDB scans columns (an ART index slows every bulk load).
+    sql: ({ name, types: t }) => `
+CREATE TABLE impressions (
+  impression_id VARCHAR PRIMARY KEY,
+  event_id VARCHAR NOT NULL,
+  request_id VARCHAR NOT NULL,
+  imp_id VARCHAR NOT NULL,
+  user_key VARCHAR,
+  campaign_id VARCHAR NOT NULL,
+  ad_id VARCHAR NOT NULL,
+  creative_id VARCHAR NOT NULL,
+  bid_type VARCHAR NOT NULL,
+  price_micros BIGINT NOT NULL,
+  click_price_micros BIGINT NOT NULL,
+  pctr ${t.double} NOT NULL,
+  model_version VARCHAR,
+  event_time ${t.timestamp} NOT NULL,
+  trace_id VARCHAR,
+  loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp
+);
+${
+  name === 'postgres'
+    ? `CREATE INDEX impressions_campaign_time ON impressions (campaign_id, event_time);
+CREATE INDEX impressions_user_key ON impressions (user_key);`
+    : ''
+}`,
+  },
+  {
+    version: 7,
+    name: 'auction_outcomes, alerts, late_events, campaigns; attributed_events by campaign and time',
+    sql: attributionTablesSql,
+  },
+  {
+    version: 8,
+    name: 'spans: W3C hex view spans_hex, storage_usd, BRIN on start (PostgreSQL)',
+    // Ids stay compact (UUID / 64-bit) in spans: the primary key is what a bulk load pays for.
+    // spans_hex reads them as W3C hex, as traceparent headers, logs and OTLP JSON print them.
+    // storage_usd: what storing the span's row costs (priced by the warehouse's load spans).
+    // PostgreSQL: spans arrive roughly in start order, so a BRIN index (a few pages for
+    // millions of rows, nearly free to maintain) keeps "since T" scans off the whole heap.
+    sql: (d) => `
+ALTER TABLE spans ADD COLUMN storage_usd ${d.types.double} DEFAULT 0;
+CREATE VIEW spans_hex AS
+SELECT ${d.traceIdToHex('trace_id')} AS trace_id, ${d.spanIdToHex('span_id')} AS span_id,
+  ${d.spanIdToHex('parent_span_id')} AS parent_span_id, service, name, kind, start, duration_ms, status_code,
+  status_message, event_id, compute_usd, kafka_usd, query_usd, storage_usd, cost_usd, attributes
+FROM spans;
+${d.name === 'postgres' ? 'CREATE INDEX spans_start_brin ON spans USING brin (start);' : ''}`,
   },
 ];

@@ -23,6 +23,8 @@ export interface SpanRow {
   readonly computeUsd: number;
   readonly kafkaUsd: number;
   readonly queryUsd: number;
+  /** `adtrace.cost.storage_usd`: writing rows into the warehouse (its load spans); absent = 0. */
+  readonly storageUsd?: number;
   /** `adtrace.cost.usd`: the span's self cost. */
   readonly costUsd: number;
   /**

@@ -2,53 +2,94 @@ import type { Dialect } from './dialect.ts';
 import { toNumber } from './values.ts';
 import type { StageReport, StageStats } from './warehouse.ts';
 
+/** The span an impression is served in (delivery), and the span a conversion is attributed in (tracking). */
+export const SERVED_SPAN = 'ads.prepare_creative';
+export const ATTRIBUTE_SPAN = 'ads.attribute';
+export const EVENT_TYPE_ATTRIBUTE = 'ads.event_type';
+/** The warehouse service's span for a load of spans: what storing traces costs (scaled by the sampling ratio). */
+export const TRACE_LOAD_SPAN = 'warehouse.load spans';
+
 /**
- * Cost and latency by stage, over the traces of ad events (traces with an `adtrace.event_id`)
- * that started at or after $1 (µs since the epoch).
+ * Cost and latency by stage, **by trace**: the traces of ad events (traces with an
+ * `adtrace.event_id`) whose first span started at or after $1 (µs since the epoch), each
+ * counted whole — a click or conversion that joins the trace later counts with it, a trace that
+ * began before $1 not at all. Spans of traces without an event (aggregation's flushes, the
+ * warehouse's loads) are shared work: those that started at or after $1 add to their stage's
+ * cost, not to its latency or events.
  *
  * - A stage's **latency** in one event is the summed duration of its hop roots: its spans whose
  *   parent is in another stage (or absent) — the `process` span of a hop, not its children too.
  * - Its **cost** is the sum of its spans' `cost_usd`, which is self cost, so nothing is counted
  *   twice however deep the spans nest.
+ * - **Serving latency**: the trace's first span start to the end of its impression span
+ *   (request → impression); **conversion lag**: the impression to the conversion's attribution
+ *   span, which joins the impression's trace hours or days later. Reported apart, so neither
+ *   hides in the other.
  */
 export function stageReportSql(d: Dialect, by: 'service' | 'span'): { stages: string; totals: string } {
   const stage = by === 'span' ? `service || ' ' || name` : 'service';
   const ev = `
-WITH s AS (
+WITH t AS (SELECT DISTINCT trace_id FROM spans WHERE start >= ${d.timestampFromMicros('$1')}),
+s AS (
   SELECT trace_id, span_id, parent_span_id, ${stage} AS stage, ${d.timestampToMicros('start')} AS start_us,
-    duration_ms, compute_usd, kafka_usd, query_usd, cost_usd, event_id
-  FROM spans WHERE start >= ${d.timestampFromMicros('$1')}
+    duration_ms, compute_usd, kafka_usd, query_usd, storage_usd, cost_usd, event_id,
+    CASE WHEN name = '${TRACE_LOAD_SPAN}' THEN cost_usd ELSE 0 END AS trace_store_usd,
+    CASE WHEN name = '${SERVED_SPAN}' THEN ${d.timestampToMicros('start')} + duration_ms * 1000 END AS served_us,
+    CASE WHEN name = '${ATTRIBUTE_SPAN}' AND ${d.jsonText('attributes', EVENT_TYPE_ATTRIBUTE)} = 'conversion'
+      THEN ${d.timestampToMicros('start')} END AS converted_us
+  FROM spans WHERE trace_id IN (SELECT trace_id FROM t)
 ),
-ev AS (
-  SELECT trace_id, (max(start_us + duration_ms * 1000) - min(start_us)) / 1000.0 AS e2e_ms, sum(cost_usd) AS cost_usd
-  FROM s GROUP BY trace_id HAVING count(event_id) > 0
-)`;
+tr AS (
+  SELECT trace_id, min(start_us) AS first_us, count(event_id) AS n_events,
+    (max(start_us + duration_ms * 1000) - min(start_us)) / 1000.0 AS e2e_ms,
+    max(served_us) AS served_us, min(converted_us) AS converted_us
+  FROM s GROUP BY trace_id
+),
+ev AS (SELECT * FROM tr WHERE n_events > 0 AND first_us >= $1)`;
   const stages = `${ev},
-se AS (SELECT s.* FROM s JOIN ev ON ev.trace_id = s.trace_id),
+sc AS (
+  SELECT s.*, CASE WHEN ev.trace_id IS NULL THEN 0 ELSE 1 END AS in_event
+  FROM s JOIN tr ON tr.trace_id = s.trace_id LEFT JOIN ev ON ev.trace_id = s.trace_id
+  WHERE ev.trace_id IS NOT NULL OR (tr.n_events = 0 AND s.start_us >= $1)
+),
+se AS (SELECT * FROM sc WHERE in_event = 1),
 hop AS (
   SELECT c.trace_id, c.stage, sum(c.duration_ms) AS latency_ms
   FROM se c LEFT JOIN se p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
   WHERE p.span_id IS NULL OR p.stage <> c.stage
   GROUP BY c.trace_id, c.stage
 ),
+seen AS (SELECT DISTINCT trace_id, stage FROM se),
+lat AS (
+  SELECT seen.stage, count(*) AS events,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY coalesce(hop.latency_ms, 0)) AS p50,
+    percentile_cont(0.99) WITHIN GROUP (ORDER BY coalesce(hop.latency_ms, 0)) AS p99,
+    sum(coalesce(hop.latency_ms, 0)) AS latency_sum
+  FROM seen LEFT JOIN hop ON hop.trace_id = seen.trace_id AND hop.stage = seen.stage
+  GROUP BY seen.stage
+),
 cost AS (
-  SELECT trace_id, stage, sum(compute_usd) AS compute_usd, sum(kafka_usd) AS kafka_usd,
-    sum(query_usd) AS query_usd, sum(cost_usd) AS cost_usd
-  FROM se GROUP BY trace_id, stage
+  SELECT stage, sum(compute_usd) AS compute_usd, sum(kafka_usd) AS kafka_usd, sum(query_usd) AS query_usd,
+    sum(coalesce(storage_usd, 0)) AS storage_usd, sum(cost_usd) AS cost_usd,
+    sum(CASE WHEN in_event = 1 THEN 0 ELSE cost_usd END) AS shared_usd, sum(trace_store_usd) AS trace_store_usd
+  FROM sc GROUP BY stage
 )
-SELECT cost.stage AS stage, count(*) AS events,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY coalesce(hop.latency_ms, 0)) AS p50,
-  percentile_cont(0.99) WITHIN GROUP (ORDER BY coalesce(hop.latency_ms, 0)) AS p99,
-  sum(coalesce(hop.latency_ms, 0)) AS latency_sum, sum(cost.compute_usd) AS compute_usd,
-  sum(cost.kafka_usd) AS kafka_usd, sum(cost.query_usd) AS query_usd, sum(cost.cost_usd) AS cost_usd
-FROM cost LEFT JOIN hop ON hop.trace_id = cost.trace_id AND hop.stage = cost.stage
-GROUP BY cost.stage
-ORDER BY sum(cost.cost_usd) DESC, cost.stage`;
+SELECT cost.stage AS stage, coalesce(lat.events, 0) AS events, lat.p50 AS p50, lat.p99 AS p99,
+  coalesce(lat.latency_sum, 0) AS latency_sum, cost.compute_usd AS compute_usd, cost.kafka_usd AS kafka_usd,
+  cost.query_usd AS query_usd, cost.storage_usd AS storage_usd, cost.cost_usd AS cost_usd,
+  cost.shared_usd AS shared_usd, cost.trace_store_usd AS trace_store_usd
+FROM cost LEFT JOIN lat ON lat.stage = cost.stage
+ORDER BY cost.cost_usd DESC, cost.stage`;
   const totals = `${ev}
 SELECT count(*) AS events,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY e2e_ms) AS p50,
   percentile_cont(0.99) WITHIN GROUP (ORDER BY e2e_ms) AS p99,
-  sum(cost_usd) AS cost_usd
+  count(served_us) AS served,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY (served_us - first_us) / 1000.0) AS serving_p50,
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY (served_us - first_us) / 1000.0) AS serving_p99,
+  count(CASE WHEN converted_us IS NOT NULL AND served_us IS NOT NULL THEN 1 END) AS converted,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY (converted_us - served_us) / 1000.0) AS lag_p50,
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY (converted_us - served_us) / 1000.0) AS lag_p99
 FROM ev`;
   return { stages, totals };
 }
@@ -73,13 +114,58 @@ export function toStageReport(
     computeUsd: toNumber(r.compute_usd),
     kafkaUsd: toNumber(r.kafka_usd),
     queryUsd: toNumber(r.query_usd),
+    storageUsd: toNumber(r.storage_usd),
+    sharedUsd: toNumber(r.shared_usd),
+    traceStorageUsd: toNumber(r.trace_store_usd),
     costUsd: toNumber(r.cost_usd),
   }));
+  const orNull = (v: unknown) => (v === null || v === undefined ? null : toNumber(v));
   return {
     events,
     endToEndP50Ms: toNumber(totals.p50),
     endToEndP99Ms: toNumber(totals.p99),
-    costPerEventUsd: share(toNumber(totals.cost_usd), events),
+    serving: { events: toNumber(totals.served), p50Ms: orNull(totals.serving_p50), p99Ms: orNull(totals.serving_p99) },
+    conversionLag: {
+      events: toNumber(totals.converted),
+      p50Ms: orNull(totals.lag_p50),
+      p99Ms: orNull(totals.lag_p99),
+    },
+    costPerEventUsd: share(costSum, events),
     stages,
+  };
+}
+
+/** What `adtrace cost --per-day N` prints: the measured per-event cost of each stage, at N events a day. */
+export interface PerDayProjection {
+  readonly eventsPerDay: number;
+  /** The share of events traced (and so stored) at that volume. */
+  readonly sampleRatio: number;
+  readonly usdPerDay: number;
+  readonly stages: readonly { readonly stage: string; readonly usdPerDay: number; readonly share: number }[];
+}
+
+/**
+ * Scales a stage report to `eventsPerDay`. Every event does a stage's work, traced or not, so
+ * a stage's cost per traced event × N; but only the traced share (`sampleRatio`) of events is
+ * stored as spans, so the cost of storing traces (the warehouse's `warehouse.load spans`) per
+ * traced event × N × sampleRatio. Assumes the warehouse traced its own loads unsampled.
+ */
+export function projectPerDay(report: StageReport, eventsPerDay: number, sampleRatio: number): PerDayProjection {
+  if (!(eventsPerDay >= 0) || !Number.isFinite(eventsPerDay))
+    throw new RangeError(`events per day must be a non-negative number, got ${eventsPerDay}`);
+  if (!(sampleRatio >= 0 && sampleRatio <= 1))
+    throw new RangeError(`the sampling ratio must be in [0, 1], got ${sampleRatio}`);
+  const perEvent = (usd: number) => (report.events > 0 ? usd / report.events : 0);
+  const rows = report.stages.map((s) => ({
+    stage: s.stage,
+    usdPerDay:
+      perEvent(s.costUsd - s.traceStorageUsd) * eventsPerDay + perEvent(s.traceStorageUsd) * eventsPerDay * sampleRatio,
+  }));
+  const usdPerDay = rows.reduce((sum, r) => sum + r.usdPerDay, 0);
+  return {
+    eventsPerDay,
+    sampleRatio,
+    usdPerDay,
+    stages: rows.map((r) => ({ ...r, share: usdPerDay > 0 ? r.usdPerDay / usdPerDay : 0 })),
   };
 }

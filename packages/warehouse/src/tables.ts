@@ -18,6 +18,25 @@ export interface TableLoad<Row> {
   insertSql(d: Dialect): string;
 }
 
+/**
+ * Bytes a load writes, counted as BigQuery sizes data (STRING: 2 + UTF-8 length; INT64, FLOAT64,
+ * TIMESTAMP: 8; BOOL: 1; BYTES: length; NULL: 0) — the measure its Storage Write API bills, whose
+ * price the load spans carry (@adtrace/telemetry, "Prices"). Index and engine overhead are not in it.
+ */
+export function bytesWritten<Row>(spec: TableLoad<Row>, rows: readonly Row[]): number {
+  let total = 0;
+  for (const row of rows) {
+    for (const v of spec.values(row)) {
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'string') total += 2 + Buffer.byteLength(v);
+      else if (typeof v === 'boolean') total += 1;
+      else if (Buffer.isBuffer(v)) total += v.length;
+      else total += 8;
+    }
+  }
+  return total;
+}
+
 /** 'name type, name type, …' → the staging columns, in order. */
 export function stageColumns(spec: string): readonly (readonly [string, StageType])[] {
   return spec.split(',').map((pair) => {
@@ -30,15 +49,16 @@ export const spansLoad: TableLoad<SpanRow> = {
   table: 'spans',
   stage: 'spans_stage',
   columns: stageColumns(
-    'trace_id text, span_id text, parent_span_id text, service text, name text, kind text, start_us bigint, duration_ms double, status_code text, status_message text, event_id text, compute_usd double, kafka_usd double, query_usd double, cost_usd double, attributes text',
+    'trace_id text, span_id text, parent_span_id text, service text, name text, kind text, start_us bigint, duration_ms double, status_code text, status_message text, event_id text, compute_usd double, kafka_usd double, query_usd double, cost_usd double, attributes text, storage_usd double',
   ),
   // biome-ignore format: in column order, as the list above
-  values: (r) => [r.traceId, r.spanId, r.parentSpanId, r.service, r.name, r.kind, r.startUnixMicros, r.durationMs, r.statusCode, r.statusMessage, r.eventId, r.computeUsd, r.kafkaUsd, r.queryUsd, r.costUsd, r.attributesJson],
+  values: (r) => [r.traceId, r.spanId, r.parentSpanId, r.service, r.name, r.kind, r.startUnixMicros, r.durationMs, r.statusCode, r.statusMessage, r.eventId, r.computeUsd, r.kafkaUsd, r.queryUsd, r.costUsd, r.attributesJson, r.storageUsd ?? 0],
   insertSql: (d) => `
-INSERT INTO spans
+INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start, duration_ms, status_code,
+  status_message, event_id, compute_usd, kafka_usd, query_usd, cost_usd, attributes, storage_usd)
 SELECT ${d.traceIdFromHex('trace_id')}, ${d.spanIdFromHex('span_id')}, ${d.spanIdFromHex('parent_span_id')},
   service, name, kind, ${d.timestampFromMicros('start_us')}, duration_ms, status_code, status_message, event_id,
-  compute_usd, kafka_usd, query_usd, cost_usd, CAST(attributes AS ${d.types.json})
+  compute_usd, kafka_usd, query_usd, cost_usd, CAST(attributes AS ${d.types.json}), storage_usd
 FROM spans_stage
 ON CONFLICT DO NOTHING`,
 };

@@ -1,3 +1,4 @@
+import type { AlertRow, AuctionOutcomeRow, CampaignRow, ImpressionRow, LateEventRow } from './attribution-tables.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
 import type { TraceStages } from './trace-stages.ts';
 
@@ -7,7 +8,7 @@ export type TraceSpan = Omit<SpanRow, 'attributesJson'> & { readonly attributes:
 export interface StageStatsQuery {
   /** `service` (default): one row per service; `span`: one per service + span name. */
   readonly by?: 'service' | 'span';
-  /** Only traces that started at or after this time (ms since the epoch). */
+  /** Only traces whose first span started at or after this time (ms since the epoch), counted whole. */
   readonly sinceMs?: number;
 }
 
@@ -27,15 +28,32 @@ export interface StageStats {
   readonly computeUsd: number;
   readonly kafkaUsd: number;
   readonly queryUsd: number;
+  /** Storing rows in the warehouse (the warehouse's load spans). */
+  readonly storageUsd: number;
+  /** Of costUsd: the stage's spans outside event traces in range (flushes, loads), shared by all events. */
+  readonly sharedUsd: number;
+  /** Of costUsd: storing traces (the warehouse's `warehouse.load spans` spans), which scales with the sampling ratio. */
+  readonly traceStorageUsd: number;
   readonly costUsd: number;
+}
+
+/** A latency over the events that have it; null percentiles when none has. */
+export interface LatencySummary {
+  readonly events: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
 }
 
 export interface StageReport {
   /** Traces in range that carry an event id. */
   readonly events: number;
-  /** End to end: first span start to last span end, per event. */
+  /** First span start to last span end, per event: includes clicks and conversions that joined the trace later. */
   readonly endToEndP50Ms: number;
   readonly endToEndP99Ms: number;
+  /** Request → impression: the trace's first span start to the end of its impression span (`ads.prepare_creative`). */
+  readonly serving: LatencySummary;
+  /** Impression → conversion: the impression span's end to the conversion's `ads.attribute` span. */
+  readonly conversionLag: LatencySummary;
   readonly costPerEventUsd: number;
   readonly stages: readonly StageStats[];
 }
@@ -52,11 +70,23 @@ export interface QueryStats {
   readonly bytesScanned: number;
 }
 
+export interface NoFillReport {
+  /** Auction outcomes (one per auctioned imp) in range. */
+  readonly outcomes: number;
+  readonly noFills: number;
+  /** noFills / outcomes (0 when there were none). */
+  readonly noFillRate: number;
+  /** Most frequent first; `rate` is of all outcomes, so the rates add up to noFillRate. */
+  readonly reasons: readonly { readonly reason: string; readonly count: number; readonly rate: number }[];
+}
+
 export interface LoadResult {
   /** Rows offered. */
   readonly received: number;
   /** Rows that were new (the rest were already there: loads are idempotent). */
   readonly inserted: number;
+  /** Bytes of the rows offered, as a storage-write API bills them (tables.ts `bytesWritten`). */
+  readonly bytesWritten: number;
 }
 
 /**
@@ -72,6 +102,17 @@ export interface Warehouse {
   /** Inserts new windows and replaces a window only with a higher revision (restatement). */
   loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult>;
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult>;
+  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult>;
+  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult>;
+  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult>;
+  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult>;
+  /** Keeps the latest version per campaign id; a tombstone row marks it deleted. */
+  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult>;
+  /**
+   * Plain SQL, as an attribution team would write it (tests, ad-hoc reads): $1… parameters,
+   * rows as the driver returns them. For reading: nothing but the service writes.
+   */
+  sql(text: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** All spans of one trace, by start time. */
   traceSpans(traceId: string): Promise<TraceSpan[]>;
   /** Trace ids whose spans carry this event id, earliest first. */
@@ -83,6 +124,8 @@ export interface Warehouse {
   stageStats(query?: StageStatsQuery): Promise<StageReport>;
   roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
+  /** Auction outcomes decided in range: the no-fill rate, by reason. */
+  noFillReport(query?: { sinceMs?: number }): Promise<NoFillReport>;
   /** Newest first. */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
   close(): Promise<void>;

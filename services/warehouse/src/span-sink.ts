@@ -1,4 +1,5 @@
 import type { SpanRow, Warehouse } from '@adtrace/warehouse';
+import { LOAD_SPAN_PREFIX, tracedLoad } from './load-span.ts';
 
 /** The queue is full: the receiver answers UNAVAILABLE and the exporter retries later. */
 export class SinkOverloaded extends Error {
@@ -78,7 +79,11 @@ export class SpanSink {
       this.#loading = undefined;
       this.#pump();
     };
-    this.#loading = this.#warehouse.loadSpans(rows).then(
+    // The warehouse's own load spans, alone, are stored untraced: tracing their load would make
+    // one more load span to store, forever.
+    const ownLoadsOnly = rows.every((r) => r.name.startsWith(LOAD_SPAN_PREFIX));
+    const load = () => this.#warehouse.loadSpans(rows);
+    this.#loading = (ownLoadsOnly ? load() : tracedLoad('spans', load)).then(
       (result) => {
         this.#stats.loads += 1;
         this.#stats.spansInserted += result.inserted;

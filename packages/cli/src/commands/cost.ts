@@ -13,10 +13,30 @@ interface StageJson {
   readonly costShare: number;
 }
 
+interface LatencyJson {
+  readonly events: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+}
+
 interface CostJson {
   readonly events: number;
   readonly endToEndP50Ms: number;
   readonly endToEndP99Ms: number;
+  readonly serving: LatencyJson;
+  readonly conversionLag: LatencyJson;
+  readonly noFill: {
+    readonly outcomes: number;
+    readonly noFills: number;
+    readonly noFillRate: number;
+    readonly reasons: readonly { readonly reason: string; readonly count: number; readonly rate: number }[];
+  };
+  readonly perDay?: {
+    readonly eventsPerDay: number;
+    readonly sampleRatio: number;
+    readonly usdPerDay: number;
+    readonly stages: readonly { readonly stage: string; readonly usdPerDay: number; readonly share: number }[];
+  };
   readonly costPerEventUsd: number;
   readonly costPer1000EventsUsd: number;
   readonly stages: readonly StageJson[];
@@ -34,14 +54,19 @@ function option(args: string[], name: string): string | undefined {
 export const costCommand: Command = {
   name: 'cost',
   summary: 'share of latency and cost per stage, per event and per 1,000 events',
-  help: `Usage: adtrace cost [--by service|span] [--since-minutes N] [--json]
+  help: `Usage: adtrace cost [--by service|span] [--since-minutes N] [--per-day N [--sample-ratio R]] [--json]
 
-Over the traces of ad events in the warehouse: for each stage, latency p50/p99 (the stage's
-hop spans per event) and its share of all stages' latency, and cost per event, per 1,000 events
-and its share. Span costs are self costs, so stage costs add up to the event's cost.
+Over the traces of ad events in the warehouse, each trace counted whole: for each stage, latency
+p50/p99 (the stage's hop spans per event) and its share of all stages' latency, and cost per
+event, per 1,000 events and its share. Span costs are self costs, so stage costs add up to the
+event's cost; work outside event traces (flushes, the warehouse's loads, priced with what they
+store) is shared by the events in range. Serving latency (request → impression) and conversion
+lag (impression → conversion) apart, and the no-fill rate by reason.
 
   --by span          one row per service + span name instead of per service
-  --since-minutes N  only events that started in the last N minutes
+  --since-minutes N  only traces that started in the last N minutes
+  --per-day N        each stage's measured cost per event at N events a day (e.g. 1e9)
+  --sample-ratio R   share of those events traced and stored (default ADTRACE_TRACE_SAMPLE_RATIO, else 1)
   --json             the report as JSON
 
 Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://127.0.0.1:8686).`,
@@ -54,9 +79,21 @@ Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://1
     const since = option(args, '--since-minutes');
     if (since !== undefined && !(Number(since) > 0))
       throw new UsageError(`--since-minutes must be a positive number, got ${since}`);
+    const perDayRaw = option(args, '--per-day');
+    const perDay = perDayRaw === undefined ? undefined : Number(perDayRaw);
+    if (perDay !== undefined && !(Number.isFinite(perDay) && perDay > 0))
+      throw new UsageError(`--per-day must be a positive number of events, got ${perDayRaw}`);
+    const ratioRaw = option(args, '--sample-ratio') ?? process.env.ADTRACE_TRACE_SAMPLE_RATIO?.trim() ?? '1';
+    const sampleRatio = Number(ratioRaw);
+    if (!(sampleRatio >= 0 && sampleRatio <= 1))
+      throw new UsageError(`--sample-ratio (or ADTRACE_TRACE_SAMPLE_RATIO) must be in [0, 1], got ${ratioRaw}`);
     if (args.length > 0) throw new UsageError(`unexpected argument ${args[0]}`);
     const sinceMs = since === undefined ? undefined : Math.floor(Date.now() - Number(since) * 60_000);
-    const report = await getJson<CostJson>('cost', { by, sinceMs });
+    const report = await getJson<CostJson>('cost', {
+      by,
+      sinceMs,
+      ...(perDay !== undefined && { perDay, sampleRatio }),
+    });
     if (json) {
       print(JSON.stringify(report, null, 2));
       return 0;
@@ -82,6 +119,30 @@ Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://1
     print(
       table(['STAGE', 'EVENTS', 'P50', 'P99', 'LATENCY', 'COST/EVENT', 'COST/1K EVENTS', 'COST'], rows, 'lrrrrrrr'),
     );
+    print(`\n${latencyLine('serving (request → impression)', report.serving)}`);
+    print(latencyLine('conversion lag (impression → conversion)', report.conversionLag));
+    const nf = report.noFill;
+    const reasons = nf.reasons.map((r) => `${r.reason} ${pct(r.rate)}`).join(', ');
+    print(`no-fill ${pct(nf.noFillRate)} of ${nf.outcomes} auctions${reasons ? ` (${reasons})` : ''}`);
+    if (report.perDay) {
+      const p = report.perDay;
+      print(
+        `\nat ${p.eventsPerDay.toExponential(2)} events a day (${pct(p.sampleRatio)} traced and stored): ` +
+          `${usd(p.usdPerDay)} a day`,
+      );
+      print(
+        table(
+          ['STAGE', 'USD/DAY', 'SHARE'],
+          p.stages.map((s) => [s.stage, usd(s.usdPerDay), pct(s.share)]),
+          'lrr',
+        ),
+      );
+    }
     return 0;
   },
 };
+
+function latencyLine(what: string, l: LatencyJson): string {
+  if (l.events === 0 || l.p50Ms === null || l.p99Ms === null) return `${what}: none yet`;
+  return `${what}: p50 ${ms(l.p50Ms)}, p99 ${ms(l.p99Ms)} over ${l.events} events`;
+}

@@ -1,17 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  type AlertRow,
+  type AuctionOutcomeRow,
+  alertsLoad,
+  auctionOutcomesLoad,
+  type CampaignRow,
+  campaignsLoad,
+  type ImpressionRow,
+  impressionsLoad,
+  type LateEventRow,
+  lateEventsLoad,
+  latestCampaigns,
+} from '../attribution-tables.ts';
 import { duckdbDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import { Queries, type SqlRunner } from '../queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
-import { spansLoad, type TableLoad } from '../tables.ts';
+import { bytesWritten, spansLoad, type TableLoad } from '../tables.ts';
 import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
 import { appendRows, createStageSql } from './duckdb-append.ts';
 
-const LOADS = [spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad] as const;
+const LOADS = [
+  ...[spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad],
+  ...[impressionsLoad, auctionOutcomesLoad, alertsLoad, lateEventsLoad, campaignsLoad],
+] as const;
 
 /**
  * The embedded warehouse. One writer connection, loads queued one at a time; reads get a
@@ -100,6 +116,26 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
     return this.#load(deadLettersLoad, rows);
   }
 
+  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult> {
+    return this.#load(impressionsLoad, rows);
+  }
+
+  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult> {
+    return this.#load(auctionOutcomesLoad, rows);
+  }
+
+  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult> {
+    return this.#load(alertsLoad, rows);
+  }
+
+  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult> {
+    return this.#load(lateEventsLoad, rows);
+  }
+
+  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult> {
+    return this.#load(campaignsLoad, latestCampaigns(rows));
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -111,7 +147,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
   /** Staging table → one INSERT … SELECT, in one transaction: all of `rows` or none. */
   #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (this.#closed) return Promise.reject(new Error('warehouse is closed'));
-    if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0 });
+    if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0, bytesWritten: 0 });
     return this.#writes.run(() =>
       this.#inTransaction(async () => {
         await this.#writer.run(`DELETE FROM temp.${spec.stage}`);
@@ -122,7 +158,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
           appender.closeSync();
         }
         const result = await this.#writer.run(spec.insertSql(duckdbDialect));
-        return { received: rows.length, inserted: result.rowsChanged };
+        return { received: rows.length, inserted: result.rowsChanged, bytesWritten: bytesWritten(spec, rows) };
       }),
     );
   }

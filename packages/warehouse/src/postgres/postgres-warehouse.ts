@@ -2,12 +2,25 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import {
+  type AlertRow,
+  type AuctionOutcomeRow,
+  alertsLoad,
+  auctionOutcomesLoad,
+  type CampaignRow,
+  campaignsLoad,
+  type ImpressionRow,
+  impressionsLoad,
+  type LateEventRow,
+  lateEventsLoad,
+  latestCampaigns,
+} from '../attribution-tables.ts';
 import { postgresDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import { Queries, type SqlRunner } from '../queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
 import { scanBytes } from '../scan-estimate.ts';
-import { spansLoad, type TableLoad } from '../tables.ts';
+import { bytesWritten, spansLoad, type TableLoad } from '../tables.ts';
 import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { copyText, createStageSql } from './copy-text.ts';
@@ -103,6 +116,26 @@ export class PostgresWarehouse extends Queries implements Warehouse {
     return this.#load(deadLettersLoad, rows);
   }
 
+  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult> {
+    return this.#load(impressionsLoad, rows);
+  }
+
+  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult> {
+    return this.#load(auctionOutcomesLoad, rows);
+  }
+
+  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult> {
+    return this.#load(alertsLoad, rows);
+  }
+
+  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult> {
+    return this.#load(lateEventsLoad, rows);
+  }
+
+  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult> {
+    return this.#load(campaignsLoad, latestCampaigns(rows));
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -111,7 +144,7 @@ export class PostgresWarehouse extends Queries implements Warehouse {
 
   async #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (this.#closed) throw new Error('warehouse is closed');
-    if (rows.length === 0) return { received: 0, inserted: 0 };
+    if (rows.length === 0) return { received: 0, inserted: 0, bytesWritten: 0 };
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
@@ -119,7 +152,7 @@ export class PostgresWarehouse extends Queries implements Warehouse {
       await pipeline(Readable.from(copyText(spec, rows)), client.query(copyFrom(`COPY ${spec.stage} FROM STDIN`)));
       const result = await client.query(spec.insertSql(postgresDialect));
       await client.query('COMMIT');
-      return { received: rows.length, inserted: result.rowCount ?? 0 };
+      return { received: rows.length, inserted: result.rowCount ?? 0, bytesWritten: bytesWritten(spec, rows) };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;

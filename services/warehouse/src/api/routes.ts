@@ -1,4 +1,4 @@
-import { MAX_TRACE_STAGES, TRACE_ID, type Warehouse } from '@adtrace/warehouse';
+import { MAX_TRACE_STAGES, projectPerDay, TRACE_ID, type Warehouse } from '@adtrace/warehouse';
 import { costView, deadLetterView, traceView } from './views.ts';
 
 /** A request the client got wrong: 400 with the message. */
@@ -16,6 +16,14 @@ function intParam(params: URLSearchParams, name: string): number | undefined {
   if (raw === null || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new BadRequest(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function numberParam(params: URLSearchParams, name: string): number | undefined {
+  const raw = params.get(name);
+  if (raw === null || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new BadRequest(`${name} must be a non-negative number, got "${raw}"`);
   return n;
 }
 
@@ -66,10 +74,23 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       const by = params.get('by') ?? 'service';
       if (by !== 'service' && by !== 'span') throw new BadRequest(`by must be service or span, got "${by}"`);
       const sinceMs = intParam(params, 'sinceMs');
-      const report = await traced('stage_stats', () =>
-        wh.stageStats({ by, ...(sinceMs !== undefined && { sinceMs }) }),
-      );
-      return { status: 200, body: costView(report) };
+      const perDay = numberParam(params, 'perDay');
+      const sampleRatio = numberParam(params, 'sampleRatio') ?? 1;
+      if (sampleRatio > 1) throw new BadRequest(`sampleRatio must be in [0, 1], got ${sampleRatio}`);
+      const since = sinceMs !== undefined ? { sinceMs } : {};
+      const [report, noFill] = await Promise.all([
+        traced('stage_stats', () => wh.stageStats({ by, ...since })),
+        traced('no_fill', () => wh.noFillReport(since)),
+      ]);
+      const projection = perDay === undefined ? {} : { perDay: projectPerDay(report, perDay, sampleRatio) };
+      return { status: 200, body: { ...costView(report), noFill, ...projection } };
+    },
+
+    // /api/no-fill?sinceMs=: auction outcomes in range, the no-fill rate and its reasons.
+    async 'no-fill'(params) {
+      const sinceMs = intParam(params, 'sinceMs');
+      const report = await traced('no_fill', () => wh.noFillReport(sinceMs !== undefined ? { sinceMs } : {}));
+      return { status: 200, body: report };
     },
 
     async roas(params) {

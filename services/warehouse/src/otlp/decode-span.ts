@@ -104,6 +104,8 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
     queryUsd: num(attrs['adtrace.cost.query_usd']),
     costUsd: num(attrs['adtrace.cost.usd']),
     attributesJson: JSON.stringify(attrs),
+    // Only the warehouse's load spans write storage; other spans leave the field out.
+    ...(attrs['adtrace.cost.storage_usd'] !== undefined && { storageUsd: num(attrs['adtrace.cost.storage_usd']) }),
   };
 }
 

@@ -1,0 +1,4 @@
+import { storageCostSuite } from './storage-cost.ts';
+import { duckdbBackend } from './support.ts';
+
+storageCostSuite(duckdbBackend);
