@@ -227,3 +227,32 @@ export {
 } from './profile.ts';
 export { matchCampaign, type TargetingContext, targetingContext } from './targeting.ts';
 // end serving
+
+// --- segment builder (issue 13): definitions, diff, memberships; pure ---
+export {
+  ATTRIBUTE_TYPES,
+  type AttributeCriterion,
+  BEHAVIOUR_TYPES,
+  type BehaviourCriterion,
+  type CountCriterion,
+  isBehaviourCriterion,
+  MAX_WITHIN_DAYS,
+  parseSegmentDefinitions,
+  SEGMENT_TYPES,
+  type SegmentCriterion,
+  type SegmentDefinition,
+  SegmentDefinitionError,
+  type SegmentType,
+  type ValueCriterion,
+} from './segments/definitions.ts';
+export {
+  diffMembers,
+  LARGE_SEGMENT_CHANGE_PCT,
+  type MembershipUpdate,
+  meetsAttributes,
+  membersBySegment,
+  membershipRecords,
+  nextBuilderVersion,
+  type SegmentDiff,
+} from './segments/memberships.ts';
+// --- end segment builder ---
