@@ -12,6 +12,12 @@ export type {
   SpanRow,
   StatusCodeName,
 } from './rows.ts';
+export {
+  checkSegmentMembersQuery,
+  type SegmentMembersQuery,
+  segmentMembersSql,
+  type UserActivityCondition,
+} from './segment-members.ts';
 export { SPAN_ID, TRACE_ID } from './values.ts';
 export type {
   ListQuery,

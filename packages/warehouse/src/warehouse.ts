@@ -1,4 +1,5 @@
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
+import type { SegmentMembersQuery } from './segment-members.ts';
 
 /** A span as the trace query returns it: its row, with the attributes parsed. */
 export type TraceSpan = Omit<SpanRow, 'attributesJson'> & { readonly attributes: Record<string, unknown> };
@@ -80,6 +81,8 @@ export interface Warehouse {
   stageStats(query?: StageStatsQuery): Promise<StageReport>;
   roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
+  /** User keys meeting every condition on recent impressions, clicks and conversions (segment builder), sorted. */
+  segmentMembers(query: SegmentMembersQuery): Promise<string[]>;
   /** Newest first. */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
   close(): Promise<void>;
