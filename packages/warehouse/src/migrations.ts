@@ -144,4 +144,38 @@ ALTER TABLE roas_windows ADD COLUMN view_through_revenue_micros BIGINT DEFAULT 0
   WHERE ${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)} IS NOT NULL;`
         : 'SELECT 1;',
   },
+  {
+    version: 6,
+    name: 'impressions (adtrace.impressions)',
+    // The served impressions, for attribution teams and segments (which build on these column
+    // names). trace_id is W3C hex text from the record's traceparent header, as logs print it;
+    // the tracking token stays out (it is a bearer credential). user_key is the pseudonymous
+    // key, never a raw user id. PostgreSQL: B-trees for "a campaign over time" and "a user's
+    // impressions"; DuckDB scans columns (an ART index slows every bulk load).
+    sql: ({ name, types: t }) => `
+CREATE TABLE impressions (
+  impression_id VARCHAR PRIMARY KEY,
+  event_id VARCHAR NOT NULL,
+  request_id VARCHAR NOT NULL,
+  imp_id VARCHAR NOT NULL,
+  user_key VARCHAR,
+  campaign_id VARCHAR NOT NULL,
+  ad_id VARCHAR NOT NULL,
+  creative_id VARCHAR NOT NULL,
+  bid_type VARCHAR NOT NULL,
+  price_micros BIGINT NOT NULL,
+  click_price_micros BIGINT NOT NULL,
+  pctr ${t.double} NOT NULL,
+  model_version VARCHAR,
+  event_time ${t.timestamp} NOT NULL,
+  trace_id VARCHAR,
+  loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp
+);
+${
+  name === 'postgres'
+    ? `CREATE INDEX impressions_campaign_time ON impressions (campaign_id, event_time);
+CREATE INDEX impressions_user_key ON impressions (user_key);`
+    : ''
+}`,
+  },
 ];

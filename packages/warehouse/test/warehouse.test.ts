@@ -37,6 +37,29 @@ const postgres = (): Backend => {
   };
 };
 
+/** A table's columns and indexes, from PostgreSQL's catalog. */
+async function pgCatalog(config: WarehouseConfig, table: string): Promise<{ columns: string[]; indexes: string[] }> {
+  if (config.kind !== 'postgres') throw new Error('PostgreSQL only');
+  const client = new pg.Client({ connectionString: config.url });
+  await client.connect();
+  try {
+    const columns = await client.query(
+      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+      [config.schema, table],
+    );
+    const indexes = await client.query('SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [
+      config.schema,
+      table,
+    ]);
+    return {
+      columns: columns.rows.map((r) => String(r.column_name)),
+      indexes: indexes.rows.map((r) => String(r.indexdef).replace(/^.* USING /, '')),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 describe.each([
   { name: 'duckdb', make: duckdb },
   { name: 'postgres', make: postgres },
@@ -54,9 +77,37 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await wh.migrate()).toEqual([]);
   });
+
+  it.runIf(backend.name === 'postgres')(
+    `impressions: the columns segments build on, indexed by campaign + time and user`,
+    async () => {
+      const { columns, indexes } = await pgCatalog(await backend.config(), 'impressions');
+      expect(indexes).toEqual(expect.arrayContaining(['btree (campaign_id, event_time)', 'btree (user_key)']));
+      expect(columns).toEqual(
+        expect.arrayContaining([
+          'impression_id',
+          'event_id',
+          'request_id',
+          'imp_id',
+          'user_key',
+          'campaign_id',
+          'ad_id',
+          'creative_id',
+          'bid_type',
+          'price_micros',
+          'click_price_micros',
+          'pctr',
+          'model_version',
+          'event_time',
+          'trace_id',
+          'loaded_at',
+        ]),
+      );
+    },
+  );
 
   it(`a trace round-trips with its tree, µs start and attributes`, async () => {
     const traceId = hex(16);
