@@ -4,10 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dialect, duckdbDialect, postgresDialect } from '../src/dialect.ts';
 import {
   type AttributedEventRow,
   connectWarehouse,
@@ -16,7 +13,9 @@ import {
   type Warehouse,
   type WarehouseConfig,
 } from '../src/index.ts';
+import { dropPostgresSchema } from '../src/testing.ts';
 import { hex } from './fixtures.ts';
+import { insertImpressions } from './impression-rows.ts';
 
 const PG_URL = process.env.WAREHOUSE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = 1_790_000_000_000;
@@ -77,65 +76,24 @@ const events: AttributedEventRow[] = [
   event('conversion', 'i-u3-1', 'cmp-b', 0.1, 50_000_000),
 ];
 
-function insertSql(d: Dialect): string {
-  const values = impressions.map(
-    (i) =>
-      `('${i.id}', 'evt-${i.id}', 'req-${i.id}', '1', ${i.user ? `'${i.user}'` : 'NULL'}, '${i.campaign}',
-        '${i.campaign}-ad', 'cr', 'CPM', 1000, 0, 0.01, NULL, ${d.timestampFromMicros(String((NOW - i.daysAgo * DAY) * 1000))}, NULL)`,
-  );
-  return `INSERT INTO impressions (impression_id, event_id, request_id, imp_id, user_key, campaign_id, ad_id,
-    creative_id, bid_type, price_micros, click_price_micros, pctr, model_version, event_time, trace_id)
-    VALUES ${values.join(',\n')}`;
-}
-
 interface Backend {
   readonly config: WarehouseConfig;
-  /** Rows straight into impressions (its load is the warehouse service's, tested with it). */
-  insertImpressions(wh: Warehouse): Promise<Warehouse>;
   cleanup(): Promise<void>;
 }
 
 function duckdb(): Backend {
   const dir = mkdtempSync(join(tmpdir(), 'adtrace-seg-'));
-  const path = join(dir, 'warehouse.duckdb');
   return {
-    config: { kind: 'duckdb', path },
-    // DuckDB has one writer per file: close the warehouse, insert, open it again.
-    async insertImpressions(wh) {
-      await wh.close();
-      const db = await DuckDBInstance.create(path);
-      const conn = await db.connect();
-      await conn.run(insertSql(duckdbDialect));
-      conn.closeSync();
-      db.closeSync();
-      return connectWarehouse(this.config, { onQuery: (s) => queries.push(s) });
-    },
+    config: { kind: 'duckdb', path: join(dir, 'warehouse.duckdb') },
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
 function postgres(): Backend {
   const schema = `test_seg_${hex(4)}`;
-  const client = async <T>(work: (c: pg.Client) => Promise<T>) => {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    try {
-      return await work(c);
-    } finally {
-      await c.end();
-    }
-  };
   return {
     config: { kind: 'postgres', url: PG_URL, schema, poolSize: 2 },
-    async insertImpressions(wh) {
-      await client(async (c) => {
-        await c.query(`SET search_path TO ${schema}`);
-        await c.query(insertSql(postgresDialect));
-        await c.query('ANALYZE impressions');
-      });
-      return wh;
-    },
-    cleanup: () => client((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).then(() => {}),
+    cleanup: () => dropPostgresSchema(PG_URL, schema),
   };
 }
 
@@ -151,10 +109,20 @@ describe.each([
   const since = (days: number) => NOW - days * DAY;
 
   beforeAll(async () => {
+    const first = await connectWarehouse(backend.config);
+    await first.migrate();
+    await first.loadAttributedEvents(events);
+    await first.close(); // DuckDB: one writer per file
+    await insertImpressions(
+      backend.config,
+      impressions.map((i) => ({
+        impressionId: i.id,
+        userKey: i.user,
+        campaignId: i.campaign,
+        eventTimeMs: NOW - i.daysAgo * DAY,
+      })),
+    );
     wh = await connectWarehouse(backend.config, { onQuery: (s) => queries.push(s) });
-    await wh.migrate();
-    await wh.loadAttributedEvents(events);
-    wh = await backend.insertImpressions(wh);
   });
   afterAll(async () => {
     await wh?.close();
