@@ -164,7 +164,14 @@ export {
 export { type CreativeAttributes, type PreparedCreative, prepareCreative, type TrackingUrls } from './creative.ts';
 export { type DecisionOptions, decideImp, decideRequest, type ImpDecision, noFillReason, scorer } from './decide.ts';
 export { DEMO_CATALOG_OPTIONS, DEMO_PUBLISHED_MS, DEMO_SEED, generateDemoCatalog } from './demo/catalog.ts';
-export { DEMO_CATALOG_URL, DEMO_USERS_URL, parseNdjson, SHIPPED_PCTR_MODEL_URL, toNdjson } from './demo/files.ts';
+export {
+  DEMO_CATALOG_URL,
+  DEMO_SEGMENT_DEFINITIONS_URL,
+  DEMO_USERS_URL,
+  parseNdjson,
+  SHIPPED_PCTR_MODEL_URL,
+  toNdjson,
+} from './demo/files.ts';
 export {
   GROUND_TRUTH_VERSION,
   type SimulatedImpression,

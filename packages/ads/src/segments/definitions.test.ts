@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEMO_SEGMENT_DEFINITIONS_URL } from '../demo/files.ts';
 import { parseSegmentDefinitions, SegmentDefinitionError } from './definitions.ts';
 
 const travel = {
@@ -103,5 +105,13 @@ describe('segment definitions', () => {
       'extra is not a known field (segments, description)',
       'segments must hold at least one definition',
     ]);
+  });
+
+  it('the shipped demo definitions are valid and name only demo campaigns', () => {
+    const defs = parseSegmentDefinitions(JSON.parse(readFileSync(DEMO_SEGMENT_DEFINITIONS_URL, 'utf8')));
+    expect(defs.map((d) => d.id)).toContain('seg-young-travellers');
+    for (const d of defs)
+      for (const c of d.criteria)
+        if ('campaigns' in c) for (const id of c.campaigns ?? []) expect(id).toMatch(/^cmp-0\d{3}$/);
   });
 });

@@ -43,6 +43,8 @@ export interface BuiltSegment {
   readonly size: number;
   readonly previousSize: number;
   readonly diff: SegmentDiff;
+  /** The trace of this segment's build (adtrace trace <id>); all zeros without telemetry. */
+  readonly traceId: string;
 }
 
 export interface SegmentBuildResult {
@@ -128,6 +130,7 @@ export async function buildSegments(
         size: members.size,
         previousSize: before.size,
         diff,
+        traceId: span.spanContext().traceId,
       });
     }
     const records = membershipRecords({ current: io.current, built, builderVersion, nowMs: io.nowMs });
