@@ -19,10 +19,8 @@ export const segmentsCommand: Command = {
 
 ${BUILD_HELP}
 
-publish:
-
-Publishes UserSegments records, keyed by user key, to the compacted ${Topics.segments}, which
-profiling reads as a global table (until the segment builder computes them). FILE holds one
+publish: publishes UserSegments records, keyed by user key, to the compacted ${Topics.segments}, which
+profiling reads as a global table (records as they are; \`segments build\` computes them). FILE holds one
 record per line (or a JSON array): a UserSegments with its userKey, or a demo user
 {"userId", "segments": {segments, interests, ageBracket, embedding, builderVersion, updatedAtMs}}
 whose key is made here exactly as ingest makes it — a keyed HMAC of the user id under ingest's
