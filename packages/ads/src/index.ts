@@ -236,6 +236,7 @@ export { matchCampaign, type TargetingContext, targetingContext } from './target
 // end serving
 
 // --- segment builder (issue 13): definitions, diff, memberships; pure ---
+export { campaignScope, needsCatalog } from './segments/campaign-scope.ts';
 export {
   ATTRIBUTE_TYPES,
   type AttributeCriterion,

@@ -1,11 +1,11 @@
 // The segment build job end to end in-process: criteria evaluated by a real DuckDB warehouse,
 // the previous memberships read whole from a compacted topic on the real broker, the changed
 // users published back and read again; its spans and metric through the in-process test SDK.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSegmentDefinitions } from '@adtrace/ads';
-import { createCodec, RecordNames, type UserSegments } from '@adtrace/schemas';
+import { DEMO_CATALOG_URL, parseNdjson, parseSegmentDefinitions } from '@adtrace/ads';
+import { type Campaign, createCodec, RecordNames, type UserSegments } from '@adtrace/schemas';
 import { type AttributedEventRow, connectWarehouse, type Warehouse } from '@adtrace/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTopics, testBrokers, testKafka, testTopics } from '../../../test/support/kafka.ts';
@@ -16,6 +16,8 @@ import { buildSegments } from '../src/segments/build-segments.ts';
 import { publishSegments, readCurrentSegments } from '../src/segments/segments-io.ts';
 
 const NOW = 1_790_000_000_000;
+// The demo catalog: cmp-0001 is Wanderly Travel's (adv-wanderly), the advertiser seg-clickers names.
+const catalog = parseNdjson<Campaign>(readFileSync(DEMO_CATALOG_URL, 'utf8'));
 const DAY = 86_400_000;
 const kafka = testKafka('segments-build-test');
 const codec = createCodec(RecordNames.UserSegments);
@@ -78,7 +80,7 @@ const definitions = parseSegmentDefinitions({
       id: 'seg-clickers',
       name: 'Clicked this week',
       type: 'behavioural',
-      criteria: [{ type: 'clicks', withinDays: 7, campaigns: ['cmp-0001'] }],
+      criteria: [{ type: 'clicks', withinDays: 7, advertisers: ['adv-wanderly'] }],
     },
     {
       id: 'seg-young-travel',
@@ -140,6 +142,7 @@ describe('adtrace segments build', () => {
     const result = await buildSegments(definitions, {
       members: (q) => wh.segmentMembers(q),
       current,
+      catalog,
       topic,
       nowMs: NOW,
       publish: (records) => publishSegments(kafka, topic, records),
@@ -206,6 +209,7 @@ describe('adtrace segments build', () => {
     const result = await buildSegments(definitions, {
       members: (q) => wh.segmentMembers(q),
       current: await readCurrentSegments(testBrokers(), topic),
+      catalog,
       topic,
       nowMs: NOW,
     });

@@ -12,6 +12,7 @@ export interface UserActivityCondition {
   readonly measure: 'count' | 'value_micros';
   /** Events at or after this time, ms since the epoch. */
   readonly sinceMs: number;
+  /** Only these campaigns' events (an empty list: none). */
   readonly campaignIds?: readonly string[];
   /** Inclusive bounds on the measure; a user without any such event has 0. */
   readonly min?: number;
@@ -63,7 +64,8 @@ export function segmentMembersSql(d: Dialect, query: SegmentMembersQuery): { sql
   const where: string[] = [];
   query.conditions.forEach((c, i) => {
     const since = d.timestampFromMicros(param(String(Math.floor(c.sinceMs) * 1000)));
-    const campaigns = c.campaignIds?.length ? c.campaignIds.map(param).join(', ') : undefined;
+    // No list: any campaign; an empty list: none (a scope that resolved to no campaign).
+    const campaigns = c.campaignIds === undefined ? undefined : c.campaignIds.map(param).join(', ') || 'NULL';
     const measure = c.measure === 'count' ? 'COUNT(*)' : 'SUM(e.value_micros)';
     const body =
       c.events === 'impression'

@@ -144,6 +144,9 @@ describe.each([
     expect(await imp(1, 2, 7)).toEqual(['u2']);
     expect(await imp(0, 0, 7)).toEqual(['u4']);
     expect(await imp(1, undefined, 60, ['cmp-b'])).toEqual(['u2', 'u3']);
+    // A scope that resolved to no campaign counts nothing: nobody has one, everybody has none.
+    expect(await imp(1, undefined, 60, [])).toEqual([]);
+    expect(await imp(0, 0, 60, [])).toEqual(['u1', 'u2', 'u3', 'u4']);
   });
 
   it('clicks and conversions reach their user through the impression; value sums in micros', async () => {

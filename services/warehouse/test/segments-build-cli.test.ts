@@ -3,12 +3,13 @@
 // publishes a compacted topic on the real broker, and sends its spans to the service's OTLP
 // receiver, where they land as rows like any service's.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createCodec, RecordNames, type UserSegments } from '@adtrace/schemas';
+import { type Campaign, createCodec, RecordNames, type UserSegments } from '@adtrace/schemas';
 import { type AttributedEventRow, connectWarehouse } from '@adtrace/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CATALOG_URL, parseNdjson } from '../../../packages/ads/src/index.ts';
 import { drainTopic } from '../../../packages/stream/test/support/kafka-io.ts';
 import { insertImpressions } from '../../../packages/warehouse/test/impression-rows.ts';
 import { type TestTopics, testBrokers, testKafka, testTopics } from '../../../test/support/kafka.ts';
@@ -20,7 +21,7 @@ const DAY = 86_400_000;
 const kafka = testKafka('segments-build-cli-test');
 const backend = duckdbBackend();
 let service: WarehouseService;
-let topics: TestTopics<'segments'>;
+let topics: TestTopics<'segments' | 'campaigns'>;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
@@ -78,7 +79,16 @@ beforeAll(async () => {
     { impressionId: 'i-2', userKey: 'uk-viewer', campaignId: 'cmp-0001', eventTimeMs: now - DAY },
   ]);
   service = await startTestService(backend);
-  topics = await testTopics(['segments'], { compacted: ['segments'] });
+  topics = await testTopics(['segments', 'campaigns'], { compacted: ['segments', 'campaigns'] });
+  // The catalog the advertiser criterion resolves through: Wanderly's first campaign is cmp-0001.
+  const wanderly = parseNdjson<Campaign>(readFileSync(DEMO_CATALOG_URL, 'utf8')).find((c) => c.id === 'cmp-0001')!;
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: topics.names.campaigns,
+    messages: [{ key: wanderly.id, value: createCodec(RecordNames.Campaign).encode(wanderly) }],
+  });
+  await producer.disconnect();
 }, 120_000);
 
 afterAll(async () => {
@@ -94,11 +104,25 @@ describe('adtrace segments build', () => {
       file,
       JSON.stringify({
         segments: [
-          { id: 'seg-clickers', name: 'Clickers', type: 'behavioural', criteria: [{ type: 'clicks', withinDays: 7 }] },
+          {
+            id: 'seg-clickers',
+            name: 'Clickers',
+            type: 'behavioural',
+            criteria: [{ type: 'clicks', withinDays: 7, advertisers: ['adv-wanderly'] }],
+          },
         ],
       }),
     );
-    const run = await cli('segments', 'build', file, '--topic', topics.names.segments, '--json');
+    const run = await cli(
+      'segments',
+      'build',
+      file,
+      '--topic',
+      topics.names.segments,
+      '--campaigns-topic',
+      topics.names.campaigns,
+      '--json',
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ builderVersion: 1, changedUsers: 1, published: true });

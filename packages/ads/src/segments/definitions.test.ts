@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { Campaign } from '@adtrace/schemas';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SEGMENT_DEFINITIONS_URL } from '../demo/files.ts';
-import { parseSegmentDefinitions, SegmentDefinitionError } from './definitions.ts';
+import { DEMO_CATALOG_URL, DEMO_SEGMENT_DEFINITIONS_URL, parseNdjson } from '../demo/files.ts';
+import { campaignScope } from './campaign-scope.ts';
+import { isBehaviourCriterion, parseSegmentDefinitions, SegmentDefinitionError } from './definitions.ts';
 
 const travel = {
   id: 'seg-travel-clickers',
@@ -76,7 +78,7 @@ describe('segment definitions', () => {
       'segments[0].criteria[0].withinDays must be a whole number of days in [1, 366], got 0',
       'segments[1].id must be lower-case letters, digits, ".", "_" or "-" (1–64), got "Bad Id"',
       'segments[1].type must be one of behavioural, attribute, got "lookalike"',
-      'segments[2].criteria[0].campaign is not a known field (type, withinDays, min, max, campaigns)',
+      'segments[2].criteria[0].campaign is not a known field (type, withinDays, min, max, campaigns, advertisers, categories)',
       'segments[2].criteria[0].max (2) is below min (5)',
       expect.stringContaining('segments[3].criteria[0].in: "AGE_30_40" is not an age bracket'),
       expect.stringContaining('segments[3].criteria[1].type must be one of impressions, clicks, conversions'),
@@ -107,11 +109,14 @@ describe('segment definitions', () => {
     ]);
   });
 
-  it('the shipped demo definitions are valid and name only demo campaigns', () => {
+  it('the shipped demo definitions are valid and resolve against the demo catalog', () => {
     const defs = parseSegmentDefinitions(JSON.parse(readFileSync(DEMO_SEGMENT_DEFINITIONS_URL, 'utf8')));
     expect(defs.map((d) => d.id)).toContain('seg-young-travellers');
+    const catalog = parseNdjson<Campaign>(readFileSync(DEMO_CATALOG_URL, 'utf8'));
     for (const d of defs)
-      for (const c of d.criteria)
-        if ('campaigns' in c) for (const id of c.campaigns ?? []) expect(id).toMatch(/^cmp-0\d{3}$/);
+      d.criteria.filter(isBehaviourCriterion).forEach((c, i) => {
+        const scope = campaignScope(c, catalog, `${d.id}[${i}]`);
+        if (scope !== undefined) expect(scope.length).toBeGreaterThan(0);
+      });
   });
 });

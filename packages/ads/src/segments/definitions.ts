@@ -18,6 +18,10 @@ export interface CountCriterion {
   readonly max?: number;
   /** Only events of these campaigns (default: any). */
   readonly campaigns?: readonly string[];
+  /** Only events of these advertisers' campaigns (resolved through the campaign catalog). */
+  readonly advertisers?: readonly string[];
+  /** Only events of campaigns with an ad in these IAB categories (IAB20 also matches IAB20-3). */
+  readonly categories?: readonly string[];
 }
 
 /** Summed conversion value (USD) within the last `withinDays`. */
@@ -27,6 +31,8 @@ export interface ValueCriterion {
   readonly minUsd: number;
   readonly maxUsd?: number;
   readonly campaigns?: readonly string[];
+  readonly advertisers?: readonly string[];
+  readonly categories?: readonly string[];
 }
 
 export interface AgeCriterion {
@@ -149,7 +155,7 @@ function criterion(raw: unknown, at: string, problems: string[]): SegmentCriteri
     case 'impressions':
     case 'clicks':
     case 'conversions': {
-      unknownFields(raw, ['type', 'withinDays', 'min', 'max', 'campaigns'], at, problems);
+      unknownFields(raw, ['type', 'withinDays', 'min', 'max', ...SCOPE_FIELDS], at, problems);
       const withinDays = days(raw, at, problems);
       const min = raw.min === undefined ? 1 : count(raw.min, `${at}.min`, problems);
       const max = raw.max === undefined ? undefined : count(raw.max, `${at}.max`, problems);
@@ -161,7 +167,7 @@ function criterion(raw: unknown, at: string, problems: string[]): SegmentCriteri
       return { type, withinDays: withinDays!, min: min!, ...(max !== undefined && { max }), ...campaigns };
     }
     case 'conversion_value': {
-      unknownFields(raw, ['type', 'withinDays', 'minUsd', 'maxUsd', 'campaigns'], at, problems);
+      unknownFields(raw, ['type', 'withinDays', 'minUsd', 'maxUsd', ...SCOPE_FIELDS], at, problems);
       const withinDays = days(raw, at, problems);
       const minUsd = usd(raw.minUsd, `${at}.minUsd`, problems);
       const maxUsd = raw.maxUsd === undefined ? undefined : usd(raw.maxUsd, `${at}.maxUsd`, problems);
@@ -225,8 +231,19 @@ function stringList(v: unknown, at: string, problems: string[]): string[] | unde
   return undefined;
 }
 
-function campaignList(raw: Obj, at: string, problems: string[]): { campaigns?: string[] } {
-  if (raw.campaigns === undefined) return {};
-  const campaigns = stringList(raw.campaigns, `${at}.campaigns`, problems);
-  return campaigns ? { campaigns } : {};
+const SCOPE_FIELDS = ['campaigns', 'advertisers', 'categories'] as const;
+
+/** Which campaigns' events count: any of the given fields, each a non-empty list. */
+function campaignList(
+  raw: Obj,
+  at: string,
+  problems: string[],
+): { campaigns?: string[]; advertisers?: string[]; categories?: string[] } {
+  const out: { campaigns?: string[]; advertisers?: string[]; categories?: string[] } = {};
+  for (const field of SCOPE_FIELDS) {
+    if (raw[field] === undefined) continue;
+    const list = stringList(raw[field], `${at}.${field}`, problems);
+    if (list) out[field] = list;
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 import {
   type AttributeCriterion,
   type BehaviourCriterion,
+  campaignScope,
   diffMembers,
   isBehaviourCriterion,
   LARGE_SEGMENT_CHANGE_PCT,
@@ -17,7 +18,7 @@ import {
   type SegmentDiff,
   type SegmentType,
 } from '@adtrace/ads';
-import type { UserSegments } from '@adtrace/schemas';
+import type { Campaign, UserSegments } from '@adtrace/schemas';
 import { pipelineMetrics } from '@adtrace/telemetry';
 import type { SegmentMembersQuery, UserActivityCondition } from '@adtrace/warehouse';
 import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -31,6 +32,8 @@ export interface SegmentBuildIo {
   readonly current: ReadonlyMap<string, UserSegments>;
   /** Sends the changed records; absent for a dry run. */
   publish?(records: readonly UserSegments[]): Promise<void>;
+  /** The campaign catalog, when a criterion names advertisers or categories. */
+  readonly catalog?: readonly Campaign[];
   /** Where publish sends (for the span). */
   readonly topic: string;
   readonly nowMs: number;
@@ -55,10 +58,19 @@ export interface SegmentBuildResult {
   readonly published: boolean;
 }
 
-/** A definition's behavioural criteria as the warehouse's conditions, relative to now. */
-export function activityConditions(criteria: readonly BehaviourCriterion[], nowMs: number): UserActivityCondition[] {
-  return criteria.map((c) => {
-    const common = { sinceMs: nowMs - c.withinDays * DAY_MS, ...(c.campaigns && { campaignIds: c.campaigns }) };
+/**
+ * A definition's behavioural criteria as the warehouse's conditions, relative to now; advertisers
+ * and categories resolved to campaign ids through the catalog (`at` names the definition).
+ */
+export function activityConditions(
+  criteria: readonly BehaviourCriterion[],
+  nowMs: number,
+  catalog?: readonly Campaign[],
+  at = 'criteria',
+): UserActivityCondition[] {
+  return criteria.map((c, i) => {
+    const campaignIds = campaignScope(c, catalog, `${at}[${i}]`);
+    const common = { sinceMs: nowMs - c.withinDays * DAY_MS, ...(campaignIds && { campaignIds }) };
     if (c.type === 'conversion_value')
       return {
         ...common,
@@ -83,6 +95,13 @@ export async function buildSegments(
     io.current.values(),
     definitions.map((d) => d.id),
   );
+  // Every definition's conditions first: a scope that resolves to nothing refuses the build before any work.
+  const conditions = new Map(
+    definitions.map((d) => [
+      d.id,
+      activityConditions(d.criteria.filter(isBehaviourCriterion), io.nowMs, io.catalog, `segment ${d.id}: criteria`),
+    ]),
+  );
   const spans: Span[] = [];
   try {
     const built = new Map<string, ReadonlySet<string>>();
@@ -101,7 +120,7 @@ export async function buildSegments(
       spans.push(span);
       const ctx = trace.setSpan(context.active(), span);
       const members = await tracer.startActiveSpan('ads.segment.evaluate_criteria', {}, ctx, (s) =>
-        ended(s, () => evaluate(def, io, s)),
+        ended(s, () => evaluate(def, conditions.get(def.id) ?? [], io, s)),
       );
       const before = previous.get(def.id) ?? new Set<string>();
       const diff = tracer.startActiveSpan('ads.segment.diff', {}, ctx, (s) => {
@@ -167,18 +186,19 @@ export async function buildSegments(
   }
 }
 
-async function evaluate(def: SegmentDefinition, io: SegmentBuildIo, span: Span): Promise<Set<string>> {
-  const behaviour = def.criteria.filter(isBehaviourCriterion);
+async function evaluate(
+  def: SegmentDefinition,
+  conditions: UserActivityCondition[],
+  io: SegmentBuildIo,
+  span: Span,
+): Promise<Set<string>> {
   const attributes = def.criteria.filter((c): c is AttributeCriterion => !isBehaviourCriterion(c));
   span.setAttributes({
     'criteria.count': def.criteria.length,
     'criteria.types': [...new Set(def.criteria.map((c) => c.type))],
   });
   // The user base: the warehouse's users for behaviour; for attributes alone, every user with a record.
-  const candidates =
-    behaviour.length > 0
-      ? await io.members({ conditions: activityConditions(behaviour, io.nowMs) })
-      : [...io.current.keys()];
+  const candidates = conditions.length > 0 ? await io.members({ conditions }) : [...io.current.keys()];
   const members = new Set(candidates.filter((u) => meetsAttributes(io.current.get(u), attributes)));
   span.setAttribute('segment.matched_users', members.size);
   return members;
