@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTopics, testBrokers, testKafka, testTopics } from '../../../test/support/kafka.ts';
 import { registerTestTelemetry, type TestTelemetry } from '../../../test/support/telemetry.ts';
 import { drainTopic } from '../../stream/test/support/kafka-io.ts';
-import { insertImpressions } from '../../warehouse/test/impression-rows.ts';
+import { impressionRows } from '../../warehouse/test/impression-rows.ts';
 import { buildSegments } from '../src/segments/build-segments.ts';
 import { publishSegments, readCurrentSegments } from '../src/segments/segments-io.ts';
 
@@ -111,20 +111,19 @@ beforeAll(async () => {
   await publishSegments(kafka, topics.names.segments, before);
   dir = mkdtempSync(join(tmpdir(), 'adtrace-segbuild-'));
   const path = join(dir, 'warehouse.duckdb');
-  const first = await connectWarehouse({ kind: 'duckdb', path });
-  await first.migrate();
-  await first.loadAttributedEvents(imps.map(([id, , days]) => click(id, days)));
-  await first.close();
-  await insertImpressions(
-    { kind: 'duckdb', path },
-    imps.map(([impressionId, userKey, days]) => ({
-      impressionId,
-      userKey,
-      campaignId: 'cmp-0001',
-      eventTimeMs: NOW - days * DAY,
-    })),
-  );
   wh = await connectWarehouse({ kind: 'duckdb', path });
+  await wh.migrate();
+  await wh.loadAttributedEvents(imps.map(([id, , days]) => click(id, days)));
+  await wh.loadImpressions(
+    impressionRows(
+      imps.map(([impressionId, userKey, days]) => ({
+        impressionId,
+        userKey,
+        campaignId: 'cmp-0001',
+        eventTimeMs: NOW - days * DAY,
+      })),
+    ),
+  );
 }, 120_000);
 
 afterAll(async () => {

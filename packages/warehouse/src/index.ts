@@ -1,3 +1,10 @@
+export type {
+  AlertRow,
+  AuctionOutcomeRow,
+  CampaignRow,
+  ImpressionRow,
+  LateEventRow,
+} from './attribution-tables.ts';
 export { defaultStateDir, readEnv, toConfig, type WarehouseConfig, type WarehouseEnv } from './config.ts';
 export { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
 export { type Migration, migrations, REQUEST_ID_ATTRIBUTE } from './migrations.ts';
@@ -22,6 +29,7 @@ export { SPAN_ID, TRACE_ID } from './values.ts';
 export type {
   ListQuery,
   LoadResult,
+  NoFillReport,
   QueryStats,
   StageReport,
   StageStats,

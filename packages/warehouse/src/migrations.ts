@@ -1,3 +1,4 @@
+import { attributionTablesSql } from './attribution-tables.ts';
 import type { Dialect } from './dialect.ts';
 
 /**
@@ -177,5 +178,27 @@ ${
 CREATE INDEX impressions_user_key ON impressions (user_key);`
     : ''
 }`,
+  },
+  {
+    version: 7,
+    name: 'auction_outcomes, alerts, late_events, campaigns; attributed_events by campaign and time',
+    sql: attributionTablesSql,
+  },
+  {
+    version: 8,
+    name: 'spans: W3C hex view spans_hex, storage_usd, BRIN on start (PostgreSQL)',
+    // Ids stay compact (UUID / 64-bit) in spans: the primary key is what a bulk load pays for.
+    // spans_hex reads them as W3C hex, as traceparent headers, logs and OTLP JSON print them.
+    // storage_usd: what storing the span's row costs (priced by the warehouse's load spans).
+    // PostgreSQL: spans arrive roughly in start order, so a BRIN index (a few pages for
+    // millions of rows, nearly free to maintain) keeps "since T" scans off the whole heap.
+    sql: (d) => `
+ALTER TABLE spans ADD COLUMN storage_usd ${d.types.double} DEFAULT 0;
+CREATE VIEW spans_hex AS
+SELECT ${d.traceIdToHex('trace_id')} AS trace_id, ${d.spanIdToHex('span_id')} AS span_id,
+  ${d.spanIdToHex('parent_span_id')} AS parent_span_id, service, name, kind, start, duration_ms, status_code,
+  status_message, event_id, compute_usd, kafka_usd, query_usd, storage_usd, cost_usd, attributes
+FROM spans;
+${d.name === 'postgres' ? 'CREATE INDEX spans_start_brin ON spans USING brin (start);' : ''}`,
   },
 ];

@@ -13,7 +13,7 @@ import { scanBytes } from './scan-estimate.ts';
 import { checkSegmentMembersQuery, type SegmentMembersQuery, segmentMembersSql } from './segment-members.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
 import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
-import type { ListQuery, QueryStats, StageReport, StageStatsQuery, TraceSpan } from './warehouse.ts';
+import type { ListQuery, NoFillReport, QueryStats, StageReport, StageStatsQuery, TraceSpan } from './warehouse.ts';
 
 type Row = Record<string, unknown>;
 
@@ -38,6 +38,11 @@ export class Queries {
     const [rows, tableRows] = await Promise.all([this.#db.all(sql, params), this.#db.tableRows(table)]);
     this.#onQuery?.({ query, rows: rows.length, bytesScanned: scanBytes(table, tableRows, columns) });
     return rows;
+  }
+
+  /** Plain SQL over the tables and views, $1… parameters, rows as the driver gives them (reads only, by contract). */
+  sql(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.#db.all(text, params);
   }
 
   async traceSpans(traceId: string): Promise<TraceSpan[]> {
@@ -153,6 +158,27 @@ export class Queries {
       scanBytes('attributed_events', events, ['impression_id', 'kind', 'campaign_id', 'value_micros', 'event_time']);
     this.#onQuery?.({ query: 'segment_members', rows: rows.length, bytesScanned });
     return rows.map((r) => String(r.user_key));
+  }
+
+  async noFillReport(query: { sinceMs?: number } = {}): Promise<NoFillReport> {
+    const d = this.#db.dialect;
+    const since = Math.max(0, Math.floor(query.sinceMs ?? 0)) * 1000;
+    const rows = await this.#run(
+      'no_fill',
+      'auction_outcomes',
+      ['outcome', 'no_fill_reason', 'decided_at'],
+      `SELECT outcome, no_fill_reason AS reason, count(*) AS n FROM auction_outcomes
+       WHERE decided_at >= ${d.timestampFromMicros('$1')} GROUP BY outcome, no_fill_reason`,
+      [since],
+    );
+    const outcomes = rows.reduce((s, r) => s + toNumber(r.n), 0);
+    const rate = (n: number) => (outcomes > 0 ? n / outcomes : 0);
+    const reasons = rows
+      .filter((r) => r.outcome === 'no_fill')
+      .map((r) => ({ reason: String(r.reason ?? 'OTHER'), count: toNumber(r.n), rate: rate(toNumber(r.n)) }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+    const noFills = reasons.reduce((s, r) => s + r.count, 0);
+    return { outcomes, noFills, noFillRate: rate(noFills), reasons };
   }
 
   async deadLetters(query: ListQuery = {}): Promise<DeadLetterRow[]> {

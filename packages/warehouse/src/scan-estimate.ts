@@ -74,6 +74,22 @@ export const COLUMN_BYTES: Record<string, Record<string, number>> = {
     headers: 500,
     loaded_at: 8,
   },
+  auction_outcomes: {
+    event_id: 38,
+    request_id: 38,
+    imp_id: 3,
+    user_key: 34,
+    outcome: 9,
+    campaign_id: 20,
+    ad_id: 20,
+    creative_id: 20,
+    bid_type: 5,
+    no_fill_reason: 18,
+    no_fill_detail: 40,
+    model_version: 12,
+    decided_at: 8,
+    trace_id: 34,
+  },
 };
 
 export function scanBytes(table: string, rows: number, columns: readonly string[] | 'all'): number {

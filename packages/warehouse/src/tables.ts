@@ -35,7 +35,8 @@ export const spansLoad: TableLoad<SpanRow> = {
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.traceId, r.spanId, r.parentSpanId, r.service, r.name, r.kind, r.startUnixMicros, r.durationMs, r.statusCode, r.statusMessage, r.eventId, r.computeUsd, r.kafkaUsd, r.queryUsd, r.costUsd, r.attributesJson],
   insertSql: (d) => `
-INSERT INTO spans
+INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start, duration_ms, status_code,
+  status_message, event_id, compute_usd, kafka_usd, query_usd, cost_usd, attributes)
 SELECT ${d.traceIdFromHex('trace_id')}, ${d.spanIdFromHex('span_id')}, ${d.spanIdFromHex('parent_span_id')},
   service, name, kind, ${d.timestampFromMicros('start_us')}, duration_ms, status_code, status_message, event_id,
   compute_usd, kafka_usd, query_usd, cost_usd, CAST(attributes AS ${d.types.json})

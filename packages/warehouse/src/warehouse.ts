@@ -1,3 +1,4 @@
+import type { AlertRow, AuctionOutcomeRow, CampaignRow, ImpressionRow, LateEventRow } from './attribution-tables.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
 import type { SegmentMembersQuery } from './segment-members.ts';
 
@@ -52,6 +53,16 @@ export interface QueryStats {
   readonly bytesScanned: number;
 }
 
+export interface NoFillReport {
+  /** Auction outcomes (one per auctioned imp) in range. */
+  readonly outcomes: number;
+  readonly noFills: number;
+  /** noFills / outcomes (0 when there were none). */
+  readonly noFillRate: number;
+  /** Most frequent first; `rate` is of all outcomes, so the rates add up to noFillRate. */
+  readonly reasons: readonly { readonly reason: string; readonly count: number; readonly rate: number }[];
+}
+
 export interface LoadResult {
   /** Rows offered. */
   readonly received: number;
@@ -72,6 +83,17 @@ export interface Warehouse {
   /** Inserts new windows and replaces a window only with a higher revision (restatement). */
   loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult>;
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult>;
+  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult>;
+  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult>;
+  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult>;
+  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult>;
+  /** Keeps the latest version per campaign id; a tombstone row marks it deleted. */
+  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult>;
+  /**
+   * Plain SQL, as an attribution team would write it (tests, ad-hoc reads): $1… parameters,
+   * rows as the driver returns them. For reading: nothing but the service writes.
+   */
+  sql(text: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** All spans of one trace, by start time. */
   traceSpans(traceId: string): Promise<TraceSpan[]>;
   /** Trace ids whose spans carry this event id, earliest first. */
@@ -83,6 +105,8 @@ export interface Warehouse {
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
   /** User keys meeting every condition on recent impressions, clicks and conversions (segment builder), sorted. */
   segmentMembers(query: SegmentMembersQuery): Promise<string[]>;
+  /** Auction outcomes decided in range: the no-fill rate, by reason. */
+  noFillReport(query?: { sinceMs?: number }): Promise<NoFillReport>;
   /** Newest first. */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
   close(): Promise<void>;

@@ -15,7 +15,7 @@ import {
 } from '../src/index.ts';
 import { dropPostgresSchema } from '../src/testing.ts';
 import { hex } from './fixtures.ts';
-import { insertImpressions } from './impression-rows.ts';
+import { impressionRows } from './impression-rows.ts';
 
 const PG_URL = process.env.WAREHOUSE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = 1_790_000_000_000;
@@ -109,20 +109,19 @@ describe.each([
   const since = (days: number) => NOW - days * DAY;
 
   beforeAll(async () => {
-    const first = await connectWarehouse(backend.config);
-    await first.migrate();
-    await first.loadAttributedEvents(events);
-    await first.close(); // DuckDB: one writer per file
-    await insertImpressions(
-      backend.config,
-      impressions.map((i) => ({
-        impressionId: i.id,
-        userKey: i.user,
-        campaignId: i.campaign,
-        eventTimeMs: NOW - i.daysAgo * DAY,
-      })),
-    );
     wh = await connectWarehouse(backend.config, { onQuery: (s) => queries.push(s) });
+    await wh.migrate();
+    await wh.loadAttributedEvents(events);
+    await wh.loadImpressions(
+      impressionRows(
+        impressions.map((i) => ({
+          impressionId: i.id,
+          userKey: i.user,
+          campaignId: i.campaign,
+          eventTimeMs: NOW - i.daysAgo * DAY,
+        })),
+      ),
+    );
   });
   afterAll(async () => {
     await wh?.close();

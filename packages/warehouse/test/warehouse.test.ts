@@ -77,7 +77,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -200,6 +200,23 @@ describe.each([
     await expect(wh.loadSpans([...good, span({ traceId: 'not-hex-at-all-not-hex-at-all-00' })])).rejects.toThrow();
     expect(await wh.traceSpans(traceId)).toHaveLength(0);
     expect((await wh.loadSpans(good)).inserted).toBe(2);
+  });
+
+  it(`ids pasted from a traceparent find the span with plain SQL (spans_hex reads W3C hex)`, async () => {
+    // From a log line; span ids with a leading zero and with the top bit set (negative as a signed bigint).
+    const traceparent = `00-${hex(15)}0e-00f067aa0ba902b7-01`;
+    const [, traceId, parentId] = traceparent.split('-') as [string, string, string];
+    const childId = 'f0067aa0ba902b70';
+    await wh.loadSpans([
+      span({ traceId, spanId: parentId }),
+      span({ traceId, spanId: childId, parentSpanId: parentId, name: 'child' }),
+    ]);
+    const rows = await wh.sql(
+      `SELECT trace_id, span_id, parent_span_id, name FROM spans_hex WHERE trace_id = '${traceId}' AND span_id = '${childId}'`,
+    );
+    expect(rows).toEqual([{ trace_id: traceId, span_id: childId, parent_span_id: parentId, name: 'child' }]);
+    const [parent] = await wh.sql('SELECT span_id FROM spans_hex WHERE span_id = $1', [parentId]);
+    expect(parent).toEqual({ span_id: parentId });
   });
 
   it(`bulk loads 20,000 spans`, async () => {
@@ -372,6 +389,168 @@ describe.each([
     expect(await wh.attributedEvents({ campaignId: 'cmp-2' })).toEqual([e]);
     expect((await wh.loadAttributedEvents([conversion])).inserted).toBe(1);
     expect(await wh.attributedEvents({ campaignId: 'cmp-2' })).toEqual([conversion, e]);
+  });
+
+  it(`impressions load once, trace id as hex, and read back with plain SQL by campaign and time`, async () => {
+    const imp = {
+      impressionId: `evt-${hex(4)}.1`,
+      eventId: 'evt-imp',
+      requestId: 'req-1',
+      impId: '1',
+      userKey: 'uk-1',
+      campaignId: 'cmp-imp',
+      adId: 'ad-1',
+      creativeId: 'cr-1',
+      bidType: 'cpm',
+      priceMicros: 2_500,
+      clickPriceMicros: 0,
+      pctr: 0.02,
+      modelVersion: 'ctr-v1',
+      eventTimeMs: 1_763_769_600_123,
+      traceId: hex(16),
+    };
+    const other = {
+      ...imp,
+      impressionId: `${imp.impressionId}x`,
+      userKey: null,
+      eventTimeMs: imp.eventTimeMs + 60_000,
+    };
+    expect((await wh.loadImpressions([imp, imp, other])).inserted).toBe(2);
+    expect((await wh.loadImpressions([imp])).inserted).toBe(0);
+    const rows = await wh.sql(
+      `SELECT impression_id, user_key, trace_id, price_micros FROM impressions
+       WHERE campaign_id = $1 AND event_time >= CAST($2 AS TIMESTAMP) ORDER BY event_time`,
+      ['cmp-imp', '2025-11-22 00:00:00'],
+    );
+    expect(rows.map((r) => [r.impression_id, r.user_key, r.trace_id, Number(r.price_micros)])).toEqual([
+      [imp.impressionId, 'uk-1', imp.traceId, 2_500],
+      [other.impressionId, null, imp.traceId, 2_500],
+    ]);
+  });
+
+  it(`auction outcomes: the no-fill rate by reason`, async () => {
+    const base = {
+      requestId: 'req-nf',
+      userKey: 'uk-2',
+      campaignId: null,
+      adId: null,
+      creativeId: null,
+      bidType: null,
+      bidMicros: null,
+      pctr: null,
+      clearingPriceCpmMicros: null,
+      floorCpmMicros: null,
+      candidates: null,
+      noFillCode: null,
+      noFillDetail: null,
+      modelVersion: null,
+      decidedAtMs: 1_900_000_000_000,
+      traceId: hex(16),
+    };
+    const win = {
+      ...base,
+      outcome: 'win',
+      campaignId: 'cmp-1',
+      adId: 'ad-1',
+      bidMicros: 3_000_000,
+      noFillReason: null,
+    };
+    const noFill = (reason: string) => ({ ...base, outcome: 'no_fill', noFillReason: reason });
+    const rows = [
+      ...[win, win, win, win, win].map((r, i) => ({ ...r, eventId: `evt-w${i}`, impId: '1' })),
+      ...['BELOW_FLOOR', 'BELOW_FLOOR', 'FREQUENCY_CAPPED'].map((reason, i) => ({
+        ...noFill(reason),
+        eventId: `evt-n${i}`,
+        impId: '1',
+      })),
+    ];
+    expect((await wh.loadAuctionOutcomes([...rows, rows[0]!])).inserted).toBe(8);
+    // An older outcome, outside the range asked for.
+    await wh.loadAuctionOutcomes([{ ...noFill('TIMEOUT'), eventId: 'evt-old', impId: '1', decidedAtMs: 1_000 }]);
+    expect(await wh.noFillReport({ sinceMs: 1_899_999_999_000 })).toEqual({
+      outcomes: 8,
+      noFills: 3,
+      noFillRate: 3 / 8,
+      reasons: [
+        { reason: 'BELOW_FLOOR', count: 2, rate: 2 / 8 },
+        { reason: 'FREQUENCY_CAPPED', count: 1, rate: 1 / 8 },
+      ],
+    });
+    expect((await wh.noFillReport()).outcomes).toBe(9);
+  });
+
+  it(`alerts and late events load once`, async () => {
+    const alert = {
+      alertId: `al-${hex(4)}`,
+      kind: 'CALIBRATION_DRIFT',
+      severity: 'WARNING',
+      source: 'aggregation',
+      campaignId: null,
+      segmentId: null,
+      value: 1.4,
+      threshold: 1.2,
+      message: 'model ctr-v1 over-predicts',
+      attributesJson: JSON.stringify({ modelVersion: 'ctr-v1' }),
+      eventTimeMs: 1_763_769_600_000,
+      traceId: null,
+    };
+    expect((await wh.loadAlerts([alert, alert])).inserted).toBe(1);
+    const late = {
+      latePartition: 0,
+      lateOffset: '12',
+      originalTopic: 'adtrace.attributed-events',
+      originalPartition: 3,
+      originalOffset: '9007199254740993',
+      streamTimeMs: 1_763_770_000_000,
+      eventId: 'conv-late',
+      kind: 'conversion',
+      campaignId: 'cmp-late',
+      impressionId: 'evt-1.1',
+      costMicros: 0,
+      valueMicros: 5_000_000,
+      eventTimeMs: 1_763_769_600_000,
+      traceId: hex(16),
+      sentAtMs: 1_763_770_000_100,
+    };
+    expect((await wh.loadLateEvents([late, late, { ...late, lateOffset: '13' }])).inserted).toBe(2);
+    const rows = await wh.sql(
+      `SELECT a.kind, l.original_offset, l.value_micros FROM alerts a, late_events l
+       WHERE a.alert_id = $1 AND l.campaign_id = 'cmp-late' ORDER BY l.late_offset`,
+      [alert.alertId],
+    );
+    expect(rows.map((r) => [r.kind, String(r.original_offset), Number(r.value_micros)])).toEqual([
+      ['CALIBRATION_DRIFT', '9007199254740993', 5_000_000],
+      ['CALIBRATION_DRIFT', '9007199254740993', 5_000_000],
+    ]);
+  });
+
+  it(`campaigns keep the latest version per id; an older one never wins; a tombstone marks it deleted`, async () => {
+    const v = (updatedAtMs: number, name: string) => ({
+      campaignId: 'cmp-dim',
+      name,
+      advertiserId: 'adv-1',
+      active: true,
+      startMs: null,
+      endMs: null,
+      budgetTotalMicros: 100_000_000,
+      budgetDailyMicros: null,
+      currency: 'USD',
+      ads: 2,
+      updatedAtMs,
+      deleted: false,
+    });
+    const name = async () =>
+      (await wh.sql(`SELECT name, deleted FROM campaigns WHERE campaign_id = 'cmp-dim'`)).map((r) => [
+        r.name,
+        Boolean(r.deleted),
+      ]);
+    await wh.loadCampaigns([v(2_000, 'second'), v(1_000, 'first'), v(3_000, 'third')]);
+    expect(await name()).toEqual([['third', false]]);
+    await wh.loadCampaigns([v(2_500, 'stale replay')]);
+    expect(await name()).toEqual([['third', false]]);
+    const tombstone = { ...v(4_000, ''), name: null, advertiserId: null, active: false, ads: 0, deleted: true };
+    await wh.loadCampaigns([tombstone]);
+    expect(await name()).toEqual([['third', true]]);
   });
 
   it(`dead letters keep bytes and headers, newest first`, async () => {

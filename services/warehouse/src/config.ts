@@ -72,7 +72,16 @@ export function toConfig(env: ServiceEnv): ServiceConfig {
       enabled: loader === 'on',
       brokers,
       groupId: env.WAREHOUSE_LOADER_GROUP ?? 'warehouse',
-      topics: { attributedEvents: Topics.attributedEvents, roas: Topics.roas, deadLetters: Topics.deadLetters },
+      topics: {
+        attributedEvents: Topics.attributedEvents,
+        roas: Topics.roas,
+        deadLetters: Topics.deadLetters,
+        impressions: Topics.impressions,
+        auctionOutcomes: Topics.auctionOutcomes,
+        alerts: Topics.alerts,
+        lateEvents: Topics.lateEvents,
+        campaigns: Topics.campaigns,
+      },
     },
   };
 }

@@ -19,8 +19,8 @@ export interface WarehouseService {
 }
 
 export interface ServiceOptions {
-  /** Replaces the Avro decoders of @adtrace/schemas (tests, other encodings). */
-  readonly decoders?: RecordDecoders;
+  /** Replace Avro decoders of @adtrace/schemas (tests, other encodings); the rest stay Avro. */
+  readonly decoders?: Partial<RecordDecoders>;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -61,7 +61,7 @@ export async function startWarehouseService(
     };
     api = await startApiServer(config.host, config.apiPort, routes(warehouse, traced, health), log);
     if (config.loader.enabled) {
-      const decoders = options.decoders ?? schemaDecoders();
+      const decoders = { ...schemaDecoders(), ...options.decoders };
       loader = createTopicLoader({ ...config.loader, warehouse, decoders, log });
       await loader.start();
     }

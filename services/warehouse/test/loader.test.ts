@@ -5,7 +5,7 @@ import type { RecordDecoders, ServiceConfig, WarehouseService } from '../src/ind
 import { duckdbBackend, eventually, getJson, startTestService } from './support.ts';
 
 // The Avro codecs are @adtrace/schemas' business; here records travel as JSON through the same seam.
-const json: RecordDecoders = {
+const json: Partial<RecordDecoders> = {
   attributedEvent: (b) => JSON.parse(b.toString('utf8')),
   roasWindow: (b) => JSON.parse(b.toString('utf8')),
 };

@@ -11,7 +11,7 @@ import { type AttributedEventRow, connectWarehouse } from '@adtrace/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG_URL, parseNdjson } from '../../../packages/ads/src/index.ts';
 import { drainTopic } from '../../../packages/stream/test/support/kafka-io.ts';
-import { insertImpressions } from '../../../packages/warehouse/test/impression-rows.ts';
+import { impressionRows } from '../../../packages/warehouse/test/impression-rows.ts';
 import { type TestTopics, testBrokers, testKafka, testTopics } from '../../../test/support/kafka.ts';
 import type { WarehouseService } from '../src/index.ts';
 import { duckdbBackend, eventually, startTestService } from './support.ts';
@@ -73,11 +73,13 @@ beforeAll(async () => {
   const wh = await connectWarehouse(backend.config);
   await wh.migrate();
   await wh.loadAttributedEvents([click('i-1', now - DAY)]);
-  await wh.close();
-  await insertImpressions(backend.config, [
-    { impressionId: 'i-1', userKey: 'uk-clicker', campaignId: 'cmp-0001', eventTimeMs: now - DAY },
-    { impressionId: 'i-2', userKey: 'uk-viewer', campaignId: 'cmp-0001', eventTimeMs: now - DAY },
-  ]);
+  await wh.loadImpressions(
+    impressionRows([
+      { impressionId: 'i-1', userKey: 'uk-clicker', campaignId: 'cmp-0001', eventTimeMs: now - DAY },
+      { impressionId: 'i-2', userKey: 'uk-viewer', campaignId: 'cmp-0001', eventTimeMs: now - DAY },
+    ]),
+  );
+  await wh.close(); // the service opens the file next (DuckDB: one process at a time)
   service = await startTestService(backend);
   topics = await testTopics(['segments', 'campaigns'], { compacted: ['segments', 'campaigns'] });
   // The catalog the advertiser criterion resolves through: Wanderly's first campaign is cmp-0001.

@@ -1,6 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  type AlertRow,
+  type AuctionOutcomeRow,
+  alertsLoad,
+  auctionOutcomesLoad,
+  type CampaignRow,
+  campaignsLoad,
+  type ImpressionRow,
+  impressionsLoad,
+  type LateEventRow,
+  lateEventsLoad,
+  latestCampaigns,
+} from '../attribution-tables.ts';
 import { duckdbDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import { Queries, type SqlRunner } from '../queries.ts';
@@ -11,7 +24,10 @@ import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
 import { appendRows, createStageSql } from './duckdb-append.ts';
 
-const LOADS = [spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad] as const;
+const LOADS = [
+  ...[spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad],
+  ...[impressionsLoad, auctionOutcomesLoad, alertsLoad, lateEventsLoad, campaignsLoad],
+] as const;
 
 /**
  * The embedded warehouse. One writer connection, loads queued one at a time; reads get a
@@ -98,6 +114,26 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
 
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult> {
     return this.#load(deadLettersLoad, rows);
+  }
+
+  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult> {
+    return this.#load(impressionsLoad, rows);
+  }
+
+  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult> {
+    return this.#load(auctionOutcomesLoad, rows);
+  }
+
+  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult> {
+    return this.#load(alertsLoad, rows);
+  }
+
+  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult> {
+    return this.#load(lateEventsLoad, rows);
+  }
+
+  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult> {
+    return this.#load(campaignsLoad, latestCampaigns(rows));
   }
 
   async close(): Promise<void> {

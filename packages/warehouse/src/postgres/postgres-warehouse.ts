@@ -2,6 +2,19 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import {
+  type AlertRow,
+  type AuctionOutcomeRow,
+  alertsLoad,
+  auctionOutcomesLoad,
+  type CampaignRow,
+  campaignsLoad,
+  type ImpressionRow,
+  impressionsLoad,
+  type LateEventRow,
+  lateEventsLoad,
+  latestCampaigns,
+} from '../attribution-tables.ts';
 import { postgresDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import { Queries, type SqlRunner } from '../queries.ts';
@@ -101,6 +114,26 @@ export class PostgresWarehouse extends Queries implements Warehouse {
 
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult> {
     return this.#load(deadLettersLoad, rows);
+  }
+
+  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult> {
+    return this.#load(impressionsLoad, rows);
+  }
+
+  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult> {
+    return this.#load(auctionOutcomesLoad, rows);
+  }
+
+  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult> {
+    return this.#load(alertsLoad, rows);
+  }
+
+  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult> {
+    return this.#load(lateEventsLoad, rows);
+  }
+
+  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult> {
+    return this.#load(campaignsLoad, latestCampaigns(rows));
   }
 
   async close(): Promise<void> {

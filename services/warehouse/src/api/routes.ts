@@ -62,6 +62,13 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       return { status: 200, body: costView(report) };
     },
 
+    // /api/no-fill?sinceMs=: auction outcomes in range, the no-fill rate and its reasons.
+    async 'no-fill'(params) {
+      const sinceMs = intParam(params, 'sinceMs');
+      const report = await traced('no_fill', () => wh.noFillReport(sinceMs !== undefined ? { sinceMs } : {}));
+      return { status: 200, body: report };
+    },
+
     async roas(params) {
       const campaignId = params.get('campaignId') ?? undefined;
       const limit = intParam(params, 'limit');

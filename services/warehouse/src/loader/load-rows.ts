@@ -1,5 +1,24 @@
 import type { RecordMeta, SinkInput, SinkRecord } from '@adtrace/stream';
-import type { AttributedEventRow, DeadLetterRow, LoadResult, RoasWindowRow, Warehouse } from '@adtrace/warehouse';
+import type {
+  AlertRow,
+  AttributedEventRow,
+  AuctionOutcomeRow,
+  CampaignRow,
+  DeadLetterRow,
+  ImpressionRow,
+  LateEventRow,
+  LoadResult,
+  RoasWindowRow,
+  Warehouse,
+} from '@adtrace/warehouse';
+import {
+  alertRow,
+  auctionOutcomeRow,
+  campaignRow,
+  campaignTombstoneRow,
+  impressionRow,
+  lateEventRow,
+} from './attribution-rows.ts';
 import { deadLetterRow } from './dead-letter-row.ts';
 import { asSinkError } from './load-errors.ts';
 import { attributedEventRow, type RecordDecoders, roasWindowRow } from './record-rows.ts';
@@ -8,13 +27,24 @@ export interface LoaderTopics {
   readonly attributedEvents: string;
   readonly roas: string;
   readonly deadLetters: string;
+  /** The attribution topics; a topic left out is not loaded. */
+  readonly impressions?: string;
+  readonly auctionOutcomes?: string;
+  readonly alerts?: string;
+  readonly lateEvents?: string;
+  readonly campaigns?: string;
 }
 
 /** What a record of each topic becomes: a row of its table. */
 export type LoadRow =
   | { readonly table: 'attributed_events'; readonly row: AttributedEventRow }
   | { readonly table: 'roas_windows'; readonly row: RoasWindowRow }
-  | { readonly table: 'dead_letters'; readonly row: DeadLetterRow };
+  | { readonly table: 'dead_letters'; readonly row: DeadLetterRow }
+  | { readonly table: 'impressions'; readonly row: ImpressionRow }
+  | { readonly table: 'auction_outcomes'; readonly row: AuctionOutcomeRow }
+  | { readonly table: 'alerts'; readonly row: AlertRow }
+  | { readonly table: 'late_events'; readonly row: LateEventRow }
+  | { readonly table: 'campaigns'; readonly row: CampaignRow };
 
 /**
  * Per topic, decode to a row. A record that does not decode, or decodes to a row the table
@@ -54,7 +84,54 @@ export function loaderInputs(
       decode: counted((bytes) => ({ table: 'roas_windows', row: roasWindowRow(decoders.roasWindow(bytes)) })),
     },
     { topic: topics.deadLetters, decode: dead, tombstone: (_key, record) => dead(null, record) },
+    ...attributionInputs(topics, decoders, counted),
   ];
+}
+
+function attributionInputs(
+  topics: LoaderTopics,
+  decoders: RecordDecoders,
+  counted: (decode: SinkInput<LoadRow>['decode']) => SinkInput<LoadRow>['decode'],
+): SinkInput<LoadRow>[] {
+  const trace = (r: RecordMeta) => r.traceId ?? null;
+  const inputs: (SinkInput<LoadRow> | undefined)[] = [
+    topics.impressions === undefined
+      ? undefined
+      : {
+          topic: topics.impressions,
+          decode: counted((b, r) => ({ table: 'impressions', row: impressionRow(decoders.impression(b), trace(r)) })),
+        },
+    topics.auctionOutcomes === undefined
+      ? undefined
+      : {
+          topic: topics.auctionOutcomes,
+          decode: counted((b, r) => ({
+            table: 'auction_outcomes',
+            row: auctionOutcomeRow(decoders.auctionOutcome(b), trace(r)),
+          })),
+        },
+    topics.alerts === undefined
+      ? undefined
+      : {
+          topic: topics.alerts,
+          decode: counted((b, r) => ({ table: 'alerts', row: alertRow(decoders.alert(b), trace(r)) })),
+        },
+    topics.lateEvents === undefined
+      ? undefined
+      : {
+          topic: topics.lateEvents,
+          decode: counted((b, r) => ({ table: 'late_events', row: lateEventRow(decoders.attributedEvent(b), r) })),
+        },
+    topics.campaigns === undefined
+      ? undefined
+      : {
+          topic: topics.campaigns,
+          decode: counted((b) => ({ table: 'campaigns', row: campaignRow(decoders.campaign(b)) })),
+          // Compacted: a null value deletes the campaign of its key.
+          tombstone: (key, r) => ({ table: 'campaigns', row: campaignTombstoneRow(key, r) }),
+        },
+  ];
+  return inputs.filter((i) => i !== undefined);
 }
 
 /**
@@ -93,5 +170,15 @@ function loadTable(warehouse: Warehouse, rows: readonly LoadRow[]): Promise<Load
       return warehouse.loadRoasWindows(of('roas_windows'));
     case 'dead_letters':
       return warehouse.loadDeadLetters(of('dead_letters'));
+    case 'impressions':
+      return warehouse.loadImpressions(of('impressions'));
+    case 'auction_outcomes':
+      return warehouse.loadAuctionOutcomes(of('auction_outcomes'));
+    case 'alerts':
+      return warehouse.loadAlerts(of('alerts'));
+    case 'late_events':
+      return warehouse.loadLateEvents(of('late_events'));
+    case 'campaigns':
+      return warehouse.loadCampaigns(of('campaigns'));
   }
 }

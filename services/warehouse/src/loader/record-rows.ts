@@ -1,4 +1,4 @@
-import { createCodec } from '@adtrace/schemas';
+import { type Alert, type AuctionOutcome, type Campaign, createCodec, type Impression } from '@adtrace/schemas';
 import { RejectedError } from '@adtrace/stream';
 import type { AttributedEventRow, RoasWindowRow } from '@adtrace/warehouse';
 
@@ -57,6 +57,10 @@ export interface RoasWindowRecord {
 export interface RecordDecoders {
   attributedEvent(value: Buffer): AttributedEventRecord;
   roasWindow(value: Buffer): RoasWindowRecord;
+  impression(value: Buffer): Impression;
+  auctionOutcome(value: Buffer): AuctionOutcome;
+  alert(value: Buffer): Alert;
+  campaign(value: Buffer): Campaign;
 }
 
 /**
@@ -67,7 +71,7 @@ export interface RecordDecoders {
 function refuse(what: string, field: string, value: unknown): never {
   throw new RejectedError('INVALID_RECORD', `${what}: ${field} is ${JSON.stringify(String(value))}`);
 }
-const checker = (what: string) => ({
+export const checker = (what: string) => ({
   str(v: unknown, field: string): string {
     return typeof v === 'string' && v !== '' && !v.includes('\u0000') ? v : refuse(what, field, v);
   },
@@ -140,8 +144,16 @@ export function roasWindowRow(r: RoasWindowRecord): RoasWindowRow {
 export function schemaDecoders(): RecordDecoders {
   const attributed = createCodec('AttributedEvent');
   const roas = createCodec('RoasWindow');
+  const impression = createCodec('Impression');
+  const outcome = createCodec('AuctionOutcome');
+  const alert = createCodec('Alert');
+  const campaign = createCodec('Campaign');
   return {
     attributedEvent: (value) => attributed.decode(value),
     roasWindow: (value) => roas.decode(value),
+    impression: (value) => impression.decode(value),
+    auctionOutcome: (value) => outcome.decode(value),
+    alert: (value) => alert.decode(value),
+    campaign: (value) => campaign.decode(value),
   };
 }
