@@ -164,7 +164,14 @@ export {
 export { type CreativeAttributes, type PreparedCreative, prepareCreative, type TrackingUrls } from './creative.ts';
 export { type DecisionOptions, decideImp, decideRequest, type ImpDecision, noFillReason, scorer } from './decide.ts';
 export { DEMO_CATALOG_OPTIONS, DEMO_PUBLISHED_MS, DEMO_SEED, generateDemoCatalog } from './demo/catalog.ts';
-export { DEMO_CATALOG_URL, DEMO_USERS_URL, parseNdjson, SHIPPED_PCTR_MODEL_URL, toNdjson } from './demo/files.ts';
+export {
+  DEMO_CATALOG_URL,
+  DEMO_SEGMENT_DEFINITIONS_URL,
+  DEMO_USERS_URL,
+  parseNdjson,
+  SHIPPED_PCTR_MODEL_URL,
+  toNdjson,
+} from './demo/files.ts';
 export {
   GROUND_TRUTH_VERSION,
   type SimulatedImpression,
@@ -228,3 +235,33 @@ export {
 } from './profile.ts';
 export { matchCampaign, type TargetingContext, targetingContext } from './targeting.ts';
 // end serving
+
+// --- segment builder (issue 13): definitions, diff, memberships; pure ---
+export { campaignScope, needsCatalog } from './segments/campaign-scope.ts';
+export {
+  ATTRIBUTE_TYPES,
+  type AttributeCriterion,
+  BEHAVIOUR_TYPES,
+  type BehaviourCriterion,
+  type CountCriterion,
+  isBehaviourCriterion,
+  MAX_WITHIN_DAYS,
+  parseSegmentDefinitions,
+  SEGMENT_TYPES,
+  type SegmentCriterion,
+  type SegmentDefinition,
+  SegmentDefinitionError,
+  type SegmentType,
+  type ValueCriterion,
+} from './segments/definitions.ts';
+export {
+  diffMembers,
+  LARGE_SEGMENT_CHANGE_PCT,
+  type MembershipUpdate,
+  meetsAttributes,
+  membersBySegment,
+  membershipRecords,
+  nextBuilderVersion,
+  type SegmentDiff,
+} from './segments/memberships.ts';
+// --- end segment builder ---

@@ -16,6 +16,8 @@ export interface GlobalTable<V> {
   /** Resolves once every record below the end offsets seen at start-up has been applied. */
   readonly caughtUp: Promise<void>;
   get(key: string): V | undefined;
+  /** Every key and value held now (a one-shot job reads the whole table once caught up). */
+  entries(): IterableIterator<[string, V]>;
   readonly size: number;
   /** Records whose value `decode` refused: logged and skipped (the key keeps its last good value). */
   readonly decodeFailures: number;
@@ -116,6 +118,7 @@ export function openGlobalTable<V>(port: KafkaPort, options: GlobalTableOptions<
   return {
     caughtUp,
     get: (key) => values.get(key),
+    entries: () => values.entries(),
     get size() {
       return values.size;
     },

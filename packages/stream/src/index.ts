@@ -5,6 +5,7 @@ export { readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.t
 export { ConfigError, HopCrashedError, RejectedError, StreamError, TransientError } from './errors.ts';
 export { eventIdOf } from './event-context.ts';
 export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';
+export { type GlobalTable, type GlobalTableOptions, openGlobalTable } from './global-table.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
 export { createHop, type Hop, type HopOptions } from './hop.ts';
 export { kafkajsPort } from './kafka/kafkajs.ts';

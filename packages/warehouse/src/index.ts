@@ -19,6 +19,12 @@ export type {
   SpanRow,
   StatusCodeName,
 } from './rows.ts';
+export {
+  checkSegmentMembersQuery,
+  type SegmentMembersQuery,
+  segmentMembersSql,
+  type UserActivityCondition,
+} from './segment-members.ts';
 export { type PerDayProjection, projectPerDay, TRACE_LOAD_SPAN } from './stage-stats.ts';
 export { MAX_TRACE_STAGES, type TraceStages } from './trace-stages.ts';
 export { SPAN_ID, TRACE_ID } from './values.ts';

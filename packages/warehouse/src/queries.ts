@@ -10,6 +10,7 @@ import {
 import { REQUEST_ID_ATTRIBUTE } from './migrations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanKindName, StatusCodeName } from './rows.ts';
 import { scanBytes } from './scan-estimate.ts';
+import { checkSegmentMembersQuery, type SegmentMembersQuery, segmentMembersSql } from './segment-members.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
 import { MAX_TRACE_STAGES, type TraceStages, toTraceStages, traceStagesSql } from './trace-stages.ts';
 import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
@@ -153,6 +154,23 @@ export class Queries {
       campaign ? [query.campaignId] : [],
     );
     return rows.map(toAttributedEvent);
+  }
+
+  /** User keys that meet every condition (the segment builder's behavioural criteria), sorted. */
+  async segmentMembers(query: SegmentMembersQuery): Promise<string[]> {
+    checkSegmentMembersQuery(query);
+    const { sql, params } = segmentMembersSql(this.#db.dialect, query);
+    const joinsEvents = query.conditions.some((c) => c.events !== 'impression');
+    const [rows, impressions, events] = await Promise.all([
+      this.#db.all(sql, params),
+      this.#db.tableRows('impressions'),
+      joinsEvents ? this.#db.tableRows('attributed_events') : 0,
+    ]);
+    const bytesScanned =
+      scanBytes('impressions', impressions, ['impression_id', 'user_key', 'campaign_id', 'event_time']) +
+      scanBytes('attributed_events', events, ['impression_id', 'kind', 'campaign_id', 'value_micros', 'event_time']);
+    this.#onQuery?.({ query: 'segment_members', rows: rows.length, bytesScanned });
+    return rows.map((r) => String(r.user_key));
   }
 
   async noFillReport(query: { sinceMs?: number } = {}): Promise<NoFillReport> {

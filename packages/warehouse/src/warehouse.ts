@@ -1,5 +1,6 @@
 import type { AlertRow, AuctionOutcomeRow, CampaignRow, ImpressionRow, LateEventRow } from './attribution-tables.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
+import type { SegmentMembersQuery } from './segment-members.ts';
 import type { TraceStages } from './trace-stages.ts';
 
 /** A span as the trace query returns it: its row, with the attributes parsed. */
@@ -124,6 +125,8 @@ export interface Warehouse {
   stageStats(query?: StageStatsQuery): Promise<StageReport>;
   roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
+  /** User keys meeting every condition on recent impressions, clicks and conversions (segment builder), sorted. */
+  segmentMembers(query: SegmentMembersQuery): Promise<string[]>;
   /** Auction outcomes decided in range: the no-fill rate, by reason. */
   noFillReport(query?: { sinceMs?: number }): Promise<NoFillReport>;
   /** Newest first. */

@@ -5,6 +5,8 @@
 export const DEMO_CATALOG_URL = new URL('../../data/demo-catalog.ndjson', import.meta.url);
 /** The demo users, one DemoUser per line: `adtrace segments publish` input. */
 export const DEMO_USERS_URL = new URL('../../data/demo-users.ndjson', import.meta.url);
+/** Example segment definitions for the demo: `adtrace segments build` input. */
+export const DEMO_SEGMENT_DEFINITIONS_URL = new URL('../../data/demo-segments.json', import.meta.url);
 /** The shipped pCTR model, trained on the demo ground truth (scripts/train-pctr.ts). */
 export const SHIPPED_PCTR_MODEL_URL = new URL('../../models/pctr-demo-1.json', import.meta.url);
 

@@ -9,14 +9,18 @@ import { ingestUserKeySecret } from '../local-secrets.ts';
 import { publishRecords } from '../publish/publish-records.ts';
 import { parseRecordFile } from '../publish/record-file.ts';
 import { checkSegments } from '../publish/segment-records.ts';
+import { BUILD_HELP, runBuild } from '../segments/build-command.ts';
 
 export const segmentsCommand: Command = {
   name: 'segments',
-  summary: 'publish user segment memberships to adtrace.segments',
-  help: `Usage: adtrace segments publish [FILE] [--dry-run] [--topic T]
+  summary: 'build segments from the warehouse, or publish memberships, to adtrace.segments',
+  help: `Usage: adtrace segments build <DEFINITIONS> [--dry-run] [--json] [--topic T]
+       adtrace segments publish [FILE] [--dry-run] [--topic T]
 
-Publishes UserSegments records, keyed by user key, to the compacted ${Topics.segments}, which
-profiling reads as a global table (until the segment builder computes them). FILE holds one
+${BUILD_HELP}
+
+publish: publishes UserSegments records, keyed by user key, to the compacted ${Topics.segments}, which
+profiling reads as a global table (records as they are; \`segments build\` computes them). FILE holds one
 record per line (or a JSON array): a UserSegments with its userKey, or a demo user
 {"userId", "segments": {segments, interests, ageBracket, embedding, builderVersion, updatedAtMs}}
 whose key is made here exactly as ingest makes it — a keyed HMAC of the user id under ingest's
@@ -30,7 +34,9 @@ A bad record refuses the whole file, naming its line and field.
   --topic T   publish to T instead (tests, staging)`,
   async run(argv) {
     const [action, ...args] = argv;
-    if (action !== 'publish') throw new UsageError(action ? `unknown action ${action}` : 'missing action: publish');
+    if (action === 'build') return runBuild(args);
+    if (action !== 'publish')
+      throw new UsageError(action ? `unknown action ${action}` : 'missing action: build or publish');
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,

@@ -1,4 +1,10 @@
-import { MAX_TRACE_STAGES, projectPerDay, TRACE_ID, type Warehouse } from '@adtrace/warehouse';
+import {
+  MAX_TRACE_STAGES,
+  projectPerDay,
+  type SegmentMembersQuery,
+  TRACE_ID,
+  type Warehouse,
+} from '@adtrace/warehouse';
 import { costView, deadLetterView, traceView } from './views.ts';
 
 /** A request the client got wrong: 400 with the message. */
@@ -109,6 +115,20 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
         wh.attributedEvents({ ...(campaignId && { campaignId }), ...(limit && { limit }) }),
       );
       return { status: 200, body: { events: rows } };
+    },
+
+    // /api/segment-members?query=<SegmentMembersQuery as JSON>: the segment builder's behavioural criteria.
+    async 'segment-members'(params) {
+      const raw = params.get('query');
+      if (!raw) throw new BadRequest('give query=<JSON: {"conditions": [ … ]}>');
+      let query: SegmentMembersQuery;
+      try {
+        query = JSON.parse(raw) as SegmentMembersQuery;
+      } catch {
+        throw new BadRequest('query is not JSON');
+      }
+      const members = await traced('segment_members', () => wh.segmentMembers(query));
+      return { status: 200, body: { members } };
     },
 
     async 'dead-letters'(params) {
