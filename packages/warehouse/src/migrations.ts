@@ -1,4 +1,5 @@
 import type { Dialect } from './dialect.ts';
+import { roasGenerationsMigration } from './roas-generations.ts';
 
 /**
  * Versioned schema. A migration is applied once, in order, recorded in `schema_migrations`;
@@ -144,4 +145,6 @@ ALTER TABLE roas_windows ADD COLUMN view_through_revenue_micros BIGINT DEFAULT 0
   WHERE ${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)} IS NOT NULL;`
         : 'SELECT 1;',
   },
+  // 6–29: other tables (separate files); 30 on: ROAS generations.
+  roasGenerationsMigration,
 ];

@@ -1,3 +1,4 @@
+import type { RoasGenerationRow } from './roas-generations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
 
 /** A span as the trace query returns it: its row, with the attributes parsed. */
@@ -43,6 +44,14 @@ export interface ListQuery {
   readonly limit?: number;
 }
 
+export interface RoasQuery extends ListQuery {
+  readonly campaignId?: string;
+  /** Windows that start at or after this time (ms since the epoch). */
+  readonly sinceMs?: number;
+  /** One generation's windows, current or not (default: the current generation, `roas_windows`). */
+  readonly generation?: number;
+}
+
 /** What one query read, for the query's span (`adtrace.query.bytes_scanned`). */
 export interface QueryStats {
   readonly query: string;
@@ -68,7 +77,10 @@ export interface Warehouse {
   migrate(): Promise<number[]>;
   loadSpans(rows: readonly SpanRow[]): Promise<LoadResult>;
   loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult>;
-  /** Inserts new windows and replaces a window only with a higher revision (restatement). */
+  /**
+   * Keeps each generation's latest revision per window; switches `roas_windows` to a higher
+   * generation once it has caught up with the current one (roas-generations.ts).
+   */
   loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult>;
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult>;
   /** All spans of one trace, by start time. */
@@ -78,7 +90,10 @@ export interface Warehouse {
   /** Trace ids whose spans carry this OpenRTB request id (`openrtb.request_id`), earliest first. */
   traceIdsForRequest(requestId: string): Promise<string[]>;
   stageStats(query?: StageStatsQuery): Promise<StageReport>;
-  roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
+  /** The current generation's windows, newest first (or one generation's: `generation`). */
+  roasWindows(query?: RoasQuery): Promise<RoasWindowRow[]>;
+  /** Every generation seen, with its progress against the current one. */
+  roasGenerations(): Promise<RoasGenerationRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
   /** Newest first. */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
