@@ -26,7 +26,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           environment: 'node',
           globalSetup: [brokerSetup],
           testTimeout: 120_000,

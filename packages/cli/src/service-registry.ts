@@ -26,6 +26,12 @@ export interface ServiceEntry {
    * environment sets `<VAR>` or `<VAR>_FILE`; compose and Kubernetes must be given them.
    */
   readonly secrets?: readonly string[];
+  /**
+   * It computes numbers that can be rebuilt from the beginning as a new generation beside the
+   * live one (`adtrace roas rebuild`): the variable naming the generation, and the one naming its
+   * consumer group when the environment sets a base group (a rebuild gets `<group>-g<N>`).
+   */
+  readonly generations?: { readonly variable: string; readonly groupVariable: string };
 }
 
 /** A service built on the stream runtime: /readyz on <NAME>_HEALTH_PORT. */
@@ -62,5 +68,8 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     'INGEST_USER_KEY_SECRET',
   ]),
   // 8086/9469 are left to tracking, upstream of it.
-  streamService('aggregation', 'AttributedEvent → ROAS windows, campaign spend, alerts', 8087, 9470),
+  {
+    ...streamService('aggregation', 'AttributedEvent → ROAS windows, campaign spend, alerts', 8087, 9470),
+    generations: { variable: 'AGGREGATION_GENERATION', groupVariable: 'AGGREGATION_GROUP' },
+  },
 ];

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { kafkaBrokers } from './kafka-env.ts';
 import { localSecretEnv } from './local-secrets.ts';
 import { logsDir, runDir, workspaceRoot } from './paths.ts';
+import { forgetInstance, listInstances, readInstance, serviceOverrides } from './service-instances.ts';
 import { type ServiceEntry, serviceRegistry } from './service-registry.ts';
 
 /** The pipeline services, in start order: the entries of service-registry.ts. */
@@ -20,14 +21,16 @@ export function unregisteredServiceFolders(): string[] {
   return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'src', 'main.ts')) && !known.has(n));
 }
 
+/** The registered service `name` is, or is an instance of (service-instances.ts). */
 function entry(name: string): ServiceEntry {
-  const found = serviceRegistry.find((s) => s.name === name);
+  const service = readInstance(name)?.service ?? name;
+  const found = serviceRegistry.find((s) => s.name === service);
   if (!found) throw new Error(`unknown service ${name}`);
   return found;
 }
 
 export function assertKnownServices(names: readonly string[]): void {
-  const known = listServices();
+  const known = [...listServices(), ...listInstances().map((i) => i.name)];
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
     throw new Error(
@@ -55,7 +58,8 @@ function isServiceProcess(pid: number, name: string): boolean {
     return false;
   }
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join('services', name, 'src', 'main.ts'));
+    const service = readInstance(name)?.service ?? name;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join('services', service, 'src', 'main.ts'));
   } catch {
     return true; // no /proc (macOS): trust the signal check
   }
@@ -70,6 +74,8 @@ export function serviceState(name: string): ServiceState {
 
 /** Its ports on this machine: the registry's, or the environment's where set. */
 export function servicePorts(name: string): { metrics: number; ready: number } {
+  const instance = readInstance(name);
+  if (instance) return { metrics: instance.metricsPort, ready: instance.readyPort };
   const { ready, metricsPort } = entry(name);
   const fromEnv = (v: string | undefined, fallback: number) => (v?.trim() ? Number(v) : fallback);
   return {
@@ -85,9 +91,11 @@ export function readinessUrl(name: string): string {
 
 function serviceEnv(name: string): NodeJS.ProcessEnv {
   const ports = servicePorts(name);
+  const instance = readInstance(name);
   // The services find the broker the CLI uses, local port included (ADTRACE_KAFKA_PORT).
   return {
-    OTEL_SERVICE_NAME: name,
+    ...(instance ? instance.env : serviceOverrides(name)),
+    OTEL_SERVICE_NAME: instance?.service ?? name,
     KAFKA_BROKERS: kafkaBrokers().join(','),
     ADTRACE_METRICS_PORT: String(ports.metrics),
     [entry(name).ready.portVar]: String(ports.ready),
@@ -110,7 +118,7 @@ export function startService(name: string, env: NodeJS.ProcessEnv = {}): Service
     [
       '--import',
       join(workspaceRoot, 'packages/telemetry/src/preload.ts'),
-      join(workspaceRoot, 'services', name, 'src/main.ts'),
+      join(workspaceRoot, 'services', readInstance(name)?.service ?? name, 'src/main.ts'),
     ],
     {
       cwd: workspaceRoot,
@@ -129,7 +137,10 @@ export function startService(name: string, env: NodeJS.ProcessEnv = {}): Service
 export async function stopService(name: string, graceMs = 15_000): Promise<boolean> {
   const { pid, running } = serviceState(name);
   rmSync(pidFile(name), { force: true });
-  if (!running || pid === undefined) return false;
+  if (!running || pid === undefined) {
+    forgetInstance(name);
+    return false;
+  }
   const signal = (sig: NodeJS.Signals) => {
     try {
       process.kill(-pid, sig);
@@ -144,6 +155,7 @@ export async function stopService(name: string, graceMs = 15_000): Promise<boole
   while (isServiceProcess(pid, name) && Date.now() < deadline) await sleep(100);
   if (isServiceProcess(pid, name)) signal('SIGKILL');
   while (isServiceProcess(pid, name)) await sleep(50);
+  forgetInstance(name);
   return true;
 }
 

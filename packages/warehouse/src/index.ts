@@ -10,6 +10,7 @@ export { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
 export { type Migration, migrations, REQUEST_ID_ATTRIBUTE } from './migrations.ts';
 export { connectWarehouse, openWarehouse } from './open.ts';
 export { PostgresWarehouse } from './postgres/postgres-warehouse.ts';
+export type { RoasGenerationRow } from './roas-generations.ts';
 export type {
   AttributedEventKind,
   AttributedEventRow,
@@ -34,6 +35,7 @@ export type {
   LoadResult,
   NoFillReport,
   QueryStats,
+  RoasQuery,
   StageReport,
   StageStats,
   StageStatsQuery,

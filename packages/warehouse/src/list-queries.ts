@@ -1,6 +1,7 @@
 import type { Dialect } from './dialect.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow } from './rows.ts';
 import { toBufferOrNull, toNumber, toNumberOrNull, toStringOrNull } from './values.ts';
+import type { RoasQuery } from './warehouse.ts';
 
 // The list queries behind `adtrace roas` and `adtrace dlq` (and attributed events): the SQL for
 // both dialects, and each result row mapped back to the row type that was loaded.
@@ -9,12 +10,28 @@ type Row = Record<string, unknown>;
 const ms = (d: Dialect, col: string) => `${d.timestampToMicros(col)} / 1000`;
 const byCampaign = (campaign: boolean) => (campaign ? 'WHERE campaign_id = $1' : '');
 
-export const roasWindowsSql = (d: Dialect, campaign: boolean, limit: number) => `
+/** The current generation's windows (the roas_windows view), or one generation's from roas_window_generations. */
+export function roasWindowsSql(d: Dialect, query: RoasQuery, max: number): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (query.generation !== undefined) add((p) => `generation = ${p}`, query.generation);
+  if (query.campaignId !== undefined) add((p) => `campaign_id = ${p}`, query.campaignId);
+  if (query.sinceMs !== undefined)
+    add((p) => `window_start >= ${d.timestampFromMicros(`CAST(${p} AS BIGINT) * 1000`)}`, query.sinceMs);
+  const table = query.generation === undefined ? 'roas_windows' : 'roas_window_generations';
+  const sql = `
 SELECT campaign_id, ${ms(d, 'window_start')} AS start_ms, ${ms(d, 'window_end')} AS end_ms, impressions, clicks,
   conversions, spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
   ${ms(d, 'complete_through')} AS complete_through_ms, ${ms(d, 'emitted_at')} AS emitted_at_ms, generation, late_dropped,
   click_through_conversions, view_through_conversions, click_through_revenue_micros, view_through_revenue_micros
-FROM roas_windows ${byCampaign(campaign)} ORDER BY window_start DESC, campaign_id LIMIT ${limit}`;
+FROM ${table} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+ORDER BY window_start DESC, campaign_id LIMIT ${max}`;
+  return { sql, params };
+}
 
 export const toRoasWindow = (r: Row): RoasWindowRow => ({
   campaignId: String(r.campaign_id),

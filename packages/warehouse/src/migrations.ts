@@ -1,5 +1,6 @@
 import { attributionTablesSql } from './attribution-tables.ts';
 import type { Dialect } from './dialect.ts';
+import { roasGenerationsMigration } from './roas-generations.ts';
 
 /**
  * Versioned schema. A migration is applied once, in order, recorded in `schema_migrations`;
@@ -201,4 +202,6 @@ SELECT ${d.traceIdToHex('trace_id')} AS trace_id, ${d.spanIdToHex('span_id')} AS
 FROM spans;
 ${d.name === 'postgres' ? 'CREATE INDEX spans_start_brin ON spans USING brin (start);' : ''}`,
   },
+  // 6–29: other tables (separate files); 30 on: ROAS generations.
+  roasGenerationsMigration,
 ];

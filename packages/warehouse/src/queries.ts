@@ -8,13 +8,22 @@ import {
   toRoasWindow,
 } from './list-queries.ts';
 import { REQUEST_ID_ATTRIBUTE } from './migrations.ts';
+import { type RoasGenerationRow, roasGenerationsSql, toRoasGeneration } from './roas-generations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanKindName, StatusCodeName } from './rows.ts';
 import { scanBytes } from './scan-estimate.ts';
 import { checkSegmentMembersQuery, type SegmentMembersQuery, segmentMembersSql } from './segment-members.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
 import { MAX_TRACE_STAGES, type TraceStages, toTraceStages, traceStagesSql } from './trace-stages.ts';
 import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
-import type { ListQuery, NoFillReport, QueryStats, StageReport, StageStatsQuery, TraceSpan } from './warehouse.ts';
+import type {
+  ListQuery,
+  NoFillReport,
+  QueryStats,
+  RoasQuery,
+  StageReport,
+  StageStatsQuery,
+  TraceSpan,
+} from './warehouse.ts';
 
 type Row = Record<string, unknown>;
 
@@ -136,11 +145,15 @@ export class Queries {
     return toStageReport(stageRows, totalRows[0] ?? {});
   }
 
-  async roasWindows(query: ListQuery & { campaignId?: string } = {}): Promise<RoasWindowRow[]> {
-    const campaign = query.campaignId !== undefined;
-    const sql = roasWindowsSql(this.#db.dialect, campaign, limit(query.limit));
-    const rows = await this.#run('roas_windows', 'roas_windows', 'all', sql, campaign ? [query.campaignId] : []);
+  async roasWindows(query: RoasQuery = {}): Promise<RoasWindowRow[]> {
+    const { sql, params } = roasWindowsSql(this.#db.dialect, query, limit(query.limit));
+    const rows = await this.#run('roas_windows', 'roas_window_generations', 'all', sql, params);
     return rows.map(toRoasWindow);
+  }
+
+  async roasGenerations(): Promise<RoasGenerationRow[]> {
+    const sql = roasGenerationsSql(this.#db.dialect);
+    return (await this.#run('roas_generations', 'roas_generation_progress', 'all', sql, [])).map(toRoasGeneration);
   }
 
   async attributedEvents(query: ListQuery & { campaignId?: string } = {}): Promise<AttributedEventRow[]> {

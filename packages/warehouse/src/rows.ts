@@ -82,9 +82,9 @@ export interface RoasWindowRow {
   readonly roas: number | null;
   readonly observedCtr: number | null;
   readonly predictedCtr: number | null;
-  /** Restatements raise it; a load keeps the highest (generation, revision). */
+  /** Restatements raise it; a load keeps the highest per (generation, campaign, window). */
   readonly revision: number;
-  /** Rebuild generation: a rebuild's windows replace the live ones as they arrive. */
+  /** Rebuild generation: `roas_windows` shows the current one; a rebuild takes over once caught up. */
   readonly generation: number;
   /** Events that came after the window's grace: not in the totals. */
   readonly lateDropped: number;

@@ -39,7 +39,15 @@ export const COLUMN_BYTES: Record<string, Record<string, number>> = {
     trace_id: 34,
     loaded_at: 8,
   },
-  roas_windows: {
+  roas_window_generations: {
+    generation: 4,
+    late_dropped: 8,
+    click_through_conversions: 8,
+    view_through_conversions: 8,
+    click_through_revenue_micros: 8,
+    view_through_revenue_micros: 8,
+    complete_through: 8,
+    emitted_at: 8,
     campaign_id: 20,
     window_start: 8,
     window_end: 8,
@@ -55,6 +63,7 @@ export const COLUMN_BYTES: Record<string, Record<string, number>> = {
     complete: 1,
     loaded_at: 8,
   },
+  roas_generation_progress: { generation: 4, campaign_id: 20, complete_through: 8 },
   dead_letters: {
     dlq_partition: 8,
     dlq_offset: 8,

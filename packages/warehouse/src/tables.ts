@@ -16,6 +16,8 @@ export interface TableLoad<Row> {
   readonly columns: readonly (readonly [name: string, type: StageType])[];
   values(row: Row): StageValue[];
   insertSql(d: Dialect): string;
+  /** Statements run after the insert, in the same transaction (derived state, e.g. ROAS generations). */
+  afterInsertSql?(d: Dialect): readonly string[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { afterRoasLoadSql } from './roas-generations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow } from './rows.ts';
 import { stageColumns, type TableLoad } from './tables.ts';
 
@@ -25,19 +26,20 @@ ON CONFLICT DO NOTHING`,
 };
 
 export const roasWindowsLoad: TableLoad<RoasWindowRow> = {
-  table: 'roas_windows',
+  table: 'roas_window_generations',
   stage: 'roas_windows_stage',
   columns: stageColumns(
     'campaign_id text, window_start_ms bigint, window_end_ms bigint, impressions bigint, clicks bigint, conversions bigint, spend_micros bigint, revenue_micros bigint, roas double, observed_ctr double, predicted_ctr double, revision int, complete bool, complete_through_ms bigint, emitted_at_ms bigint, generation int, late_dropped bigint, click_through_conversions bigint, view_through_conversions bigint, click_through_revenue_micros bigint, view_through_revenue_micros bigint',
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.campaignId, r.windowStartMs, r.windowEndMs, r.impressions, r.clicks, r.conversions, r.spendMicros, r.revenueMicros, r.roas, r.observedCtr, r.predictedCtr, r.revision, r.complete, r.completeThroughMs, r.emittedAtMs, r.generation, r.lateDropped, r.clickThroughConversions, r.viewThroughConversions, r.clickThroughRevenueMicros, r.viewThroughRevenueMicros],
-  // A restatement replaces the window; an older or repeated revision changes nothing. A rebuild
-  // (higher generation) replaces each window it reaches, whatever its revision.
+  // Within a generation a restatement replaces the window; an older or repeated revision changes
+  // nothing. Each generation keeps its own rows: which one roas_windows shows is decided after
+  // the insert (afterRoasLoadSql), once a rebuild has caught up.
   insertSql: (d) => `
-INSERT INTO roas_windows (campaign_id, window_start, window_end, impressions, clicks, conversions, spend_micros,
-  revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete, complete_through, emitted_at, generation,
-  late_dropped, click_through_conversions, view_through_conversions, click_through_revenue_micros,
+INSERT INTO roas_window_generations (campaign_id, window_start, window_end, impressions, clicks, conversions,
+  spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete, complete_through, emitted_at,
+  generation, late_dropped, click_through_conversions, view_through_conversions, click_through_revenue_micros,
   view_through_revenue_micros)
 SELECT campaign_id, ${d.timestampFromMicros('window_start_ms * 1000')}, ${d.timestampFromMicros('window_end_ms * 1000')},
   impressions, clicks, conversions, spend_micros, revenue_micros, roas, observed_ctr, predicted_ctr, revision, complete,
@@ -45,18 +47,18 @@ SELECT campaign_id, ${d.timestampFromMicros('window_start_ms * 1000')}, ${d.time
   late_dropped, click_through_conversions, view_through_conversions, click_through_revenue_micros,
   view_through_revenue_micros
 FROM roas_windows_stage
-ON CONFLICT (campaign_id, window_start) DO UPDATE SET
+ON CONFLICT (generation, campaign_id, window_start) DO UPDATE SET
   window_end = excluded.window_end, impressions = excluded.impressions, clicks = excluded.clicks,
   conversions = excluded.conversions, spend_micros = excluded.spend_micros, revenue_micros = excluded.revenue_micros,
   roas = excluded.roas, observed_ctr = excluded.observed_ctr, predicted_ctr = excluded.predicted_ctr,
   revision = excluded.revision, complete = excluded.complete, complete_through = excluded.complete_through,
-  emitted_at = excluded.emitted_at, loaded_at = excluded.loaded_at, generation = excluded.generation,
-  late_dropped = excluded.late_dropped, click_through_conversions = excluded.click_through_conversions,
+  emitted_at = excluded.emitted_at, loaded_at = excluded.loaded_at, late_dropped = excluded.late_dropped,
+  click_through_conversions = excluded.click_through_conversions,
   view_through_conversions = excluded.view_through_conversions,
   click_through_revenue_micros = excluded.click_through_revenue_micros,
   view_through_revenue_micros = excluded.view_through_revenue_micros
-WHERE excluded.generation > roas_windows.generation
-  OR (excluded.generation = roas_windows.generation AND excluded.revision > roas_windows.revision)`,
+WHERE excluded.revision > roas_window_generations.revision`,
+  afterInsertSql: afterRoasLoadSql,
 };
 
 export const deadLettersLoad: TableLoad<DeadLetterRow> = {
@@ -77,14 +79,13 @@ FROM dead_letters_stage
 ON CONFLICT DO NOTHING`,
 };
 
-/** Keeps the highest (generation, revision) per window: one INSERT … ON CONFLICT DO UPDATE may touch a row once. */
+/** Keeps the highest revision per (generation, campaign, window): one INSERT … ON CONFLICT DO UPDATE may touch a row once. */
 export function latestRevisions(rows: readonly RoasWindowRow[]): RoasWindowRow[] {
   const best = new Map<string, RoasWindowRow>();
   for (const r of rows) {
-    const key = `${r.campaignId}\u0000${r.windowStartMs}`;
+    const key = `${r.generation}\u0000${r.campaignId}\u0000${r.windowStartMs}`;
     const seen = best.get(key);
-    if (!seen || r.generation > seen.generation || (r.generation === seen.generation && r.revision > seen.revision))
-      best.set(key, r);
+    if (!seen || r.revision > seen.revision) best.set(key, r);
   }
   return [...best.values()];
 }

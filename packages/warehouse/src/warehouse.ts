@@ -1,4 +1,5 @@
 import type { AlertRow, AuctionOutcomeRow, CampaignRow, ImpressionRow, LateEventRow } from './attribution-tables.ts';
+import type { RoasGenerationRow } from './roas-generations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
 import type { SegmentMembersQuery } from './segment-members.ts';
 import type { TraceStages } from './trace-stages.ts';
@@ -63,6 +64,14 @@ export interface ListQuery {
   readonly limit?: number;
 }
 
+export interface RoasQuery extends ListQuery {
+  readonly campaignId?: string;
+  /** Windows that start at or after this time (ms since the epoch). */
+  readonly sinceMs?: number;
+  /** One generation's windows, current or not (default: the current generation, `roas_windows`). */
+  readonly generation?: number;
+}
+
 /** What one query read, for the query's span (`adtrace.query.bytes_scanned`). */
 export interface QueryStats {
   readonly query: string;
@@ -100,7 +109,10 @@ export interface Warehouse {
   migrate(): Promise<number[]>;
   loadSpans(rows: readonly SpanRow[]): Promise<LoadResult>;
   loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult>;
-  /** Inserts new windows and replaces a window only with a higher revision (restatement). */
+  /**
+   * Keeps each generation's latest revision per window; switches `roas_windows` to a higher
+   * generation once it has caught up with the current one (roas-generations.ts).
+   */
   loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult>;
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult>;
   loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult>;
@@ -123,7 +135,10 @@ export interface Warehouse {
   /** Per trace, its spans per service and name (at most MAX_TRACE_STAGES ids). */
   traceStages(traceIds: readonly string[]): Promise<TraceStages[]>;
   stageStats(query?: StageStatsQuery): Promise<StageReport>;
-  roasWindows(query?: ListQuery & { campaignId?: string }): Promise<RoasWindowRow[]>;
+  /** The current generation's windows, newest first (or one generation's: `generation`). */
+  roasWindows(query?: RoasQuery): Promise<RoasWindowRow[]>;
+  /** Every generation seen, with its progress against the current one. */
+  roasGenerations(): Promise<RoasGenerationRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
   /** User keys meeting every condition on recent impressions, clicks and conversions (segment builder), sorted. */
   segmentMembers(query: SegmentMembersQuery): Promise<string[]>;

@@ -2,8 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWarehouse, type QueryStats, type Warehouse, type WarehouseConfig } from '../src/index.ts';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  connectWarehouse,
+  type QueryStats,
+  type RoasWindowRow,
+  type Warehouse,
+  type WarehouseConfig,
+} from '../src/index.ts';
 import { hex, span, twoStageTrace } from './fixtures.ts';
 
 const PG_URL = process.env.WAREHOUSE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -77,7 +83,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -389,11 +395,20 @@ describe.each([
     expect(await wh.roasWindows({ campaignId: 'nope' })).toEqual([]);
   });
 
-  it(`a rebuild (higher generation) replaces a window whatever its revision; the old generation no longer does`, async () => {
-    const w = {
-      campaignId: 'cmp-rebuild',
-      windowStartMs: 1_763_769_600_000,
-      windowEndMs: 1_763_769_660_000,
+  it(`a rebuild's generation is kept apart and becomes roas_windows only once it has caught up`, async () => {
+    // A warehouse of its own: "caught up" is judged over every campaign the current generation has.
+    const own = make();
+    const wh = await connectWarehouse(await own.config());
+    onTestFinished(async () => {
+      await wh.close();
+      await own.cleanup();
+    });
+    await wh.migrate();
+    const t0 = 1_763_769_600_000;
+    const w = (campaignId: string, minute: number, over: Partial<RoasWindowRow> = {}): RoasWindowRow => ({
+      campaignId,
+      windowStartMs: t0 + minute * 60_000,
+      windowEndMs: t0 + (minute + 1) * 60_000,
       impressions: 100,
       clicks: 3,
       conversions: 1,
@@ -402,26 +417,67 @@ describe.each([
       roas: 4,
       observedCtr: 0.03,
       predictedCtr: 0.025,
-      revision: 5,
-      complete: true,
-      completeThroughMs: 1_763_769_950_000,
-      emittedAtMs: 1_763_769_951_000,
+      revision: 0,
+      complete: false,
+      completeThroughMs: t0 + (minute + 1) * 60_000,
+      emittedAtMs: t0 + (minute + 2) * 60_000,
       generation: 0,
       lateDropped: 0,
       clickThroughConversions: 1,
       viewThroughConversions: 0,
       clickThroughRevenueMicros: 1_000_000,
       viewThroughRevenueMicros: 0,
-    };
-    await wh.loadRoasWindows([w]);
-    // In one batch and across batches: generation 1 revision 0 wins over generation 0 revision 5 and 6.
+      ...over,
+    });
+    const [a, b] = [`gen-a-${hex(3)}`, `gen-b-${hex(3)}`];
+    const shown = async (campaignId: string) =>
+      (await wh.roasWindows({ campaignId })).map((r) => [r.windowStartMs, r.generation, r.revision, r.impressions]);
+    // Generation 0 (the live one): two campaigns, two windows each, restated; complete through minute 2.
+    await wh.loadRoasWindows([w(a, 0), w(a, 1), w(b, 0), w(b, 1)]);
+    await wh.loadRoasWindows([w(a, 0, { revision: 1, impressions: 90 }), w(b, 1, { revision: 1, impressions: 95 })]);
+    // Generation 1 (the rebuild) with different numbers, reaching campaign a's progress, not b's.
     await wh.loadRoasWindows([
-      { ...w, generation: 1, revision: 0, impressions: 101 },
-      { ...w, revision: 6 },
+      w(a, 0, { generation: 1, impressions: 111 }),
+      w(a, 1, { generation: 1, impressions: 112 }),
+      w(b, 0, { generation: 1, impressions: 121 }),
     ]);
-    await wh.loadRoasWindows([{ ...w, revision: 7, impressions: 1 }]);
-    const [row] = await wh.roasWindows({ campaignId: 'cmp-rebuild' });
-    expect(row).toMatchObject({ generation: 1, revision: 0, impressions: 101 });
+    expect(await shown(a)).toEqual([
+      [t0 + 60_000, 0, 0, 100],
+      [t0, 0, 1, 90],
+    ]);
+    let gens = await wh.roasGenerations();
+    expect(gens.map((g) => [g.generation, g.current, g.caughtUpCampaigns, g.currentCampaigns])).toEqual([
+      [0, true, 2, 2],
+      [1, false, 1, 2],
+    ]);
+    // Its rows are kept, not shown.
+    expect((await wh.roasWindows({ campaignId: b, generation: 1 })).map((r) => r.impressions)).toEqual([121]);
+    // A restatement of generation 0 still lands while it is current; a lower revision never does.
+    await wh.loadRoasWindows([w(b, 0, { revision: 2, impressions: 97 }), w(a, 0, { revision: 0, impressions: 1 })]);
+    expect(await shown(b)).toEqual([
+      [t0 + 60_000, 0, 1, 95],
+      [t0, 0, 2, 97],
+    ]);
+    // Generation 1 reaches b's progress too: it becomes current, every window its own.
+    await wh.loadRoasWindows([w(b, 1, { generation: 1, impressions: 122 })]);
+    expect(await shown(a)).toEqual([
+      [t0 + 60_000, 1, 0, 112],
+      [t0, 1, 0, 111],
+    ]);
+    expect(await shown(b)).toEqual([
+      [t0 + 60_000, 1, 0, 122],
+      [t0, 1, 0, 121],
+    ]);
+    // The switch is final: generation 0 going on (further ahead) changes nothing shown.
+    await wh.loadRoasWindows([w(a, 5, { completeThroughMs: t0 + 600_000 })]);
+    expect((await shown(a))[0]).toEqual([t0 + 60_000, 1, 0, 112]);
+    gens = await wh.roasGenerations();
+    expect(gens.find((g) => g.generation === 1)?.current).toBe(true);
+    expect(gens.find((g) => g.generation === 0)?.current).toBe(false);
+    // Since: windows starting at or after the time.
+    expect((await wh.roasWindows({ campaignId: a, sinceMs: t0 + 30_000 })).map((r) => r.windowStartMs)).toEqual([
+      t0 + 60_000,
+    ]);
   });
 
   it(`attributed events load once`, async () => {

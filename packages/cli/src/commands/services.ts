@@ -1,6 +1,7 @@
 import { bringUp } from '../bring-up.ts';
 import { acquireBroker } from '../broker-lease.ts';
 import { type Command, info, print } from '../command.ts';
+import { listInstances } from '../service-instances.ts';
 import { serviceRegistry } from '../service-registry.ts';
 import { assertKnownServices, listServices, readinessUrl, serviceState, stopService } from '../services.ts';
 import { ensureTopics } from '../topics.ts';
@@ -37,10 +38,11 @@ export const downCommand: Command = {
   summary: 'stop the services (the broker stays: adtrace kafka stop)',
   help: `Usage: adtrace down [service…]
 
-Sends SIGTERM to the named services, or all of them, and waits until they have drained and
-exited. The local broker keeps running; stop it with adtrace kafka stop.`,
+Sends SIGTERM to the named services, or all of them (and their extra instances, such as a
+ROAS rebuild's aggregation-gN), and waits until they have drained and exited. The local broker keeps running; stop it with adtrace kafka stop.`,
   async run(args) {
-    const names = args.length > 0 ? args : listServices();
+    // Instances (a rebuild's generation) first: they are extra processes of registered services.
+    const names = args.length > 0 ? args : [...listInstances().map((i) => i.name), ...listServices()];
     assertKnownServices(names);
     for (const name of names) print(`${name.padEnd(10)} ${(await stopService(name)) ? 'stopped' : 'was not running'}`);
     return 0;
@@ -52,9 +54,10 @@ export const statusCommand: Command = {
   summary: 'which services run',
   help: `Usage: adtrace status
 
-One line per service: running (with its pid) or stopped, and its log file.`,
+One line per service: running (with its pid) or stopped, and its log file; then the extra
+instances of a service (a ROAS rebuild's generation, aggregation-gN) while they exist.`,
   async run() {
-    for (const name of listServices()) {
+    for (const name of [...listServices(), ...listInstances().map((i) => i.name)]) {
       const s = serviceState(name);
       print(`${name.padEnd(10)} ${s.running ? `running (pid ${s.pid}; ${readinessUrl(name)})` : 'stopped'}  ${s.log}`);
     }

@@ -158,6 +158,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
           appender.closeSync();
         }
         const result = await this.#writer.run(spec.insertSql(duckdbDialect));
+        for (const sql of spec.afterInsertSql?.(duckdbDialect) ?? []) await this.#writer.run(sql);
         return { received: rows.length, inserted: result.rowsChanged, bytesWritten: bytesWritten(spec, rows) };
       }),
     );

@@ -151,6 +151,7 @@ export class PostgresWarehouse extends Queries implements Warehouse {
       await client.query(createStageSql(spec));
       await pipeline(Readable.from(copyText(spec, rows)), client.query(copyFrom(`COPY ${spec.stage} FROM STDIN`)));
       const result = await client.query(spec.insertSql(postgresDialect));
+      for (const sql of spec.afterInsertSql?.(postgresDialect) ?? []) await client.query(sql);
       await client.query('COMMIT');
       return { received: rows.length, inserted: result.rowCount ?? 0, bytesWritten: bytesWritten(spec, rows) };
     } catch (err) {

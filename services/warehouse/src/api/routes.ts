@@ -99,13 +99,27 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       return { status: 200, body: report };
     },
 
+    // The current generation's windows (or ?generation=N), newest first; ?sinceMs= by window start.
     async roas(params) {
       const campaignId = params.get('campaignId') ?? undefined;
       const limit = intParam(params, 'limit');
+      const sinceMs = intParam(params, 'sinceMs');
+      const generation = intParam(params, 'generation');
       const rows = await traced('roas_windows', () =>
-        wh.roasWindows({ ...(campaignId && { campaignId }), ...(limit && { limit }) }),
+        wh.roasWindows({
+          ...(campaignId && { campaignId }),
+          ...(limit && { limit }),
+          ...(sinceMs !== undefined && { sinceMs }),
+          ...(generation !== undefined && { generation }),
+        }),
       );
       return { status: 200, body: { windows: rows } };
+    },
+
+    // Every generation of adtrace.roas and its progress against the current one (adtrace roas rebuild).
+    async 'roas-generations'() {
+      const generations = await traced('roas_generations', () => wh.roasGenerations());
+      return { status: 200, body: { generations } };
     },
 
     async 'attributed-events'(params) {

@@ -1,0 +1,3 @@
+export { type Following, type FollowOptions, followRoas } from './follow-roas.ts';
+export { createRoasDecoder, type RoasWindow } from './roas-codec.ts';
+export { RoasTable } from './roas-table.ts';
