@@ -16,6 +16,7 @@ export { SPAN_ID, TRACE_ID } from './values.ts';
 export type {
   ListQuery,
   LoadResult,
+  NoFillReport,
   QueryStats,
   StageReport,
   StageStats,

@@ -12,7 +12,7 @@ import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanKindName, St
 import { scanBytes } from './scan-estimate.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
 import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
-import type { ListQuery, QueryStats, StageReport, StageStatsQuery, TraceSpan } from './warehouse.ts';
+import type { ListQuery, NoFillReport, QueryStats, StageReport, StageStatsQuery, TraceSpan } from './warehouse.ts';
 
 type Row = Record<string, unknown>;
 
@@ -140,5 +140,37 @@ export class Queries {
   async deadLetters(query: ListQuery = {}): Promise<DeadLetterRow[]> {
     const sql = deadLettersSql(this.#db.dialect, limit(query.limit));
     return (await this.#run('dead_letters', 'dead_letters', 'all', sql, [])).map(toDeadLetter);
+  }
+
+  async noFills(query: { sinceMs?: number } = {}): Promise<NoFillReport> {
+    const d = this.#db.dialect;
+    const since = Math.max(0, Math.floor(query.sinceMs ?? 0)) * 1000;
+    const outcome = d.jsonText('attributes', 'ads.auction.outcome');
+    const rows = await this.#run(
+      'no_fills',
+      'spans',
+      ['name', 'start', 'attributes'],
+      `SELECT ${outcome} AS outcome, ${d.jsonText('attributes', 'ads.no_fill.reason')} AS reason, count(*) AS n
+       FROM spans WHERE name = 'ads.auction' AND start >= ${d.timestampFromMicros('$1')} AND ${outcome} IS NOT NULL
+       GROUP BY 1, 2`,
+      [since],
+    );
+    const counted = rows.map((r) => ({
+      outcome: String(r.outcome),
+      reason: toStringOrNull(r.reason),
+      n: toNumber(r.n),
+    }));
+    const sum = (rs: typeof counted) => rs.reduce((total, r) => total + r.n, 0);
+    const noFill = counted.filter((r) => r.outcome !== 'WIN');
+    const reasons = new Map<string, number>();
+    for (const r of noFill) reasons.set(r.reason ?? 'OTHER', (reasons.get(r.reason ?? 'OTHER') ?? 0) + r.n);
+    return {
+      imps: sum(counted),
+      wins: sum(counted.filter((r) => r.outcome === 'WIN')),
+      noFills: sum(noFill),
+      reasons: [...reasons]
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    };
   }
 }

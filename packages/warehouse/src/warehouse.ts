@@ -39,6 +39,19 @@ export interface StageReport {
   readonly stages: readonly StageStats[];
 }
 
+/**
+ * Auction outcomes per imp, as the auction's `ads.auction` spans record them (attributes
+ * `ads.auction.outcome`, `ads.no_fill.reason`): so they follow the sampling ratio.
+ */
+export interface NoFillReport {
+  /** Imps decided (ads.auction spans with an outcome) that started at or after `sinceMs`. */
+  readonly imps: number;
+  readonly wins: number;
+  readonly noFills: number;
+  /** Most frequent first. */
+  readonly reasons: readonly { readonly reason: string; readonly count: number }[];
+}
+
 export interface ListQuery {
   readonly limit?: number;
 }
@@ -82,6 +95,8 @@ export interface Warehouse {
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
   /** Newest first. */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
+  /** Wins, no-fills and no-fill reasons of the imps decided since `sinceMs`, from the auction's spans. */
+  noFills(query?: { sinceMs?: number }): Promise<NoFillReport>;
   close(): Promise<void>;
 }
 

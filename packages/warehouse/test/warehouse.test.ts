@@ -354,6 +354,40 @@ describe.each([
     expect(JSON.parse(rows[0]!.headersJson)).toEqual({ 'adtrace.dlq.reason': 'imp[0].id is missing' });
   });
 
+  it(`no-fill reasons from the auction's spans: wins, no-fills by reason, since a time`, async () => {
+    // A start later than any other test's spans, so `sinceMs` keeps only these.
+    const startUs = 1_900_000_000_000_000;
+    const auction = (outcome: string, reason?: string, name = 'ads.auction') =>
+      span({
+        traceId: hex(16),
+        name,
+        startUnixMicros: startUs,
+        attributesJson: JSON.stringify({
+          'ads.auction.outcome': outcome,
+          ...(reason && { 'ads.no_fill.reason': reason }),
+        }),
+      });
+    await wh.loadSpans([
+      auction('WIN'),
+      auction('WIN'),
+      auction('NO_FILL', 'BELOW_FLOOR'),
+      auction('NO_FILL', 'NO_CANDIDATES'),
+      auction('NO_FILL', 'NO_CANDIDATES'),
+      auction('NO_FILL', 'NO_CANDIDATES', 'ads.policy_filter'), // not the auction's outcome span
+      span({ traceId: hex(16), startUnixMicros: startUs }), // an ads.auction span without an outcome
+    ]);
+    expect(await wh.noFills({ sinceMs: startUs / 1000 })).toEqual({
+      imps: 5,
+      wins: 2,
+      noFills: 3,
+      reasons: [
+        { reason: 'NO_CANDIDATES', count: 2 },
+        { reason: 'BELOW_FLOOR', count: 1 },
+      ],
+    });
+    expect(await wh.noFills({ sinceMs: startUs / 1000 + 1 })).toEqual({ imps: 0, wins: 0, noFills: 0, reasons: [] });
+  });
+
   it(`rejects a malformed trace id instead of querying`, async () => {
     await expect(wh.traceSpans('xyz')).rejects.toThrow(/32 lower-case hex/);
   });

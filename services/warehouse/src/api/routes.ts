@@ -80,6 +80,13 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       return { status: 200, body: { events: rows } };
     },
 
+    // Wins, no-fills and reasons per imp, from the auction's ads.auction spans (sampled as traces are).
+    async 'no-fills'(params) {
+      const sinceMs = intParam(params, 'sinceMs');
+      const report = await traced('no_fills', () => wh.noFills({ ...(sinceMs !== undefined && { sinceMs }) }));
+      return { status: 200, body: { source: 'spans', ...report } };
+    },
+
     async 'dead-letters'(params) {
       const limit = intParam(params, 'limit');
       const rows = await traced('dead_letters', () => wh.deadLetters({ ...(limit && { limit }) }));
