@@ -26,6 +26,8 @@ export interface ServiceEntry {
    * environment sets `<VAR>` or `<VAR>_FILE`; compose and Kubernetes must be given them.
    */
   readonly secrets?: readonly string[];
+  /** A web page it serves (the warehouse's web view): `up` prints its URL, `status --json` gives it as `ui`. */
+  readonly ui?: { readonly portVar: string; readonly port: number; readonly path: string };
 }
 
 /** A service built on the stream runtime: /readyz on <NAME>_HEALTH_PORT. */
@@ -47,6 +49,8 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     // Its loader is a sink of the stream runtime, whose knobs live under WAREHOUSE_LOADER_*.
     ready: { portVar: 'WAREHOUSE_LOADER_HEALTH_PORT', port: 8081, path: '/readyz' },
     metricsPort: 9464,
+    // The web view, on the query API's server.
+    ui: { portVar: 'WAREHOUSE_API_PORT', port: 8686, path: '/ui/' },
   },
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
   streamService('profiling', 'BidRequest → ProfiledRequest (segments global table)', 8083, 9466),
