@@ -5,6 +5,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
+export type { Browser, Page };
+
 /** ADTRACE_CHROMIUM, else `chromium` (or `chromium-browser`) on PATH; undefined when there is none. */
 export function chromiumPath(): string | undefined {
   const given = process.env.ADTRACE_CHROMIUM?.trim();
@@ -33,6 +35,16 @@ export function recordRequests(page: Page): string[] {
   const urls: string[] = [];
   page.on('request', (request) => urls.push(request.url()));
   return urls;
+}
+
+/** Uncaught errors of the page's scripts and console errors (a failed script, a CSP refusal). */
+export function recordErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  return errors;
 }
 
 /** Where screenshots are kept: .adtrace/artifacts/ of the repository (gitignored). */

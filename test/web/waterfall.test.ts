@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, chromiumPath, launchChromium, NO_CHROMIUM, recordRequests } from '../support/browser.ts';
+import {
+  artifactPath,
+  chromiumPath,
+  launchChromium,
+  NO_CHROMIUM,
+  recordErrors,
+  recordRequests,
+} from '../support/browser.ts';
 import { type TestTopics, testBrokers, testTopics, uniqueGroupId } from '../support/kafka.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -75,6 +82,7 @@ describe.skipIf(!chromium)(`the web view in headless Chromium${chromium ? '' : `
   let browser: Browser;
   let page: Page;
   let requested: string[];
+  let errors: string[];
 
   beforeAll(async () => {
     topics = await testTopics(['raw', 'out', 'dlq']);
@@ -129,6 +137,7 @@ describe.skipIf(!chromium)(`the web view in headless Chromium${chromium ? '' : `
     browser = await launchChromium(chromium!);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     requested = recordRequests(page);
+    errors = recordErrors(page);
   });
 
   afterAll(async () => {
@@ -185,5 +194,6 @@ describe.skipIf(!chromium)(`the web view in headless Chromium${chromium ? '' : `
     expect(requested.length).toBeGreaterThan(5);
     const elsewhere = requested.filter((url) => !url.startsWith(`${base}/`));
     expect(elsewhere).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

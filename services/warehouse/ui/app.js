@@ -1,6 +1,18 @@
 // The web view: reads the warehouse service's query API (same origin) and draws it.
 // `#trace/<id>` opens a waterfall (event id, OpenRTB request id or trace id).
-import { colour, el, fmtMs, fmtPct, fmtUsd, groupedBars, legend, lineChart, linksOf, waterfall } from './draw.js';
+import {
+  el,
+  fmtMs,
+  fmtPct,
+  fmtUsd,
+  groupedBars,
+  legend,
+  lineChart,
+  linksOf,
+  seriesColour,
+  serviceColours,
+  waterfall,
+} from './draw.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -42,7 +54,7 @@ async function showTrace(id) {
         g.classList.toggle('selected', g.dataset.spanId === span.spanId);
       details.replaceChildren(spanDetails(span));
     };
-    const services = [...new Set(trace.spans.map((s) => s.service))];
+    const colours = serviceColours(trace.spans.map((s) => s.service));
     const flushes = trace.spans.filter((s) => linksOf(s).length > 0);
     return [
       el(
@@ -53,7 +65,7 @@ async function showTrace(id) {
         trace.requestId ? ` · request ${trace.requestId}` : '',
         ` · ${trace.spans.length} spans · ${fmtMs(end)} · ${fmtUsd(total)} in all · found by ${trace.foundBy}`,
       ),
-      legend(services.map((name) => ({ name, colour: colour(name) }))),
+      legend([...colours].map(([name, colour]) => ({ name, colour }))),
       el('div', { id: 'waterfall', class: 'scroll' }, waterfall(trace, { onSelect: select })),
       flushes.map((s) =>
         el(
@@ -174,15 +186,16 @@ async function roas() {
       name: campaignId,
       points: withRoas.filter((w) => w.campaignId === campaignId).map((w) => ({ x: w.windowStartMs, y: w.roas })),
     }))
-    .filter((s) => s.points.length > 0);
+    .filter((s) => s.points.length > 0)
+    .map((s, i) => ({ ...s, colour: seriesColour(i) }));
   return [
     el(
       'p',
       { class: 'note' },
       `The ${series.length} campaigns that spent most; revenue ÷ spend per window (start, UTC).`,
     ),
-    legend(series.map((s) => ({ name: s.name, colour: colour(s.name) }))),
-    lineChart(series, { yLabel: 'ROAS' }),
+    legend(series),
+    lineChart(series, { yLabel: 'ROAS', reference: { y: 1, label: 'break-even' } }),
   ];
 }
 

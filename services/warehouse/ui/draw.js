@@ -27,13 +27,31 @@ function build(node, attrs, children) {
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#e15759', '#76b7b2', '#edc948', '#9c755f', '#ff9da7'];
 const SERVICE_ORDER = ['ingest', 'profiling', 'auction', 'delivery', 'tracking', 'aggregation', 'warehouse'];
 
-/** One colour per service (the pipeline's own in a fixed order, others by name) or per series. */
-export function colour(name) {
-  const known = SERVICE_ORDER.indexOf(name);
-  if (known >= 0) return PALETTE[known];
-  let h = 0;
-  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return PALETTE[h % PALETTE.length];
+/** The i-th colour of the palette: series drawn together never share one (up to 9). */
+export const seriesColour = (i) => PALETTE[i % PALETTE.length];
+
+/**
+ * A colour per service of one picture: the pipeline's own always the same, others (test relays,
+ * upstream) the palette's next colour that none of them uses.
+ */
+export function serviceColours(services) {
+  const out = new Map();
+  const used = new Set();
+  for (const name of services) {
+    const known = SERVICE_ORDER.indexOf(name);
+    if (known >= 0) {
+      out.set(name, PALETTE[known]);
+      used.add(known);
+    }
+  }
+  let next = 0;
+  for (const name of services) {
+    if (out.has(name)) continue;
+    while (used.has(next % PALETTE.length) && used.size < PALETTE.length) next++;
+    used.add(next % PALETTE.length);
+    out.set(name, PALETTE[next % PALETTE.length]);
+  }
+  return out;
 }
 
 export const fmtMs = (ms) =>
@@ -80,6 +98,8 @@ export function waterfall(trace, { onSelect, selected } = {}) {
   const rows = treeOrder(trace.spans);
   const end = Math.max(0.001, ...trace.spans.map((s) => s.startMs + s.durationMs));
   const maxCost = Math.max(0, ...trace.spans.map((s) => s.costUsd));
+  const colours = serviceColours(rows.map((r) => r.span.service));
+  const colour = (service) => colours.get(service);
   const [labelW, timeW, costW, rowH, top] = [330, 560, 150, 22, 24];
   const width = labelW + timeW + costW + 20;
   const x = (ms) => labelW + (ms / end) * timeW;
@@ -198,12 +218,15 @@ export function legend(entries) {
   );
 }
 
-/** Lines over time: series [{name, points: [{x (ms since the epoch), y}]}], one colour each, dots on the points. */
-export function lineChart(series, { yLabel = '', format = (v) => v.toFixed(2) } = {}) {
-  const [w, h, left, bottom, top, right] = [820, 260, 56, 28, 10, 14];
+/**
+ * Lines over time: series [{name, colour, points: [{x (ms since the epoch), y}]}], dots on the
+ * points; `reference` draws a dashed level (e.g. ROAS 1, break-even).
+ */
+export function lineChart(series, { yLabel = '', format = (v) => v.toFixed(2), reference } = {}) {
+  const [w, h, left, bottom, top, right] = [820, 270, 56, 28, 22, 30];
   const points = series.flatMap((s) => s.points);
   const [x0, x1] = [Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x))];
-  const y1 = Math.max(1e-9, ...points.map((p) => p.y)) * 1.1;
+  const y1 = Math.max(1e-9, reference?.y ?? 0, ...points.map((p) => p.y)) * 1.1;
   const sx = (v) => left + (x1 === x0 ? (w - left - right) / 2 : ((v - x0) / (x1 - x0)) * (w - left - right));
   const sy = (v) => top + (1 - v / y1) * (h - top - bottom);
   const time = (ms) => new Date(ms).toISOString().slice(11, 16);
@@ -216,7 +239,7 @@ export function lineChart(series, { yLabel = '', format = (v) => v.toFixed(2) } 
   );
   const lines = series.map((s) => {
     const pts = [...s.points].sort((a, b) => a.x - b.x);
-    const c = colour(s.name);
+    const c = s.colour;
     return svg(
       'g',
       { class: 'series', 'data-series': s.name },
@@ -242,7 +265,13 @@ export function lineChart(series, { yLabel = '', format = (v) => v.toFixed(2) } 
     { class: 'line-chart', width: w, height: h, viewBox: `0 0 ${w} ${h}` },
     grid,
     xTicks,
-    svg('text', { x: 4, y: top + 4, class: 'tick' }, yLabel),
+    svg('text', { x: 4, y: 12, class: 'tick' }, yLabel),
+    reference
+      ? [
+          svg('line', { x1: left, x2: w - right, y1: sy(reference.y), y2: sy(reference.y), class: 'reference' }),
+          svg('text', { x: w - right, y: sy(reference.y) - 4, class: 'tick', 'text-anchor': 'end' }, reference.label),
+        ]
+      : null,
     lines,
   );
 }
