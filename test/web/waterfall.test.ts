@@ -61,7 +61,7 @@ function startNode(script: string, args: string[], env: Record<string, string>) 
 const exited = (child: ChildProcess): Promise<number | null> =>
   child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn().catch(() => undefined);
@@ -138,7 +138,7 @@ describe.skipIf(!chromium)(`the web view in headless Chromium${chromium ? '' : `
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     requested = recordRequests(page);
     errors = recordErrors(page);
-  });
+  }, 300_000); // four processes start and a consumer group forms: slow on a loaded 2-core machine
 
   afterAll(async () => {
     await browser?.close();

@@ -45,7 +45,7 @@ export function streamService(
 export const serviceRegistry: readonly ServiceEntry[] = [
   {
     name: 'warehouse',
-    summary: 'OTLP span receiver (:4317), topic loader, query API (:8686)',
+    summary: 'OTLP span receiver (:4317), topic loader, query API and web view (:8686)',
     // Its loader is a sink of the stream runtime, whose knobs live under WAREHOUSE_LOADER_*.
     ready: { portVar: 'WAREHOUSE_LOADER_HEALTH_PORT', port: 8081, path: '/readyz' },
     metricsPort: 9464,
