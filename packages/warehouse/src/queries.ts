@@ -173,4 +173,19 @@ export class Queries {
         .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     };
   }
+
+  async flushTraceIds(query: { campaignId: string; windowStartMs: number }): Promise<string[]> {
+    const d = this.#db.dialect;
+    const rows = await this.#run(
+      'flush_trace_ids',
+      'spans',
+      ['trace_id', 'name', 'start', 'attributes'],
+      `SELECT ${d.traceIdToHex('trace_id')} AS trace_id, max(start) AS last_start
+       FROM spans WHERE name = 'ads.aggregate.flush' AND ${d.jsonText('attributes', 'campaign.id')} = $1
+         AND ${d.jsonText('attributes', 'roas.window.start_ms')} = $2
+       GROUP BY trace_id ORDER BY last_start DESC, trace_id LIMIT 100`,
+      [query.campaignId, String(Math.trunc(query.windowStartMs))],
+    );
+    return rows.map((r) => String(r.trace_id));
+  }
 }

@@ -97,6 +97,11 @@ export interface Warehouse {
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
   /** Wins, no-fills and no-fill reasons of the imps decided since `sinceMs`, from the auction's spans. */
   noFills(query?: { sinceMs?: number }): Promise<NoFillReport>;
+  /**
+   * Traces of the aggregation's `ads.aggregate.flush` spans for one campaign's window (one per
+   * emission: closed, restated, final), latest first: where a ROAS figure links to its events.
+   */
+  flushTraceIds(query: { campaignId: string; windowStartMs: number }): Promise<string[]>;
   close(): Promise<void>;
 }
 

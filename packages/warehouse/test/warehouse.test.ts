@@ -388,6 +388,31 @@ describe.each([
     expect(await wh.noFills({ sinceMs: startUs / 1000 + 1 })).toEqual({ imps: 0, wins: 0, noFills: 0, reasons: [] });
   });
 
+  it(`a campaign window's flush spans are found by campaign and window start, latest first`, async () => {
+    const flush = (campaignId: string, windowStartMs: number, startUnixMicros: number) =>
+      span({
+        traceId: hex(16),
+        service: 'aggregation',
+        name: 'ads.aggregate.flush',
+        startUnixMicros,
+        attributesJson: JSON.stringify({ 'campaign.id': campaignId, 'roas.window.start_ms': windowStartMs }),
+      });
+    const windowStart = 1_763_769_600_000;
+    const closed = flush('cmp-flush', windowStart, 1_763_773_200_000_000);
+    const restated = flush('cmp-flush', windowStart, 1_763_773_260_000_000);
+    await wh.loadSpans([
+      closed,
+      restated,
+      flush('cmp-flush', windowStart + 3_600_000, 1),
+      flush('cmp-other', windowStart, 2),
+    ]);
+    expect(await wh.flushTraceIds({ campaignId: 'cmp-flush', windowStartMs: windowStart })).toEqual([
+      restated.traceId,
+      closed.traceId,
+    ]);
+    expect(await wh.flushTraceIds({ campaignId: 'cmp-none', windowStartMs: windowStart })).toEqual([]);
+  });
+
   it(`rejects a malformed trace id instead of querying`, async () => {
     await expect(wh.traceSpans('xyz')).rejects.toThrow(/32 lower-case hex/);
   });

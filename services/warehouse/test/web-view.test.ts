@@ -91,6 +91,12 @@ describe.skipIf(!chromium)(
     const backend = duckdbBackend();
     const campaigns = Array.from({ length: 9 }, (_, i) => `cmp-${i}`); // cmp-8 spends least: not drawn
     const traced = hex(16);
+    // The flush of cmp-0's second window, as aggregation writes it: where a click on that point leads.
+    const flush: SpanInput = {
+      ...auctionSpan('WIN'),
+      name: 'ads.aggregate.flush',
+      attributes: { 'campaign.id': 'cmp-0', 'roas.window.start_ms': T0 + HOUR, 'roas.window.event': 'closed' },
+    };
     let service: WarehouseService;
     let browser: Browser;
     let page: Page;
@@ -121,6 +127,7 @@ describe.skipIf(!chromium)(
               auctionSpan('NO_FILL', 'BELOW_FLOOR'),
             ],
           },
+          { attributes: { 'service.name': 'aggregation' }, spans: [flush] },
         ]),
       );
       client.close();
@@ -151,6 +158,14 @@ describe.skipIf(!chromium)(
         .evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cy'))));
       expect(ys[0]).toBeGreaterThan(ys[1]!);
       expect(ys[1]).toBeGreaterThan(ys[2]!);
+      // A point leads to its window's flush trace; one without a flush span says so. (The click is
+      // dispatched on the circle itself: the 8 lines' points overlap, so a mouse click at its
+      // centre may land on a neighbour's.)
+      await page.locator('#roas-body .series[data-series="cmp-0"] circle').nth(0).dispatchEvent('click');
+      await page.locator('#roas-flush', { hasText: 'No flush span for cmp-0' }).waitFor({ timeout: 30_000 });
+      await page.locator('#roas-body .series[data-series="cmp-0"] circle').nth(1).dispatchEvent('click');
+      await page.waitForSelector(`#waterfall .span[data-span-id="${flush.spanId}"]`, { timeout: 30_000 });
+      expect(page.url()).toContain(`#trace/${flush.traceId}`);
     });
 
     it('no-fill reasons: the rate, and a bar per reason as long as its count', async () => {

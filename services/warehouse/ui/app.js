@@ -188,6 +188,22 @@ async function roas() {
     }))
     .filter((s) => s.points.length > 0)
     .map((s, i) => ({ ...s, colour: seriesColour(i) }));
+  const said = el(
+    'p',
+    { id: 'roas-flush', class: 'note' },
+    'Click a point for the flush span of its window, linked to its events.',
+  );
+  // A window's figure → its ads.aggregate.flush trace (latest emission), whose links lead to the events.
+  const openFlush = async (s, p) => {
+    try {
+      const { traceIds } = await api(`flushes?campaignId=${encodeURIComponent(s.name)}&windowStartMs=${p.x}`);
+      if (traceIds.length > 0) location.hash = `trace/${traceIds[0]}`;
+      else
+        said.textContent = `No flush span for ${s.name} at ${new Date(p.x).toISOString()} (not sampled, or not yet stored).`;
+    } catch (err) {
+      said.textContent = String(err.message ?? err);
+    }
+  };
   return [
     el(
       'p',
@@ -195,7 +211,8 @@ async function roas() {
       `The ${series.length} campaigns that spent most; revenue ÷ spend per window (start, UTC).`,
     ),
     legend(series),
-    lineChart(series, { yLabel: 'ROAS', reference: { y: 1, label: 'break-even' } }),
+    lineChart(series, { yLabel: 'ROAS', reference: { y: 1, label: 'break-even' }, onPoint: openFlush }),
+    said,
   ];
 }
 

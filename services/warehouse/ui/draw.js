@@ -220,9 +220,9 @@ export function legend(entries) {
 
 /**
  * Lines over time: series [{name, colour, points: [{x (ms since the epoch), y}]}], dots on the
- * points; `reference` draws a dashed level (e.g. ROAS 1, break-even).
+ * points; `reference` draws a dashed level (e.g. ROAS 1, break-even); `onPoint(series, point)` on a click.
  */
-export function lineChart(series, { yLabel = '', format = (v) => v.toFixed(2), reference } = {}) {
+export function lineChart(series, { yLabel = '', format = (v) => v.toFixed(2), reference, onPoint } = {}) {
   const [w, h, left, bottom, top, right] = [820, 270, 56, 28, 22, 30];
   const points = series.flatMap((s) => s.points);
   const [x0, x1] = [Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x))];
@@ -254,7 +254,7 @@ export function lineChart(series, { yLabel = '', format = (v) => v.toFixed(2), r
       pts.map((p) =>
         svg(
           'circle',
-          { cx: sx(p.x), cy: sy(p.y), r: 3, fill: c },
+          { cx: sx(p.x), cy: sy(p.y), r: 4, fill: c, class: 'point', onclick: () => onPoint?.(s, p) },
           svg('title', {}, `${s.name} ${time(p.x)} UTC: ${format(p.y)}`),
         ),
       ),
