@@ -29,6 +29,17 @@ describe('adtrace up', () => {
     expect(ready.status).toBe(200);
     const health = await fetch(`http://127.0.0.1:${box.env.WAREHOUSE_API_PORT}/api/health`);
     expect(health.status).toBe(200);
+    // The web view's URL: printed by up, given by status --json as "ui", and it serves the page.
+    const ui = `http://127.0.0.1:${box.env.WAREHOUSE_API_PORT}/ui/`;
+    expect(up.output()).toContain(`web view   ${ui}`);
+    const status = runCli(box, ['status', '--json']);
+    expect(await status.exited, status.output()).toBe(0);
+    const reported = JSON.parse(status.output());
+    expect(reported.ui).toBe(ui);
+    expect(reported.services.find((s: { name: string }) => s.name === 'warehouse')).toMatchObject({ running: true });
+    const page = await fetch(ui);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="app.js">');
 
     // Again: nothing to create, the running service is left alone.
     const again = runCli(box, ['up', 'warehouse']);
@@ -40,7 +51,10 @@ describe('adtrace up', () => {
     expect(await down.exited, down.output()).toBe(0);
     expect(box.leftovers()).toEqual([]);
     expect(await heldPorts(box)).toEqual([]);
-  });
+    const stopped = runCli(box, ['status', '--json']);
+    expect(await stopped.exited, stopped.output()).toBe(0);
+    expect(JSON.parse(stopped.output()).ui).toBeNull();
+  }, 300_000); // five CLI runs, each a Node start-up: generous on a loaded 2-core machine
 
   it('up ingest: makes the user key secret once, keeps it, and ingest answers /readyz; down stops it', async () => {
     box = await sandbox(testBrokers());

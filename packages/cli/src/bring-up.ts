@@ -6,6 +6,7 @@ import {
   serviceState,
   startService,
   stopService,
+  uiUrl,
   waitUntilReady,
 } from './services.ts';
 
@@ -41,5 +42,7 @@ export async function bringUp(
       throw error;
     }
     print(`${name.padEnd(10)} ${before ? 'running' : 'started'}, ready (pid ${state.pid}; ${readinessUrl(name)})`);
+    const ui = uiUrl(name);
+    if (ui) print(`${'web view'.padEnd(10)} ${ui}`);
   }
 }

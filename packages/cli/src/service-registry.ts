@@ -32,6 +32,8 @@ export interface ServiceEntry {
    * consumer group when the environment sets a base group (a rebuild gets `<group>-g<N>`).
    */
   readonly generations?: { readonly variable: string; readonly groupVariable: string };
+  /** A web page it serves (the warehouse's web view): `up` prints its URL, `status --json` gives it as `ui`. */
+  readonly ui?: { readonly portVar: string; readonly port: number; readonly path: string };
 }
 
 /** A service built on the stream runtime: /readyz on <NAME>_HEALTH_PORT. */
@@ -49,10 +51,12 @@ export function streamService(
 export const serviceRegistry: readonly ServiceEntry[] = [
   {
     name: 'warehouse',
-    summary: 'OTLP span receiver (:4317), topic loader, query API (:8686)',
+    summary: 'OTLP span receiver (:4317), topic loader, query API and web view (:8686)',
     // Its loader is a sink of the stream runtime, whose knobs live under WAREHOUSE_LOADER_*.
     ready: { portVar: 'WAREHOUSE_LOADER_HEALTH_PORT', port: 8081, path: '/readyz' },
     metricsPort: 9464,
+    // The web view, on the query API's server.
+    ui: { portVar: 'WAREHOUSE_API_PORT', port: 8686, path: '/ui/' },
   },
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
   streamService('profiling', 'BidRequest → ProfiledRequest (segments global table)', 8083, 9466),

@@ -89,6 +89,14 @@ export function readinessUrl(name: string): string {
   return `http://127.0.0.1:${servicePorts(name).ready}${entry(name).ready.path}`;
 }
 
+/** The web page a service serves on this machine (the warehouse's web view), if it serves one. */
+export function uiUrl(name: string): string | undefined {
+  const { ui } = entry(name);
+  if (!ui) return undefined;
+  const port = process.env[ui.portVar]?.trim() || String(ui.port);
+  return `http://127.0.0.1:${port}${ui.path}`;
+}
+
 function serviceEnv(name: string): NodeJS.ProcessEnv {
   const ports = servicePorts(name);
   const instance = readInstance(name);

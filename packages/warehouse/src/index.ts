@@ -36,6 +36,7 @@ export type {
   NoFillReport,
   QueryStats,
   RoasQuery,
+  SpanNoFillReport,
   StageReport,
   StageStats,
   StageStatsQuery,

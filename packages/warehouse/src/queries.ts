@@ -20,6 +20,7 @@ import type {
   NoFillReport,
   QueryStats,
   RoasQuery,
+  SpanNoFillReport,
   StageReport,
   StageStatsQuery,
   TraceSpan,
@@ -210,5 +211,52 @@ export class Queries {
   async deadLetters(query: ListQuery = {}): Promise<DeadLetterRow[]> {
     const sql = deadLettersSql(this.#db.dialect, limit(query.limit));
     return (await this.#run('dead_letters', 'dead_letters', 'all', sql, [])).map(toDeadLetter);
+  }
+
+  async noFills(query: { sinceMs?: number } = {}): Promise<SpanNoFillReport> {
+    const d = this.#db.dialect;
+    const since = Math.max(0, Math.floor(query.sinceMs ?? 0)) * 1000;
+    const outcome = d.jsonText('attributes', 'ads.auction.outcome');
+    const rows = await this.#run(
+      'no_fills',
+      'spans',
+      ['name', 'start', 'attributes'],
+      `SELECT ${outcome} AS outcome, ${d.jsonText('attributes', 'ads.no_fill.reason')} AS reason, count(*) AS n
+       FROM spans WHERE name = 'ads.auction' AND start >= ${d.timestampFromMicros('$1')} AND ${outcome} IS NOT NULL
+       GROUP BY 1, 2`,
+      [since],
+    );
+    const counted = rows.map((r) => ({
+      outcome: String(r.outcome),
+      reason: toStringOrNull(r.reason),
+      n: toNumber(r.n),
+    }));
+    const sum = (rs: typeof counted) => rs.reduce((total, r) => total + r.n, 0);
+    const noFill = counted.filter((r) => r.outcome !== 'WIN');
+    const reasons = new Map<string, number>();
+    for (const r of noFill) reasons.set(r.reason ?? 'OTHER', (reasons.get(r.reason ?? 'OTHER') ?? 0) + r.n);
+    return {
+      imps: sum(counted),
+      wins: sum(counted.filter((r) => r.outcome === 'WIN')),
+      noFills: sum(noFill),
+      reasons: [...reasons]
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    };
+  }
+
+  async flushTraceIds(query: { campaignId: string; windowStartMs: number }): Promise<string[]> {
+    const d = this.#db.dialect;
+    const rows = await this.#run(
+      'flush_trace_ids',
+      'spans',
+      ['trace_id', 'name', 'start', 'attributes'],
+      `SELECT ${d.traceIdToHex('trace_id')} AS trace_id, max(start) AS last_start
+       FROM spans WHERE name = 'ads.aggregate.flush' AND ${d.jsonText('attributes', 'campaign.id')} = $1
+         AND ${d.jsonText('attributes', 'roas.window.start_ms')} = $2
+       GROUP BY trace_id ORDER BY last_start DESC, trace_id LIMIT 100`,
+      [query.campaignId, String(Math.trunc(query.windowStartMs))],
+    );
+    return rows.map((r) => String(r.trace_id));
   }
 }

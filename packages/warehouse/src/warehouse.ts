@@ -60,6 +60,19 @@ export interface StageReport {
   readonly stages: readonly StageStats[];
 }
 
+/**
+ * Auction outcomes per imp, as the auction's `ads.auction` spans record them (attributes
+ * `ads.auction.outcome`, `ads.no_fill.reason`): so they follow the sampling ratio.
+ */
+export interface SpanNoFillReport {
+  /** Imps decided (ads.auction spans with an outcome) that started at or after `sinceMs`. */
+  readonly imps: number;
+  readonly wins: number;
+  readonly noFills: number;
+  /** Most frequent first. */
+  readonly reasons: readonly { readonly reason: string; readonly count: number }[];
+}
+
 export interface ListQuery {
   readonly limit?: number;
 }
@@ -146,6 +159,13 @@ export interface Warehouse {
   noFillReport(query?: { sinceMs?: number }): Promise<NoFillReport>;
   /** Newest first. */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
+  /** Wins, no-fills and no-fill reasons of the imps decided since `sinceMs`, from the auction's spans. */
+  noFills(query?: { sinceMs?: number }): Promise<SpanNoFillReport>;
+  /**
+   * Traces of the aggregation's `ads.aggregate.flush` spans for one campaign's window (one per
+   * emission: closed, restated, final), latest first: where a ROAS figure links to its events.
+   */
+  flushTraceIds(query: { campaignId: string; windowStartMs: number }): Promise<string[]>;
   close(): Promise<void>;
 }
 

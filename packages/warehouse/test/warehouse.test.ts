@@ -716,6 +716,65 @@ describe.each([
     expect(JSON.parse(rows[0]!.headersJson)).toEqual({ 'adtrace.dlq.reason': 'imp[0].id is missing' });
   });
 
+  it(`no-fill reasons from the auction's spans: wins, no-fills by reason, since a time`, async () => {
+    // A start later than any other test's spans, so `sinceMs` keeps only these.
+    const startUs = 1_900_000_000_000_000;
+    const auction = (outcome: string, reason?: string, name = 'ads.auction') =>
+      span({
+        traceId: hex(16),
+        name,
+        startUnixMicros: startUs,
+        attributesJson: JSON.stringify({
+          'ads.auction.outcome': outcome,
+          ...(reason && { 'ads.no_fill.reason': reason }),
+        }),
+      });
+    await wh.loadSpans([
+      auction('WIN'),
+      auction('WIN'),
+      auction('NO_FILL', 'BELOW_FLOOR'),
+      auction('NO_FILL', 'NO_CANDIDATES'),
+      auction('NO_FILL', 'NO_CANDIDATES'),
+      auction('NO_FILL', 'NO_CANDIDATES', 'ads.policy_filter'), // not the auction's outcome span
+      span({ traceId: hex(16), startUnixMicros: startUs }), // an ads.auction span without an outcome
+    ]);
+    expect(await wh.noFills({ sinceMs: startUs / 1000 })).toEqual({
+      imps: 5,
+      wins: 2,
+      noFills: 3,
+      reasons: [
+        { reason: 'NO_CANDIDATES', count: 2 },
+        { reason: 'BELOW_FLOOR', count: 1 },
+      ],
+    });
+    expect(await wh.noFills({ sinceMs: startUs / 1000 + 1 })).toEqual({ imps: 0, wins: 0, noFills: 0, reasons: [] });
+  });
+
+  it(`a campaign window's flush spans are found by campaign and window start, latest first`, async () => {
+    const flush = (campaignId: string, windowStartMs: number, startUnixMicros: number) =>
+      span({
+        traceId: hex(16),
+        service: 'aggregation',
+        name: 'ads.aggregate.flush',
+        startUnixMicros,
+        attributesJson: JSON.stringify({ 'campaign.id': campaignId, 'roas.window.start_ms': windowStartMs }),
+      });
+    const windowStart = 1_763_769_600_000;
+    const closed = flush('cmp-flush', windowStart, 1_763_773_200_000_000);
+    const restated = flush('cmp-flush', windowStart, 1_763_773_260_000_000);
+    await wh.loadSpans([
+      closed,
+      restated,
+      flush('cmp-flush', windowStart + 3_600_000, 1),
+      flush('cmp-other', windowStart, 2),
+    ]);
+    expect(await wh.flushTraceIds({ campaignId: 'cmp-flush', windowStartMs: windowStart })).toEqual([
+      restated.traceId,
+      closed.traceId,
+    ]);
+    expect(await wh.flushTraceIds({ campaignId: 'cmp-none', windowStartMs: windowStart })).toEqual([]);
+  });
+
   it(`rejects a malformed trace id instead of querying`, async () => {
     await expect(wh.traceSpans('xyz')).rejects.toThrow(/32 lower-case hex/);
   });

@@ -3,6 +3,7 @@ import { openWarehouse, type Warehouse } from '@adtrace/warehouse';
 import { trace } from '@opentelemetry/api';
 import { type ApiServer, startApiServer } from './api/http-server.ts';
 import { routes, type Traced } from './api/routes.ts';
+import { loadUiFiles } from './api/ui-files.ts';
 import type { ServiceConfig } from './config.ts';
 import { type RecordDecoders, schemaDecoders } from './loader/record-rows.ts';
 import { createTopicLoader, type TopicLoader } from './loader/topic-loader.ts';
@@ -59,7 +60,7 @@ export async function startWarehouseService(
       const status = loaderStats?.error ? 'loader-failed' : 'ok';
       return { status, dialect: warehouse.dialect, spans: sink.stats, loader: loaderStats };
     };
-    api = await startApiServer(config.host, config.apiPort, routes(warehouse, traced, health), log);
+    api = await startApiServer(config.host, config.apiPort, routes(warehouse, traced, health), log, loadUiFiles());
     if (config.loader.enabled) {
       const decoders = { ...schemaDecoders(), ...options.decoders };
       loader = createTopicLoader({ ...config.loader, warehouse, decoders, log });
@@ -71,7 +72,7 @@ export async function startWarehouseService(
   }
   log(
     'info',
-    `OTLP/gRPC on ${config.host}:${receiver.port}, query API on http://${config.host}:${api.port}, ${warehouse.dialect}`,
+    `OTLP/gRPC on ${config.host}:${receiver.port}, query API on http://${config.host}:${api.port}, web view at /ui/, ${warehouse.dialect}`,
   );
   let stopping: Promise<void> | undefined;
   return {

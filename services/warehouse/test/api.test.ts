@@ -108,6 +108,37 @@ describe('the query API and the CLI views over it', () => {
     expect((await getJson(service.apiPort, '/api/nothing-here')).status).toBe(404);
   });
 
+  it('GET /api/no-fills: imps, wins and no-fill reasons from the spans (none here: no auction spans)', async () => {
+    const { status, body } = await getJson(service.apiPort, '/api/no-fills');
+    expect(status).toBe(200);
+    expect(body).toEqual({ source: 'spans', imps: 0, wins: 0, noFills: 0, reasons: [] });
+    expect((await getJson(service.apiPort, '/api/no-fills?sinceMs=x')).status).toBe(400);
+  });
+
+  it('serves the web view: / leads to /ui/, its files with a same-origin-only policy, nothing else', async () => {
+    const get = (path: string) =>
+      fetch(`http://127.0.0.1:${service.apiPort}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    const root = await get('/');
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/ui/');
+    const page = await get('/ui/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'.*connect-src 'self'/);
+    const html = await page.text();
+    for (const src of html.match(/(?:src|href)="[^"#]+"/g) ?? []) expect(src).not.toMatch(/\/\/|^(src|href)="\//);
+    expect((await get('/ui/app.js')).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await get('/ui/draw.js')).status).toBe(200);
+    for (const path of [
+      '/ui/../package.json',
+      '/ui/%2e%2e/package.json',
+      '/ui/nope.js',
+      '/ui/app.js/x',
+      '/package.json',
+    ])
+      expect((await get(path)).status, path).toBe(404);
+  });
+
   it('the CLI says how to start the service when it is not running', async () => {
     const err = await cli(1, 'cost').catch((e) => e);
     expect(err.code).toBe(1);

@@ -1,9 +1,9 @@
 import { bringUp } from '../bring-up.ts';
 import { acquireBroker } from '../broker-lease.ts';
-import { type Command, info, print } from '../command.ts';
+import { type Command, info, print, UsageError } from '../command.ts';
 import { listInstances } from '../service-instances.ts';
 import { serviceRegistry } from '../service-registry.ts';
-import { assertKnownServices, listServices, readinessUrl, serviceState, stopService } from '../services.ts';
+import { assertKnownServices, listServices, readinessUrl, serviceState, stopService, uiUrl } from '../services.ts';
 import { ensureTopics } from '../topics.ts';
 
 export const upCommand: Command = {
@@ -51,16 +51,43 @@ ROAS rebuild's aggregation-gN), and waits until they have drained and exited. Th
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'which services run',
-  help: `Usage: adtrace status
+  summary: 'which services run, and the web view',
+  help: `Usage: adtrace status [--json]
 
 One line per service: running (with its pid) or stopped, and its log file; then the extra
-instances of a service (a ROAS rebuild's generation, aggregation-gN) while they exist.`,
-  async run() {
-    for (const name of [...listServices(), ...listInstances().map((i) => i.name)]) {
-      const s = serviceState(name);
-      print(`${name.padEnd(10)} ${s.running ? `running (pid ${s.pid}; ${readinessUrl(name)})` : 'stopped'}  ${s.log}`);
+instances of a service (a ROAS rebuild's generation, aggregation-gN) while they exist; then the
+web view's URL when the warehouse runs.
+
+  --json  one object: {"services": [{"name", "running", "pid", "ready", "log"}], "ui"}, where
+          ready is the service's readiness URL and ui the web view's URL (null unless the
+          warehouse runs)`,
+  async run(args) {
+    const json = args.includes('--json');
+    const unexpected = args.find((a) => a !== '--json');
+    if (unexpected !== undefined) throw new UsageError(`unexpected argument ${unexpected}`);
+    const states = [...listServices(), ...listInstances().map((i) => i.name)].map(serviceState);
+    const ui =
+      states
+        .filter((s) => s.running)
+        .map((s) => uiUrl(s.name))
+        .find((u) => u !== undefined) ?? null;
+    if (json) {
+      const services = states.map((s) => ({
+        name: s.name,
+        running: s.running,
+        pid: s.pid ?? null,
+        ready: readinessUrl(s.name),
+        log: s.log,
+      }));
+      print(JSON.stringify({ services, ui }, null, 2));
+      return 0;
     }
+    for (const s of states) {
+      print(
+        `${s.name.padEnd(10)} ${s.running ? `running (pid ${s.pid}; ${readinessUrl(s.name)})` : 'stopped'}  ${s.log}`,
+      );
+    }
+    if (ui) print(`${'web view'.padEnd(10)} ${ui}`);
     return 0;
   },
 };

@@ -145,6 +145,22 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       return { status: 200, body: { members } };
     },
 
+    // Wins, no-fills and reasons per imp, from the auction's ads.auction spans (sampled as traces are).
+    async 'no-fills'(params) {
+      const sinceMs = intParam(params, 'sinceMs');
+      const report = await traced('no_fills', () => wh.noFills({ ...(sinceMs !== undefined && { sinceMs }) }));
+      return { status: 200, body: { source: 'spans', ...report } };
+    },
+
+    // The flush spans of one campaign window (`ads.aggregate.flush`), latest first.
+    async flushes(params) {
+      const campaignId = params.get('campaignId');
+      const windowStartMs = intParam(params, 'windowStartMs');
+      if (!campaignId || windowStartMs === undefined) throw new BadRequest('give campaignId and windowStartMs');
+      const traceIds = await traced('flush_trace_ids', () => wh.flushTraceIds({ campaignId, windowStartMs }));
+      return { status: 200, body: { traceIds } };
+    },
+
     async 'dead-letters'(params) {
       const limit = intParam(params, 'limit');
       const rows = await traced('dead_letters', () => wh.deadLetters({ ...(limit && { limit }) }));
