@@ -55,11 +55,14 @@ export interface LoadTruth {
   readonly platform: 'site' | 'app';
   readonly placement: string;
   readonly deviceType: number;
+  /** The device's OS and country as sent: with placement, device type and pos, what the pCTR context (and the true CTR) depends on. */
+  readonly os: string;
+  readonly country: string;
   readonly test: boolean;
   readonly gdpr: boolean;
   readonly gdprWithoutConsent: boolean;
   readonly unfillable: boolean;
-  readonly imps: readonly { readonly id: string; readonly formats: readonly string[] }[];
+  readonly imps: readonly { readonly id: string; readonly formats: readonly string[]; readonly pos: number }[];
 }
 
 export interface LoadEvent {
@@ -117,6 +120,7 @@ function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number
     ...(test && { test: 1 }),
     source: { tid: `${hex(rng, 16)}` },
   };
+  const os = (request.device as { os: string }).os;
   return {
     request,
     truth: {
@@ -125,11 +129,17 @@ function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number
       platform: placement.platform,
       placement: placement.placement,
       deviceType,
+      os,
+      country: user.country,
       test,
       gdpr,
       gdprWithoutConsent,
       unfillable,
-      imps: imps.map((x) => ({ id: x.imp.id as string, formats: x.formats })),
+      imps: imps.map((x) => ({
+        id: x.imp.id as string,
+        formats: x.formats,
+        pos: (x.imp as { banner?: { pos?: number } }).banner?.pos ?? 0,
+      })),
     },
   };
 }

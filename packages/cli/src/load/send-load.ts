@@ -17,6 +17,8 @@ export interface LoadRun {
   readonly signal?: AbortSignal;
   /** Called after each batch the broker acknowledged. */
   onProgress?(sent: number, elapsedMs: number): void;
+  /** Called with each request's truth just before it is sent (so its impressions are known when they come). */
+  beforeSend?(truth: LoadTruth): void;
   /** Called with each sent request's truth and trace id. */
   onSent?(truth: LoadTruth & { readonly traceId: string }): void;
 }
@@ -53,6 +55,7 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
       for (let n = Math.min(due - summary.sent, maxBatch); n > 0; n--) {
         const next = events.next();
         if (next.done) break;
+        run.beforeSend?.(next.value.truth);
         batch.push(next.value);
       }
       const sent = await producer.send(batch.map((e) => ({ json: e.request })));
