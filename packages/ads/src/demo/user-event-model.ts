@@ -62,7 +62,11 @@ export function demoUserEventModel(campaigns: readonly Campaign[], options: Demo
     windows,
     // Scaled to the windows, so a pipeline on second-long windows sees every case within a run.
     delays: {
-      clickMaxMs: Math.min(120_000, Math.max(2_000, Math.floor(windows.clickWindowMs / 2))),
+      clickMaxMs: Math.min(
+        120_000,
+        Math.floor(windows.clickWindowMs / 2),
+        Math.max(2_000, Math.floor(windows.graceMs / 2)),
+      ),
       conversionMaxMs: 300_000,
       deliveryMaxMs: Math.min(2_000, Math.floor(windows.graceMs / 4)),
     },

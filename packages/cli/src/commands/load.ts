@@ -20,7 +20,7 @@ export const loadCommand: Command = {
   name: 'load',
   summary: 'send realistic OpenRTB 2.6 bid requests, one trace each, at a rate',
   help: `Usage: adtrace load [--events N] [--rate R] [--seed S] [--truth FILE] [--no-user-events] [--tail S]
-                    [--ctr-drift F --drift-after S] [--sample-ratio P] [--topic T]
+                    [--ctr-drift F --drift-after S] [--tmax MS] [--sample-ratio P] [--topic T]
                     [--impressions-topic T] [--user-events-topic T]
 
 An upstream producer (@adtrace/producer) of OpenRTB 2.6 JSON to ${Topics.bidRequestsRaw}, keyed
@@ -59,6 +59,9 @@ DELIVERY_TOKEN_TTL_MS) with their defaults: give the load the environment the se
                     and until no impression came for 5 s; later ones are not sent
   --ctr-drift F     from --drift-after S seconds on, true CTRs × F (the model does not know):
                     aggregation's calibration alert should follow
+  --tmax MS         every request's time budget instead of the exchanges' 120–300 ms: the
+                    auction answers older requests with TIMEOUT no-fills, so a loaded machine
+                    may need more (e.g. 2000)
   --sample-ratio P  share of the started traces marked sampled (default 1)
   --topic T         send to T instead (tests, staging)
   --impressions-topic T, --user-events-topic T   follow / send to these instead
@@ -81,6 +84,7 @@ A progress bar on stderr; Ctrl-C stops after the batch in flight.`,
         'drift-after': { type: 'string', default: '0' },
         'impressions-topic': { type: 'string' },
         'user-events-topic': { type: 'string' },
+        tmax: { type: 'string' },
       },
       allowNegative: true,
     });
@@ -93,6 +97,7 @@ A progress bar on stderr; Ctrl-C stops after the batch in flight.`,
     const sampleRatio = Number(values['sample-ratio']);
     if (!(sampleRatio >= 0 && sampleRatio <= 1))
       throw new UsageError(`--sample-ratio must be in [0, 1], got ${values['sample-ratio']}`);
+    const tmaxMs = values.tmax === undefined ? undefined : integer(values.tmax, '--tmax', 1, 600_000);
     const tailMs = integer(values.tail, '--tail', 0, 86_400) * 1000;
     const driftAfterMs = integer(values['drift-after'], '--drift-after', 0, 86_400 * 30) * 1000;
     const drift = values['ctr-drift'] === undefined ? undefined : Number(values['ctr-drift']);
@@ -133,6 +138,7 @@ A progress bar on stderr; Ctrl-C stops after the batch in flight.`,
         seed,
         topic,
         sampleRatio,
+        tmaxMs,
         signal: abort.signal,
         beforeSend: userEvents && ((t) => userEvents.request(t)),
         onSent: truth === undefined ? undefined : (t) => record('request', t),

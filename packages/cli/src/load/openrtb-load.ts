@@ -70,13 +70,23 @@ export interface LoadEvent {
   readonly truth: LoadTruth;
 }
 
-export function* generateLoad(users: readonly DemoUser[], seed: number, count: number): Generator<LoadEvent> {
+/**
+ * `tmaxMs` sets every request's time budget (OpenRTB `tmax`) instead of the exchanges' 120–300 ms:
+ * the auction answers a request older than that with a TIMEOUT no-fill, and a pipeline on a
+ * loaded laptop (or all services in one test process) takes longer than an exchange allows.
+ */
+export function* generateLoad(
+  users: readonly DemoUser[],
+  seed: number,
+  count: number,
+  options: { readonly tmaxMs?: number } = {},
+): Generator<LoadEvent> {
   if (users.length === 0) throw new Error('the load needs demo users');
   const rng = createRng(seed);
-  for (let i = 0; i < count; i++) yield loadEvent(rng, users, seed, i);
+  for (let i = 0; i < count; i++) yield loadEvent(rng, users, seed, i, options.tmaxMs);
 }
 
-function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number): LoadEvent {
+function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number, tmaxMs?: number): LoadEvent {
   const id = `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-${hex(rng, 4)}-${(seed >>> 0).toString(16).padStart(4, '0').slice(-4)}${i.toString(16).padStart(8, '0')}`;
   // Repeat users: a fifth of the users make most requests (a power law), as real traffic does.
   const user = users[Math.min(users.length - 1, Math.floor(users.length * rng.next() ** 3))]!;
@@ -114,7 +124,7 @@ function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number
       !deviceOnly && { user: { id: user.userId, ...(gdpr && !gdprWithoutConsent && { consent: CONSENTING_TCF }) } }),
     regs: { coppa: 0, ...(gdpr && { gdpr: 1 }) },
     at: rng.chance(LOAD_MIX.firstPrice) ? 1 : 2,
-    tmax: rng.pick([120, 150, 200, 300]),
+    tmax: tmaxMs ?? rng.pick([120, 150, 200, 300]),
     cur: ['USD'],
     ...(rng.chance(0.3) && { bcat: ['IAB25', 'IAB26'] }),
     ...(test && { test: 1 }),

@@ -14,6 +14,8 @@ export interface LoadRun {
   readonly topic?: string;
   readonly sampleRatio?: number;
   readonly maxBatch?: number;
+  /** Every request's tmax (see generateLoad); default the exchanges' 120–300 ms. */
+  readonly tmaxMs?: number;
   readonly signal?: AbortSignal;
   /** Called after each batch the broker acknowledged. */
   onProgress?(sent: number, elapsedMs: number): void;
@@ -41,7 +43,7 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
     ...(run.sampleRatio !== undefined && { sampleRatio: run.sampleRatio }),
   });
   const maxBatch = run.maxBatch ?? 500;
-  const events = generateLoad(users, run.seed, run.events);
+  const events = generateLoad(users, run.seed, run.events, { tmaxMs: run.tmaxMs });
   const summary = { sent: 0, test: 0, gdprWithoutConsent: 0, unfillable: 0, imps: 0 };
   const start = performance.now();
   try {
