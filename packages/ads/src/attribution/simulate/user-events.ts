@@ -63,18 +63,18 @@ export function withinGraceSlackOf(model: SimModel): number {
   return Math.min(10_000, latenessMarginOf(model));
 }
 
-/** A pseudo-signature in base64url (43 characters, as an HMAC-SHA256's): what a forger would put on a token. */
-function forgedSignature(rng: Rng): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let s = '';
-  for (let i = 0; i < 43; i++) s += alphabet[rng.int(0, 63)];
-  return s;
-}
-
-/** A genuine token's claims under a signature nobody made: the tracker sees a forgery, not garbage. */
+/**
+ * A genuine token's claims under a signature nobody made (43 base64url characters, as an
+ * HMAC-SHA256's): the tracker sees a forgery, not garbage. One draw of the simulator's stream
+ * seeds it, so the rest of the stream is what it was when forged tokens were plain strings.
+ */
 function forge(rng: Rng, token: string): string {
+  const own = createRng(rng.int(0, 2 ** 31));
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let signature = '';
+  for (let i = 0; i < 43; i++) signature += alphabet[own.int(0, 63)];
   const dot = token.lastIndexOf('.');
-  return `${dot < 0 ? 'forged' : token.slice(0, dot)}.${forgedSignature(rng)}`;
+  return `${dot < 0 ? 'forged' : token.slice(0, dot)}.${signature}`;
 }
 
 /**
