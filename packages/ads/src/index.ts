@@ -105,6 +105,7 @@ export {
 } from './attribution/simulate/impressions.ts';
 export {
   LATENESS_MARGIN_MS,
+  latenessMarginOf,
   type SimCampaign,
   type SimModel,
   trueCtr as simulatedTrueCtr,
@@ -114,11 +115,16 @@ export { createRng, type Rng, shuffle } from './attribution/simulate/prng.ts';
 export { runTracking, type TrackedEvent, type TrackingRun } from './attribution/simulate/reference-pipeline.ts';
 export { computeTruth, type SimTruth, type TruthConversion, type TruthWindow } from './attribution/simulate/truth.ts';
 export {
+  byDelivery,
+  createUserEventSimulator,
   type SimLabel,
   type SimLateness,
   type SimUserEvent,
   simulateUserEvents,
+  type UserEventSimulator,
+  withinGraceSlackOf,
 } from './attribution/simulate/user-events.ts';
+export { type RawUserEvent, toRawUserEvent } from './attribution/simulate/wire.ts';
 export {
   clickEventIdOf,
   EMPTY_TOUCH_STATE,
@@ -173,9 +179,13 @@ export {
   toNdjson,
 } from './demo/files.ts';
 export {
+  type ConversionTruth,
+  contextQuery,
+  conversionTruth,
   GROUND_TRUTH_VERSION,
   type SimulatedImpression,
   type SimulationOptions,
+  servedCtr,
   simulateImpressions,
   trueCtr,
 } from './demo/ground-truth.ts';
@@ -189,6 +199,15 @@ export {
   type DemoAdvertiser,
   type DemoPlacement,
 } from './demo/taxonomy.ts';
+export {
+  adsById,
+  DEMO_USER_EVENT_FAULTS,
+  type DemoUserEventOptions,
+  demoUserEventModel,
+  type PipelineWindows,
+  type ServedPlan,
+  servedDemoImpressions,
+} from './demo/user-event-model.ts';
 export { DEMO_USER_COUNT, type DemoUser, generateDemoUsers } from './demo/users.ts';
 export { dot, EMBEDDING_DIM, embedInterests, interestVector, normalize } from './embedding.ts';
 export {

@@ -103,10 +103,54 @@ export function* simulateImpressions(
       interests,
     };
     const query = anonymous ? contextVectors.get(placement.placement)! : user.segments.embedding;
-    const similarity = cosineToSlot(index, entry.slot, query);
-    const ctr = trueCtr(entry.campaign, entry.ad, ctx, similarity);
+    const { similarity, trueCtr: ctr } = servedCtr(index, entry, ctx, query);
     yield { ctx, entry, similarity, trueCtr: ctr, clicked: random() < ctr };
   }
+}
+
+/**
+ * The true CTR of an ad served in a context, with the similarity it depends on: `query` is the
+ * user's embedding, or for a request without a profile the page's (`contextQuery`). What the
+ * simulator draws from, and what `adtrace load` draws a served impression's click from.
+ */
+export function servedCtr(
+  index: AdIndex,
+  entry: IndexedAd,
+  ctx: PctrContext,
+  query: readonly number[],
+): { readonly similarity: number; readonly trueCtr: number } {
+  const similarity = cosineToSlot(index, entry.slot, query);
+  return { similarity, trueCtr: trueCtr(entry.campaign, entry.ad, ctx, similarity) };
+}
+
+/** The page's embedding, which stands for the user when a request carries no profile. */
+export function contextQuery(placement: string): readonly number[] {
+  const p = DEMO_PLACEMENTS.find((x) => x.placement === placement);
+  return p ? embedInterests(p.cat) : [];
+}
+
+/**
+ * What happens after a click or a view, per campaign, fixed by its id like CTR quality:
+ * P(conversion | click) around 12 %, P(view-through conversion | impression not clicked)
+ * around 0.4 %, and order values (USD, log-normal) around an advertiser-specific median of
+ * 40 USD. The load draws conversions from these; nothing in the pipeline reads them.
+ */
+export interface ConversionTruth {
+  readonly clickConversionRate: number;
+  readonly viewConversionRate: number;
+  readonly valueMedianMicros: number;
+  readonly valueSigma: number;
+  readonly currency: 'USD';
+}
+
+export function conversionTruth(campaign: Campaign): ConversionTruth {
+  return {
+    clickConversionRate: Math.min(0.5, 0.12 * Math.exp(0.4 * idEffect(`cvr:${campaign.id}`))),
+    viewConversionRate: Math.min(0.05, 0.004 * Math.exp(0.4 * idEffect(`vtr:${campaign.id}`))),
+    valueMedianMicros: Math.round(40_000_000 * Math.exp(0.5 * idEffect(`value:${campaign.advertiserId}`))),
+    valueSigma: 0.9,
+    currency: 'USD',
+  };
 }
 
 function cosineToSlot(index: AdIndex, slot: number, query: readonly number[]): number {

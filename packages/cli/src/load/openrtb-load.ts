@@ -55,11 +55,14 @@ export interface LoadTruth {
   readonly platform: 'site' | 'app';
   readonly placement: string;
   readonly deviceType: number;
+  /** The device's OS and country as sent: with placement, device type and pos, what the pCTR context (and the true CTR) depends on. */
+  readonly os: string;
+  readonly country: string;
   readonly test: boolean;
   readonly gdpr: boolean;
   readonly gdprWithoutConsent: boolean;
   readonly unfillable: boolean;
-  readonly imps: readonly { readonly id: string; readonly formats: readonly string[] }[];
+  readonly imps: readonly { readonly id: string; readonly formats: readonly string[]; readonly pos: number }[];
 }
 
 export interface LoadEvent {
@@ -67,13 +70,23 @@ export interface LoadEvent {
   readonly truth: LoadTruth;
 }
 
-export function* generateLoad(users: readonly DemoUser[], seed: number, count: number): Generator<LoadEvent> {
+/**
+ * `tmaxMs` sets every request's time budget (OpenRTB `tmax`) instead of the exchanges' 120–300 ms:
+ * the auction answers a request older than that with a TIMEOUT no-fill, and a pipeline on a
+ * loaded laptop (or all services in one test process) takes longer than an exchange allows.
+ */
+export function* generateLoad(
+  users: readonly DemoUser[],
+  seed: number,
+  count: number,
+  options: { readonly tmaxMs?: number } = {},
+): Generator<LoadEvent> {
   if (users.length === 0) throw new Error('the load needs demo users');
   const rng = createRng(seed);
-  for (let i = 0; i < count; i++) yield loadEvent(rng, users, seed, i);
+  for (let i = 0; i < count; i++) yield loadEvent(rng, users, seed, i, options.tmaxMs);
 }
 
-function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number): LoadEvent {
+function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number, tmaxMs?: number): LoadEvent {
   const id = `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-${hex(rng, 4)}-${(seed >>> 0).toString(16).padStart(4, '0').slice(-4)}${i.toString(16).padStart(8, '0')}`;
   // Repeat users: a fifth of the users make most requests (a power law), as real traffic does.
   const user = users[Math.min(users.length - 1, Math.floor(users.length * rng.next() ** 3))]!;
@@ -111,12 +124,13 @@ function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number
       !deviceOnly && { user: { id: user.userId, ...(gdpr && !gdprWithoutConsent && { consent: CONSENTING_TCF }) } }),
     regs: { coppa: 0, ...(gdpr && { gdpr: 1 }) },
     at: rng.chance(LOAD_MIX.firstPrice) ? 1 : 2,
-    tmax: rng.pick([120, 150, 200, 300]),
+    tmax: tmaxMs ?? rng.pick([120, 150, 200, 300]),
     cur: ['USD'],
     ...(rng.chance(0.3) && { bcat: ['IAB25', 'IAB26'] }),
     ...(test && { test: 1 }),
     source: { tid: `${hex(rng, 16)}` },
   };
+  const os = (request.device as { os: string }).os;
   return {
     request,
     truth: {
@@ -125,11 +139,17 @@ function loadEvent(rng: Rng, users: readonly DemoUser[], seed: number, i: number
       platform: placement.platform,
       placement: placement.placement,
       deviceType,
+      os,
+      country: user.country,
       test,
       gdpr,
       gdprWithoutConsent,
       unfillable,
-      imps: imps.map((x) => ({ id: x.imp.id as string, formats: x.formats })),
+      imps: imps.map((x) => ({
+        id: x.imp.id as string,
+        formats: x.formats,
+        pos: (x.imp as { banner?: { pos?: number } }).banner?.pos ?? 0,
+      })),
     },
   };
 }

@@ -14,9 +14,13 @@ export interface LoadRun {
   readonly topic?: string;
   readonly sampleRatio?: number;
   readonly maxBatch?: number;
+  /** Every request's tmax (see generateLoad); default the exchanges' 120–300 ms. */
+  readonly tmaxMs?: number;
   readonly signal?: AbortSignal;
   /** Called after each batch the broker acknowledged. */
   onProgress?(sent: number, elapsedMs: number): void;
+  /** Called with each request's truth just before it is sent (so its impressions are known when they come). */
+  beforeSend?(truth: LoadTruth): void;
   /** Called with each sent request's truth and trace id. */
   onSent?(truth: LoadTruth & { readonly traceId: string }): void;
 }
@@ -39,7 +43,7 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
     ...(run.sampleRatio !== undefined && { sampleRatio: run.sampleRatio }),
   });
   const maxBatch = run.maxBatch ?? 500;
-  const events = generateLoad(users, run.seed, run.events);
+  const events = generateLoad(users, run.seed, run.events, { tmaxMs: run.tmaxMs });
   const summary = { sent: 0, test: 0, gdprWithoutConsent: 0, unfillable: 0, imps: 0 };
   const start = performance.now();
   try {
@@ -53,6 +57,7 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
       for (let n = Math.min(due - summary.sent, maxBatch); n > 0; n--) {
         const next = events.next();
         if (next.done) break;
+        run.beforeSend?.(next.value.truth);
         batch.push(next.value);
       }
       const sent = await producer.send(batch.map((e) => ({ json: e.request })));

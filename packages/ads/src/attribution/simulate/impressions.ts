@@ -7,6 +7,16 @@ export interface SimImpression {
   readonly impression: Impression;
   readonly context: string;
   readonly deliverAtMs: number;
+  /**
+   * The true CTR of this impression when the caller knows it better than the model's table by
+   * context: the load generator takes it from the demo ground truth (ad, user, placement).
+   */
+  readonly trueCtr?: number;
+  /**
+   * False when no pixel can name the user (a device-only or anonymous request): then no
+   * conversion is drawn for this impression. Default true.
+   */
+  readonly identified?: boolean;
 }
 
 export interface ImpressionPlan {

@@ -40,6 +40,11 @@ export interface SimModel {
     readonly clickWindowMs: number;
     readonly viewWindowMs: number;
     readonly tokenTtlMs: number;
+    /**
+     * Margin kept around the grace bound so that "within" and "beyond" never depend on watermark
+     * jitter (default LATENESS_MARGIN_MS; a pipeline on second-long windows needs seconds).
+     */
+    readonly latenessMarginMs?: number;
   };
   readonly delays: {
     /** Click after impression: uniform in [1 s, clickMaxMs]. */
@@ -70,6 +75,10 @@ export interface SimModel {
 
 /** Margin the simulator keeps around the grace bound so that "within" and "beyond" never depend on watermark jitter. */
 export const LATENESS_MARGIN_MS = 60_000;
+
+export function latenessMarginOf(model: SimModel): number {
+  return model.windows.latenessMarginMs ?? LATENESS_MARGIN_MS;
+}
 
 export function trueCtr(campaign: SimCampaign, context: string): number {
   if (typeof campaign.ctr === 'number') return campaign.ctr;

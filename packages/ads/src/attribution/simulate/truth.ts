@@ -90,7 +90,11 @@ export function computeTruth(
   // Keyed by the impression's own id: one request (event id) can win several imps.
   const byId = new Map(impressions.map((s) => [s.impression.impressionId, s]));
   const touches = new Map<string, Touch[]>();
-  const touch = (user: string, x: Touch) => touches.set(user, [...(touches.get(user) ?? []), x]);
+  const touch = (user: string, x: Touch) => {
+    const list = touches.get(user);
+    if (list) list.push(x);
+    else touches.set(user, [x]);
+  };
   const calibration: Record<
     string,
     { impressions: number; clicks: number; pctrSum: number; calibration: number | null }

@@ -1,5 +1,5 @@
 import type { SimImpression } from './impressions.ts';
-import { LATENESS_MARGIN_MS, type SimCampaign, type SimModel, trueCtr, type ValueDistribution } from './model.ts';
+import { latenessMarginOf, type SimCampaign, type SimModel, trueCtr, type ValueDistribution } from './model.ts';
 import { createRng, type Rng } from './prng.ts';
 import { computeTruth, type SimTruth } from './truth.ts';
 
@@ -47,36 +47,59 @@ function drawDelay(rng: Rng, model: SimModel): { delay: number; lateness: SimLat
   const { windowMs, graceMs } = model.windows;
   const r = rng.next();
   if (r < model.faults.lateBeyondGrace) {
-    const min = windowMs + graceMs + LATENESS_MARGIN_MS;
+    const min = windowMs + graceMs + latenessMarginOf(model);
     return { delay: rng.int(min, min + 5 * 60_000), lateness: 'beyond-grace' };
   }
   if (r < model.faults.lateBeyondGrace + model.faults.lateWithinGrace) {
-    // 10 s short of the grace, so that a consumer's own small reordering cannot push it past.
-    const max = Math.max(1, graceMs - 10_000);
+    // Short of the grace, so that a consumer's own small reordering cannot push it past.
+    const max = Math.max(1, graceMs - withinGraceSlackOf(model));
     return { delay: rng.int(Math.min(windowMs, max), max), lateness: 'within-grace' };
   }
   return { delay: rng.int(0, model.delays.deliveryMaxMs), lateness: 'on-time' };
 }
 
+/** How far short of the grace a within-grace event is delivered: 10 s, or the lateness margin if smaller. */
+export function withinGraceSlackOf(model: SimModel): number {
+  return Math.min(10_000, latenessMarginOf(model));
+}
+
 /**
- * Clicks and conversions for the given impressions, drawn from the model's ground truth, with
- * late, duplicated, forged, expired, out-of-window and organic events. Seeded: the same
- * impressions and model give the same events. Returns them in delivery order with the truth
- * of what was sent. A conversion is delivered after every touch of its user that precedes it
- * (a pixel fires after the page the click led to), so its last touch is known when it arrives.
- * Events that would be delivered after the last impression minus a margin are not sent (the
- * load stopped); the truth counts only what was sent.
+ * A genuine token's claims under a signature nobody made (43 base64url characters, as an
+ * HMAC-SHA256's): the tracker sees a forgery, not garbage. One draw of the simulator's stream
+ * seeds it, so the rest of the stream is what it was when forged tokens were plain strings.
  */
-export function simulateUserEvents(
-  impressions: readonly SimImpression[],
-  model: SimModel,
-): { events: SimUserEvent[]; truth: SimTruth } {
+function forge(rng: Rng, token: string): string {
+  const own = createRng(rng.int(0, 2 ** 31));
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let signature = '';
+  for (let i = 0; i < 43; i++) signature += alphabet[own.int(0, 63)];
+  const dot = token.lastIndexOf('.');
+  return `${dot < 0 ? 'forged' : token.slice(0, dot)}.${signature}`;
+}
+
+/**
+ * The simulator one impression at a time, for a source that learns of impressions as they are
+ * served (`adtrace load` consuming adtrace.impressions): `add` draws an impression's clicks at
+ * once and holds its conversions; `settle(t)` gives the conversions up to event time t their
+ * delivery time and value, once every touch before t has been added (a pixel fires after the
+ * page its click led to, so its delivery follows every earlier touch of the user).
+ */
+export interface UserEventSimulator {
+  /** Clicks (genuine, duplicated, late, expired, forged) of one impression; impressions in event-time order. */
+  add(sim: SimImpression): SimUserEvent[];
+  /** The conversions that happen at or before `throughMs` (with their duplicates), in the order they were drawn. */
+  settle(throughMs: number): SimUserEvent[];
+  /** Conversions drawn and not yet settled. */
+  pending(): number;
+}
+
+export function createUserEventSimulator(model: SimModel): UserEventSimulator {
   const rng = createRng(model.seed);
   const campaigns = new Map<string, SimCampaign>(model.campaigns.map((c) => [c.campaignId, c]));
-  const { clickWindowMs, viewWindowMs, tokenTtlMs } = model.windows;
-  const sorted = [...impressions].sort((a, b) => a.impression.eventTimeMs - b.impression.eventTimeMs);
-  const clicks: Click[] = [];
-  const pending: Array<{ conversionId: string; userKey: string; timeMs: number; campaign: SimCampaign }> = [];
+  const { clickWindowMs, viewWindowMs, tokenTtlMs, windowMs, graceMs } = model.windows;
+  const margin = latenessMarginOf(model);
+  const slack = withinGraceSlackOf(model);
+  let pending: Array<{ conversionId: string; userKey: string; timeMs: number; campaign: SimCampaign }> = [];
   const touchesByUser = new Map<string, Array<{ timeMs: number; deliverAtMs: number }>>();
   const addTouch = (user: string, timeMs: number, deliverAtMs: number) => {
     const list = touchesByUser.get(user) ?? [];
@@ -87,19 +110,21 @@ export function simulateUserEvents(
     rng.chance(model.faults.outOfWindow)
       ? t + windowMs + rng.int(1_000, 120_000)
       : t + rng.int(1_000, Math.min(model.delays.conversionMaxMs, windowMs));
+  let n = 0;
 
-  sorted.forEach((sim, n) => {
+  function add(sim: SimImpression): SimUserEvent[] {
     const imp = sim.impression;
     const campaign = campaigns.get(imp.campaignId);
     if (!campaign)
       throw new RangeError(`impression ${imp.eventId} has campaign ${imp.campaignId}, which the model lacks`);
+    const clicks: Click[] = [];
+    const convertible = sim.identified !== false;
     addTouch(imp.userKey, imp.eventTimeMs, sim.deliverAtMs);
     if (rng.chance(model.faults.forged)) {
       const t = imp.eventTimeMs + rng.int(1_000, model.delays.clickMaxMs);
-      const token = `forged.${rng.int(0, 2 ** 31)}`;
       clicks.push({
         kind: 'click',
-        token,
+        token: forge(rng, imp.trackingToken),
         eventTimeMs: t,
         deliverAtMs: t + rng.int(0, model.delays.deliveryMaxMs),
         label: 'forged',
@@ -108,7 +133,8 @@ export function simulateUserEvents(
       });
     }
     const drift = model.drift && imp.eventTimeMs >= model.drift.fromMs ? model.drift.ctrFactor : 1;
-    if (rng.chance(Math.min(1, trueCtr(campaign, sim.context) * drift))) {
+    const ctr = sim.trueCtr ?? trueCtr(campaign, sim.context);
+    if (rng.chance(Math.min(1, ctr * drift))) {
       if (rng.chance(model.faults.expired)) {
         const t = imp.eventTimeMs + tokenTtlMs + rng.int(1_000, 60_000);
         clicks.push({
@@ -136,7 +162,7 @@ export function simulateUserEvents(
         addTouch(imp.userKey, t, t + delay);
         if (rng.chance(model.faults.duplicate))
           clicks.push({ ...click, deliverAtMs: click.deliverAtMs + rng.int(1, 60_000), label: 'duplicate' });
-        if (rng.chance(campaign.clickConversionRate)) {
+        if (convertible && rng.chance(campaign.clickConversionRate)) {
           pending.push({
             conversionId: `conv-${model.seed}-${n}`,
             userKey: imp.userKey,
@@ -145,7 +171,7 @@ export function simulateUserEvents(
           });
         }
       }
-    } else if (rng.chance(campaign.viewConversionRate)) {
+    } else if (convertible && rng.chance(campaign.viewConversionRate)) {
       pending.push({
         conversionId: `conv-${model.seed}-${n}`,
         userKey: imp.userKey,
@@ -156,49 +182,80 @@ export function simulateUserEvents(
     if (rng.chance(model.faults.organic)) {
       pending.push({
         conversionId: `organic-${model.seed}-${n}`,
-        userKey: `organic-${n}`,
+        userKey: `organic-${model.seed}-${n}`,
         timeMs: imp.eventTimeMs + rng.int(0, 60_000),
         campaign,
       });
     }
-  });
-
-  const { windowMs, graceMs } = model.windows;
-  const conversions: Conv[] = [];
-  for (const p of pending) {
-    const drawn = drawDelay(rng, model);
-    const after = Math.max(
-      0,
-      ...(touchesByUser.get(p.userKey) ?? []).filter((t) => t.timeMs <= p.timeMs).map((t) => t.deliverAtMs + 1),
-    );
-    let deliverAtMs = Math.max(p.timeMs + drawn.delay, after);
-    let delay = deliverAtMs - p.timeMs;
-    if (delay >= graceMs - 10_000 && delay < windowMs + graceMs + LATENESS_MARGIN_MS) {
-      delay = windowMs + graceMs + LATENESS_MARGIN_MS;
-      deliverAtMs = p.timeMs + delay;
-    }
-    const lateness: SimLateness =
-      delay >= graceMs - 10_000 ? 'beyond-grace' : delay > model.delays.deliveryMaxMs ? 'within-grace' : 'on-time';
-    const conv: Conv = {
-      kind: 'conversion',
-      conversionId: p.conversionId,
-      userKey: p.userKey,
-      valueMicros: drawValue(rng, p.campaign.value),
-      currency: p.campaign.currency,
-      eventTimeMs: p.timeMs,
-      deliverAtMs,
-      label: 'genuine',
-      lateness,
-    };
-    conversions.push(conv);
-    if (rng.chance(model.faults.duplicate))
-      conversions.push({ ...conv, deliverAtMs: deliverAtMs + rng.int(1, 60_000), label: 'duplicate' });
+    n++;
+    return clicks;
   }
 
+  function settle(throughMs: number): SimUserEvent[] {
+    const conversions: Conv[] = [];
+    const later: typeof pending = [];
+    for (const p of pending) {
+      if (p.timeMs > throughMs) {
+        later.push(p);
+        continue;
+      }
+      const drawn = drawDelay(rng, model);
+      const after = Math.max(
+        0,
+        ...(touchesByUser.get(p.userKey) ?? []).filter((t) => t.timeMs <= p.timeMs).map((t) => t.deliverAtMs + 1),
+      );
+      let deliverAtMs = Math.max(p.timeMs + drawn.delay, after);
+      let delay = deliverAtMs - p.timeMs;
+      if (delay >= graceMs - slack && delay < windowMs + graceMs + margin) {
+        delay = windowMs + graceMs + margin;
+        deliverAtMs = p.timeMs + delay;
+      }
+      const lateness: SimLateness =
+        delay >= graceMs - slack ? 'beyond-grace' : delay > model.delays.deliveryMaxMs ? 'within-grace' : 'on-time';
+      const conv: Conv = {
+        kind: 'conversion',
+        conversionId: p.conversionId,
+        userKey: p.userKey,
+        valueMicros: drawValue(rng, p.campaign.value),
+        currency: p.campaign.currency,
+        eventTimeMs: p.timeMs,
+        deliverAtMs,
+        label: 'genuine',
+        lateness,
+      };
+      conversions.push(conv);
+      if (rng.chance(model.faults.duplicate))
+        conversions.push({ ...conv, deliverAtMs: deliverAtMs + rng.int(1, 60_000), label: 'duplicate' });
+    }
+    pending = later;
+    return conversions;
+  }
+
+  return { add, settle, pending: () => pending.length };
+}
+
+/** Delivery order: by delivery time, a click before a conversion delivered at the same moment. */
+export function byDelivery(a: SimUserEvent, b: SimUserEvent): number {
+  return a.deliverAtMs - b.deliverAtMs || (a.kind === b.kind ? 0 : a.kind === 'click' ? -1 : 1);
+}
+
+/**
+ * Clicks and conversions for the given impressions, drawn from the model's ground truth, with
+ * late, duplicated, forged, expired, out-of-window and organic events. Seeded: the same
+ * impressions and model give the same events. Returns them in delivery order with the truth
+ * of what was sent. Events that would be delivered after the last impression minus the
+ * lateness margin are not sent (the load stopped); the truth counts only what was sent.
+ */
+export function simulateUserEvents(
+  impressions: readonly SimImpression[],
+  model: SimModel,
+): { events: SimUserEvent[]; truth: SimTruth } {
+  const sorted = [...impressions].sort((a, b) => a.impression.eventTimeMs - b.impression.eventTimeMs);
+  const simulator = createUserEventSimulator(model);
+  const clicks = sorted.flatMap((sim) => simulator.add(sim));
+  const conversions = simulator.settle(Number.POSITIVE_INFINITY);
   const lastImpressionMs = sorted.at(-1)?.impression.eventTimeMs ?? 0;
-  const cutoffMs = lastImpressionMs - LATENESS_MARGIN_MS;
-  const events = [...clicks, ...conversions]
-    .filter((e) => e.deliverAtMs <= cutoffMs)
-    .sort((a, b) => a.deliverAtMs - b.deliverAtMs || (a.kind === b.kind ? 0 : a.kind === 'click' ? -1 : 1));
+  const cutoffMs = lastImpressionMs - latenessMarginOf(model);
+  const events = [...clicks, ...conversions].filter((e) => e.deliverAtMs <= cutoffMs).sort(byDelivery);
   return { events, truth: computeTruth(sorted, events, model) };
 }

@@ -1,0 +1,126 @@
+// The trackers of the load: follow adtrace.impressions (from its end as of the start, so every
+// impression of this load's requests is seen), hand each to the user-event load, and send
+// what is due to adtrace.user-events.raw as the trackers' JSON, unkeyed, at its delivery time.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createCodec, type Impression, RecordNames } from '@adtrace/schemas';
+import type { Kafka } from 'kafkajs';
+import { followTopic } from '../tail/follow-topic.ts';
+import type { SentUserEvent, UserEventLoad } from './user-event-load.ts';
+
+export interface TrackerRun {
+  readonly impressionsTopic: string;
+  readonly userEventsTopic: string;
+  /** How often due events are sent (default 100 ms). */
+  readonly tickMs?: number;
+  onSent?(sent: SentUserEvent): void;
+}
+
+export interface TrackerSummary {
+  clicks: number;
+  conversions: number;
+  forged: number;
+  expired: number;
+  duplicates: number;
+  lateWithinGrace: number;
+  lateBeyondGrace: number;
+}
+
+export interface Tracker {
+  /**
+   * Keeps following and sending for `tailMs` more, and until no impression of this load came
+   * for `idleMs` (the pipeline has served what it will); then stops. Events due later are not
+   * sent and not in the truth.
+   */
+  finish(options: { tailMs: number; idleMs: number; signal?: AbortSignal }): Promise<TrackerSummary>;
+}
+
+const impressionCodec = createCodec(RecordNames.Impression);
+
+/** Resolves once the impressions topic is followed from a fixed offset: send the requests after it. */
+export async function startTracker(kafka: Kafka, load: UserEventLoad, run: TrackerRun): Promise<Tracker> {
+  const tickMs = run.tickMs ?? 100;
+  const summary: TrackerSummary = {
+    clicks: 0,
+    conversions: 0,
+    forged: 0,
+    expired: 0,
+    duplicates: 0,
+    lateWithinGrace: 0,
+    lateBeyondGrace: 0,
+  };
+  let lastImpressionMs = Date.now();
+  let sending = true;
+  const unfollow = new AbortController();
+  let ready!: () => void;
+  const following = followTopic(kafka, {
+    topic: run.impressionsTopic,
+    fromBeginning: false,
+    signal: unfollow.signal,
+    onReady: () => ready(),
+    onRecord(record) {
+      if (!record.value) return;
+      const impression: Impression = impressionCodec.decode(record.value);
+      if (load.impression(impression, Date.now())) lastImpressionMs = Date.now();
+    },
+  });
+  await Promise.race([
+    new Promise<void>((resolve) => {
+      ready = resolve;
+    }),
+    following.then(() => {
+      throw new Error(`stopped following ${run.impressionsTopic} before it started`);
+    }),
+  ]);
+  const producer = kafka.producer();
+  await producer.connect();
+  // Following ended by itself (the broker gone for good): stop sending; finish() reports it.
+  following.catch(() => {
+    sending = false;
+  });
+
+  const flush = async (nowMs: number) => {
+    const due = load.due(nowMs);
+    if (due.length === 0) return;
+    await producer.send({ topic: run.userEventsTopic, messages: due.map((d) => ({ value: JSON.stringify(d.raw) })) });
+    for (const d of due) {
+      const e = d.event;
+      summary[e.kind === 'click' ? 'clicks' : 'conversions']++;
+      if (e.label === 'forged') summary.forged++;
+      else if (e.label === 'expired') summary.expired++;
+      else if (e.label === 'duplicate') summary.duplicates++;
+      else if (e.lateness === 'within-grace') summary.lateWithinGrace++;
+      else if (e.lateness === 'beyond-grace') summary.lateBeyondGrace++;
+      run.onSent?.(d);
+    }
+  };
+  const sender = (async () => {
+    while (sending) {
+      await flush(Date.now());
+      await sleep(tickMs);
+    }
+  })();
+  // A failed send ends the loop; finish() reports it.
+  sender.catch(() => {
+    sending = false;
+  });
+
+  return {
+    async finish({ tailMs, idleMs, signal }) {
+      const endAtMs = Date.now() + tailMs;
+      try {
+        while (sending && !signal?.aborted && (Date.now() < endAtMs || Date.now() - lastImpressionMs < idleMs))
+          await sleep(tickMs);
+        sending = false;
+        await sender;
+        unfollow.abort();
+        await following;
+        await flush(Date.now());
+        return summary;
+      } finally {
+        unfollow.abort();
+        await following.catch(() => {});
+        await producer.disconnect().catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { DEMO_CATALOG_URL, DEMO_USERS_URL, type DemoUser, demoUserEventModel, parseNdjson } from '@adtrace/ads';
+import type { Campaign, Impression } from '@adtrace/schemas';
+import { exampleImpression } from '@adtrace/schemas/testing';
+import { describe, expect, it } from 'vitest';
+import { generateLoad } from './openrtb-load.ts';
+import { createUserEventLoad, type SentUserEvent } from './user-event-load.ts';
+
+// The user-event load fed with impressions as delivery would serve them for its requests (one
+// per request, a demo ad, a second apart), then asked what is due every 100 ms of a simulated
+// clock, as the tracker loop does.
+const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
+const campaigns = parseNdjson<Campaign>(readFileSync(DEMO_CATALOG_URL, 'utf8'));
+const requests = [...generateLoad(users, 5, 3_000)].map((e) => e.truth);
+// What the auction can serve: active ads of active campaigns.
+const servable = campaigns
+  .filter((c) => c.active)
+  .flatMap((c) => c.ads.filter((a) => a.active).map((ad) => ({ c, ad })));
+const T0 = Date.UTC(2026, 10, 26, 12);
+const windows = {
+  windowMs: 5_000,
+  graceMs: 20_000,
+  clickWindowMs: 20_000,
+  viewWindowMs: 10_000,
+  tokenTtlMs: 60_000,
+  latenessMarginMs: 10_000,
+};
+
+function run(seed: number) {
+  const model = demoUserEventModel(campaigns, { seed, windows, drift: null });
+  const load = createUserEventLoad({ campaigns, users, model });
+  const served: Impression[] = [];
+  const sent: SentUserEvent[] = [];
+  const dueAt: number[] = [];
+  requests.forEach((r, i) => {
+    load.request(r);
+    const { c: campaign, ad } = servable[(i * 7) % servable.length]!;
+    const eventId = `ev-${i}`;
+    served.push({
+      ...exampleImpression,
+      eventId,
+      impressionId: `${eventId}.1`,
+      requestId: r.requestId,
+      impId: r.imps[0]!.id,
+      userKey: `key-${r.userId ?? r.requestId}`,
+      campaignId: campaign.id,
+      adId: ad.id,
+      trackingToken: `v1.k1.${eventId}.c2lnbmF0dXJl`,
+      eventTimeMs: T0 + i * 1_000,
+    });
+  });
+  for (let now = T0, next = 0; now < T0 + requests.length * 1_000; now += 100) {
+    while (next < served.length && served[next]!.eventTimeMs + 300 <= now) load.impression(served[next++]!, now);
+    for (const s of load.due(now)) {
+      sent.push(s);
+      dueAt.push(now);
+    }
+  }
+  return { load, served, sent, dueAt };
+}
+
+describe('the user-event load', () => {
+  const { load, served, sent, dueAt } = run(3);
+  const truth = load.truth();
+
+  it('recognizes only impressions of its own requests, each once', () => {
+    const other = createUserEventLoad({ campaigns, users, model: demoUserEventModel(campaigns, { seed: 1, windows }) });
+    expect(other.impression(served[0]!, T0)).toBe(false);
+    expect(load.impression(served[0]!, T0 + 10_000_000)).toBe(false);
+    expect(load.stats().impressions).toBe(served.length);
+  });
+
+  it('sends each event when it is due, as the tracker’s JSON: real tokens, raw user ids of the requests', () => {
+    sent.forEach((s, i) => {
+      expect(dueAt[i]!).toBeGreaterThanOrEqual(s.event.deliverAtMs);
+      expect(dueAt[i]! - s.event.deliverAtMs).toBeLessThan(4_000);
+    });
+    const tokens = new Set(served.map((s) => s.trackingToken));
+    const userIds = new Set(requests.map((r) => r.userId));
+    for (const { event, raw } of sent) {
+      expect(Date.parse(raw.ts)).toBe(event.eventTimeMs);
+      if (raw.type === 'click') {
+        // A forged click keeps the claims and carries a signature nobody made.
+        if (event.label === 'forged') expect(tokens.has(raw.token)).toBe(false);
+        else expect(tokens.has(raw.token)).toBe(true);
+        expect(raw.token.split('.').slice(0, 3)).toEqual(expect.arrayContaining(['v1', 'k1']));
+      } else if (!raw.conversionId.startsWith('organic-')) expect(userIds.has(raw.userId)).toBe(true);
+    }
+  });
+
+  it('draws clicks at the ground truth’s CTR, and conversions only of users a pixel can name', () => {
+    const clicks = sent.filter((s) => s.event.kind === 'click' && s.event.label === 'genuine').length;
+    expect(clicks / served.length).toBeGreaterThan(0.005);
+    expect(clicks / served.length).toBeLessThan(0.06);
+    const named = new Set(requests.filter((r) => r.userId !== null).map((r) => `key-${r.userId}`));
+    for (const { event } of sent)
+      if (event.kind === 'conversion' && !event.conversionId.startsWith('organic-'))
+        expect(named.has(event.userKey)).toBe(true);
+  });
+
+  it('keeps the truth of what it sent: every fault class happened, windows per campaign', () => {
+    expect(truth.counts.forged + truth.counts.duplicates + truth.counts.lateWithinGrace).toBeGreaterThan(0);
+    expect(truth.windows.reduce((n, w) => n + w.impressions, 0)).toBe(served.length);
+    expect(truth.windows.reduce((n, w) => n + w.clicks + w.lateDropped, 0)).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(truth))).toEqual(truth);
+  });
+
+  it('is deterministic for a seed', () => {
+    expect(run(3).sent.map((s) => s.raw)).toEqual(sent.map((s) => s.raw));
+  });
+});
