@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { type Command, info, print, UsageError } from '../command.ts';
 import { runLiveView, ServiceExited } from '../live-view.ts';
 import { sendLoad } from '../load/send-load.ts';
-import { runPipeline } from '../pipeline/run-pipeline.ts';
+import { DEMO_TMAX_MS, runPipeline } from '../pipeline/run-pipeline.ts';
 import { logTail, serviceState } from '../services.ts';
 import { transientReason } from '../transient.ts';
 
@@ -96,7 +96,13 @@ signal, 1 after an error.`,
 async function steadyLoad(kafka: Kafka, users: readonly DemoUser[], rate: number, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     try {
-      await sendLoad(kafka, users, { events: 1_000_000_000, rate, seed: Math.floor(Math.random() * 2 ** 31), signal });
+      await sendLoad(kafka, users, {
+        events: 1_000_000_000,
+        rate,
+        seed: Math.floor(Math.random() * 2 ** 31),
+        tmaxMs: DEMO_TMAX_MS,
+        signal,
+      });
     } catch (err) {
       const why = transientReason(err);
       if (signal.aborted) return;

@@ -11,6 +11,13 @@ import { listServices, stopService } from '../services.ts';
 import { ensureTopics } from '../topics.ts';
 import { publishDemoData } from './demo-data.ts';
 
+/**
+ * The demo load's tmax (ms). Exchanges give 120–300 ms; seven services and a broker sharing a
+ * laptop's cores take longer, and a request older than its tmax is a timeout no-fill by design,
+ * so the demo's requests allow 5 s.
+ */
+export const DEMO_TMAX_MS = 5000;
+
 export interface Pipeline {
   readonly brokers: readonly string[];
   readonly services: readonly string[];
