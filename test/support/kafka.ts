@@ -26,6 +26,13 @@ export interface TestTopics<K extends string> {
 /**
  * Fresh topics for one test (or one file), named `test.<label>.<random>`, so tests never see
  * each other's messages; `cleanup` deletes them.
+ *
+ * Never deleted by time (`retention.ms=-1`): tests write records stamped with fixed event times
+ * (the aggregation scenario's are from 2026-11-20), and the broker deletes a segment once its
+ * newest timestamp is older than the retention (24 h on adtrace's own broker, 7 days by
+ * default), at a check every 5 minutes. A check during a test wiped its input: the consumer
+ * found nothing left to read (kafkajs then resets to the log end and commits offset −2), or
+ * the part not yet read was gone.
  */
 export async function testTopics<K extends string>(
   labels: readonly K[],
@@ -41,7 +48,10 @@ export async function testTopics<K extends string>(
       topic: names[l],
       numPartitions: options.partitions ?? 3,
       replicationFactor: 1,
-      configEntries: options.compacted?.includes(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configEntries: [
+        { name: 'retention.ms', value: '-1' },
+        ...(options.compacted?.includes(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+      ],
     })),
   });
   let done = false;

@@ -21,7 +21,9 @@ const roasCodec = createCodec(RecordNames.RoasWindow);
 const { truth, stream, sentinels } = scenario(21, PARTITIONS);
 const kafka = testKafka();
 
-let topics: Awaited<ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns'>>>;
+let topics: Awaited<
+  ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns' | 'dlq'>>
+>;
 let group: string;
 let producer: Producer;
 let roas: RoasWindow[];
@@ -56,6 +58,7 @@ async function startChild(): Promise<ChildProcess> {
       AGGREGATION_ALERTS_TOPIC: topics.names.alerts,
       AGGREGATION_LATE_TOPIC: topics.names.late,
       AGGREGATION_CAMPAIGNS_TOPIC: topics.names.campaigns,
+      AGGREGATION_DEAD_LETTER_TOPIC: topics.names.dlq,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,7 +86,7 @@ async function startChild(): Promise<ChildProcess> {
 const committed = () => committedCount(kafka, group, topics.names.events);
 
 beforeAll(async () => {
-  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns'], {
+  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns', 'dlq'], {
     partitions: PARTITIONS,
     compacted: ['spend', 'campaigns'],
   });
@@ -132,12 +135,11 @@ afterAll(async () => {
   await topics?.cleanup();
 });
 
-// Skipped: it fails about one run in five (3 of 14): after the SIGKILL the restarted process either
-// commits nothing for minutes, or ends with a window short of events that were neither counted nor
-// late. Both point at the runtime's restore of windows and de-duplication keys after a killed
-// producer's open transaction (packages/stream), not at this service; it stays here, skipped, as
-// the reproduction for that defect (issue 13 is open for it).
-describe.skip('aggregation after a SIGKILL mid-stream', () => {
+// It failed about one run in five (3 of 14) while skipped: the broker's time retention (24 h)
+// deleted this stream, stamped with event times days old, mid-test (now testTopics' topics keep
+// everything), and kafkajs let a killed task's aborted roas revision through as committed
+// (patches/kafkajs@2.2.4.patch; packages/stream/test/aborted-transactions.test.ts).
+describe('aggregation after a SIGKILL mid-stream', () => {
   it('was killed with work left: part of the stream committed, not all of it', () => {
     expect(committedAtKill).toBeGreaterThan(0);
     expect(committedAtKill).toBeLessThan(stream.length + sentinels.length);
