@@ -42,8 +42,9 @@ export async function testTopics<K extends string>(
   await admin.connect();
   const suffix = randomUUID().slice(0, 8);
   const names = Object.fromEntries(labels.map((l) => [l, `test.${l}.${suffix}`])) as Record<K, string>;
+  // Not kafkajs's waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded KRaft
+  // broker answers for a moment after creating a topic, before its metadata has caught up.
   await admin.createTopics({
-    waitForLeaders: true,
     topics: labels.map((l) => ({
       topic: names[l],
       numPartitions: options.partitions ?? 3,
@@ -54,6 +55,7 @@ export async function testTopics<K extends string>(
       ],
     })),
   });
+  await waitForLeaders(admin, Object.values(names));
   let done = false;
   return {
     names,
@@ -65,4 +67,22 @@ export async function testTopics<K extends string>(
       await admin.disconnect();
     },
   };
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const led = await admin.fetchTopicMetadata({ topics }).then(
+      ({ topics: found }) =>
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+      (error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return false;
+      },
+    );
+    if (led) return;
+    if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

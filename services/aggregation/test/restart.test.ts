@@ -49,6 +49,8 @@ async function startChild(): Promise<ChildProcess> {
       AGGREGATION_GROUP: group,
       AGGREGATION_HEALTH_PORT: String(port),
       AGGREGATION_IDLE_MS: '3600000',
+      // The killed member holds its partitions until its session expires: the restart waits that long.
+      AGGREGATION_SESSION_TIMEOUT_MS: '10000',
       ...(process.env.ADTRACE_DEBUG && { ADTRACE_DEBUG: process.env.ADTRACE_DEBUG }),
       // Small chunks: many transactions, so the kill lands between (or inside) some of them.
       AGGREGATION_BATCH_SIZE: '25',
@@ -78,7 +80,8 @@ async function startChild(): Promise<ChildProcess> {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
       return res?.status === 200 ? true : undefined;
     },
-    60_000,
+    // Joined, tables read, tasks fenced and restored: slow on a loaded machine.
+    120_000,
   );
   return child;
 }
