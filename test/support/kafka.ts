@@ -26,6 +26,13 @@ export interface TestTopics<K extends string> {
 /**
  * Fresh topics for one test (or one file), named `test.<label>.<random>`, so tests never see
  * each other's messages; `cleanup` deletes them.
+ *
+ * Never deleted by time (`retention.ms=-1`): tests write records stamped with fixed event times
+ * (the aggregation scenario's are from 2026-11-20), and the broker deletes a segment once its
+ * newest timestamp is older than the retention (24 h on adtrace's own broker, 7 days by
+ * default), at a check every 5 minutes. A check during a test wiped its input: the consumer
+ * found nothing left to read (kafkajs then resets to the log end and commits offset −2), or
+ * the part not yet read was gone.
  */
 export async function testTopics<K extends string>(
   labels: readonly K[],
@@ -35,15 +42,20 @@ export async function testTopics<K extends string>(
   await admin.connect();
   const suffix = randomUUID().slice(0, 8);
   const names = Object.fromEntries(labels.map((l) => [l, `test.${l}.${suffix}`])) as Record<K, string>;
+  // Not kafkajs's waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded KRaft
+  // broker answers for a moment after creating a topic, before its metadata has caught up.
   await admin.createTopics({
-    waitForLeaders: true,
     topics: labels.map((l) => ({
       topic: names[l],
       numPartitions: options.partitions ?? 3,
       replicationFactor: 1,
-      configEntries: options.compacted?.includes(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configEntries: [
+        { name: 'retention.ms', value: '-1' },
+        ...(options.compacted?.includes(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+      ],
     })),
   });
+  await waitForLeaders(admin, Object.values(names));
   let done = false;
   return {
     names,
@@ -55,4 +67,22 @@ export async function testTopics<K extends string>(
       await admin.disconnect();
     },
   };
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const led = await admin.fetchTopicMetadata({ topics }).then(
+      ({ topics: found }) =>
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+      (error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return false;
+      },
+    );
+    if (led) return;
+    if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -21,7 +21,9 @@ const roasCodec = createCodec(RecordNames.RoasWindow);
 const { truth, stream, sentinels } = scenario(21, PARTITIONS);
 const kafka = testKafka();
 
-let topics: Awaited<ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns'>>>;
+let topics: Awaited<
+  ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns' | 'dlq'>>
+>;
 let group: string;
 let producer: Producer;
 let roas: RoasWindow[];
@@ -47,6 +49,8 @@ async function startChild(): Promise<ChildProcess> {
       AGGREGATION_GROUP: group,
       AGGREGATION_HEALTH_PORT: String(port),
       AGGREGATION_IDLE_MS: '3600000',
+      // The killed member holds its partitions until its session expires: the restart waits that long.
+      AGGREGATION_SESSION_TIMEOUT_MS: '10000',
       ...(process.env.ADTRACE_DEBUG && { ADTRACE_DEBUG: process.env.ADTRACE_DEBUG }),
       // Small chunks: many transactions, so the kill lands between (or inside) some of them.
       AGGREGATION_BATCH_SIZE: '25',
@@ -56,6 +60,7 @@ async function startChild(): Promise<ChildProcess> {
       AGGREGATION_ALERTS_TOPIC: topics.names.alerts,
       AGGREGATION_LATE_TOPIC: topics.names.late,
       AGGREGATION_CAMPAIGNS_TOPIC: topics.names.campaigns,
+      AGGREGATION_DEAD_LETTER_TOPIC: topics.names.dlq,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -75,7 +80,8 @@ async function startChild(): Promise<ChildProcess> {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
       return res?.status === 200 ? true : undefined;
     },
-    60_000,
+    // Joined, tables read, tasks fenced and restored: slow on a loaded machine.
+    120_000,
   );
   return child;
 }
@@ -83,7 +89,7 @@ async function startChild(): Promise<ChildProcess> {
 const committed = () => committedCount(kafka, group, topics.names.events);
 
 beforeAll(async () => {
-  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns'], {
+  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns', 'dlq'], {
     partitions: PARTITIONS,
     compacted: ['spend', 'campaigns'],
   });
@@ -132,12 +138,11 @@ afterAll(async () => {
   await topics?.cleanup();
 });
 
-// Skipped: it fails about one run in five (3 of 14): after the SIGKILL the restarted process either
-// commits nothing for minutes, or ends with a window short of events that were neither counted nor
-// late. Both point at the runtime's restore of windows and de-duplication keys after a killed
-// producer's open transaction (packages/stream), not at this service; it stays here, skipped, as
-// the reproduction for that defect (issue 13 is open for it).
-describe.skip('aggregation after a SIGKILL mid-stream', () => {
+// It failed about one run in five (3 of 14) while skipped: the broker's time retention (24 h)
+// deleted this stream, stamped with event times days old, mid-test (now testTopics' topics keep
+// everything), and kafkajs let a killed task's aborted roas revision through as committed
+// (patches/kafkajs@2.2.4.patch; packages/stream/test/aborted-transactions.test.ts).
+describe('aggregation after a SIGKILL mid-stream', () => {
   it('was killed with work left: part of the stream committed, not all of it', () => {
     expect(committedAtKill).toBeGreaterThan(0);
     expect(committedAtKill).toBeLessThan(stream.length + sentinels.length);
