@@ -16,6 +16,8 @@
 // produce time). Dropped spans: what the children's batch processors dropped or failed to export.
 // The machine is shared (the broker, other processes): the runtime runs ROUNDS times, traced and
 // untraced alternating, and each figure is the median over its rounds.
+// BENCH_HOP_BASELINE=<another checkout> (with its dependencies installed) adds, in every round, the
+// traced runtime of that checkout: a change's tracing cost beside its base's, in the same run.
 // Run: pnpm bench hop   (or: node bench/hop.bench.ts)
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -36,7 +38,7 @@ const PAD = 'x'.repeat(300); // a few hundred bytes, like a small ad event
 const ROUNDS = 3;
 const MARK = 1000; // the CPU window opens at the child's 1,000th handled message: start-up excluded
 const root = join(import.meta.dirname, '..');
-const PRELOAD = join(root, 'packages/telemetry/src/preload.ts');
+const baselineRoot = process.env.BENCH_HOP_BASELINE?.trim() || undefined;
 
 interface Measured {
   msgsPerS: number;
@@ -143,10 +145,11 @@ class Child {
   readonly #waiting = new Map<string, (m: Record<string, number>) => void>();
   #exit: Promise<number | null>;
 
-  constructor(kind: Kind, traced: boolean, env: Record<string, string>) {
-    const args = [...(traced ? ['--import', PRELOAD] : []), join(import.meta.dirname, 'hop-child.ts')];
+  constructor(kind: Kind, traced: boolean, env: Record<string, string>, from = root) {
+    const preload = join(from, 'packages/telemetry/src/preload.ts');
+    const args = [...(traced ? ['--import', preload] : []), join(from, 'bench/hop-child.ts')];
     this.#proc = spawn(process.execPath, args, {
-      cwd: root,
+      cwd: from,
       env: { ...process.env, ...env, BENCH_HOP_KIND: kind, BENCH_HOP_MARK: String(MARK) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -173,8 +176,14 @@ class Child {
   }
 }
 
-async function pipeline(kafka: Kafka, kind: Kind, traced: boolean, env: Record<string, string>): Promise<Measured> {
-  const client = env.BENCH_HOP_CLIENT === 'platformatic' ? '-platformatic' : '';
+async function pipeline(
+  kafka: Kafka,
+  kind: Kind,
+  traced: boolean,
+  env: Record<string, string>,
+  from = root,
+): Promise<Measured> {
+  const client = `${env.BENCH_HOP_CLIENT === 'platformatic' ? '-platformatic' : ''}${from === root ? '' : '-baseline'}`;
   const label = `${kind}${client}-${traced ? 'traced' : 'untraced'}`;
   const admin = kafka.admin();
   await admin.connect();
@@ -198,7 +207,7 @@ async function pipeline(kafka: Kafka, kind: Kind, traced: boolean, env: Record<s
   });
   try {
     await produce(kafka, input, 0, BACKLOG, false);
-    const child = new Child(kind, traced, { ...env, BENCH_HOP_IN: input, BENCH_HOP_OUT: output });
+    const child = new Child(kind, traced, { ...env, BENCH_HOP_IN: input, BENCH_HOP_OUT: output }, from);
     let cpuUsPerMsg: number;
     let stopped: Record<string, number>;
     try {
@@ -284,10 +293,10 @@ export default async function run(): Promise<{
       OTEL_SERVICE_NAME: 'bench-hop',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${warehouse.otlpPort}`,
       ADTRACE_METRICS_PORT: '',
-      ADTRACE_PRICE_VCPU_HOUR_USD: String(LIST_PRICES.vcpuHourUsd),
     };
     const naive = await pipeline(kafka, 'naive', true, env);
-    const [tracedRuns, untracedRuns, platformaticRuns, spansPerMsg, spanCpuShare] = [
+    const [tracedRuns, untracedRuns, platformaticRuns, baselineRuns, spansPerMsg, spanCpuShare] = [
+      [] as Measured[],
       [] as Measured[],
       [] as Measured[],
       [] as Measured[],
@@ -306,7 +315,9 @@ export default async function run(): Promise<{
       const { stages } = await warehouse.warehouse.stageStats({ by: 'service' });
       const computeUsd = stages.find((s) => s.stage === service)?.computeUsd ?? 0;
       spanCpuShare.push(((computeUsd / LIST_PRICES.vcpuHourUsd) * 3.6e9) / run.lifetimeCpuUs);
+      if (baselineRoot) baselineRuns.push(await pipeline(kafka, 'runtime', true, env, baselineRoot));
     }
+    const baseline = baselineRuns.length > 0 ? medians(baselineRuns) : undefined;
     const [traced, untraced, platformatic] = [medians(tracedRuns), medians(untracedRuns), medians(platformaticRuns)];
     const figures = {
       messages: BACKLOG,
@@ -330,12 +341,25 @@ export default async function run(): Promise<{
       // at most 1 if spans are charged honestly; what is left is start-up, fetching, export, GC.
       span_cpu_vs_process_cpu: round(median(spanCpuShare), 2),
       dropped_spans: traced.droppedSpans + naive.droppedSpans,
+      ...(baseline && {
+        baseline_traced_msgs_per_s: round(baseline.msgsPerS),
+        baseline_traced_cpu_us_per_msg: round(baseline.cpuUsPerMsg, 1),
+        baseline_tracing_cpu_us_per_msg: round(baseline.cpuUsPerMsg - untraced.cpuUsPerMsg, 1),
+      }),
     };
     const ratios = {
       throughput_vs_naive: round(traced.msgsPerS / naive.msgsPerS, 2),
       throughput_traced_vs_untraced: round(traced.msgsPerS / untraced.msgsPerS, 2),
       // The client port alone: same runtime, same hop, untraced; not a goal.
       throughput_platformatic_vs_kafkajs_untraced: round(platformatic.msgsPerS / untraced.msgsPerS, 2),
+      // BENCH_HOP_BASELINE: this checkout's tracing CPU per message over the baseline's, same run.
+      ...(baseline && {
+        tracing_cpu_vs_baseline: round(
+          (traced.cpuUsPerMsg - untraced.cpuUsPerMsg) / (baseline.cpuUsPerMsg - untraced.cpuUsPerMsg),
+          2,
+        ),
+        throughput_traced_vs_baseline: round(traced.msgsPerS / baseline.msgsPerS, 2),
+      }),
     };
     const measured: Record<keyof typeof GOALS, number> = { ...figures, ...ratios };
     const goals = Object.entries(GOALS).map(([name, goal]) => {
@@ -353,6 +377,7 @@ export default async function run(): Promise<{
       row('runtime, untraced', untraced),
       row('runtime, untraced, platformatic', platformatic),
       row('naive eachMessage + send, traced', naive),
+      ...(baseline ? [row('runtime, traced, BENCH_HOP_BASELINE', baseline)] : []),
       `warehouse rows per traced message ${figures.warehouse_spans_per_msg}; dropped spans ${figures.dropped_spans}`,
       `CPU charged to a traced run's spans ÷ its process CPU ${figures.span_cpu_vs_process_cpu} (honest: ≤ 1)`,
       ...goals,

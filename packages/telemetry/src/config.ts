@@ -1,5 +1,4 @@
 import type { CpuClockKind } from './cpu-clock.ts';
-import { type PriceTable, pricesFromEnv } from './prices.ts';
 import { defaultInstanceId, guessServiceName, guessServiceVersion } from './service-identity.ts';
 
 export interface TelemetryConfig {
@@ -24,20 +23,18 @@ export interface TelemetryConfig {
     readonly exportTimeoutMillis: number;
   };
   readonly cpuClock: CpuClockKind;
-  readonly prices: PriceTable;
 }
 
 /** The raw strings, as the environment has them. Tests build this by hand. */
 export type TelemetryEnv = Readonly<Record<string, string | undefined>>;
 
-// Every variable the telemetry reads.
+// Every variable the telemetry reads. (Prices are the warehouse's: it prices spans as it loads them.)
 const NAMES = `
 OTEL_SDK_DISABLED OTEL_SERVICE_NAME ADTRACE_SERVICE_VERSION ADTRACE_INSTANCE_ID OTEL_EXPORTER_OTLP_ENDPOINT
 OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_METRICS_ENDPOINT OTEL_METRIC_EXPORT_INTERVAL
 OTEL_METRICS_EXPORTER ADTRACE_METRICS_PORT ADTRACE_METRICS_HOST ADTRACE_TRACE_SAMPLE_RATIO
 OTEL_BSP_MAX_QUEUE_SIZE OTEL_BSP_MAX_EXPORT_BATCH_SIZE OTEL_BSP_SCHEDULE_DELAY
-OTEL_BSP_EXPORT_TIMEOUT ADTRACE_COST_CPU_CLOCK ADTRACE_PRICES_FILE ADTRACE_PRICE_VCPU_HOUR_USD
-ADTRACE_PRICE_KAFKA_IN_GIB_USD ADTRACE_PRICE_KAFKA_OUT_GIB_USD ADTRACE_PRICE_QUERY_TIB_USD
+OTEL_BSP_EXPORT_TIMEOUT ADTRACE_COST_CPU_CLOCK
 `
   .split(/\s+/)
   .filter(Boolean);
@@ -132,6 +129,5 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
     sampleRatio,
     batch,
     cpuClock: clock,
-    prices: pricesFromEnv(env as NodeJS.ProcessEnv),
   };
 }

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CostAttributes, SpanAttributes } from './attributes.ts';
 import { CostSpanProcessor } from './cost-processor.ts';
 import { type CpuMeter, withCpuMeter } from './cpu-meter.ts';
-import { LIST_PRICES } from './prices.ts';
 
 // A CPU clock the test sets, counting its reads: metered and runtime-measured spans must never read it.
 let clock = 0;
@@ -13,7 +12,7 @@ let reads = 0;
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({
   spanProcessors: [
-    new CostSpanProcessor(LIST_PRICES, () => {
+    new CostSpanProcessor(() => {
       reads++;
       return clock;
     }),
@@ -34,14 +33,8 @@ const at = (us: number): HrTime => [1_000 + Math.floor(us / 1e6), (us % 1e6) * 1
 const span = (name: string, startUs: number, ctx: Context) => tracer.startSpan(name, { startTime: at(startUs) }, ctx);
 const under = (ctx: Context, parent: ReturnType<typeof span>) => trace.setSpan(ctx, parent);
 
-// Prices, worked out by hand from the list (README "Prices"), not from priceUsage.
-const VCPU_HOUR = 0.04048;
-const KAFKA_IN_GIB = 0.1;
-const KAFKA_OUT_GIB = 0.05;
-const QUERY_TIB = 6.25;
-
 describe('CostSpanProcessor, spans the stream runtime measures', () => {
-  it('prices the CPU the runtime wrote before end, and never reads the clock', () => {
+  it('keeps the CPU the runtime wrote before end, adds no price, and never reads the clock', () => {
     const send = tracer.startSpan('send t', {
       kind: SpanKind.PRODUCER,
       attributes: { [CostAttributes.cpuMicros]: 0, [SpanAttributes.kafkaBytes]: 1024 ** 3 },
@@ -52,9 +45,9 @@ describe('CostSpanProcessor, spans the stream runtime measures', () => {
     const s = byName('send t');
     expect(reads).toBe(0);
     expect(num(s, CostAttributes.cpuMicros)).toBe(3.6e9);
-    expect(num(s, CostAttributes.computeUsd)).toBeCloseTo(VCPU_HOUR, 12);
-    expect(num(s, CostAttributes.kafkaUsd)).toBeCloseTo(KAFKA_IN_GIB, 12);
-    expect(num(s, CostAttributes.totalUsd)).toBeCloseTo(VCPU_HOUR + KAFKA_IN_GIB, 12);
+    // Priced by the warehouse as it loads the span (services/warehouse decode-span.ts), not here.
+    for (const a of [CostAttributes.computeUsd, CostAttributes.kafkaUsd, CostAttributes.totalUsd])
+      expect(s.attributes[a]).toBeUndefined();
   });
 });
 
@@ -69,7 +62,6 @@ describe('CostSpanProcessor, spans under a CPU meter', () => {
     s.end(at(4_000)); // 4 ms of wall time at 0.25 CPU µs per µs
     expect(cpu('ads.auction')).toBe(1_000);
     expect(meter.chargedUs).toBe(1_000);
-    expect(num(byName('ads.auction'), CostAttributes.computeUsd)).toBeCloseTo((1_000 / 3.6e9) * VCPU_HOUR, 18);
     expect(reads).toBe(0);
   });
 
@@ -192,39 +184,9 @@ describe('CostSpanProcessor, other spans (clock window)', () => {
     expect(cpu('cli.load')).toBe(70);
   });
 
-  it('prices each resource at its list price: CPU, produced and consumed bytes, scanned bytes', () => {
-    clock = 0;
-    const send = tracer.startSpan('send t', {
-      kind: SpanKind.PRODUCER,
-      attributes: { [SpanAttributes.kafkaBytes]: 1024 ** 3 },
-    });
-    clock += 3.6e9; // one vCPU-hour
-    send.end();
-    tracer
-      .startSpan('process t', { kind: SpanKind.CONSUMER, attributes: { [SpanAttributes.kafkaBytes]: 2 * 1024 ** 3 } })
-      .end();
-    const q = tracer.startSpan('warehouse.query');
-    q.setAttribute(SpanAttributes.queryBytesScanned, 1024 ** 4 / 2); // set late, before end: still counted
-    q.end();
-    tracer
-      .startSpan('warehouse.load spans', { attributes: { [SpanAttributes.storageBytesWritten]: 2 * 1024 ** 3 } })
-      .end();
-    const [s, p, w] = [byName('send t'), byName('process t'), byName('warehouse.query')];
-    const load = byName('warehouse.load spans');
-    expect(num(load, CostAttributes.storageUsd)).toBeCloseTo(0.05, 12); // 2 GiB × $0.025
-    expect(num(load, CostAttributes.totalUsd)).toBeCloseTo(0.05, 12);
-    expect(num(s, CostAttributes.computeUsd)).toBeCloseTo(VCPU_HOUR, 12);
-    expect(num(s, CostAttributes.kafkaUsd)).toBeCloseTo(KAFKA_IN_GIB, 12);
-    expect(num(s, CostAttributes.totalUsd)).toBeCloseTo(0.14048, 12);
-    expect(num(p, CostAttributes.kafkaUsd)).toBeCloseTo(2 * KAFKA_OUT_GIB, 12);
-    expect(num(p, CostAttributes.totalUsd)).toBeCloseTo(0.1, 12);
-    expect(num(w, CostAttributes.queryUsd)).toBeCloseTo(QUERY_TIB / 2, 12);
-    expect(num(w, CostAttributes.totalUsd)).toBeCloseTo(3.125, 12);
-  });
-
   it('measures real CPU with the default clock', () => {
     const real = new TracerProvider({
-      spanProcessors: [new CostSpanProcessor(LIST_PRICES), new SimpleSpanProcessor({ exporter })],
+      spanProcessors: [new CostSpanProcessor(), new SimpleSpanProcessor({ exporter })],
     });
     const s = real.getTracer('t').startSpan('busy');
     const until = performance.now() + 20;

@@ -1,10 +1,8 @@
-import { type Context, SpanKind, trace } from '@opentelemetry/api';
+import { type Context, trace } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { CostAttributes, SpanAttributes } from './attributes.ts';
-import { priceUsage } from './cost.ts';
+import { CostAttributes } from './attributes.ts';
 import { type CpuClock, cpuClock } from './cpu-clock.ts';
 import { type CpuMeter, cpuMeterOf } from './cpu-meter.ts';
-import type { PriceTable } from './prices.ts';
 
 /** A span charged by CPU clock reads around it (spans outside the stream runtime). */
 interface Window {
@@ -24,26 +22,24 @@ interface Metered {
   readonly parent: Metered | undefined;
 }
 
-function numberAttr(span: Span, name: string): number {
-  const v = span.attributes[name];
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
 const micros = ([s, ns]: readonly [number, number]): number => s * 1e6 + ns / 1e3;
 
 /**
- * Writes the cost attributes on every recording span, in `onEnding` (the last moment a span
- * still takes attributes; `onEnd` gets a read-only span).
+ * Writes `adtrace.cost.cpu_us` on every recording span that does not carry it yet, in
+ * `onEnding` (the last moment a span still takes attributes; `onEnd` gets a read-only span).
+ * Prices are not written on spans: the warehouse prices each span when it loads it, from
+ * `cpu_us`, `adtrace.kafka.bytes` (by span kind) and `adtrace.query.bytes_scanned` with its
+ * price table — four attributes fewer to record and encode on every span of every message.
  *
  * `adtrace.cost.cpu_us` is the span's **self** CPU: what it did itself, not what its children
- * did, so that summing `adtrace.cost.usd` over all spans of a trace, a stage or a process never
- * counts the same microsecond twice, and the sum over everything a process ended is at most
- * that process's CPU time. Where the number comes from, in this order:
+ * did, so that summing cost over all spans of a trace, a stage or a process never counts the
+ * same microsecond twice, and the sum over everything a process ended is at most that
+ * process's CPU time. Where the number comes from, in this order:
  *
  * - **Measured by the stream runtime**: a span started with a numeric `adtrace.cost.cpu_us`
  *   (its `process`, `send`, `dead-letter` spans). The runtime measures CPU per chunk phase and
- *   writes the span's share before ending it; this processor reads no clock for it and prices
- *   whatever the attribute holds at the end.
+ *   writes the span's share before ending it; this processor does nothing for it (no clock
+ *   read, no attribute, no allocation).
  * - **Metered**: a span started in a context holding a `CpuMeter` (service spans inside a
  *   handler): self wall time (its duration minus its ended direct children's) × the meter's
  *   rate when it ends, added to `meter.chargedUs` so the runtime takes it off the process span.
@@ -52,18 +48,12 @@ const micros = ([s, ns]: readonly [number, number]): number => s * 1e6 + ns / 1e
  * - **Window** (CLI tools, the warehouse's own spans, plain kafkajs): the process CPU clock read
  *   at start and end, minus the windows of local children that ended inside it. Approximate
  *   under concurrency: while a span awaits, other work's CPU lands in its window too.
- *
- * Kafka and query bytes are set only on the span that moved them (`send`, `process`, a query),
- * so they are self by nature. Produced bytes (PRODUCER spans) are priced as data in, anything
- * else as data out.
  */
 export class CostSpanProcessor implements SpanProcessor {
   readonly #tracked = new WeakMap<object, Window | Metered>();
-  readonly #prices: PriceTable;
   readonly #now: CpuClock;
 
-  constructor(prices: PriceTable, clock: CpuClock = cpuClock()) {
-    this.#prices = prices;
+  constructor(clock: CpuClock = cpuClock()) {
     this.#now = clock;
   }
 
@@ -92,32 +82,10 @@ export class CostSpanProcessor implements SpanProcessor {
 
   onEnding(span: Span): void {
     const tracked = this.#tracked.get(span);
-    let cpuMicros: number;
-    if (!tracked) cpuMicros = numberAttr(span, CostAttributes.cpuMicros);
-    else {
-      this.#tracked.delete(span);
-      cpuMicros = tracked.kind === 'metered' ? this.#metered(tracked, span) : this.#window(tracked);
-    }
-    const kafkaBytes = numberAttr(span, SpanAttributes.kafkaBytes);
-    const produced = span.kind === SpanKind.PRODUCER;
-    const cost = priceUsage(
-      {
-        cpuMicros,
-        kafkaBytesIn: produced ? kafkaBytes : 0,
-        kafkaBytesOut: produced ? 0 : kafkaBytes,
-        queryBytesScanned: numberAttr(span, SpanAttributes.queryBytesScanned),
-        storageBytesWritten: numberAttr(span, SpanAttributes.storageBytesWritten),
-      },
-      this.#prices,
-    );
-    span.setAttributes({
-      [CostAttributes.cpuMicros]: cpuMicros,
-      [CostAttributes.computeUsd]: cost.computeUsd,
-      [CostAttributes.kafkaUsd]: cost.kafkaUsd,
-      [CostAttributes.queryUsd]: cost.queryUsd,
-      [CostAttributes.storageUsd]: cost.storageUsd,
-      [CostAttributes.totalUsd]: cost.totalUsd,
-    });
+    if (!tracked) return; // measured by the runtime (or started before this processor): as it is
+    this.#tracked.delete(span);
+    const cpuMicros = tracked.kind === 'metered' ? this.#metered(tracked, span) : this.#window(tracked);
+    span.setAttribute(CostAttributes.cpuMicros, cpuMicros);
   }
 
   #metered(m: Metered, span: Span): number {

@@ -39,7 +39,7 @@ describe('startTelemetry', () => {
       'service.instance.id': 'test-instance-3',
       'messaging.system': 'kafka',
     });
-    expect(span?.attributes[CostAttributes.totalUsd]).toBeTypeOf('number');
+    expect(span?.attributes[CostAttributes.cpuMicros]).toBeTypeOf('number');
     expect(spansDropped()).toEqual({ queueFull: 0, exportFailed: 0, total: 0 });
   });
 

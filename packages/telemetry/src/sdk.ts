@@ -85,7 +85,7 @@ export function startTelemetry(config: TelemetryConfig, options: StartOptions = 
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     spanProcessors: [
       new EventIdSpanProcessor(),
-      new CostSpanProcessor(config.prices, cpuClock(config.cpuClock)),
+      new CostSpanProcessor(cpuClock(config.cpuClock)),
       new BatchSpanProcessor({
         exporter,
         ...config.batch,

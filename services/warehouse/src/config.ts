@@ -1,5 +1,6 @@
 import { Topics } from '@adtrace/schemas';
 import { intSetting, readEnv as readStreamEnv, toConfig as streamConfig } from '@adtrace/stream';
+import { type PriceTable, pricesFromEnv } from '@adtrace/telemetry';
 import {
   readEnv as readWarehouseEnv,
   toConfig as toWarehouseConfig,
@@ -20,6 +21,8 @@ export interface ServiceConfig {
   readonly maxBatchSpans: number;
   /** Spans waiting to be written before new requests get UNAVAILABLE. */
   readonly maxQueuedSpans: number;
+  /** Prices spans as they are loaded (ADTRACE_PRICE_*, ADTRACE_PRICES_FILE; list prices by default). */
+  readonly prices: PriceTable;
   readonly loader: {
     readonly enabled: boolean;
     readonly brokers: readonly string[];
@@ -41,6 +44,11 @@ const NAMES = [
   'WAREHOUSE_LOADER',
   'WAREHOUSE_LOADER_GROUP',
   'KAFKA_BROKERS',
+  'ADTRACE_PRICES_FILE',
+  'ADTRACE_PRICE_VCPU_HOUR_USD',
+  'ADTRACE_PRICE_KAFKA_IN_GIB_USD',
+  'ADTRACE_PRICE_KAFKA_OUT_GIB_USD',
+  'ADTRACE_PRICE_QUERY_TIB_USD',
 ] as const;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
@@ -68,6 +76,7 @@ export function toConfig(env: ServiceEnv): ServiceConfig {
     maxSpansPerRequest,
     maxBatchSpans,
     maxQueuedSpans: int(env, 'WAREHOUSE_QUEUE_SPANS', 500_000, maxSpansPerRequest, 100_000_000),
+    prices: pricesFromEnv(env as NodeJS.ProcessEnv),
     loader: {
       enabled: loader === 'on',
       brokers,

@@ -1,5 +1,5 @@
 import { PerformanceObserver } from 'node:perf_hooks';
-import { CostSpanProcessor, EventIdSpanProcessor, LIST_PRICES } from '@adtrace/telemetry';
+import { CostSpanProcessor, EventIdSpanProcessor } from '@adtrace/telemetry';
 import { BatchSpanProcessor, InMemorySpanExporter, type ReadableSpan } from '@adtrace/telemetry/testing';
 import { type Context, context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -69,7 +69,7 @@ export function registerCostTracing(expectedProcessSpans: number, isProcess: (na
   const provider = new TracerProvider({
     spanProcessors: [
       new EventIdSpanProcessor(),
-      new CostSpanProcessor(LIST_PRICES),
+      new CostSpanProcessor(),
       probe,
       new BatchSpanProcessor({
         exporter,

@@ -1,3 +1,4 @@
+import { LIST_PRICES } from '@adtrace/telemetry';
 import { startOtlpReceiver } from '../../../../services/warehouse/src/otlp/receiver.ts';
 import type { SpanSink } from '../../../../services/warehouse/src/span-sink.ts';
 import type { SpanRow } from '../../../warehouse/src/rows.ts';
@@ -27,6 +28,7 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
     port: 0,
     maxMessageBytes: 64 << 20,
     maxSpansPerRequest: 100_000,
+    prices: LIST_PRICES,
     sink: sink as unknown as SpanSink,
     log: (level, message) => console.error(level, message),
   });

@@ -1,3 +1,4 @@
+import { type PriceTable, priceUsage } from '@adtrace/telemetry';
 import type { SpanKindName, SpanRow, StatusCodeName } from '@adtrace/warehouse';
 import { type AttrValue, keyValue } from './any-value.ts';
 import { OtlpRejection } from './rejection.ts';
@@ -16,6 +17,58 @@ export interface Scope {
    */
   readonly inherited: { readonly [key: string]: AttrValue };
   readonly scopeName: string | undefined;
+  /** The warehouse's price table: spans are priced here, as they are loaded (below). */
+  readonly prices: PriceTable;
+}
+
+/** A measured amount: a number, or an int64 too big for one (sent as a string). */
+const amount = (v: AttrValue | undefined): number => (typeof v === 'string' ? Number(v) : num(v));
+
+type Costs = Pick<SpanRow, 'computeUsd' | 'kafkaUsd' | 'queryUsd' | 'costUsd'> & { storageUsd?: number };
+
+/**
+ * A span's cost columns. Our services send what they measured — `adtrace.cost.cpu_us` (self),
+ * `adtrace.kafka.bytes` (produced on PRODUCER spans, consumed otherwise),
+ * `adtrace.query.bytes_scanned`, and on the warehouse's own load spans `adtrace.storage.bytes_written`
+ * — and no prices (four attributes fewer per span, per message):
+ * the warehouse prices them with its table as it loads them. A span that arrives priced
+ * (`adtrace.cost.usd`, from an older exporter) keeps its own figures.
+ */
+function costs(
+  attrs: { readonly [key: string]: AttrValue },
+  kind: SpanKindName | undefined,
+  prices: PriceTable,
+): Costs {
+  if (typeof attrs['adtrace.cost.usd'] === 'number') {
+    return {
+      computeUsd: num(attrs['adtrace.cost.compute_usd']),
+      kafkaUsd: num(attrs['adtrace.cost.kafka_usd']),
+      queryUsd: num(attrs['adtrace.cost.query_usd']),
+      costUsd: num(attrs['adtrace.cost.usd']),
+      ...(attrs['adtrace.cost.storage_usd'] !== undefined && { storageUsd: num(attrs['adtrace.cost.storage_usd']) }),
+    };
+  }
+  const stored = attrs['adtrace.storage.bytes_written'];
+  const bytes = amount(attrs['adtrace.kafka.bytes']);
+  const produced = kind === 'producer';
+  const cost = priceUsage(
+    {
+      cpuMicros: amount(attrs['adtrace.cost.cpu_us']),
+      kafkaBytesIn: produced ? bytes : 0,
+      kafkaBytesOut: produced ? 0 : bytes,
+      queryBytesScanned: amount(attrs['adtrace.query.bytes_scanned']),
+      storageBytesWritten: amount(stored),
+    },
+    prices,
+  );
+  return {
+    computeUsd: cost.computeUsd,
+    kafkaUsd: cost.kafkaUsd,
+    queryUsd: cost.queryUsd,
+    costUsd: cost.totalUsd,
+    // Only the warehouse's load spans write storage; other spans leave the field out.
+    ...(stored !== undefined && { storageUsd: cost.storageUsd }),
+  };
 }
 
 function id(w: Wire, bytes: number, what: string, index: number): string {
@@ -99,13 +152,8 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
     statusCode: STATUSES[status] ?? 'unset',
     statusMessage,
     eventId: typeof eventId === 'string' && eventId !== '' ? eventId : null,
-    computeUsd: num(attrs['adtrace.cost.compute_usd']),
-    kafkaUsd: num(attrs['adtrace.cost.kafka_usd']),
-    queryUsd: num(attrs['adtrace.cost.query_usd']),
-    costUsd: num(attrs['adtrace.cost.usd']),
+    ...costs(attrs, KINDS[kind], scope.prices),
     attributesJson: JSON.stringify(attrs),
-    // Only the warehouse's load spans write storage; other spans leave the field out.
-    ...(attrs['adtrace.cost.storage_usd'] !== undefined && { storageUsd: num(attrs['adtrace.cost.storage_usd']) }),
   };
 }
 

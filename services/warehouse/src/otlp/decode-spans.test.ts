@@ -26,6 +26,56 @@ function rejection(fn: () => unknown): OtlpRejection {
   throw new Error('expected a rejection');
 }
 
+describe('decodeExportRequest, pricing at load', () => {
+  // Prices worked out by hand from the list (telemetry README "Prices"), not from priceUsage.
+  const VCPU_HOUR = 0.04048;
+  const KAFKA_IN_GIB = 0.1;
+  const KAFKA_OUT_GIB = 0.05;
+  const QUERY_TIB = 6.25;
+  const row = (over: Partial<SpanInput>) => decodeExportRequest(request([base(over)]), 1)[0]!;
+
+  it('prices what a span measured: CPU, produced bytes on a PRODUCER span, consumed bytes otherwise, scanned bytes', () => {
+    const send = row({ kind: 4, attributes: { 'adtrace.cost.cpu_us': 3.6e9, 'adtrace.kafka.bytes': 1024 ** 3 } });
+    expect(send.computeUsd).toBeCloseTo(VCPU_HOUR, 12);
+    expect(send.kafkaUsd).toBeCloseTo(KAFKA_IN_GIB, 12);
+    expect(send.costUsd).toBeCloseTo(0.14048, 12);
+    const consumed = row({ kind: 5, attributes: { 'adtrace.cost.cpu_us': 0, 'adtrace.kafka.bytes': 2 * 1024 ** 3 } });
+    expect(consumed.kafkaUsd).toBeCloseTo(2 * KAFKA_OUT_GIB, 12);
+    expect(consumed.costUsd).toBeCloseTo(0.1, 12);
+    const query = row({ attributes: { 'adtrace.query.bytes_scanned': 1024 ** 4 / 2 } });
+    expect(query.queryUsd).toBeCloseTo(QUERY_TIB / 2, 12);
+    expect(query.costUsd).toBeCloseTo(3.125, 12);
+  });
+
+  it('prices the bytes a warehouse load span wrote at the storage-write price; other spans store nothing', () => {
+    const load = row({ attributes: { 'adtrace.storage.bytes_written': 2 * 1024 ** 3 } });
+    expect(load.storageUsd).toBeCloseTo(0.05, 12); // 2 GiB × $0.025
+    expect(load.costUsd).toBeCloseTo(0.05, 12);
+    expect(row({ attributes: { 'adtrace.cost.cpu_us': 1 } }).storageUsd).toBeUndefined();
+  });
+
+  it('prices with the table it is given', () => {
+    const doubled = {
+      vcpuHourUsd: 2 * VCPU_HOUR,
+      kafkaInGibUsd: 0,
+      kafkaOutGibUsd: 0,
+      queryTibUsd: 0,
+      storageWriteGibUsd: 0,
+    };
+    const [r] = decodeExportRequest(request([base({ attributes: { 'adtrace.cost.cpu_us': 3.6e9 } })]), 1, doubled);
+    expect(r!.computeUsd).toBeCloseTo(2 * VCPU_HOUR, 12);
+  });
+
+  it('keeps the figures of a span that arrives priced, and counts nothing for garbage', () => {
+    const priced = row({
+      attributes: { 'adtrace.cost.cpu_us': 3.6e9, 'adtrace.cost.usd': 1e-9, 'adtrace.cost.compute_usd': 1e-9 },
+    });
+    expect(priced.costUsd).toBe(1e-9);
+    expect(priced.computeUsd).toBe(1e-9);
+    expect(row({ attributes: { 'adtrace.cost.cpu_us': -5, 'adtrace.kafka.bytes': 'lots' } }).costUsd).toBe(0);
+  });
+});
+
 describe('decodeExportRequest', () => {
   it('turns spans into rows: ids, parent, service, µs start, duration, status, costs, attributes', () => {
     const rows = decodeExportRequest(

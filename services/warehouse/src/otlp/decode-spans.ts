@@ -1,3 +1,4 @@
+import { LIST_PRICES, type PriceTable } from '@adtrace/telemetry';
 import type { SpanRow } from '@adtrace/warehouse';
 import { type AttrValue, keyValue } from './any-value.ts';
 import { type Scope, span } from './decode-span.ts';
@@ -9,14 +10,15 @@ import { MalformedProtobuf, Wire, WireType } from './wire.ts';
  * and an 8-byte span id (not all zero), a parent id is empty or 8 bytes. Any violation, or
  * more than `maxSpans` spans, rejects the whole request: nothing of it is written.
  * Field numbers: proto/opentelemetry/proto/{collector/trace,trace,common,resource}/v1.
+ * Each row's cost columns are priced with `prices` (decode-span.ts).
  */
-export function decodeExportRequest(bytes: Buffer, maxSpans: number): SpanRow[] {
+export function decodeExportRequest(bytes: Buffer, maxSpans: number, prices: PriceTable = LIST_PRICES): SpanRow[] {
   const rows: SpanRow[] = [];
   try {
     const w = new Wire(bytes);
     while (!w.done) {
       const tag = w.uint32();
-      if (tag >>> 3 === 1 && (tag & 7) === WireType.len) resourceSpans(w, w.enter(), rows, maxSpans);
+      if (tag >>> 3 === 1 && (tag & 7) === WireType.len) resourceSpans(w, w.enter(), rows, maxSpans, prices);
       else w.skip(tag & 7);
     }
   } catch (err) {
@@ -27,7 +29,7 @@ export function decodeExportRequest(bytes: Buffer, maxSpans: number): SpanRow[] 
   return rows;
 }
 
-function resourceSpans(w: Wire, end: number, rows: SpanRow[], maxSpans: number): void {
+function resourceSpans(w: Wire, end: number, rows: SpanRow[], maxSpans: number, prices: PriceTable): void {
   const attrs: { [key: string]: AttrValue } = {};
   const scopes: [number, number][] = [];
   // The resource may come after its spans on the wire: read it first, then the spans.
@@ -53,7 +55,7 @@ function resourceSpans(w: Wire, end: number, rows: SpanRow[], maxSpans: number):
   for (const key in attrs)
     if (key !== 'service.name' && !key.startsWith('telemetry.sdk.')) inherited[key] = attrs[key]!;
   for (const [start, stop] of scopes) {
-    scopeSpans(new Wire(w.buf, start, stop), { service, inherited, scopeName: undefined }, rows, maxSpans);
+    scopeSpans(new Wire(w.buf, start, stop), { service, inherited, scopeName: undefined, prices }, rows, maxSpans);
   }
 }
 

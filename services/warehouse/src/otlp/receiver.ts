@@ -1,3 +1,4 @@
+import type { PriceTable } from '@adtrace/telemetry';
 import * as grpc from '@grpc/grpc-js';
 import type { SpanSink } from '../span-sink.ts';
 import { SinkOverloaded } from '../span-sink.ts';
@@ -11,6 +12,8 @@ export interface ReceiverOptions {
   /** Larger messages are refused by gRPC itself with RESOURCE_EXHAUSTED. */
   readonly maxMessageBytes: number;
   readonly maxSpansPerRequest: number;
+  /** What each span's measured CPU, Kafka and query bytes cost (the span rows' cost columns). */
+  readonly prices: PriceTable;
   readonly sink: SpanSink;
   readonly log: (level: 'warn' | 'error', message: string) => void;
 }
@@ -52,7 +55,7 @@ export async function startOtlpReceiver(options: ReceiverOptions): Promise<OtlpR
   const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
     let rows: ReturnType<typeof decodeExportRequest>;
     try {
-      rows = decodeExportRequest(call.request, options.maxSpansPerRequest);
+      rows = decodeExportRequest(call.request, options.maxSpansPerRequest, options.prices);
     } catch (err) {
       if (err instanceof OtlpRejection) {
         options.log('warn', `OTLP export rejected: ${err.message}`);
