@@ -40,6 +40,9 @@ const NAMES = [
   'WAREHOUSE_QUEUE_SPANS',
   'WAREHOUSE_LOADER',
   'WAREHOUSE_LOADER_GROUP',
+  'WAREHOUSE_LOADER_ATTRIBUTED_TOPIC',
+  'WAREHOUSE_LOADER_ROAS_TOPIC',
+  'WAREHOUSE_LOADER_DEAD_LETTER_TOPIC',
   'KAFKA_BROKERS',
 ] as const;
 
@@ -72,7 +75,12 @@ export function toConfig(env: ServiceEnv): ServiceConfig {
       enabled: loader === 'on',
       brokers,
       groupId: env.WAREHOUSE_LOADER_GROUP ?? 'warehouse',
-      topics: { attributedEvents: Topics.attributedEvents, roas: Topics.roas, deadLetters: Topics.deadLetters },
+      // The pipeline's topics unless told otherwise (`pnpm bench pipeline` runs on topics of its own).
+      topics: {
+        attributedEvents: env.WAREHOUSE_LOADER_ATTRIBUTED_TOPIC ?? Topics.attributedEvents,
+        roas: env.WAREHOUSE_LOADER_ROAS_TOPIC ?? Topics.roas,
+        deadLetters: env.WAREHOUSE_LOADER_DEAD_LETTER_TOPIC ?? Topics.deadLetters,
+      },
     },
   };
 }
