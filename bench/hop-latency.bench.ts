@@ -128,12 +128,12 @@ export default async function run(): Promise<BenchResult> {
       figures[`${s}_p99_ms_${tag}`] = pct(steps[s], 0.99);
     }
     rows.push(
-      `${variant.label.padEnd(28)}${STEPS.map((s) => `${pct(steps[s], 0.5)} / ${pct(steps[s], 0.99)}`.padStart(14)).join('')}`,
+      `${variant.label.padEnd(28)}${STEPS.map((s) => `${pct(steps[s], 0.5)} / ${pct(steps[s], 0.99)}`.padStart(18)).join('')}`,
     );
   }
   const table = [
     `One exactly-once hop by hand (kafkajs, as the runtime's port), ${RATE} events/s for ${SECONDS} s, 1 partition; ms p50 / p99`,
-    `${''.padEnd(28)}${['produced→fetched', 'send', 'sendOffsets', 'commit', 'commit→visible', 'e2e'].map((s) => s.padStart(14)).join('')}`,
+    `${''.padEnd(28)}${['produced→fetched', 'send', 'sendOffsets', 'commit', 'commit→visible', 'e2e'].map((s) => s.padStart(18)).join('')}`,
     ...rows,
     `load average ${load.toFixed(1)} at start (shared machine); produced→fetched includes waiting for the batch before`,
   ].join('\n');
