@@ -13,30 +13,36 @@ const CEILING_RECORDS = 200_000;
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** Each mode's result as soon as it is done: a long run interrupted still says something. */
+function reported(r: PipelineRun): PipelineRun {
+  const { mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored } = r;
+  console.error(
+    `bench pipeline: ${JSON.stringify({ mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored })}`,
+  );
+  return r;
+}
+
 export default async function run(): Promise<BenchResult> {
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers) throw new Error('bench pipeline needs KAFKA_BROKERS (the runner sets it)');
   const kafka = new Kafka({ clientId: 'bench-pipeline', brokers: brokers.split(','), logLevel: logLevel.ERROR });
   const loadAtStart = loadavg()[0]!;
-  const traced = await runPipeline(
-    kafka,
-    brokers,
-    { label: 'traced', sampleRatio: 1 },
-    { backlog: BACKLOG, latency: true },
+  const traced = reported(
+    await runPipeline(kafka, brokers, { label: 'traced', sampleRatio: 1 }, { backlog: BACKLOG, latency: true }),
   );
-  const sampled = await runPipeline(
-    kafka,
-    brokers,
-    { label: 'sampled 10 %', sampleRatio: 0.1 },
-    { backlog: BACKLOG, latency: false },
+  const sampled = reported(
+    await runPipeline(
+      kafka,
+      brokers,
+      { label: 'sampled 10 %', sampleRatio: 0.1 },
+      { backlog: BACKLOG, latency: false },
+    ),
   );
-  const untraced = await runPipeline(
-    kafka,
-    brokers,
-    { label: 'untraced', sampleRatio: 'off' },
-    { backlog: BACKLOG, latency: false },
+  const untraced = reported(
+    await runPipeline(kafka, brokers, { label: 'untraced', sampleRatio: 'off' }, { backlog: BACKLOG, latency: false }),
   );
   const recordSize = Math.max(1, Math.round(traced.meanRecordBytes));
+  console.error(`bench pipeline: broker ceiling at ${recordSize} B records (ProducerPerformance)`);
   const ceiling = await producerCeiling(kafka, brokers, recordSize, CEILING_RECORDS);
   const efficiency = (r: PipelineRun) => (r.eventsPerS * r.writesPerEvent) / ceiling.recordsPerS;
 
