@@ -92,13 +92,24 @@ export async function runPipeline(
   const compacted = new Set(['campaigns', 'segments', 'spend']);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: Object.entries(t).map(([l, topic]) => ({
-      topic,
-      numPartitions: 3,
-      configEntries: compacted.has(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-    })),
+  // On a loaded broker kafkajs's wait for leaders can fail with UNKNOWN_TOPIC_OR_PARTITION after
+  // the topics were created (it ended a whole run once): ask again, creating only what is missing.
+  await until('the topics', async () => {
+    const existing = new Set(await admin.listTopics());
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.entries(t)
+        .filter(([, topic]) => !existing.has(topic))
+        .map(([l, topic]) => ({
+          topic,
+          numPartitions: 3,
+          configEntries: compacted.has(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+    });
+    const { topics } = await admin.fetchTopicMetadata({ topics: Object.values(t) });
+    return topics.every((m) => m.partitions.length === 3 && m.partitions.every((p) => p.leader >= 0))
+      ? true
+      : undefined;
   });
   const secret = randomBytes(32).toString('hex');
   const tokenKeys = `bench=${randomBytes(32).toString('hex')}`;
