@@ -71,10 +71,10 @@ export default async function run(): Promise<BenchResult> {
   };
   const stageNames = traced.stages.map((s) => s.stage);
   const row = (r: PipelineRun) =>
-    `${r.mode.label.padEnd(14)}${r.stages.map((s) => round(s.eventsPerS, 0).toFixed(0).padStart(13)).join('')}${round(r.eventsPerS, 0).toFixed(0).padStart(10)}${round(r.writesPerEvent, 2).toFixed(2).padStart(9)}`;
+    `${r.mode.label.padEnd(14)}${r.stages.map((s) => round(s.eventsPerS, 0).toFixed(0).padStart(13)).join('')}${round(r.eventsPerS, 0).toFixed(0).padStart(10)}${round(r.writesPerEvent, 2).toFixed(2).padStart(11)}`;
   const table = [
     `The whole pipeline, every service a process, ${BACKLOG} requests of backlog per mode; events/s per stage (10 %–90 % of its share)`,
-    `${'mode'.padEnd(14)}${stageNames.map((n) => n.padStart(13)).join('')}${'pipeline'.padStart(10)}${'writes/ev'.padStart(9)}`,
+    `${'mode'.padEnd(14)}${stageNames.map((n) => n.padStart(13)).join('')}${'pipeline'.padStart(10)}${'writes/ev'.padStart(11)}`,
     row(traced),
     row(sampled),
     row(untraced),
