@@ -9,7 +9,7 @@
 //   its impression's arrival at a read_committed consumer, i.e. committed by delivery.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,7 @@ export interface LatencySummary {
   readonly impressions: number;
 }
 
-const freePort = (): Promise<number> =>
+export const freePort = (): Promise<number> =>
   new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as AddressInfo;
@@ -59,27 +59,29 @@ const freePort = (): Promise<number> =>
     });
   });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`bench serving: timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-function start(name: string, env: Record<string, string>): ChildProcess {
+/** A service as `adtrace up` starts it: its main.ts with the telemetry preload, in its own process. */
+export function start(name: string, env: Record<string, string>, logFile?: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', PRELOAD, join(root, 'services', name, 'src/main.ts')], {
     cwd: root,
     env: { ...process.env, OTEL_SERVICE_NAME: name, ADTRACE_METRICS_PORT: '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // A service logs JSON lines to stdout: kept in logFile when given, else dropped.
+    stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'inherit'],
   });
   return child;
 }
 
 /** An OpenRTB 2.6 JSON request of a demo user: a site, 1–3 imps (banners, some video), floors. */
-function openRtb(user: DemoUser, i: number, run: string): string {
+export function openRtb(user: DemoUser, i: number, run: string): string {
   const geo = DEMO_GEOS.find((g) => g.country === user.country);
   const imp = Array.from({ length: 1 + (i % 3) }, (_, j) =>
     (i + j) % 5 === 4

@@ -1,6 +1,7 @@
 export { withAdmin } from './admin.ts';
 export { acquireBroker, type BrokerLease, brokerAnswers } from './broker-lease.ts';
 export { kafkaBrokers, usesExternalKafka } from './kafka-env.ts';
+export { ensureKafkaJars, localKafkaConfig } from './local-kafka/index.ts';
 export { logsDir, runDir, stateDir, workspaceRoot } from './paths.ts';
 export { type ServiceEntry, serviceRegistry } from './service-registry.ts';
 export {

@@ -43,12 +43,16 @@ const NAMES = [
   'WAREHOUSE_QUEUE_SPANS',
   'WAREHOUSE_LOADER',
   'WAREHOUSE_LOADER_GROUP',
+  'WAREHOUSE_LOADER_ATTRIBUTED_TOPIC',
+  'WAREHOUSE_LOADER_ROAS_TOPIC',
+  'WAREHOUSE_LOADER_DEAD_LETTER_TOPIC',
   'KAFKA_BROKERS',
   'ADTRACE_PRICES_FILE',
   'ADTRACE_PRICE_VCPU_HOUR_USD',
   'ADTRACE_PRICE_KAFKA_IN_GIB_USD',
   'ADTRACE_PRICE_KAFKA_OUT_GIB_USD',
   'ADTRACE_PRICE_QUERY_TIB_USD',
+  'ADTRACE_PRICE_STORAGE_WRITE_GIB_USD',
 ] as const;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
@@ -81,10 +85,11 @@ export function toConfig(env: ServiceEnv): ServiceConfig {
       enabled: loader === 'on',
       brokers,
       groupId: env.WAREHOUSE_LOADER_GROUP ?? 'warehouse',
+      // The pipeline's topics unless told otherwise (`pnpm bench pipeline` runs on topics of its own).
       topics: {
-        attributedEvents: Topics.attributedEvents,
-        roas: Topics.roas,
-        deadLetters: Topics.deadLetters,
+        attributedEvents: env.WAREHOUSE_LOADER_ATTRIBUTED_TOPIC ?? Topics.attributedEvents,
+        roas: env.WAREHOUSE_LOADER_ROAS_TOPIC ?? Topics.roas,
+        deadLetters: env.WAREHOUSE_LOADER_DEAD_LETTER_TOPIC ?? Topics.deadLetters,
         impressions: Topics.impressions,
         auctionOutcomes: Topics.auctionOutcomes,
         alerts: Topics.alerts,

@@ -86,7 +86,8 @@ export function storageCostSuite(make: () => Backend): void {
       expect(bytes).toBeGreaterThan(EVENTS * 400);
       expect(bytes).toBeLessThan(EVENTS * 2_000);
       expect(Number(load.storage_usd)).toBeCloseTo((bytes / 1024 ** 3) * STORAGE_WRITE_GIB_USD, 18);
-      expect(load.attributes[CostAttributes.storageUsd]).toBe(Number(load.storage_usd));
+      // The span carries what it measured (the bytes); the warehouse prices it as it loads it.
+      expect(load.attributes[CostAttributes.storageUsd]).toBeUndefined();
       expect(Number(load.cost_usd)).toBeGreaterThanOrEqual(Number(load.storage_usd));
     });
 

@@ -31,6 +31,17 @@ import { unwrapInstrumentation } from './unwrap.ts';
 /** kafkajs's ConfigResourceTypes.TOPIC (its CommonJS enum is not a named export Node's ESM loader can see). */
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
+/**
+ * Retries of a transactional producer's requests. Back-to-back transactions of one id meet
+ * CONCURRENT_TRANSACTIONS on AddPartitionsToTxn while the coordinator is still writing the last
+ * commit's markers (a few ms); kafkajs's default first retry waits 300 ms, which was the slowest
+ * step of a hop at low rates (`pnpm bench hop-latency`). The Java producer retries that case
+ * after 20 ms. Growing ×4 (20, 80, 320, 1,280, 5,120 ms: kafkajs's 5 retries) keeps most of
+ * the default's budget (~7 s against ~9 s) for a broker that is really away. (Setting `retries`
+ * would make kafkajs warn that a limited idempotent producer may lose exactly-once.)
+ */
+const TRANSACTION_RETRY = { initialRetryTime: 20, multiplier: 4 };
+
 /** The broker default of message.max.bytes, for topics that do not override max.message.bytes. */
 const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
@@ -116,7 +127,7 @@ function createProducer(kafka: Kafka, transactionalId: string | undefined): Prod
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
-    ...(transactionalId ? { transactionalId, transactionTimeout: 60_000 } : {}),
+    ...(transactionalId ? { transactionalId, transactionTimeout: 60_000, retry: TRANSACTION_RETRY } : {}),
   });
   unwrapInstrumentation(producer, ['send', 'sendBatch', 'transaction']);
   return producer;
@@ -152,13 +163,32 @@ function producerPort(
             byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset, metadata: metadata ?? null }]);
           }
           const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
-          await txn.sendOffsets({ consumerGroupId: group, topics: topics as never });
+          await retryConcurrentTransactions(() => txn.sendOffsets({ consumerGroupId: group, topics: topics as never }));
         },
         commit: () => txn.commit(),
         abort: () => txn.abort(),
       };
     },
   };
+}
+
+/**
+ * Right after a commit the coordinator is still writing its markers and answers the next
+ * transaction's first request with CONCURRENT_TRANSACTIONS. kafkajs retries that for
+ * AddPartitionsToTxn (a send) but not for AddOffsetsToTxn, so a chunk that produced nothing
+ * (offsets only) failed its transaction and the runtime recreated the producer. Retried here
+ * from 20 ms, as the Java producer does (8 doublings: ~5 s). Safe to call again: kafkajs marks
+ * the offsets added only after AddOffsetsToTxn succeeded (`back-to-back-transactions.test.ts`).
+ */
+async function retryConcurrentTransactions(fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= 8 || (error as { type?: unknown }).type !== 'CONCURRENT_TRANSACTIONS') throw error;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
 }
 
 /** Read-committed, co-partitioned, bounded fetches; the runtime owns its consumer spans. */

@@ -1,0 +1,482 @@
+// The whole pipeline as users run it, for `pnpm bench pipeline`: the warehouse (OTLP receiver,
+// DuckDB in a temp dir, its loader on) and ingest → profiling → auction → delivery → tracking →
+// aggregation, each its own process with the telemetry preload (services started as
+// serving-services.ts starts them), on topics and groups of their own, after the demo catalog
+// and the demo users' segments are published. One run per telemetry mode (every event traced,
+// 10 % sampled, telemetry off), fresh topics and processes each time.
+//
+// Throughput: a backlog of OpenRTB JSON requests; each stage's progress is the count of its
+// input records below its group's committed offset (a read_committed watcher records every
+// input record's offset, so transaction markers are not counted as records). A stage's rate is
+// taken between 10 % and 90 % of its share of the backlog and converted to events (÷ its input
+// records per event); the pipeline's sustained rate is the slowest stage's: faster than that,
+// that stage's lag grows without bound.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createUserKeyer, deriveEventId, generateDemoCatalog, generateDemoUsers } from '@adtrace/ads';
+import { createCodec, RecordNames } from '@adtrace/schemas';
+import type { Kafka } from 'kafkajs';
+import { freePort, openRtb, start, until } from './serving-services.ts';
+
+const WARMUP = 400;
+const LATENCY_SECONDS = 10;
+
+/** Each stage, the input whose records count its progress, and what it writes. */
+const STAGES = [
+  { name: 'ingest', input: 'raw' },
+  { name: 'profiling', input: 'requests' },
+  { name: 'auction', input: 'profiled' },
+  { name: 'delivery', input: 'outcomes' },
+  { name: 'tracking', input: 'impressions' },
+  { name: 'aggregation', input: 'attributed' },
+] as const;
+type Stage = (typeof STAGES)[number]['name'];
+
+export type TelemetryMode = { readonly label: string; readonly sampleRatio: number | 'off' };
+
+export interface StageRate {
+  readonly stage: Stage;
+  /** Input records per backlog event (imps per event for delivery, wins per event for tracking…). */
+  readonly recordsPerEvent: number;
+  readonly eventsPerS: number;
+}
+
+export interface PipelineRun {
+  readonly mode: TelemetryMode;
+  readonly backlog: number;
+  /** The slowest stage's rate: what the pipeline sustains with its lag bounded. */
+  readonly eventsPerS: number;
+  readonly stages: readonly StageRate[];
+  /** Offsets written to every topic of the run (records, changelogs, transaction markers) per event. */
+  readonly writesPerEvent: number;
+  /** Mean key + value + header bytes of the records the watcher read (the pipeline's topics). */
+  readonly meanRecordBytes: number;
+  /** Spans the warehouse inserted per second, from the backlog's start until its spans were in. */
+  readonly spansPerSStored: number;
+  readonly spansPerEvent: number;
+  /** Spans the services' batch processors dropped or failed to export (their Prometheus counter). */
+  readonly droppedSpans: number;
+  /** Raw request produced → its first impression read committed, paced at half eventsPerS. */
+  readonly latency?: { readonly rate: number; readonly p50Ms: number; readonly p99Ms: number; readonly n: number };
+}
+
+export async function runPipeline(
+  kafka: Kafka,
+  brokers: string,
+  mode: TelemetryMode,
+  options: { backlog: number; latency: boolean },
+): Promise<PipelineRun> {
+  const run = randomUUID().slice(0, 8);
+  const names = [
+    'raw',
+    'requests',
+    'profiled',
+    'outcomes',
+    'impressions',
+    'userEvents',
+    'rekeyed',
+    'attributed',
+    'roas',
+    'spend',
+    'alerts',
+    'late',
+    'campaigns',
+    'segments',
+    'rawDlq',
+    'dlq',
+  ];
+  const t = Object.fromEntries(names.map((l) => [l, `bench.pipeline.${l}.${run}`])) as Record<string, string>;
+  const compacted = new Set(['campaigns', 'segments', 'spend']);
+  const admin = kafka.admin();
+  await admin.connect();
+  // On a loaded broker kafkajs's wait for leaders can fail with UNKNOWN_TOPIC_OR_PARTITION after
+  // the topics were created (it ended a whole run once): ask again, creating only what is missing.
+  await until('the topics', async () => {
+    const existing = new Set(await admin.listTopics());
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.entries(t)
+        .filter(([, topic]) => !existing.has(topic))
+        .map(([l, topic]) => ({
+          topic,
+          numPartitions: 3,
+          configEntries: compacted.has(l) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+    });
+    const { topics } = await admin.fetchTopicMetadata({ topics: Object.values(t) });
+    return topics.every((m) => m.partitions.length === 3 && m.partitions.every((p) => p.leader >= 0))
+      ? true
+      : undefined;
+  });
+  const secret = randomBytes(32).toString('hex');
+  const tokenKeys = `bench=${randomBytes(32).toString('hex')}`;
+  const keyOf = createUserKeyer(secret);
+  const users = generateDemoUsers();
+  const producer = kafka.producer();
+  await producer.connect();
+  const campaignCodec = createCodec(RecordNames.Campaign);
+  const segmentsCodec = createCodec(RecordNames.UserSegments);
+  await producer.send({
+    topic: t.campaigns!,
+    messages: generateDemoCatalog().map((c) => ({ key: c.id, value: campaignCodec.encode(c) })),
+  });
+  await producer.send({
+    topic: t.segments!,
+    messages: users.map((u) => {
+      const userKey = keyOf({ userId: u.userId }, '').key;
+      return { key: userKey, value: segmentsCodec.encode({ ...u.segments, userKey }) };
+    }),
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'adtrace-bench-pipeline-'));
+  // Each service's log (JSON lines on stdout), kept after the run: bench/results is not committed.
+  const logs = join(import.meta.dirname, 'results', 'pipeline-logs', run);
+  mkdirSync(logs, { recursive: true });
+  const [otlpPort, apiPort] = [await freePort(), await freePort()];
+  const telemetry: Record<string, string> =
+    mode.sampleRatio === 'off'
+      ? { OTEL_SDK_DISABLED: 'true' }
+      : {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+          ADTRACE_TRACE_SAMPLE_RATIO: String(mode.sampleRatio),
+        };
+  const shared = { KAFKA_BROKERS: brokers, INGEST_USER_KEY_SECRET: secret, DELIVERY_TOKEN_KEYS: tokenKeys };
+  const groups = Object.fromEntries(STAGES.map(({ name }) => [name, `bench-${name}-${run}`])) as Record<Stage, string>;
+  const children: ChildProcess[] = [];
+  const metricsPorts: number[] = [];
+  try {
+    children.push(
+      start(
+        'warehouse',
+        {
+          ...shared,
+          // The warehouse exports its own spans to itself, whatever the services do.
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+          ADTRACE_TRACE_SAMPLE_RATIO: mode.sampleRatio === 'off' ? '0' : String(mode.sampleRatio),
+          WAREHOUSE_PATH: join(dir, 'warehouse.duckdb'),
+          WAREHOUSE_OTLP_PORT: String(otlpPort),
+          WAREHOUSE_API_PORT: String(apiPort),
+          WAREHOUSE_LOADER_GROUP: `bench-warehouse-${run}`,
+          WAREHOUSE_LOADER_ATTRIBUTED_TOPIC: t.attributed!,
+          WAREHOUSE_LOADER_ROAS_TOPIC: t.roas!,
+          WAREHOUSE_LOADER_DEAD_LETTER_TOPIC: t.dlq!,
+        },
+        join(logs, 'warehouse.log'),
+      ),
+    );
+    const warehouseHealth = async () =>
+      (await (await fetch(`http://127.0.0.1:${apiPort}/api/health`)).json()) as {
+        spans: { spansInserted: number; queuedSpans: number };
+      };
+    await until('the warehouse', warehouseHealth, 300_000);
+    const own: Record<Stage, Record<string, string>> = {
+      ingest: {
+        INGEST_RAW_TOPIC: t.raw!,
+        INGEST_REQUESTS_TOPIC: t.requests!,
+        INGEST_DEAD_LETTER_TOPIC: t.rawDlq!,
+      },
+      profiling: {
+        PROFILING_REQUESTS_TOPIC: t.requests!,
+        PROFILING_PROFILED_TOPIC: t.profiled!,
+        PROFILING_SEGMENTS_TOPIC: t.segments!,
+        PROFILING_DEAD_LETTER_TOPIC: t.dlq!,
+      },
+      auction: {
+        AUCTION_REQUESTS_TOPIC: t.profiled!,
+        AUCTION_IMPRESSIONS_TOPIC: t.impressions!,
+        AUCTION_OUTCOMES_TOPIC: t.outcomes!,
+        AUCTION_CAMPAIGNS_TOPIC: t.campaigns!,
+        AUCTION_DEAD_LETTER_TOPIC: t.dlq!,
+      },
+      delivery: {
+        DELIVERY_OUTCOMES_TOPIC: t.outcomes!,
+        DELIVERY_IMPRESSIONS_TOPIC: t.impressions!,
+        DELIVERY_CAMPAIGNS_TOPIC: t.campaigns!,
+        DELIVERY_DEAD_LETTER_TOPIC: t.dlq!,
+      },
+      tracking: {
+        TRACKING_RAW_TOPIC: t.userEvents!,
+        TRACKING_REKEYED_TOPIC: t.rekeyed!,
+        TRACKING_IMPRESSIONS_TOPIC: t.impressions!,
+        TRACKING_ATTRIBUTED_TOPIC: t.attributed!,
+        TRACKING_DEAD_LETTER_TOPIC: t.dlq!,
+        TRACKING_REKEY_DEAD_LETTER_TOPIC: t.rawDlq!,
+      },
+      aggregation: {
+        AGGREGATION_EVENTS_TOPIC: t.attributed!,
+        AGGREGATION_ROAS_TOPIC: t.roas!,
+        AGGREGATION_SPEND_TOPIC: t.spend!,
+        AGGREGATION_ALERTS_TOPIC: t.alerts!,
+        AGGREGATION_LATE_TOPIC: t.late!,
+        AGGREGATION_CAMPAIGNS_TOPIC: t.campaigns!,
+        AGGREGATION_DEAD_LETTER_TOPIC: t.dlq!,
+      },
+    };
+    for (const { name } of STAGES) {
+      const P = name.toUpperCase();
+      const [health, metrics] = [await freePort(), await freePort()];
+      metricsPorts.push(metrics);
+      children.push(
+        start(
+          name,
+          {
+            ...shared,
+            ...telemetry,
+            ...own[name],
+            ADTRACE_METRICS_PORT: mode.sampleRatio === 'off' ? '' : String(metrics),
+            OTEL_METRICS_EXPORTER: 'prometheus',
+            [`${P}_GROUP`]: groups[name],
+            [`${P}_HEALTH_PORT`]: String(health),
+          },
+          join(logs, `${name}.log`),
+        ),
+      );
+      await until(
+        `${name} ready (its log: ${logs})`,
+        async () => ((await fetch(`http://127.0.0.1:${health}/readyz`)).ok ? true : undefined),
+        300_000,
+      );
+    }
+
+    // Every input record's offset, read committed: progress is counted in records, not offsets
+    // (commit markers take offsets too). Also the size of what the pipeline writes.
+    const offsets = new Map<string, number[]>();
+    let bytes = 0;
+    let records = 0;
+    const inputs = STAGES.map((s) => t[s.input]!);
+    const watcher = kafka.consumer({ groupId: `bench-watch-${run}`, maxWaitTimeInMs: 50 });
+    await watcher.connect();
+    await watcher.subscribe({ topics: inputs, fromBeginning: true });
+    await watcher.run({
+      partitionsConsumedConcurrently: 6,
+      eachBatch: async ({ batch }) => {
+        const key = `${batch.topic}|${batch.partition}`;
+        const list = offsets.get(key) ?? [];
+        offsets.set(key, list);
+        for (const m of batch.messages) {
+          list.push(Number(m.offset));
+          records += 1;
+          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+          for (const [k, v] of Object.entries(m.headers ?? {})) bytes += k.length + String(v ?? '').length;
+        }
+      },
+    });
+    const below = (list: readonly number[], committed: number) => {
+      let [lo, hi] = [0, list.length];
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]! < committed) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    /** Per stage: input records done (below the group's committed offsets) and seen in all. */
+    const progress = async () => {
+      const out = new Map<Stage, { done: number; seen: number }>();
+      for (const s of STAGES) {
+        const topic = t[s.input]!;
+        const [entry] = await admin.fetchOffsets({ groupId: groups[s.name], topics: [topic] });
+        let [done, seen] = [0, 0];
+        for (const p of entry?.partitions ?? []) {
+          const list = offsets.get(`${topic}|${p.partition}`) ?? [];
+          done += below(list, Number(p.offset));
+          seen += list.length;
+        }
+        out.set(s.name, { done, seen });
+      }
+      return out;
+    };
+    let sent = 0;
+    const sendBatch = async (n: number, at?: number) => {
+      const messages = Array.from({ length: n }, () => {
+        const i = sent++;
+        const m = { key: `bench-${run}-${i}`, value: openRtb(users[i % users.length]!, i, run) };
+        return at === undefined ? m : { ...m, timestamp: String(at) };
+      });
+      await producer.send({ topic: t.raw!, messages });
+      return messages;
+    };
+    /** Drained: every stage has done all it has seen, ingest all that was sent, unchanged for 1.5 s. */
+    const drained = async (timeoutMs = 600_000) => {
+      let still = 0;
+      let last = '';
+      await until(
+        'the pipeline to drain',
+        async () => {
+          const p = await progress();
+          const state = JSON.stringify([...p]);
+          const idle = [...p.values()].every((s) => s.done === s.seen) && p.get('ingest')!.done === sent;
+          still = idle && state === last ? still + 1 : 0;
+          last = state;
+          if (still < 3) {
+            await new Promise((r) => setTimeout(r, 400));
+            return undefined;
+          }
+          return p;
+        },
+        timeoutMs,
+      );
+    };
+
+    for (let i = 0; i < WARMUP; i += 100) await sendBatch(100);
+    await drained();
+
+    // The backlog.
+    const endOffsets = async () => {
+      const all = (await admin.listTopics()).filter((n) => n.includes(run));
+      let sum = 0;
+      for (const topic of all) for (const p of await admin.fetchTopicOffsets(topic)) sum += Number(p.high);
+      return sum;
+    };
+    const before = await progress();
+    const offsetsBefore = await endOffsets();
+    const spansBefore = (await warehouseHealth()).spans.spansInserted;
+    const [bytesBefore, recordsBefore] = [bytes, records];
+    const t0 = performance.now();
+    for (let i = 0; i < options.backlog; i += 500) await sendBatch(Math.min(500, options.backlog - i));
+    const marks: { at: number; p: Map<Stage, { done: number; seen: number }> }[] = [];
+    let finished: Map<Stage, { done: number; seen: number }> | undefined;
+    await until(
+      'the backlog through aggregation',
+      async () => {
+        const p = await progress();
+        marks.push({ at: performance.now(), p });
+        const idle = [...p.values()].every((s) => s.done === s.seen) && p.get('ingest')!.done === sent;
+        if (idle && marks.length > 3 && JSON.stringify([...marks.at(-3)!.p]) === JSON.stringify([...p])) {
+          finished = p;
+          return true;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+        return undefined;
+      },
+      900_000,
+    );
+    const stages: StageRate[] = STAGES.map(({ name }) => {
+      const base = before.get(name)!.done;
+      const total = finished!.get(name)!.done - base;
+      const at = (share: number) => marks.find((m) => m.p.get(name)!.done - base >= total * share)!;
+      const [first, last] = [at(0.1), at(0.9)];
+      const recordsPerEvent = total / options.backlog;
+      const seconds = Math.max(0.001, (last.at - first.at) / 1000);
+      const eventsPerS =
+        total === 0
+          ? Number.POSITIVE_INFINITY
+          : (last.p.get(name)!.done - first.p.get(name)!.done) / seconds / recordsPerEvent;
+      return { stage: name, recordsPerEvent, eventsPerS };
+    });
+    const writesPerEvent = ((await endOffsets()) - offsetsBefore) / options.backlog;
+    const meanRecordBytes = (bytes - bytesBefore) / Math.max(1, records - recordsBefore);
+    // The backlog's spans: stored when the warehouse's count stops growing and its queue is empty.
+    let spansPerSStored = 0;
+    let spansPerEvent = 0;
+    let droppedSpans = 0;
+    if (mode.sampleRatio !== 'off') {
+      let prev = -1;
+      const inserted = await until(
+        'the spans stored',
+        async () => {
+          await new Promise((r) => setTimeout(r, 2000));
+          const { spansInserted, queuedSpans } = (await warehouseHealth()).spans;
+          const done = spansInserted === prev && queuedSpans === 0;
+          prev = spansInserted;
+          return done ? { spansInserted, at: performance.now() - 2000 } : undefined;
+        },
+        600_000,
+      );
+      spansPerEvent = (inserted.spansInserted - spansBefore) / options.backlog;
+      spansPerSStored = (inserted.spansInserted - spansBefore) / ((inserted.at - t0) / 1000);
+      droppedSpans = await scrapeDropped(metricsPorts);
+    }
+    const eventsPerS = Math.min(...stages.map((s) => s.eventsPerS));
+    const latency = options.latency ? await measureLatency(eventsPerS / 2) : undefined;
+    await watcher.disconnect();
+    return {
+      mode,
+      backlog: options.backlog,
+      eventsPerS,
+      stages,
+      writesPerEvent,
+      meanRecordBytes,
+      spansPerSStored,
+      spansPerEvent,
+      droppedSpans,
+      latency,
+    };
+
+    /** Paced requests; each one's produce time → its first impression read by a read_committed consumer. */
+    async function measureLatency(rate: number) {
+      const consumer = kafka.consumer({ groupId: `bench-impressions-${run}`, maxWaitTimeInMs: 5 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: t.impressions!, fromBeginning: false });
+      const impressionCodec = createCodec(RecordNames.Impression);
+      const sentAt = new Map<string, number>();
+      const latencies: number[] = [];
+      let assigned = false;
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        assigned = true;
+      });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const arrived = Date.now();
+          const { eventId } = impressionCodec.decode(message.value!);
+          const at = sentAt.get(eventId);
+          if (at === undefined) return;
+          sentAt.delete(eventId);
+          latencies.push(arrived - at);
+        },
+      });
+      await until('the latency consumer to join', async () => (assigned ? true : undefined));
+      await new Promise((r) => setTimeout(r, 1000));
+      const tickMs = 20;
+      const start = performance.now();
+      let owed = 0;
+      for (let tick = 0; performance.now() - start < LATENCY_SECONDS * 1000; tick++) {
+        owed += rate * (tickMs / 1000);
+        const n = Math.floor(owed);
+        owed -= n;
+        if (n > 0) {
+          const now = Date.now();
+          const messages = await sendBatch(n, now);
+          for (const m of messages) sentAt.set(deriveEventId('upstream', m.key), now);
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, start + (tick + 1) * tickMs - performance.now())));
+      }
+      await drained();
+      await new Promise((r) => setTimeout(r, 500));
+      await consumer.disconnect();
+      const sorted = latencies.sort((a, b) => a - b);
+      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+      return { rate, p50Ms: pct(0.5), p99Ms: pct(0.99), n: sorted.length };
+    }
+  } finally {
+    await producer.disconnect().catch(() => {});
+    // SIGTERM, then SIGKILL after 30 s: a service that stopped its hop but does not exit (seen
+    // with aggregation on a machine at load 30) must not hold the bench.
+    for (const c of children.reverse()) {
+      const exited = new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)));
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    const all = (await admin.listTopics().catch(() => [] as string[])).filter((n) => n.includes(run));
+    await admin.deleteTopics({ topics: all }).catch(() => {});
+    await admin.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Σ adtrace.telemetry.spans_dropped over the services' Prometheus endpoints. */
+async function scrapeDropped(ports: readonly number[]): Promise<number> {
+  let total = 0;
+  for (const port of ports) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      if (line.startsWith('adtrace_telemetry_spans_dropped')) total += Number(line.split(' ').at(-1)) || 0;
+    }
+  }
+  return total;
+}
