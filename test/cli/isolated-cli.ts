@@ -63,6 +63,10 @@ export async function sandbox(brokers: readonly string[] | undefined): Promise<S
     ADTRACE_METRICS_PORT: String(metrics),
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp}`,
     WAREHOUSE_LOADER_GROUP: `test-cli-${randomUUID().slice(0, 8)}`,
+    // No steady demo load from `start`: the sandbox's fresh groups read the shared topics from
+    // the beginning, so every request one test sends is work for every later test's pipeline.
+    // test/cli/demo.test.ts drives the load; start-stop tests the lifecycle.
+    ADTRACE_DEMO_RATE: '0',
     ...Object.fromEntries(
       services.flatMap((e, i) => [
         [e.ready.portVar, String(servicePorts[i])],

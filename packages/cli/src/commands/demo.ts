@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { DEMO_USERS_URL, type DemoUser, parseNdjson } from '@adtrace/ads';
+import { DEMO_CATALOG_URL, DEMO_USERS_URL, type DemoUser, demoUserEventModel, parseNdjson } from '@adtrace/ads';
+import { type Campaign, Topics } from '@adtrace/schemas';
 import { MAX_TRACE_STAGES, type StageReport, type TraceStages } from '@adtrace/warehouse';
 import { type Command, info, print, UsageError } from '../command.ts';
+import { pipelineWindows } from '../load/pipeline-windows.ts';
 import { sendLoad } from '../load/send-load.ts';
+import { startTracker } from '../load/track-user-events.ts';
+import { createUserEventLoad } from '../load/user-event-load.ts';
 import {
   type DemoSummary,
   type RequestFate,
@@ -26,7 +30,9 @@ export const demoCommand: Command = {
 
 The bounded form of \`adtrace start\`: brings the pipeline up the same way (broker, topics, every
 service, demo catalog and segments), sends N demo OpenRTB requests (default 200) at R per second
-(default 100), each its own trace, and waits until every imp has an outcome and every win has
+(default 100), each its own trace, with the trackers' clicks and conversions of what is served
+(drawn from the load's ground truth, as \`adtrace load\` does; those due after the run are not
+sent), and waits until every imp has an outcome and every win has
 passed aggregation (a test request's win stops at tracking: it never counts in ROAS), as the
 warehouse's spans tell. Then it prints a summary and stops everything it started.
 
@@ -71,6 +77,14 @@ Exit 0 when every request got through within --timeout seconds (default 300), el
     try {
       const { summary, waiting } = await runPipeline(stop.signal, async ({ kafka }) => {
         const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
+        const campaigns = parseNdjson<Campaign>(readFileSync(DEMO_CATALOG_URL, 'utf8'));
+        // The trackers' clicks and conversions of what is served, as `adtrace load` draws them.
+        const model = demoUserEventModel(campaigns, { seed, windows: pipelineWindows(), drift: null });
+        const userEvents = createUserEventLoad({ campaigns, users, model });
+        const tracker = await startTracker(kafka, userEvents, {
+          impressionsTopic: Topics.impressions,
+          userEventsTopic: Topics.userEventsRaw,
+        });
         const sinceMs = Date.now();
         const sent: SentRequest[] = [];
         await sendLoad(kafka, users, {
@@ -79,11 +93,16 @@ Exit 0 when every request got through within --timeout seconds (default 300), el
           seed,
           tmaxMs,
           signal: stop.signal,
+          beforeSend: (t) => userEvents.request(t),
           onSent: (t) => sent.push({ traceId: t.traceId, imps: t.imps.length, test: t.test }),
         });
         info(`demo: sent ${sent.length} requests (seed ${seed}); waiting for every event to get through`);
         const deadline = Date.now() + timeoutMs;
         const fates = await waitForFates(sent, deadline, stop.signal);
+        // Clicks due within seconds of their impression are sent by now; later ones (most
+        // conversions) are not: a bounded run ends.
+        const clicks = await tracker.finish({ tailMs: 5_000, idleMs: 5_000, signal: stop.signal });
+        info(`demo: sent ${clicks.clicks} clicks and ${clicks.conversions} conversions for the impressions served`);
         const waiting = fates.filter((f) => !f.done).length;
         const wins = sent.reduce((n, s, i) => n + (s.test ? 0 : fates[i]!.wins), 0);
         const windows = await waitForWindows(sinceMs, wins, Math.min(deadline, Date.now() + 120_000), stop.signal);
