@@ -41,8 +41,9 @@ describe('adtrace demo', () => {
     expect(s.wins).toBeGreaterThan(0);
     expect(s.noFills).toBeGreaterThan(0);
     expect(s.completeTraces).toBe(s.requests);
+    // The six services, and the warehouse, whose loader handles each event's records too.
     const stages = Object.keys(s.stages).sort();
-    expect(stages).toEqual(['aggregation', 'auction', 'delivery', 'ingest', 'profiling', 'tracking']);
+    expect(stages).toEqual(['aggregation', 'auction', 'delivery', 'ingest', 'profiling', 'tracking', 'warehouse']);
     const shares = (k: 'costShare' | 'latencyShare') => Object.values(s.stages).reduce((n, st) => n + st[k], 0);
     expect(shares('costShare')).toBeCloseTo(1, 6);
     expect(shares('latencyShare')).toBeCloseTo(1, 6);

@@ -107,11 +107,15 @@ describe('adtrace segments publish, adtrace load, and ingest', () => {
       truthFile(),
       '--topic',
       topics.names.raw,
+      // Requests only: no services serve them here, so there are no impressions to click.
+      '--no-user-events',
     ]);
     expect(load.code, load.stderr).toBe(0);
     expect(load.stdout).toContain(`sent ${events} requests`);
     expect(load.stderr).toContain(`${events}/${events}  100%`);
-    const truth = parseNdjson<LoadTruth & { traceId: string }>(readFileSync(truthFile(), 'utf8'));
+    const truth = parseNdjson<LoadTruth & { traceId: string; record: string }>(
+      readFileSync(truthFile(), 'utf8'),
+    ).filter((t) => t.record === 'request');
     const raw = await drainTopic(kafka, topics.names.raw);
     expect(raw).toHaveLength(events);
     // Deterministic for a seed: exactly what the generator yields, keyed by request id.
