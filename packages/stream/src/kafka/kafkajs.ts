@@ -89,7 +89,7 @@ function adminPort(admin: ReturnType<Kafka['admin']>): AdminPort {
         })),
       });
     },
-    endOffsets: (topic) => admin.fetchTopicOffsets(topic),
+    endOffsets: (topic) => retryLeaderElection(() => admin.fetchTopicOffsets(topic)),
     async committed(group, topic) {
       const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
       return new Map((entry?.partitions ?? []).map((p) => [p.partition, { offset: p.offset, metadata: p.metadata }]));
@@ -187,6 +187,29 @@ async function retryConcurrentTransactions(fn: () => Promise<void>): Promise<voi
     } catch (error) {
       if (attempt >= 8 || (error as { type?: unknown }).type !== 'CONCURRENT_TRANSACTIONS') throw error;
       await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+}
+
+/** Errors a partition without an elected leader yet answers with (a topic created a moment ago). */
+const LEADER_ERRORS = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION']);
+
+/**
+ * A changelog or internal topic created a moment ago may have no leader yet: ListOffsets then
+ * fails with NOT_LEADER_FOR_PARTITION, and kafkajs gives up at once. A restore that crashed on it
+ * stopped the service at its first start on a fresh broker (found by start-stop.test.ts); it is
+ * retried from 100 ms, doubling to 2 s, for about 20 s.
+ */
+async function retryLeaderElection<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      const cause = (error as { cause?: { type?: unknown } }).cause?.type;
+      const leaderless = LEADER_ERRORS.has(String(type)) || LEADER_ERRORS.has(String(cause));
+      if (attempt >= 14 || !leaderless) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
     }
   }
 }
