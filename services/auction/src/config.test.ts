@@ -17,7 +17,9 @@ describe('auction config', () => {
       impressions: Topics.impressions,
       outcomes: Topics.auctionOutcomes,
       campaigns: Topics.campaigns,
+      spend: Topics.campaignSpend,
     });
+    expect(c.usdRates).toEqual({ USD: 1 });
     expect(c.stream.brokers).toEqual(['k:9092']);
     expect(c.group).toBe('auction');
     expect(c.model.modelVersion).toMatch(/\S/);
@@ -33,9 +35,16 @@ describe('auction config', () => {
       AUCTION_IMPRESSIONS_TOPIC: 's.imp',
       AUCTION_OUTCOMES_TOPIC: 's.out',
       AUCTION_CAMPAIGNS_TOPIC: 's.cmp',
+      AUCTION_SPEND_TOPIC: 's.spend',
     });
     expect(c.group).toBe('auction-staging');
-    expect(c.topics).toEqual({ requests: 's.req', impressions: 's.imp', outcomes: 's.out', campaigns: 's.cmp' });
+    expect(c.topics).toEqual({
+      requests: 's.req',
+      impressions: 's.imp',
+      outcomes: 's.out',
+      campaigns: 's.cmp',
+      spend: 's.spend',
+    });
   });
 
   it('checks the numeric knobs, naming the variable', () => {
@@ -44,6 +53,8 @@ describe('auction config', () => {
     expect(() => config({ AUCTION_SCORED_SPANS: 'three' })).toThrow(/^AUCTION_SCORED_SPANS/);
     expect(() => config({ AUCTION_CAP_TTL_MS: '10' })).toThrow(/^AUCTION_CAP_TTL_MS/);
     expect(() => config({ AUCTION_CANDIDATES_K: '0' })).toThrow(/^AUCTION_CANDIDATES_K/);
+    expect(config({ AUCTION_USD_RATES: 'EUR=1.08' }).usdRates).toEqual({ USD: 1, EUR: 1.08 });
+    expect(() => config({ AUCTION_USD_RATES: 'EUR' })).toThrow(/^AUCTION_USD_RATES/);
   });
 
   it('refuses a model file it cannot load at start-up, naming the variable', () => {
