@@ -47,6 +47,8 @@ function aggregation(generation: number): Hop {
     AGGREGATION_IDLE_MS: '3600000', // the simulated clock is days behind the wall clock
     AGGREGATION_BATCH_SIZE: '200',
     AGGREGATION_GENERATION: String(generation),
+    // Its own dead letters: adtrace.dead-letters exists only if an earlier test made it.
+    AGGREGATION_DEAD_LETTER_TOPIC: topics.names.dlq,
   });
   const hop = createAggregation(toConfig(env), { name: groups[generation]!, topics: topics.names });
   hops.push(hop);
