@@ -63,6 +63,12 @@ describe('serveImpression', () => {
     expect(creative.markup).toContain(creative.clickUrl.replaceAll('&', '&amp;'));
     expect(creative.markup).not.toContain('{IMP_URL}');
     expect(creative.attributes).toMatchObject({ 'creative.type': 'BANNER', 'creative.format': '300x250' });
+    // The impression carries what was served, so a publisher's ad server can render it from the record.
+    expect(impression).toMatchObject({
+      markup: creative.markup,
+      impressionUrl: creative.impressionUrl,
+      clickUrl: creative.clickUrl,
+    });
   });
 
   it('serves a video creative as VAST at its own size', () => {

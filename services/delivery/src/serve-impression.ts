@@ -57,6 +57,9 @@ export function serveImpression(
       eventTimeMs: options.servedAtMs,
       modelVersion: outcome.modelVersion,
       test: outcome.test,
+      markup: creative.markup,
+      impressionUrl: creative.impressionUrl,
+      clickUrl: creative.clickUrl,
     },
   };
 }

@@ -35,6 +35,9 @@ const impression = (id: string, timeMs: number, over: Partial<Impression> = {}):
   eventTimeMs: timeMs,
   modelVersion: 'm1',
   test: false,
+  markup: '',
+  impressionUrl: '',
+  clickUrl: '',
   ...over,
 });
 

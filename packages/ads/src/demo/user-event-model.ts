@@ -120,6 +120,10 @@ export function* servedDemoImpressions(
         eventTimeMs,
         modelVersion: plan.modelVersion,
         test: false,
+        // Simulated for calibration: never served by delivery, so no creative or URLs.
+        markup: '',
+        impressionUrl: '',
+        clickUrl: '',
       },
       context: s.ctx.placement,
       deliverAtMs: eventTimeMs,

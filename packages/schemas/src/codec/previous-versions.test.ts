@@ -40,8 +40,8 @@ const cases = [
   },
   {
     name: 'Impression' as const,
-    written: omit(Impression, 'test'),
-    expected: { ...Impression, test: false },
+    written: omit(Impression, 'markup', 'impressionUrl', 'clickUrl'),
+    expected: { ...Impression, markup: '', impressionUrl: '', clickUrl: '' },
   },
   {
     name: 'AuctionOutcome' as const,
@@ -111,7 +111,7 @@ describe('records written with the previous version', () => {
     },
   );
 
-  it('Impression written with version 1 (no impressionId, modelVersion or test) reads with their defaults', () => {
+  it('Impression written with version 1 (no impressionId, modelVersion, test or markup) reads with their defaults', () => {
     const v1 = schemaHistory.Impression[0]!;
     expect(schemaHistory.Impression.length).toBeGreaterThanOrEqual(3);
     const bytes = createSchemaCodec<unknown>(v1).encode(omit(Impression, 'impressionId', 'modelVersion'));
@@ -120,13 +120,16 @@ describe('records written with the previous version', () => {
       impressionId: '',
       modelVersion: null,
       test: false,
+      markup: '',
+      impressionUrl: '',
+      clickUrl: '',
     });
   });
 
   it('the previous version cannot hold the new fields, so the cases above test old bytes', () => {
     expect(() => createSchemaCodec<unknown>(previous('Impression')).encode(Impression)).not.toThrow();
     const old = createSchemaCodec<Record<string, unknown>>(previous('Impression'));
-    expect(old.decode(old.encode({ ...Impression }))).not.toHaveProperty('test');
+    expect(old.decode(old.encode({ ...Impression }))).not.toHaveProperty('markup');
     const oldRoas = createSchemaCodec<Record<string, unknown>>(previous('RoasWindow'));
     expect(oldRoas.decode(oldRoas.encode({ ...RoasWindow }))).not.toHaveProperty('lateDropped');
   });

@@ -1723,6 +1723,26 @@ export const currentSchemas: Readonly<Record<RecordName, SchemaJson>> = {
         "type": "boolean",
         "default": false,
         "doc": "Served for a test request (OpenRTB test = 1): tracked and traced, never counted as spend or in ROAS. False in records written before it was added."
+      },
+      {
+        "name": "markup",
+        "type": "string",
+        "default": "",
+        "doc": "The creative as served: the ad's HTML (banner, native) or VAST (video) template filled with this impression's tracking URLs. Empty in records written before it was added."
+      },
+      {
+        "name": "impressionUrl",
+        "type": "string",
+        "default": "",
+        "doc": "Impression pixel URL: the tracker's /imp endpoint with the signed tracking token. Empty in records written before it was added.",
+        "pii": "indirect"
+      },
+      {
+        "name": "clickUrl",
+        "type": "string",
+        "default": "",
+        "doc": "Click URL: the tracker's /click endpoint with the signed tracking token, redirecting to the ad's landing page. Empty in records written before it was added.",
+        "pii": "indirect"
       }
     ]
   },
@@ -5324,6 +5344,116 @@ export const schemaHistory: Readonly<Record<RecordName, readonly SchemaJson[]>> 
           ],
           "default": null,
           "doc": "Version of the pCTR model that predicted pctr (the auction's modelVersion), for calibration per model version; null when no model ran or in records that predate the field."
+        }
+      ]
+    },
+    {
+      "type": "record",
+      "name": "Impression",
+      "namespace": "dev.adtrace",
+      "doc": "A creative served to a user: the billable event that counts impressions, spend and frequency caps (a win alone does not).",
+      "fields": [
+        {
+          "name": "eventId",
+          "type": "string",
+          "doc": "Event id of the bid request this impression belongs to."
+        },
+        {
+          "name": "impressionId",
+          "type": "string",
+          "default": "",
+          "doc": "Id of this impression: derived from the event id and the imp id, so that two winning imps of one request stay two impressions. Empty in records written before it existed (read it as eventId + impId)."
+        },
+        {
+          "name": "requestId",
+          "type": "string",
+          "doc": "OpenRTB request id."
+        },
+        {
+          "name": "impId",
+          "type": "string",
+          "doc": "Id of the impression slot within the request."
+        },
+        {
+          "name": "userKey",
+          "type": "string",
+          "doc": "Pseudonymous user key (the Kafka message key).",
+          "pii": "indirect"
+        },
+        {
+          "name": "campaignId",
+          "type": "string",
+          "doc": "Campaign of the served ad."
+        },
+        {
+          "name": "adId",
+          "type": "string",
+          "doc": "Served ad."
+        },
+        {
+          "name": "creativeId",
+          "type": "string",
+          "doc": "Served creative."
+        },
+        {
+          "name": "trackingToken",
+          "type": "string",
+          "doc": "Signed token carried by the impression and click URLs: event id, campaign, ad, user key, price, trace context. Clicks and conversions present it back.",
+          "pii": "indirect"
+        },
+        {
+          "name": "bidType",
+          "type": {
+            "type": "enum",
+            "name": "BidType",
+            "namespace": "dev.adtrace",
+            "doc": "How an ad is paid for. CPM: the bid is per 1,000 impressions. CPC: the bid is per click, and the auction ranks it as bid x pCTR x 1000 against CPM floors.",
+            "symbols": [
+              "CPM",
+              "CPC"
+            ],
+            "default": "CPM"
+          },
+          "doc": "How the campaign pays: CPM impressions are charged here, CPC ones on click."
+        },
+        {
+          "name": "priceMicros",
+          "type": "long",
+          "doc": "Cost of this one impression in micros (clearing CPM / 1000); 0 for CPC ads, which pay on click."
+        },
+        {
+          "name": "clickPriceMicros",
+          "type": "long",
+          "default": 0,
+          "doc": "What a click on this impression costs in micros for CPC ads; 0 for CPM ads."
+        },
+        {
+          "name": "pctr",
+          "type": "double",
+          "doc": "Predicted click-through rate at auction time, for calibration (observed vs predicted CTR)."
+        },
+        {
+          "name": "eventTimeMs",
+          "type": {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          },
+          "doc": "When the impression was served, epoch ms (event time)."
+        },
+        {
+          "name": "modelVersion",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "Version of the pCTR model that predicted pctr (the auction's modelVersion), for calibration per model version; null when no model ran or in records that predate the field."
+        },
+        {
+          "name": "test",
+          "type": "boolean",
+          "default": false,
+          "doc": "Served for a test request (OpenRTB test = 1): tracked and traced, never counted as spend or in ROAS. False in records written before it was added."
         }
       ]
     },

@@ -553,6 +553,12 @@ export interface Impression {
   readonly modelVersion: string | null;
   /** Served for a test request (OpenRTB test = 1): tracked and traced, never counted as spend or in ROAS. False in records written before it was added. */
   readonly test: boolean;
+  /** The creative as served: the ad's HTML (banner, native) or VAST (video) template filled with this impression's tracking URLs. Empty in records written before it was added. */
+  readonly markup: string;
+  /** Impression pixel URL: the tracker's /imp endpoint with the signed tracking token. Empty in records written before it was added. PII: indirect. */
+  readonly impressionUrl: string;
+  /** Click URL: the tracker's /click endpoint with the signed tracking token, redirecting to the ad's landing page. Empty in records written before it was added. PII: indirect. */
+  readonly clickUrl: string;
 }
 
 /** A bid request with the profile of its user, produced by profiling for the auction. */

@@ -102,6 +102,11 @@ describe('encoded records', () => {
       for (const f of piiFields(name)) expect(f.doc.length).toBeGreaterThan(0);
     }
     expect(piiFields(RecordNames.ProfiledRequest).map((f) => f.path)).toContain('request.userKey');
-    expect(piiFields(RecordNames.Impression).map((f) => f.path)).toEqual(['userKey', 'trackingToken']);
+    expect(piiFields(RecordNames.Impression).map((f) => f.path)).toEqual([
+      'userKey',
+      'trackingToken',
+      'impressionUrl',
+      'clickUrl',
+    ]);
   });
 });

@@ -19,6 +19,10 @@ export const exampleImpression: Impression = {
   eventTimeMs: T0 + 40,
   modelVersion: 'pctr-ftrl-2026-11-20',
   test: false,
+  markup:
+    '<a href="https://track.adtrace.example/click?t=v1.eyJl&amp;r=https%3A%2F%2Fshop.example%2F"><img src="https://cdn.adtrace.example/cr-42-1.png" width="300" height="250"></a><img src="https://track.adtrace.example/imp?t=v1.eyJl" width="1" height="1">',
+  impressionUrl: 'https://track.adtrace.example/imp?t=v1.eyJl',
+  clickUrl: 'https://track.adtrace.example/click?t=v1.eyJl&r=https%3A%2F%2Fshop.example%2F',
 };
 
 export const exampleConversion: UserEvent = {

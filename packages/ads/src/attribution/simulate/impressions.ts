@@ -70,6 +70,10 @@ export function simulateImpressions(model: SimModel, plan: ImpressionPlan): SimI
           eventTimeMs: t,
           modelVersion: version.version,
           test: false,
+          // Simulated for attribution: never served by delivery, so no creative or URLs.
+          markup: '',
+          impressionUrl: '',
+          clickUrl: '',
         },
         context,
         deliverAtMs: t + rng.int(0, model.delays.deliveryMaxMs),
