@@ -601,6 +601,7 @@ describe.each([
     await wh.loadAuctionOutcomes([{ ...noFill('TIMEOUT'), eventId: 'evt-old', impId: '1', decidedAtMs: 1_000 }]);
     expect(await wh.noFillReport({ sinceMs: 1_899_999_999_000 })).toEqual({
       outcomes: 8,
+      wins: 5,
       noFills: 3,
       noFillRate: 3 / 8,
       reasons: [
@@ -609,6 +610,23 @@ describe.each([
       ],
     });
     expect((await wh.noFillReport()).outcomes).toBe(9);
+    // One run's requests: only the outcomes of the traces given, one per imp.
+    const own = hex(16);
+    const other = hex(16);
+    await wh.loadAuctionOutcomes([
+      { ...win, eventId: 'evt-t1', impId: '1', traceId: own },
+      { ...noFill('TIMEOUT'), eventId: 'evt-t1', impId: '2', traceId: own },
+      { ...noFill('TIMEOUT'), eventId: 'evt-t2', impId: '1', traceId: other },
+    ]);
+    expect(await wh.noFillReport({ traceIds: [own, hex(16)] })).toEqual({
+      outcomes: 2,
+      wins: 1,
+      noFills: 1,
+      noFillRate: 0.5,
+      reasons: [{ reason: 'TIMEOUT', count: 1, rate: 0.5 }],
+    });
+    expect((await wh.noFillReport({ traceIds: [] })).outcomes).toBe(0);
+    await expect(wh.noFillReport({ traceIds: ['not-hex'] })).rejects.toThrow(/32 lower-case hex/);
   });
 
   it(`alerts and late events load once`, async () => {
@@ -714,40 +732,6 @@ describe.each([
     expect(rows[0]!.value).toEqual(base.value);
     expect(rows[0]!.key).toEqual(base.key);
     expect(JSON.parse(rows[0]!.headersJson)).toEqual({ 'adtrace.dlq.reason': 'imp[0].id is missing' });
-  });
-
-  it(`no-fill reasons from the auction's spans: wins, no-fills by reason, since a time`, async () => {
-    // A start later than any other test's spans, so `sinceMs` keeps only these.
-    const startUs = 1_900_000_000_000_000;
-    const auction = (outcome: string, reason?: string, name = 'ads.auction') =>
-      span({
-        traceId: hex(16),
-        name,
-        startUnixMicros: startUs,
-        attributesJson: JSON.stringify({
-          'ads.auction.outcome': outcome,
-          ...(reason && { 'ads.no_fill.reason': reason }),
-        }),
-      });
-    await wh.loadSpans([
-      auction('WIN'),
-      auction('WIN'),
-      auction('NO_FILL', 'BELOW_FLOOR'),
-      auction('NO_FILL', 'NO_CANDIDATES'),
-      auction('NO_FILL', 'NO_CANDIDATES'),
-      auction('NO_FILL', 'NO_CANDIDATES', 'ads.policy_filter'), // not the auction's outcome span
-      span({ traceId: hex(16), startUnixMicros: startUs }), // an ads.auction span without an outcome
-    ]);
-    expect(await wh.noFills({ sinceMs: startUs / 1000 })).toEqual({
-      imps: 5,
-      wins: 2,
-      noFills: 3,
-      reasons: [
-        { reason: 'NO_CANDIDATES', count: 2 },
-        { reason: 'BELOW_FLOOR', count: 1 },
-      ],
-    });
-    expect(await wh.noFills({ sinceMs: startUs / 1000 + 1 })).toEqual({ imps: 0, wins: 0, noFills: 0, reasons: [] });
   });
 
   it(`a campaign window's flush spans are found by campaign and window start, latest first`, async () => {

@@ -27,6 +27,7 @@ interface CostJson {
   readonly conversionLag: LatencyJson;
   readonly noFill: {
     readonly outcomes: number;
+    readonly wins: number;
     readonly noFills: number;
     readonly noFillRate: number;
     readonly reasons: readonly { readonly reason: string; readonly count: number; readonly rate: number }[];
@@ -123,7 +124,7 @@ Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://1
     print(latencyLine('conversion lag (impression → conversion)', report.conversionLag));
     const nf = report.noFill;
     const reasons = nf.reasons.map((r) => `${r.reason} ${pct(r.rate)}`).join(', ');
-    print(`no-fill ${pct(nf.noFillRate)} of ${nf.outcomes} auctions${reasons ? ` (${reasons})` : ''}`);
+    print(`no-fill ${pct(nf.noFillRate)} of ${nf.outcomes} auctioned imps${reasons ? ` (${reasons})` : ''}`);
     if (report.perDay) {
       const p = report.perDay;
       print(
