@@ -30,12 +30,17 @@ export interface StageStats {
   readonly computeUsd: number;
   readonly kafkaUsd: number;
   readonly queryUsd: number;
-  /** Storing rows in the warehouse (the warehouse's load spans). */
+  /** Storing rows in the warehouse (the warehouse's load spans): the storage-write price of the bytes. */
   readonly storageUsd: number;
   /** Of costUsd: the stage's spans outside event traces in range (flushes, loads), shared by all events. */
   readonly sharedUsd: number;
-  /** Of costUsd: storing traces (the warehouse's `warehouse.load spans` spans), which scales with the sampling ratio. */
+  /** Of costUsd: storing traces (its share of the warehouse's `warehouse.load spans`), which scales with the sampling ratio. */
   readonly traceStorageUsd: number;
+  /**
+   * Of costUsd: what the warehouse spent storing this stage's data (by service): its share of
+   * storing traces, the loads of its output tables, the loader's spans of its output topics.
+   */
+  readonly storedUsd: number;
   readonly costUsd: number;
 }
 

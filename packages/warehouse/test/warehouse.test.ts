@@ -336,6 +336,57 @@ describe.each([
     expect(bySpan.stages.map((s) => s.stage)).toContain('auction ads.auction');
   });
 
+  it(`what the warehouse spends storing a stage's data is that stage's cost; its queries stay its own`, async () => {
+    const start = 1_960_000_000_000_000; // later than every other test's spans: the report sees only these
+    const trace = hex(16);
+    const [ingest, delivery] = [hex(8), hex(8)];
+    const at = (n: number) => ({ startUnixMicros: start + n, durationMs: 1 });
+    await wh.loadSpans([
+      span({ traceId: trace, spanId: ingest, service: 'ingest', name: 'process raw', ...at(0), costUsd: 1e-6 }),
+      span({
+        ...{ traceId: trace, spanId: delivery, parentSpanId: ingest, service: 'delivery' },
+        ...{ name: 'ads.prepare_creative', eventId: 'evt-stored', ...at(10), costUsd: 2e-6 },
+      }),
+      // The loader's span of the impression's record, in the event's trace: storing delivery's output.
+      span({
+        ...{ traceId: trace, parentSpanId: delivery, service: 'warehouse', name: 'process adtrace.impressions' },
+        ...{ ...at(20), costUsd: 4e-6 },
+      }),
+      // Roots of their own: the load of the impressions table, a load of spans, a query.
+      span({
+        ...{ traceId: hex(16), service: 'warehouse', name: 'warehouse.load impressions', ...at(30), costUsd: 8e-6 },
+        attributesJson: JSON.stringify({ 'adtrace.load.table': 'impressions' }),
+      }),
+      span({ traceId: hex(16), service: 'warehouse', name: 'warehouse.load spans', ...at(40), costUsd: 16e-6 }),
+      span({ traceId: hex(16), service: 'warehouse', name: 'warehouse.query trace_stages', ...at(50), costUsd: 32e-6 }),
+    ]);
+    const report = await wh.stageStats({ sinceMs: start / 1000 });
+    const byStage = Object.fromEntries(report.stages.map((x) => [x.stage, x]));
+    // Storing traces is split by the bytes of each stage's spans (attributes' text + name + 100).
+    const loadAttrs = backend.name === 'postgres' ? 37 : 36; // jsonb prints a space after the colon
+    const bytes = { ingest: 2 + 11 + 100, delivery: 122 + 129 + loadAttrs + 26 + 100, warehouse: 130 };
+    const total = bytes.ingest + bytes.delivery + bytes.warehouse;
+    const traces = (stage: keyof typeof bytes) => (16e-6 * bytes[stage]) / total;
+    expect(byStage.ingest!.costUsd).toBeCloseTo(1e-6 + traces('ingest'), 15);
+    expect(byStage.ingest!.storedUsd).toBeCloseTo(traces('ingest'), 15);
+    expect(byStage.delivery!.costUsd).toBeCloseTo(2e-6 + 4e-6 + 8e-6 + traces('delivery'), 15);
+    expect(byStage.delivery!.storedUsd).toBeCloseTo(4e-6 + 8e-6 + traces('delivery'), 15);
+    expect(byStage.delivery!.traceStorageUsd).toBeCloseTo(traces('delivery'), 15);
+    // The warehouse keeps its queries (reading is no stage's storing) and its own spans' share.
+    expect(byStage.warehouse!.costUsd).toBeCloseTo(32e-6 + traces('warehouse'), 15);
+    expect(byStage.warehouse!.storedUsd).toBe(0);
+    // Its latency stays its own: the loader's span took its time in the event.
+    expect(byStage.warehouse!.events).toBe(1);
+    const sum = (k: 'costUsd' | 'traceStorageUsd') => report.stages.reduce((n, x) => n + x[k], 0);
+    expect(sum('costUsd')).toBeCloseTo(63e-6, 15);
+    expect(sum('traceStorageUsd')).toBeCloseTo(16e-6, 15);
+    // By span name every span stays where it is.
+    const bySpan = await wh.stageStats({ sinceMs: start / 1000, by: 'span' });
+    const raw = Object.fromEntries(bySpan.stages.map((x) => [x.stage, x]));
+    expect(raw['warehouse warehouse.load spans']!.costUsd).toBeCloseTo(16e-6, 15);
+    expect(raw['warehouse warehouse.load impressions']!.storedUsd).toBe(0);
+  });
+
   it(`ROAS windows keep the highest revision`, async () => {
     const w = {
       campaignId: 'cmp-1',

@@ -46,10 +46,11 @@ warehouse's spans tell. Then it prints a summary and stops everything it started
 
 The summary (--json: one object): requests, imps, wins, noFills and noFillReasons (from the
 warehouse's auction_outcomes table: one outcome per imp, a win or a no-fill with the auction's
-reason code, so wins + noFills = the imps of the requests that reached the auction), deadLetters, completeTraces
-(requests whose trace holds the spans of every stage their outcome implies: ingest, profiling and
+reason code, so wins + noFills = the imps of the requests that reached the auction),
+deadLetters, completeTraces (requests whose trace holds the spans of every stage their outcome implies: ingest, profiling and
 auction; with a win also delivery, tracking and aggregation), per stage p50/p99 and its share of
-cost and latency, cost per 1,000 events, and ROAS per campaign over the demo's windows (once
+cost (the warehouse's storing of its data included, and that part apart: storedShare) and of
+latency, cost per 1,000 events, and ROAS per campaign over the demo's windows (once
 aggregation has emitted them; a window closes a minute after its events, or after 10 s idle).
 
 Each request's tmax is --tmax ms (default ${DEMO_TMAX_MS}): exchanges give 120–300 ms, but a laptop
@@ -214,6 +215,7 @@ function render(s: DemoSummary): string {
     ms(st.p99Ms),
     pct(st.latencyShare),
     pct(st.costShare),
+    pct(st.storedShare),
   ]);
   const roas = s.roas.map((r) => [
     r.campaignId,
@@ -225,7 +227,7 @@ function render(s: DemoSummary): string {
     `requests ${s.requests}, imps ${s.imps}: ${s.wins} wins, ${s.noFills} no-fills${reasons(s.noFillReasons)}, ${s.deadLetters} dead letters`,
     `complete traces ${s.completeTraces} of ${s.requests}; cost per 1,000 events ${usd(s.costPer1kUsd)}`,
     '',
-    table(['STAGE', 'P50', 'P99', 'LATENCY', 'COST'], stages, 'lrrrr'),
+    table(['STAGE', 'P50', 'P99', 'LATENCY', 'COST', 'OF IT STORING'], stages, 'lrrrrr'),
     '',
     roas.length > 0 ? table(['CAMPAIGN', 'SPEND', 'REVENUE', 'ROAS'], roas, 'lrrr') : 'no ROAS windows yet',
   ].join('\n');

@@ -105,7 +105,8 @@ describe('summarize', () => {
           storageUsd: 0,
           sharedUsd: 0,
           traceStorageUsd: 0,
-          costUsd: 0,
+          storedUsd: 1e-6,
+          costUsd: 4e-6,
         },
       ],
     };
@@ -124,7 +125,9 @@ describe('summarize', () => {
     const s = summarize([sent(1), sent(1)], fates, outcomes, report, windows, since);
     expect(s).toMatchObject({ requests: 2, imps: 2, wins: 0, noFills: 1, deadLetters: 1, completeTraces: 1 });
     expect(s.noFillReasons).toEqual({ BELOW_FLOOR: 1 });
-    expect(s.stages).toEqual({ auction: { p50Ms: 3, p99Ms: 9, costShare: 0.25, latencyShare: 0.5 } });
+    expect(s.stages).toEqual({
+      auction: { p50Ms: 3, p99Ms: 9, costShare: 0.25, latencyShare: 0.5, storedShare: 0.25 },
+    });
     expect(s.costPer1kUsd).toBeCloseTo(0.002);
     expect(s.roas).toEqual([
       { campaignId: 'c1', spendMicros: 200, revenueMicros: 300, roas: 1.5 },

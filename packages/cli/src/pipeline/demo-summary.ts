@@ -68,7 +68,14 @@ export interface DemoSummary {
   readonly noFillReasons: Record<string, number>;
   readonly deadLetters: number;
   readonly completeTraces: number;
-  readonly stages: Record<string, { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number }>;
+  /**
+   * Per stage (service): latency, its share of cost — the warehouse's storing of its data included
+   * — and `storedShare`, the part of all cost that is the warehouse storing this stage's data.
+   */
+  readonly stages: Record<
+    string,
+    { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number; storedShare: number }
+  >;
   readonly costPer1kUsd: number;
   readonly roas: { campaignId: string; spendMicros: number; revenueMicros: number; roas: number | null }[];
 }
@@ -111,6 +118,7 @@ export function summarize(
   windows: readonly RoasRow[],
   sinceMs: number,
 ): DemoSummary {
+  const totalCost = report.stages.reduce((n, s) => n + s.costUsd, 0);
   const sum = (f: (x: RequestFate) => number) => fates.reduce((n, x) => n + f(x), 0);
   const byCampaign = new Map<string, { spendMicros: number; revenueMicros: number }>();
   for (const w of windows) {
@@ -131,7 +139,13 @@ export function summarize(
     stages: Object.fromEntries(
       report.stages.map((s) => [
         s.stage,
-        { p50Ms: s.latencyP50Ms, p99Ms: s.latencyP99Ms, costShare: s.costShare, latencyShare: s.latencyShare },
+        {
+          p50Ms: s.latencyP50Ms,
+          p99Ms: s.latencyP99Ms,
+          costShare: s.costShare,
+          latencyShare: s.latencyShare,
+          storedShare: totalCost > 0 ? s.storedUsd / totalCost : 0,
+        },
       ]),
     ),
     costPer1kUsd: report.costPerEventUsd * 1000,
