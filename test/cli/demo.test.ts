@@ -13,9 +13,13 @@ interface DemoJson {
   imps: number;
   wins: number;
   noFills: number;
+  noFillReasons: Record<string, number>;
   deadLetters: number;
   completeTraces: number;
-  stages: Record<string, { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number }>;
+  stages: Record<
+    string,
+    { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number; storedShare: number }
+  >;
   costPer1kUsd: number;
   roas: { campaignId: string; spendMicros: number; revenueMicros: number; roas: number | null }[];
 }
@@ -40,6 +44,8 @@ describe('adtrace demo', () => {
     expect(s.wins + s.noFills).toBe(s.imps);
     expect(s.wins).toBeGreaterThan(0);
     expect(s.noFills).toBeGreaterThan(0);
+    // Counted from the outcomes table, per imp, by the auction's reason codes.
+    expect(Object.values(s.noFillReasons).reduce((a, b) => a + b, 0)).toBe(s.noFills);
     expect(s.completeTraces).toBe(s.requests);
     // The six services, and the warehouse, whose loader handles each event's records too.
     const stages = Object.keys(s.stages).sort();
@@ -48,6 +54,12 @@ describe('adtrace demo', () => {
     expect(shares('costShare')).toBeCloseTo(1, 6);
     expect(shares('latencyShare')).toBeCloseTo(1, 6);
     for (const st of Object.values(s.stages)) expect(st.p99Ms).toBeGreaterThanOrEqual(st.p50Ms);
+    // The warehouse's storing of a stage's data is part of that stage's cost; the warehouse keeps none of it.
+    expect(s.stages.warehouse!.storedShare).toBe(0);
+    for (const name of ['ingest', 'auction', 'delivery', 'tracking']) {
+      expect(s.stages[name]!.storedShare, name).toBeGreaterThan(0);
+      expect(s.stages[name]!.storedShare, name).toBeLessThanOrEqual(s.stages[name]!.costShare);
+    }
     expect(s.costPer1kUsd).toBeGreaterThan(0);
     // ROAS per campaign as the windows aggregation has emitted by the end (a window closes a
     // minute after its events, or 10 s idle): well-formed, not necessarily every impression yet.

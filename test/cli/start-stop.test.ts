@@ -40,6 +40,14 @@ describe('adtrace start, ended every way', () => {
       expect(await run.exited, run.output()).toBe(0);
       expect(run.output()).toContain(`${signal}: stopping`);
       expect(run.output()).toMatch(/\nstopped\n$/);
+      // The web view's URL once, the page itself (/ui/), as the warehouse gets ready.
+      if (signal === 'SIGINT') {
+        const lines = run
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('web view'));
+        expect(lines).toEqual([`web view   http://127.0.0.1:${box.env.WAREHOUSE_API_PORT}/ui/`]);
+      }
       expect(box.leftovers()).not.toContain(warehousePid);
       await expectNothingLeft(box);
     });

@@ -2,6 +2,8 @@ export { bufferGetter, findHeader, overwriteSetter } from './carrier.ts';
 export { changelogTopic } from './changelog.ts';
 export { type Action, classify, type Stage, type Verdict } from './classify.ts';
 export { readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
+// The process's CPU ledger: a service's own work outside hops (the warehouse's loads) measured in it too.
+export { CpuPhase } from './cpu-account.ts';
 export { ConfigError, HopCrashedError, RejectedError, StreamError, TransientError } from './errors.ts';
 export { eventIdOf } from './event-context.ts';
 export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';

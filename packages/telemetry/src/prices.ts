@@ -16,7 +16,8 @@ export interface PriceTable {
   /**
    * One GiB written into the warehouse. Default: Google Cloud BigQuery Storage Write API
    * ingestion, $0.025 per GiB (list price, first 2 TiB a month free — not applied),
-   * https://cloud.google.com/bigquery/pricing#data_ingestion_pricing, as listed November 2026.
+   * https://cloud.google.com/bigquery/pricing#data_ingestion_pricing; checked 2026-11-26 against
+   * a third party's copy of the list price (README "Prices": Google's own page was not reachable).
    */
   readonly storageWriteGibUsd: number;
 }

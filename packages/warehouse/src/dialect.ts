@@ -26,6 +26,8 @@ export interface Dialect {
   timestampToMicros(expr: string): string;
   /** A top-level key of a JSON column as text (NULL when absent); keys like `openrtb.request_id` hold dots. */
   jsonText(column: string, key: string): string;
+  /** UTF-8 bytes of a text or JSON value as text. */
+  textBytes(expr: string): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -38,6 +40,7 @@ export const duckdbDialect: Dialect = {
   timestampFromMicros: (e) => `make_timestamp(CAST(${e} AS BIGINT))`,
   timestampToMicros: (e) => `epoch_us(${e})`,
   jsonText: (c, k) => `json_extract_string(${c}, '$."${k}"')`,
+  textBytes: (e) => `strlen(CAST(${e} AS VARCHAR))`,
 };
 
 export const postgresDialect: Dialect = {
@@ -57,4 +60,5 @@ export const postgresDialect: Dialect = {
   timestampFromMicros: (e) => `(timestamptz 'epoch' + CAST(${e} AS bigint) * interval '1 microsecond')`,
   timestampToMicros: (e) => `CAST(round(extract(epoch from ${e}) * 1000000) AS bigint)`,
   jsonText: (c, k) => `(${c} ->> '${k}')`,
+  textBytes: (e) => `octet_length(CAST(${e} AS text))`,
 };

@@ -33,10 +33,10 @@ export type {
   LatencySummary,
   ListQuery,
   LoadResult,
+  NoFillQuery,
   NoFillReport,
   QueryStats,
   RoasQuery,
-  SpanNoFillReport,
   StageReport,
   StageStats,
   StageStatsQuery,
@@ -44,3 +44,4 @@ export type {
   Warehouse,
   WarehouseOptions,
 } from './warehouse.ts';
+export { MAX_NO_FILL_TRACES } from './warehouse.ts';

@@ -17,14 +17,15 @@ import { MAX_TRACE_STAGES, type TraceStages, toTraceStages, traceStagesSql } fro
 import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
 import type {
   ListQuery,
+  NoFillQuery,
   NoFillReport,
   QueryStats,
   RoasQuery,
-  SpanNoFillReport,
   StageReport,
   StageStatsQuery,
   TraceSpan,
 } from './warehouse.ts';
+import { MAX_NO_FILL_TRACES } from './warehouse.ts';
 
 type Row = Record<string, unknown>;
 
@@ -187,16 +188,25 @@ export class Queries {
     return rows.map((r) => String(r.user_key));
   }
 
-  async noFillReport(query: { sinceMs?: number } = {}): Promise<NoFillReport> {
+  async noFillReport(query: NoFillQuery = {}): Promise<NoFillReport> {
     const d = this.#db.dialect;
     const since = Math.max(0, Math.floor(query.sinceMs ?? 0)) * 1000;
+    const traceIds = query.traceIds ?? [];
+    if (traceIds.length > MAX_NO_FILL_TRACES) throw new RangeError(`at most ${MAX_NO_FILL_TRACES} trace ids at once`);
+    const bad = traceIds.find((id) => !TRACE_ID.test(id));
+    if (bad !== undefined) throw new RangeError(`a trace id is 32 lower-case hex digits, got "${bad}"`);
+    // auction_outcomes.trace_id holds the hex of the trace the outcome's record carried.
+    const byTrace =
+      query.traceIds === undefined
+        ? ''
+        : ` AND trace_id IN (${traceIds.map((_, i) => `$${i + 2}`).join(', ') || 'NULL'})`;
     const rows = await this.#run(
       'no_fill',
       'auction_outcomes',
-      ['outcome', 'no_fill_reason', 'decided_at'],
+      ['outcome', 'no_fill_reason', 'decided_at', ...(byTrace ? ['trace_id'] : [])],
       `SELECT outcome, no_fill_reason AS reason, count(*) AS n FROM auction_outcomes
-       WHERE decided_at >= ${d.timestampFromMicros('$1')} GROUP BY outcome, no_fill_reason`,
-      [since],
+       WHERE decided_at >= ${d.timestampFromMicros('$1')}${byTrace} GROUP BY outcome, no_fill_reason`,
+      [since, ...traceIds],
     );
     const outcomes = rows.reduce((s, r) => s + toNumber(r.n), 0);
     const rate = (n: number) => (outcomes > 0 ? n / outcomes : 0);
@@ -205,44 +215,12 @@ export class Queries {
       .map((r) => ({ reason: String(r.reason ?? 'OTHER'), count: toNumber(r.n), rate: rate(toNumber(r.n)) }))
       .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
     const noFills = reasons.reduce((s, r) => s + r.count, 0);
-    return { outcomes, noFills, noFillRate: rate(noFills), reasons };
+    return { outcomes, wins: outcomes - noFills, noFills, noFillRate: rate(noFills), reasons };
   }
 
   async deadLetters(query: ListQuery = {}): Promise<DeadLetterRow[]> {
     const sql = deadLettersSql(this.#db.dialect, limit(query.limit));
     return (await this.#run('dead_letters', 'dead_letters', 'all', sql, [])).map(toDeadLetter);
-  }
-
-  async noFills(query: { sinceMs?: number } = {}): Promise<SpanNoFillReport> {
-    const d = this.#db.dialect;
-    const since = Math.max(0, Math.floor(query.sinceMs ?? 0)) * 1000;
-    const outcome = d.jsonText('attributes', 'ads.auction.outcome');
-    const rows = await this.#run(
-      'no_fills',
-      'spans',
-      ['name', 'start', 'attributes'],
-      `SELECT ${outcome} AS outcome, ${d.jsonText('attributes', 'ads.no_fill.reason')} AS reason, count(*) AS n
-       FROM spans WHERE name = 'ads.auction' AND start >= ${d.timestampFromMicros('$1')} AND ${outcome} IS NOT NULL
-       GROUP BY 1, 2`,
-      [since],
-    );
-    const counted = rows.map((r) => ({
-      outcome: String(r.outcome),
-      reason: toStringOrNull(r.reason),
-      n: toNumber(r.n),
-    }));
-    const sum = (rs: typeof counted) => rs.reduce((total, r) => total + r.n, 0);
-    const noFill = counted.filter((r) => r.outcome !== 'WIN');
-    const reasons = new Map<string, number>();
-    for (const r of noFill) reasons.set(r.reason ?? 'OTHER', (reasons.get(r.reason ?? 'OTHER') ?? 0) + r.n);
-    return {
-      imps: sum(counted),
-      wins: sum(counted.filter((r) => r.outcome === 'WIN')),
-      noFills: sum(noFill),
-      reasons: [...reasons]
-        .map(([reason, count]) => ({ reason, count }))
-        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
-    };
   }
 
   async flushTraceIds(query: { campaignId: string; windowStartMs: number }): Promise<string[]> {

@@ -5,7 +5,7 @@ import type { StageReport, StageStats } from './warehouse.ts';
 const stage = (name: string, costUsd: number, traceStorageUsd = 0): StageStats => ({
   ...{ stage: name, events: 10, latencyP50Ms: 1, latencyP99Ms: 2, latencyShare: 0.5, costPerEventUsd: costUsd / 10 },
   ...{ costShare: 0, computeUsd: costUsd - traceStorageUsd, kafkaUsd: 0, queryUsd: 0, storageUsd: traceStorageUsd },
-  ...{ sharedUsd: traceStorageUsd, traceStorageUsd, costUsd },
+  ...{ sharedUsd: traceStorageUsd, traceStorageUsd, storedUsd: traceStorageUsd, costUsd },
 });
 const report = (stages: StageStats[]): StageReport => ({
   ...{ events: 10, endToEndP50Ms: 1, endToEndP99Ms: 2, costPerEventUsd: 0, stages },

@@ -9,18 +9,56 @@ export const EVENT_TYPE_ATTRIBUTE = 'ads.event_type';
 /** The warehouse service's span for a load of spans: what storing traces costs (scaled by the sampling ratio). */
 export const TRACE_LOAD_SPAN = 'warehouse.load spans';
 
+/** The warehouse service's name: its work on a stage's data is that stage's cost (below). */
+export const WAREHOUSE_STAGE = 'warehouse';
+
+/**
+ * Whose data each table and topic the warehouse loads holds: the stage that wrote it. The
+ * warehouse's loads of a table (`warehouse.load <table>`) and its per-record spans of a topic
+ * (`process <topic>`) are the cost of storing that stage's output, so they count as that
+ * stage's cost. Dead letters and the campaign catalog belong to no one stage: the warehouse's.
+ */
+export const STORED_FOR: Readonly<Record<string, { readonly table: string; readonly topic: string }[]>> = {
+  auction: [{ table: 'auction_outcomes', topic: 'adtrace.auction-outcomes' }],
+  delivery: [{ table: 'impressions', topic: 'adtrace.impressions' }],
+  tracking: [{ table: 'attributed_events', topic: 'adtrace.attributed-events' }],
+  aggregation: [
+    { table: 'roas_windows', topic: 'adtrace.roas' },
+    { table: 'alerts', topic: 'adtrace.alerts' },
+    { table: 'late_events', topic: 'adtrace.late-events' },
+  ],
+};
+
+/** The stage a warehouse span's cost is for (by service only; `by=span` keeps every span its own). */
+function costStageSql(d: Dialect): string {
+  const pairs = Object.entries(STORED_FOR).flatMap(([stage, stored]) => stored.map((x) => ({ stage, ...x })));
+  const byTable = pairs.map((p) => `WHEN '${p.table}' THEN '${p.stage}'`).join(' ');
+  const byTopic = pairs.map((p) => `WHEN 'process ${p.topic}' THEN '${p.stage}'`).join(' ');
+  return `CASE WHEN service = '${WAREHOUSE_STAGE}' THEN coalesce(
+      CASE ${d.jsonText('attributes', 'adtrace.load.table')} ${byTable} END,
+      CASE name ${byTopic} END, service)
+    ELSE service END`;
+}
+
 /**
  * Cost and latency by stage, **by trace**: the traces of ad events (traces with an
  * `adtrace.event_id`) whose first span started at or after $1 (µs since the epoch), each
  * counted whole — a click or conversion that joins the trace later counts with it, a trace that
  * began before $1 not at all. Spans of traces without an event (aggregation's flushes, the
- * warehouse's loads) are shared work: those that started at or after $1 add to their stage's
- * cost, not to its latency or events.
+ * warehouse's loads and queries) are shared work: those that started at or after $1 add to
+ * their stage's cost, not to its latency or events.
  *
  * - A stage's **latency** in one event is the summed duration of its hop roots: its spans whose
  *   parent is in another stage (or absent) — the `process` span of a hop, not its children too.
+ *   Latency stays with the service that spent it (the warehouse's loader included).
  * - Its **cost** is the sum of its spans' `cost_usd`, which is self cost, so nothing is counted
- *   twice however deep the spans nest.
+ *   twice however deep the spans nest — **plus what the warehouse spent storing its data**
+ *   (by service): the loads of its output tables and the loader's spans of its output topics
+ *   (`STORED_FOR`), and a share of storing traces (`warehouse.load spans`) in proportion to the
+ *   bytes of its spans in range (attributes' text + name + ~100 bytes of fixed columns: the
+ *   proportion, not the billed bytes, which the load spans priced). So the warehouse stage keeps
+ *   only what is no stage's: queries (ops and `adtrace demo` reading), dead letters, the catalog.
+ *   `storedUsd` is that part of a stage's cost.
  * - **Serving latency**: the trace's first span start to the end of its impression span
  *   (request → impression); **conversion lag**: the impression to the conversion's attribution
  *   span, which joins the impression's trace hours or days later. Reported apart, so neither
@@ -28,11 +66,15 @@ export const TRACE_LOAD_SPAN = 'warehouse.load spans';
  */
 export function stageReportSql(d: Dialect, by: 'service' | 'span'): { stages: string; totals: string } {
   const stage = by === 'span' ? `service || ' ' || name` : 'service';
+  const costStage = by === 'span' ? stage : costStageSql(d);
+  const traceLoad = by === 'span' ? '0' : `CASE WHEN name = '${TRACE_LOAD_SPAN}' THEN 1 ELSE 0 END`;
   const ev = `
 WITH t AS (SELECT DISTINCT trace_id FROM spans WHERE start >= ${d.timestampFromMicros('$1')}),
 s AS (
   SELECT trace_id, span_id, parent_span_id, ${stage} AS stage, ${d.timestampToMicros('start')} AS start_us,
     duration_ms, compute_usd, kafka_usd, query_usd, storage_usd, cost_usd, event_id,
+    ${costStage} AS cost_stage, ${traceLoad} AS is_trace_load,
+    ${d.textBytes('attributes')} + ${d.textBytes('name')} + 100 AS span_bytes,
     CASE WHEN name = '${TRACE_LOAD_SPAN}' THEN cost_usd ELSE 0 END AS trace_store_usd,
     CASE WHEN name = '${SERVED_SPAN}' THEN ${d.timestampToMicros('start')} + duration_ms * 1000 END AS served_us,
     CASE WHEN name = '${ATTRIBUTE_SPAN}' AND ${d.jsonText('attributes', EVENT_TYPE_ATTRIBUTE)} = 'conversion'
@@ -68,16 +110,43 @@ lat AS (
   FROM seen LEFT JOIN hop ON hop.trace_id = seen.trace_id AND hop.stage = seen.stage
   GROUP BY seen.stage
 ),
-cost AS (
-  SELECT stage, sum(compute_usd) AS compute_usd, sum(kafka_usd) AS kafka_usd, sum(query_usd) AS query_usd,
+own AS (
+  SELECT cost_stage AS stage, sum(compute_usd) AS compute_usd, sum(kafka_usd) AS kafka_usd,
+    sum(query_usd) AS query_usd, sum(coalesce(storage_usd, 0)) AS storage_usd, sum(cost_usd) AS cost_usd,
+    sum(CASE WHEN in_event = 1 THEN 0 ELSE cost_usd END) AS shared_usd, sum(trace_store_usd) AS trace_store_usd,
+    sum(CASE WHEN cost_stage <> stage THEN cost_usd ELSE 0 END) AS stored_usd
+  FROM sc WHERE is_trace_load = 0 GROUP BY cost_stage
+),
+tl AS (
+  SELECT sum(compute_usd) AS compute_usd, sum(kafka_usd) AS kafka_usd, sum(query_usd) AS query_usd,
     sum(coalesce(storage_usd, 0)) AS storage_usd, sum(cost_usd) AS cost_usd,
-    sum(CASE WHEN in_event = 1 THEN 0 ELSE cost_usd END) AS shared_usd, sum(trace_store_usd) AS trace_store_usd
-  FROM sc GROUP BY stage
+    sum(CASE WHEN in_event = 1 THEN 0 ELSE cost_usd END) AS shared_usd
+  FROM sc WHERE is_trace_load = 1
+),
+sb AS (SELECT cost_stage AS stage, sum(span_bytes) AS bytes FROM sc WHERE is_trace_load = 0 GROUP BY cost_stage),
+sbt AS (SELECT sum(bytes) AS total FROM sb),
+part AS (
+  SELECT sb.stage, CAST(sb.bytes AS DOUBLE PRECISION) / sbt.total AS f FROM sb CROSS JOIN sbt WHERE sbt.total > 0
+  UNION ALL SELECT '${WAREHOUSE_STAGE}', 1.0 FROM sbt WHERE coalesce(sbt.total, 0) = 0
+),
+st AS (SELECT stage FROM own UNION SELECT stage FROM part UNION SELECT stage FROM lat),
+cost AS (
+  SELECT st.stage,
+    coalesce(own.compute_usd, 0) + coalesce(part.f, 0) * coalesce(tl.compute_usd, 0) AS compute_usd,
+    coalesce(own.kafka_usd, 0) + coalesce(part.f, 0) * coalesce(tl.kafka_usd, 0) AS kafka_usd,
+    coalesce(own.query_usd, 0) + coalesce(part.f, 0) * coalesce(tl.query_usd, 0) AS query_usd,
+    coalesce(own.storage_usd, 0) + coalesce(part.f, 0) * coalesce(tl.storage_usd, 0) AS storage_usd,
+    coalesce(own.cost_usd, 0) + coalesce(part.f, 0) * coalesce(tl.cost_usd, 0) AS cost_usd,
+    coalesce(own.shared_usd, 0) + coalesce(part.f, 0) * coalesce(tl.shared_usd, 0) AS shared_usd,
+    coalesce(own.trace_store_usd, 0) + coalesce(part.f, 0) * coalesce(tl.cost_usd, 0) AS trace_store_usd,
+    coalesce(own.stored_usd, 0) + CASE WHEN st.stage = '${WAREHOUSE_STAGE}' THEN 0
+      ELSE coalesce(part.f, 0) * coalesce(tl.cost_usd, 0) END AS stored_usd
+  FROM st LEFT JOIN own ON own.stage = st.stage LEFT JOIN part ON part.stage = st.stage CROSS JOIN tl
 )
 SELECT cost.stage AS stage, coalesce(lat.events, 0) AS events, lat.p50 AS p50, lat.p99 AS p99,
   coalesce(lat.latency_sum, 0) AS latency_sum, cost.compute_usd AS compute_usd, cost.kafka_usd AS kafka_usd,
   cost.query_usd AS query_usd, cost.storage_usd AS storage_usd, cost.cost_usd AS cost_usd,
-  cost.shared_usd AS shared_usd, cost.trace_store_usd AS trace_store_usd
+  cost.shared_usd AS shared_usd, cost.trace_store_usd AS trace_store_usd, cost.stored_usd AS stored_usd
 FROM cost LEFT JOIN lat ON lat.stage = cost.stage
 ORDER BY cost.cost_usd DESC, cost.stage`;
   const totals = `${ev}
@@ -117,6 +186,7 @@ export function toStageReport(
     storageUsd: toNumber(r.storage_usd),
     sharedUsd: toNumber(r.shared_usd),
     traceStorageUsd: toNumber(r.trace_store_usd),
+    storedUsd: toNumber(r.stored_usd),
     costUsd: toNumber(r.cost_usd),
   }));
   const orNull = (v: unknown) => (v === null || v === undefined ? null : toNumber(v));

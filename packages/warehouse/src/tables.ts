@@ -18,19 +18,31 @@ export interface TableLoad<Row> {
   insertSql(d: Dialect): string;
   /** Statements run after the insert, in the same transaction (derived state, e.g. ROAS generations). */
   afterInsertSql?(d: Dialect): readonly string[];
+  /**
+   * Staging columns the insert converts to a fixed-size type (hex ids → UUID / 8-byte integer):
+   * their bytes as the table stores them, for `bytesWritten`, not as the hex text staged.
+   */
+  readonly storedBytes?: Readonly<Record<string, number>>;
 }
 
 /**
  * Bytes a load writes, counted as BigQuery sizes data (STRING: 2 + UTF-8 length; INT64, FLOAT64,
  * TIMESTAMP: 8; BOOL: 1; BYTES: length; NULL: 0) — the measure its Storage Write API bills, whose
- * price the load spans carry (@adtrace/telemetry, "Prices"). Index and engine overhead are not in it.
+ * price the load spans carry (@adtrace/telemetry, "Prices"). Values are counted as the table stores
+ * them (`storedBytes`: a span's trace id is 16 bytes, not 34 of hex text). Index and engine overhead
+ * are not in it.
  */
 export function bytesWritten<Row>(spec: TableLoad<Row>, rows: readonly Row[]): number {
+  const fixed = spec.columns.map(([name]) => spec.storedBytes?.[name]);
   let total = 0;
   for (const row of rows) {
-    for (const v of spec.values(row)) {
+    const values = spec.values(row);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
       if (v === null || v === undefined) continue;
-      if (typeof v === 'string') total += 2 + Buffer.byteLength(v);
+      const size = fixed[i];
+      if (size !== undefined) total += size;
+      else if (typeof v === 'string') total += 2 + Buffer.byteLength(v);
       else if (typeof v === 'boolean') total += 1;
       else if (Buffer.isBuffer(v)) total += v.length;
       else total += 8;
@@ -53,6 +65,8 @@ export const spansLoad: TableLoad<SpanRow> = {
   columns: stageColumns(
     'trace_id text, span_id text, parent_span_id text, service text, name text, kind text, start_us bigint, duration_ms double, status_code text, status_message text, event_id text, compute_usd double, kafka_usd double, query_usd double, cost_usd double, attributes text, storage_usd double',
   ),
+  // A trace id is stored as a UUID (16 bytes), span ids as 8-byte integers (BigQuery: BYTES of 16, INT64).
+  storedBytes: { trace_id: 16, span_id: 8, parent_span_id: 8 },
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.traceId, r.spanId, r.parentSpanId, r.service, r.name, r.kind, r.startUnixMicros, r.durationMs, r.statusCode, r.statusMessage, r.eventId, r.computeUsd, r.kafkaUsd, r.queryUsd, r.costUsd, r.attributesJson, r.storageUsd ?? 0],
   insertSql: (d) => `

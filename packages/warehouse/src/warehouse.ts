@@ -30,12 +30,17 @@ export interface StageStats {
   readonly computeUsd: number;
   readonly kafkaUsd: number;
   readonly queryUsd: number;
-  /** Storing rows in the warehouse (the warehouse's load spans). */
+  /** Storing rows in the warehouse (the warehouse's load spans): the storage-write price of the bytes. */
   readonly storageUsd: number;
   /** Of costUsd: the stage's spans outside event traces in range (flushes, loads), shared by all events. */
   readonly sharedUsd: number;
-  /** Of costUsd: storing traces (the warehouse's `warehouse.load spans` spans), which scales with the sampling ratio. */
+  /** Of costUsd: storing traces (its share of the warehouse's `warehouse.load spans`), which scales with the sampling ratio. */
   readonly traceStorageUsd: number;
+  /**
+   * Of costUsd: what the warehouse spent storing this stage's data (by service): its share of
+   * storing traces, the loads of its output tables, the loader's spans of its output topics.
+   */
+  readonly storedUsd: number;
   readonly costUsd: number;
 }
 
@@ -60,19 +65,6 @@ export interface StageReport {
   readonly stages: readonly StageStats[];
 }
 
-/**
- * Auction outcomes per imp, as the auction's `ads.auction` spans record them (attributes
- * `ads.auction.outcome`, `ads.no_fill.reason`): so they follow the sampling ratio.
- */
-export interface SpanNoFillReport {
-  /** Imps decided (ads.auction spans with an outcome) that started at or after `sinceMs`. */
-  readonly imps: number;
-  readonly wins: number;
-  readonly noFills: number;
-  /** Most frequent first. */
-  readonly reasons: readonly { readonly reason: string; readonly count: number }[];
-}
-
 export interface ListQuery {
   readonly limit?: number;
 }
@@ -93,9 +85,29 @@ export interface QueryStats {
   readonly bytesScanned: number;
 }
 
+/** What `noFillReport` counts: outcomes decided at or after `sinceMs`, of these traces only if given. */
+export interface NoFillQuery {
+  readonly sinceMs?: number;
+  /** Only the outcomes of these traces (hex trace ids, at most MAX_NO_FILL_TRACES): one run's requests. */
+  readonly traceIds?: readonly string[];
+}
+
+/** At most this many trace ids per no-fill query. */
+export const MAX_NO_FILL_TRACES = 500;
+
+/**
+ * Auction outcomes from the exact `auction_outcomes` table (every outcome the auction wrote, not
+ * sampled as spans are). One outcome per auctioned **imp**: a request with three imps makes
+ * three, each a win or a no-fill with the auction's reason code (NoFillReason of
+ * schemas/AuctionOutcome.avsc: NO_CANDIDATES, NO_TARGETING_MATCH, BELOW_FLOOR, FREQUENCY_CAPPED,
+ * BUDGET_EXHAUSTED, POLICY_BLOCKED, BLOCKED_BY_REQUEST, TIMEOUT, OTHER). Imps of requests that
+ * never reached the auction (dead-lettered by ingest) have no outcome and are not counted.
+ */
 export interface NoFillReport {
   /** Auction outcomes (one per auctioned imp) in range. */
   readonly outcomes: number;
+  /** outcomes − noFills. */
+  readonly wins: number;
   readonly noFills: number;
   /** noFills / outcomes (0 when there were none). */
   readonly noFillRate: number;
@@ -155,12 +167,10 @@ export interface Warehouse {
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
   /** User keys meeting every condition on recent impressions, clicks and conversions (segment builder), sorted. */
   segmentMembers(query: SegmentMembersQuery): Promise<string[]>;
-  /** Auction outcomes decided in range: the no-fill rate, by reason. */
-  noFillReport(query?: { sinceMs?: number }): Promise<NoFillReport>;
+  /** Auction outcomes decided in range (of the traces given, if any): wins, the no-fill rate, by reason. */
+  noFillReport(query?: NoFillQuery): Promise<NoFillReport>;
   /** Newest first. */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
-  /** Wins, no-fills and no-fill reasons of the imps decided since `sinceMs`, from the auction's spans. */
-  noFills(query?: { sinceMs?: number }): Promise<SpanNoFillReport>;
   /**
    * Traces of the aggregation's `ads.aggregate.flush` spans for one campaign's window (one per
    * emission: closed, restated, final), latest first: where a ROAS figure links to its events.

@@ -336,6 +336,57 @@ describe.each([
     expect(bySpan.stages.map((s) => s.stage)).toContain('auction ads.auction');
   });
 
+  it(`what the warehouse spends storing a stage's data is that stage's cost; its queries stay its own`, async () => {
+    const start = 1_960_000_000_000_000; // later than every other test's spans: the report sees only these
+    const trace = hex(16);
+    const [ingest, delivery] = [hex(8), hex(8)];
+    const at = (n: number) => ({ startUnixMicros: start + n, durationMs: 1 });
+    await wh.loadSpans([
+      span({ traceId: trace, spanId: ingest, service: 'ingest', name: 'process raw', ...at(0), costUsd: 1e-6 }),
+      span({
+        ...{ traceId: trace, spanId: delivery, parentSpanId: ingest, service: 'delivery' },
+        ...{ name: 'ads.prepare_creative', eventId: 'evt-stored', ...at(10), costUsd: 2e-6 },
+      }),
+      // The loader's span of the impression's record, in the event's trace: storing delivery's output.
+      span({
+        ...{ traceId: trace, parentSpanId: delivery, service: 'warehouse', name: 'process adtrace.impressions' },
+        ...{ ...at(20), costUsd: 4e-6 },
+      }),
+      // Roots of their own: the load of the impressions table, a load of spans, a query.
+      span({
+        ...{ traceId: hex(16), service: 'warehouse', name: 'warehouse.load impressions', ...at(30), costUsd: 8e-6 },
+        attributesJson: JSON.stringify({ 'adtrace.load.table': 'impressions' }),
+      }),
+      span({ traceId: hex(16), service: 'warehouse', name: 'warehouse.load spans', ...at(40), costUsd: 16e-6 }),
+      span({ traceId: hex(16), service: 'warehouse', name: 'warehouse.query trace_stages', ...at(50), costUsd: 32e-6 }),
+    ]);
+    const report = await wh.stageStats({ sinceMs: start / 1000 });
+    const byStage = Object.fromEntries(report.stages.map((x) => [x.stage, x]));
+    // Storing traces is split by the bytes of each stage's spans (attributes' text + name + 100).
+    const loadAttrs = backend.name === 'postgres' ? 37 : 36; // jsonb prints a space after the colon
+    const bytes = { ingest: 2 + 11 + 100, delivery: 122 + 129 + loadAttrs + 26 + 100, warehouse: 130 };
+    const total = bytes.ingest + bytes.delivery + bytes.warehouse;
+    const traces = (stage: keyof typeof bytes) => (16e-6 * bytes[stage]) / total;
+    expect(byStage.ingest!.costUsd).toBeCloseTo(1e-6 + traces('ingest'), 15);
+    expect(byStage.ingest!.storedUsd).toBeCloseTo(traces('ingest'), 15);
+    expect(byStage.delivery!.costUsd).toBeCloseTo(2e-6 + 4e-6 + 8e-6 + traces('delivery'), 15);
+    expect(byStage.delivery!.storedUsd).toBeCloseTo(4e-6 + 8e-6 + traces('delivery'), 15);
+    expect(byStage.delivery!.traceStorageUsd).toBeCloseTo(traces('delivery'), 15);
+    // The warehouse keeps its queries (reading is no stage's storing) and its own spans' share.
+    expect(byStage.warehouse!.costUsd).toBeCloseTo(32e-6 + traces('warehouse'), 15);
+    expect(byStage.warehouse!.storedUsd).toBe(0);
+    // Its latency stays its own: the loader's span took its time in the event.
+    expect(byStage.warehouse!.events).toBe(1);
+    const sum = (k: 'costUsd' | 'traceStorageUsd') => report.stages.reduce((n, x) => n + x[k], 0);
+    expect(sum('costUsd')).toBeCloseTo(63e-6, 15);
+    expect(sum('traceStorageUsd')).toBeCloseTo(16e-6, 15);
+    // By span name every span stays where it is.
+    const bySpan = await wh.stageStats({ sinceMs: start / 1000, by: 'span' });
+    const raw = Object.fromEntries(bySpan.stages.map((x) => [x.stage, x]));
+    expect(raw['warehouse warehouse.load spans']!.costUsd).toBeCloseTo(16e-6, 15);
+    expect(raw['warehouse warehouse.load impressions']!.storedUsd).toBe(0);
+  });
+
   it(`ROAS windows keep the highest revision`, async () => {
     const w = {
       campaignId: 'cmp-1',
@@ -601,6 +652,7 @@ describe.each([
     await wh.loadAuctionOutcomes([{ ...noFill('TIMEOUT'), eventId: 'evt-old', impId: '1', decidedAtMs: 1_000 }]);
     expect(await wh.noFillReport({ sinceMs: 1_899_999_999_000 })).toEqual({
       outcomes: 8,
+      wins: 5,
       noFills: 3,
       noFillRate: 3 / 8,
       reasons: [
@@ -609,6 +661,23 @@ describe.each([
       ],
     });
     expect((await wh.noFillReport()).outcomes).toBe(9);
+    // One run's requests: only the outcomes of the traces given, one per imp.
+    const own = hex(16);
+    const other = hex(16);
+    await wh.loadAuctionOutcomes([
+      { ...win, eventId: 'evt-t1', impId: '1', traceId: own },
+      { ...noFill('TIMEOUT'), eventId: 'evt-t1', impId: '2', traceId: own },
+      { ...noFill('TIMEOUT'), eventId: 'evt-t2', impId: '1', traceId: other },
+    ]);
+    expect(await wh.noFillReport({ traceIds: [own, hex(16)] })).toEqual({
+      outcomes: 2,
+      wins: 1,
+      noFills: 1,
+      noFillRate: 0.5,
+      reasons: [{ reason: 'TIMEOUT', count: 1, rate: 0.5 }],
+    });
+    expect((await wh.noFillReport({ traceIds: [] })).outcomes).toBe(0);
+    await expect(wh.noFillReport({ traceIds: ['not-hex'] })).rejects.toThrow(/32 lower-case hex/);
   });
 
   it(`alerts and late events load once`, async () => {
@@ -714,40 +783,6 @@ describe.each([
     expect(rows[0]!.value).toEqual(base.value);
     expect(rows[0]!.key).toEqual(base.key);
     expect(JSON.parse(rows[0]!.headersJson)).toEqual({ 'adtrace.dlq.reason': 'imp[0].id is missing' });
-  });
-
-  it(`no-fill reasons from the auction's spans: wins, no-fills by reason, since a time`, async () => {
-    // A start later than any other test's spans, so `sinceMs` keeps only these.
-    const startUs = 1_900_000_000_000_000;
-    const auction = (outcome: string, reason?: string, name = 'ads.auction') =>
-      span({
-        traceId: hex(16),
-        name,
-        startUnixMicros: startUs,
-        attributesJson: JSON.stringify({
-          'ads.auction.outcome': outcome,
-          ...(reason && { 'ads.no_fill.reason': reason }),
-        }),
-      });
-    await wh.loadSpans([
-      auction('WIN'),
-      auction('WIN'),
-      auction('NO_FILL', 'BELOW_FLOOR'),
-      auction('NO_FILL', 'NO_CANDIDATES'),
-      auction('NO_FILL', 'NO_CANDIDATES'),
-      auction('NO_FILL', 'NO_CANDIDATES', 'ads.policy_filter'), // not the auction's outcome span
-      span({ traceId: hex(16), startUnixMicros: startUs }), // an ads.auction span without an outcome
-    ]);
-    expect(await wh.noFills({ sinceMs: startUs / 1000 })).toEqual({
-      imps: 5,
-      wins: 2,
-      noFills: 3,
-      reasons: [
-        { reason: 'NO_CANDIDATES', count: 2 },
-        { reason: 'BELOW_FLOOR', count: 1 },
-      ],
-    });
-    expect(await wh.noFills({ sinceMs: startUs / 1000 + 1 })).toEqual({ imps: 0, wins: 0, noFills: 0, reasons: [] });
   });
 
   it(`a campaign window's flush spans are found by campaign and window start, latest first`, async () => {

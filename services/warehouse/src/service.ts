@@ -5,6 +5,7 @@ import { type ApiServer, startApiServer } from './api/http-server.ts';
 import { routes, type Traced } from './api/routes.ts';
 import { loadUiFiles } from './api/ui-files.ts';
 import type { ServiceConfig } from './config.ts';
+import { chargePhase, startPhase, UNMEASURED } from './cpu-phase.ts';
 import { type RecordDecoders, schemaDecoders } from './loader/record-rows.ts';
 import { createTopicLoader, type TopicLoader } from './loader/topic-loader.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp/receiver.ts';
@@ -52,8 +53,15 @@ export async function startWarehouseService(
   };
   try {
     receiver = await startOtlpReceiver({ ...config, port: config.otlpPort, sink, log });
+    // A query's CPU from the process's CPU ledger, like a load's (cpu-phase.ts).
     const traced: Traced = (name, work) =>
-      tracer.startActiveSpan(`warehouse.query ${name}`, (span) => work().finally(() => span.end()));
+      tracer.startActiveSpan(`warehouse.query ${name}`, { attributes: UNMEASURED }, (span) => {
+        const phase = startPhase();
+        return work().finally(() => {
+          chargePhase(span, phase);
+          span.end();
+        });
+      });
     // A loader that crashed leaves the receiver serving, but the service is not healthy: say so.
     const health = () => {
       const loaderStats = loader?.stats() ?? null;

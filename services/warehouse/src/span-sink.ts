@@ -8,6 +8,8 @@ export class SinkOverloaded extends Error {
 
 interface Pending {
   readonly rows: readonly SpanRow[];
+  /** CPU micros it took to decode these rows from their OTLP request (charged to the load that stores them). */
+  readonly decodeCpuMicros: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -45,7 +47,7 @@ export class SpanSink {
     return { ...this.#stats, queuedSpans: this.#queued };
   }
 
-  submit(rows: readonly SpanRow[]): Promise<void> {
+  submit(rows: readonly SpanRow[], decodeCpuMicros = 0): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     if (this.#queued > 0 && this.#queued + rows.length > this.#maxQueued) {
       return Promise.reject(new SinkOverloaded(`${this.#queued} spans are waiting to be written; try again`));
@@ -53,7 +55,7 @@ export class SpanSink {
     this.#stats.requests += 1;
     this.#stats.spansReceived += rows.length;
     this.#queued += rows.length;
-    const done = new Promise<void>((resolve, reject) => this.#pending.push({ rows, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.#pending.push({ rows, decodeCpuMicros, resolve, reject }));
     this.#pump();
     return done;
   }
@@ -81,9 +83,11 @@ export class SpanSink {
     };
     // The warehouse's own load spans, alone, are stored untraced: tracing their load would make
     // one more load span to store, forever.
+    // (Their decoding, and the load's CPU, are then charged to no span: the cost of tracing itself.)
     const ownLoadsOnly = rows.every((r) => r.name.startsWith(LOAD_SPAN_PREFIX));
     const load = () => this.#warehouse.loadSpans(rows);
-    this.#loading = (ownLoadsOnly ? load() : tracedLoad('spans', load)).then(
+    const decodeCpuMicros = group.reduce((n, p) => n + p.decodeCpuMicros, 0);
+    this.#loading = (ownLoadsOnly ? load() : tracedLoad('spans', load, decodeCpuMicros)).then(
       (result) => {
         this.#stats.loads += 1;
         this.#stats.spansInserted += result.inserted;

@@ -108,11 +108,14 @@ describe('the query API and the CLI views over it', () => {
     expect((await getJson(service.apiPort, '/api/nothing-here')).status).toBe(404);
   });
 
-  it('GET /api/no-fills: imps, wins and no-fill reasons from the spans (none here: no auction spans)', async () => {
-    const { status, body } = await getJson(service.apiPort, '/api/no-fills');
+  it('no-fills have one source: GET /api/no-fill (auction_outcomes), with a trace filter; /api/no-fills is gone', async () => {
+    const { status, body } = await getJson(service.apiPort, '/api/no-fill');
     expect(status).toBe(200);
-    expect(body).toEqual({ source: 'spans', imps: 0, wins: 0, noFills: 0, reasons: [] });
-    expect((await getJson(service.apiPort, '/api/no-fills?sinceMs=x')).status).toBe(400);
+    expect(body).toEqual({ outcomes: 0, wins: 0, noFills: 0, noFillRate: 0, reasons: [] });
+    expect((await getJson(service.apiPort, `/api/no-fill?traceIds=${'a'.repeat(32)}`)).status).toBe(200);
+    expect((await getJson(service.apiPort, '/api/no-fill?traceIds=nope')).status).toBe(400);
+    expect((await getJson(service.apiPort, '/api/no-fill?sinceMs=x')).status).toBe(400);
+    expect((await getJson(service.apiPort, '/api/no-fills')).status).toBe(404);
   });
 
   it('serves the web view: / leads to /ui/, its files with a same-origin-only policy, nothing else', async () => {

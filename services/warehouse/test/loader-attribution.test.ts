@@ -204,6 +204,7 @@ describe.each(backends)('the loader fills the attribution tables on $name', ({ m
     const { body } = await getJson(service!.apiPort, `/api/no-fill?sinceMs=${T}`);
     expect(body).toEqual({
       outcomes: 4,
+      wins: 1,
       noFills: 3,
       noFillRate: 0.75,
       reasons: [

@@ -19,8 +19,8 @@ const EVENTS = 20;
 /**
  * The warehouse with its own telemetry in-process, exporting to itself: loading the pipeline's
  * spans makes a `warehouse.load spans` span priced at the storage-write list price for the bytes
- * it wrote, and `adtrace cost` (the API behind it) shows that as the warehouse's shared cost and
- * scales it by the sampling ratio in the per-day projection. One backend per file: the
+ * it wrote, and `adtrace cost` (the API behind it) charges that to the stage whose spans were
+ * stored and scales it by the sampling ratio in the per-day projection. One backend per file: the
  * OpenTelemetry SDK is global to a process.
  */
 export function storageCostSuite(make: () => Backend): void {
@@ -91,24 +91,24 @@ export function storageCostSuite(make: () => Backend): void {
       expect(Number(load.cost_usd)).toBeGreaterThanOrEqual(Number(load.storage_usd));
     });
 
-    it('adtrace cost shows it as the warehouse stage, and --per-day scales it by the sampling ratio', async () => {
+    it('adtrace cost charges it to the stage whose spans it stored; --per-day scales it by the sampling ratio', async () => {
       const since = Date.now() - 3_600_000;
       const { body } = await getJson(service.apiPort, `/api/cost?sinceMs=${since}&perDay=1000000000&sampleRatio=0.1`);
       expect(body.events).toBe(EVENTS);
-      const warehouse = body.stages.find((s: { stage: string }) => s.stage === 'warehouse');
-      expect(warehouse.storageUsd).toBeGreaterThan(0);
-      expect(warehouse.traceStorageUsd).toBeGreaterThan(0);
-      expect(warehouse.sharedUsd).toBe(warehouse.costUsd);
+      // Only ingest's spans were stored: storing them is ingest's cost (shared: the load is no event's).
       const ingest = body.stages.find((s: { stage: string }) => s.stage === 'ingest');
-      expect(ingest.costUsd).toBeCloseTo(EVENTS * 1e-6, 15);
+      expect(ingest.traceStorageUsd).toBeGreaterThan(0);
+      expect(ingest.storageUsd).toBeGreaterThan(0);
+      expect(ingest.storedUsd).toBeCloseTo(ingest.traceStorageUsd, 18);
+      expect(ingest.sharedUsd).toBeCloseTo(ingest.traceStorageUsd, 18);
+      expect(ingest.costUsd).toBeCloseTo(EVENTS * 1e-6 + ingest.traceStorageUsd, 15);
+      // The warehouse itself stored nothing of its own here (its query spans, if any, are reading).
+      const warehouse = body.stages.find((s: { stage: string }) => s.stage === 'warehouse');
+      expect(warehouse?.storedUsd ?? 0).toBe(0);
       const day = Object.fromEntries(body.perDay.stages.map((s: { stage: string; usdPerDay: number }) => [s.stage, s]));
-      // ingest: 1 µ$ per event × 1e9 events = $1,000 a day, traced or not.
-      expect(day.ingest.usdPerDay).toBeCloseTo(1_000, 6);
-      // warehouse: its trace storage per event × 1e9 × 10 % traced, the rest × 1e9.
+      // ingest: 1 µ$ per event × 1e9 events = $1,000 a day, traced or not; its trace storage × 10 % traced.
       const perEvent = (usd: number) => usd / EVENTS;
-      const expected =
-        perEvent(warehouse.costUsd - warehouse.traceStorageUsd) * 1e9 + perEvent(warehouse.traceStorageUsd) * 1e9 * 0.1;
-      expect(day.warehouse.usdPerDay).toBeCloseTo(expected, 9);
+      expect(day.ingest.usdPerDay).toBeCloseTo(1_000 + perEvent(ingest.traceStorageUsd) * 1e9 * 0.1, 6);
       expect(body.perDay).toMatchObject({ eventsPerDay: 1e9, sampleRatio: 0.1 });
     });
   });

@@ -1,10 +1,10 @@
 // The web view's summary pictures in headless Chromium, over the service in-process on real
-// DuckDB: ROAS windows, dead letters and auction spans are loaded as the loader and the receiver
+// DuckDB: ROAS windows, dead letters and auction outcomes are loaded as the loader and the receiver
 // write them, and each panel must draw them: a line per campaign (the 8 that spent most), a bar
 // per no-fill reason and per dead-letter stage and code, and a dead letter's link to its trace.
 // The waterfall over a real event's spans is test/web/waterfall.test.ts.
 import { randomBytes } from 'node:crypto';
-import type { DeadLetterRow, RoasWindowRow } from '@adtrace/warehouse';
+import type { AuctionOutcomeRow, DeadLetterRow, RoasWindowRow } from '@adtrace/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactPath,
@@ -71,17 +71,43 @@ function deadLetter(offset: number, stage: string, code: string, traceId: string
   };
 }
 
-/** One imp's ads.auction span as the auction writes it: outcome, and a reason when not filled. */
-function auctionSpan(outcome: 'WIN' | 'NO_FILL', reason?: string): SpanInput {
+/** A span of aggregation's, at T0 (the flush a ROAS point leads to is one). */
+function spanAt(name: string, attributes: SpanInput['attributes']): SpanInput {
   const start = BigInt(T0) * 1_000_000n;
   return {
     traceId: hex(16),
     spanId: hex(8),
-    name: 'ads.auction',
+    name,
     kind: 1,
     startTimeUnixNano: start,
     endTimeUnixNano: start + 1_000_000n,
-    attributes: { 'ads.auction.outcome': outcome, ...(reason && { 'ads.no_fill.reason': reason }) },
+    attributes,
+  };
+}
+
+/** One imp's row of auction_outcomes, as the loader writes it from adtrace.auction-outcomes. */
+function outcome(n: number, reason: string | null): AuctionOutcomeRow {
+  return {
+    eventId: `evt-${n}`,
+    requestId: `req-${n}`,
+    impId: '1',
+    userKey: 'uk-1',
+    outcome: reason === null ? 'win' : 'no_fill',
+    campaignId: reason === null ? 'cmp-0' : null,
+    adId: null,
+    creativeId: null,
+    bidType: null,
+    bidMicros: null,
+    pctr: null,
+    clearingPriceCpmMicros: null,
+    floorCpmMicros: null,
+    candidates: null,
+    noFillReason: reason,
+    noFillCode: null,
+    noFillDetail: null,
+    modelVersion: null,
+    decidedAtMs: T0,
+    traceId: hex(16),
   };
 }
 
@@ -92,11 +118,11 @@ describe.skipIf(!chromium)(
     const campaigns = Array.from({ length: 9 }, (_, i) => `cmp-${i}`); // cmp-8 spends least: not drawn
     const traced = hex(16);
     // The flush of cmp-0's second window, as aggregation writes it: where a click on that point leads.
-    const flush: SpanInput = {
-      ...auctionSpan('WIN'),
-      name: 'ads.aggregate.flush',
-      attributes: { 'campaign.id': 'cmp-0', 'roas.window.start_ms': T0 + HOUR, 'roas.window.event': 'closed' },
-    };
+    const flush = spanAt('ads.aggregate.flush', {
+      'campaign.id': 'cmp-0',
+      'roas.window.start_ms': T0 + HOUR,
+      'roas.window.event': 'closed',
+    });
     let service: WarehouseService;
     let browser: Browser;
     let page: Page;
@@ -115,18 +141,18 @@ describe.skipIf(!chromium)(
         deadLetter(2, 'ingest', 'REQUIRED', null),
         deadLetter(3, 'warehouse', 'UNDECODABLE', null),
       ]);
+      await service.warehouse.loadAuctionOutcomes([
+        outcome(1, null),
+        outcome(2, 'NO_CANDIDATES'),
+        outcome(3, 'NO_CANDIDATES'),
+        outcome(4, 'BELOW_FLOOR'),
+      ]);
       const client = createRawOtlpClient(`127.0.0.1:${service.otlpPort}`);
+      // An auction span that says otherwise: the panel counts the exact table, not spans.
+      const stray = spanAt('ads.auction', { 'ads.auction.outcome': 'NO_FILL', 'ads.no_fill.reason': 'TIMEOUT' });
       await client.export(
         encodeExportRequest([
-          {
-            attributes: { 'service.name': 'auction' },
-            spans: [
-              auctionSpan('WIN'),
-              auctionSpan('NO_FILL', 'NO_CANDIDATES'),
-              auctionSpan('NO_FILL', 'NO_CANDIDATES'),
-              auctionSpan('NO_FILL', 'BELOW_FLOOR'),
-            ],
-          },
+          { attributes: { 'service.name': 'auction' }, spans: [stray] },
           { attributes: { 'service.name': 'aggregation' }, spans: [flush] },
         ]),
       );
@@ -169,7 +195,9 @@ describe.skipIf(!chromium)(
     });
 
     it('no-fill reasons: the rate, and a bar per reason as long as its count', async () => {
-      expect(await page.locator('#no-fills-body').textContent()).toContain('75% of 4 imps not filled (1 won)');
+      const text = await page.locator('#no-fills-body').textContent();
+      expect(text).toContain('75% of 4 imps not filled (1 won)');
+      expect(await page.locator('#no-fills-body .bar-row[data-label="TIMEOUT"]').count()).toBe(0);
       const width = async (reason: string) =>
         (await page.locator(`#no-fills-body .bar-row[data-label="${reason}"] rect.bar`).boundingBox())!.width;
       expect(await width('NO_CANDIDATES')).toBeCloseTo(2 * (await width('BELOW_FLOOR')), 0);

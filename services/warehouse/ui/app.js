@@ -217,15 +217,19 @@ async function roas() {
 }
 
 async function noFills() {
-  const report = await api('no-fills');
-  if (report.imps === 0) return el('p', { class: 'empty' }, 'No auctions yet.');
+  const report = await api('no-fill');
+  if (report.outcomes === 0) return el('p', { class: 'empty' }, 'No auctions yet.');
   return [
     el(
       'p',
       { class: 'ids' },
-      `${fmtPct(report.noFills / report.imps)} of ${report.imps.toLocaleString()} imps not filled (${report.wins.toLocaleString()} won)`,
+      `${fmtPct(report.noFillRate)} of ${report.outcomes.toLocaleString()} imps not filled (${report.wins.toLocaleString()} won)`,
     ),
-    el('p', { class: 'note' }, "From the auction's ads.auction spans, so sampled as traces are."),
+    el(
+      'p',
+      { class: 'note' },
+      "Every auction outcome (auction_outcomes table, not sampled): one per imp, a win or a no-fill with the auction's reason code.",
+    ),
     groupedBars(
       report.reasons.map((r) => ({ ...r, label: r.reason })),
       [{ key: 'count', label: 'imps', colour: '#e15759', format: (v) => v.toLocaleString(), short: 'imps' }],

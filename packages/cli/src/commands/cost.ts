@@ -11,6 +11,9 @@ interface StageJson {
   readonly costPerEventUsd: number;
   readonly costPer1000EventsUsd: number;
   readonly costShare: number;
+  /** What the warehouse spent storing this stage's data (part of its cost). */
+  readonly storedUsd: number;
+  readonly costUsd: number;
 }
 
 interface LatencyJson {
@@ -27,6 +30,7 @@ interface CostJson {
   readonly conversionLag: LatencyJson;
   readonly noFill: {
     readonly outcomes: number;
+    readonly wins: number;
     readonly noFills: number;
     readonly noFillRate: number;
     readonly reasons: readonly { readonly reason: string; readonly count: number; readonly rate: number }[];
@@ -60,7 +64,9 @@ Over the traces of ad events in the warehouse, each trace counted whole: for eac
 p50/p99 (the stage's hop spans per event) and its share of all stages' latency, and cost per
 event, per 1,000 events and its share. Span costs are self costs, so stage costs add up to the
 event's cost; work outside event traces (flushes, the warehouse's loads, priced with what they
-store) is shared by the events in range. Serving latency (request → impression) and conversion
+store) is shared by the events in range. What the warehouse spends storing a stage's data (its
+spans' share of storing traces, its output tables) is that stage's cost, shown apart as STORING
+(share of all cost); the warehouse row keeps its queries and what is no stage's. Serving latency (request → impression) and conversion
 lag (impression → conversion) apart, and the no-fill rate by reason.
 
   --by span          one row per service + span name instead of per service
@@ -106,6 +112,7 @@ Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://1
       `${report.events} events · end to end p50 ${ms(report.endToEndP50Ms)}, p99 ${ms(report.endToEndP99Ms)} · ` +
         `cost ${usd(report.costPerEventUsd)} per event, ${usd(report.costPer1000EventsUsd)} per 1,000 events\n`,
     );
+    const total = report.stages.reduce((n, s) => n + s.costUsd, 0);
     const rows = report.stages.map((s) => [
       s.stage,
       String(s.events),
@@ -115,15 +122,20 @@ Reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://1
       usd(s.costPerEventUsd),
       usd(s.costPer1000EventsUsd),
       pct(s.costShare),
+      pct(total > 0 ? s.storedUsd / total : 0),
     ]);
     print(
-      table(['STAGE', 'EVENTS', 'P50', 'P99', 'LATENCY', 'COST/EVENT', 'COST/1K EVENTS', 'COST'], rows, 'lrrrrrrr'),
+      table(
+        ['STAGE', 'EVENTS', 'P50', 'P99', 'LATENCY', 'COST/EVENT', 'COST/1K EVENTS', 'COST', 'STORING'],
+        rows,
+        'lrrrrrrrr',
+      ),
     );
     print(`\n${latencyLine('serving (request → impression)', report.serving)}`);
     print(latencyLine('conversion lag (impression → conversion)', report.conversionLag));
     const nf = report.noFill;
     const reasons = nf.reasons.map((r) => `${r.reason} ${pct(r.rate)}`).join(', ');
-    print(`no-fill ${pct(nf.noFillRate)} of ${nf.outcomes} auctions${reasons ? ` (${reasons})` : ''}`);
+    print(`no-fill ${pct(nf.noFillRate)} of ${nf.outcomes} auctioned imps${reasons ? ` (${reasons})` : ''}`);
     if (report.perDay) {
       const p = report.perDay;
       print(

@@ -3,14 +3,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEMO_CATALOG_URL, DEMO_USERS_URL, type DemoUser, demoUserEventModel, parseNdjson } from '@adtrace/ads';
 import { type Campaign, Topics } from '@adtrace/schemas';
-import { MAX_TRACE_STAGES, type StageReport, type TraceStages } from '@adtrace/warehouse';
+import {
+  MAX_NO_FILL_TRACES,
+  MAX_TRACE_STAGES,
+  type NoFillReport,
+  type StageReport,
+  type TraceStages,
+} from '@adtrace/warehouse';
 import { type Command, info, print, UsageError } from '../command.ts';
 import { pipelineWindows } from '../load/pipeline-windows.ts';
 import { sendLoad } from '../load/send-load.ts';
 import { startTracker } from '../load/track-user-events.ts';
 import { createUserEventLoad } from '../load/user-event-load.ts';
 import {
+  addOutcomes,
   type DemoSummary,
+  type Outcomes,
   type RequestFate,
   type RoasRow,
   requestFate,
@@ -36,10 +44,13 @@ sent), and waits until every imp has an outcome and every win has
 passed aggregation (a test request's win stops at tracking: it never counts in ROAS), as the
 warehouse's spans tell. Then it prints a summary and stops everything it started.
 
-The summary (--json: one object): requests, imps, wins, noFills, deadLetters, completeTraces
-(requests whose trace holds the spans of every stage their outcome implies: ingest, profiling and
+The summary (--json: one object): requests, imps, wins, noFills and noFillReasons (from the
+warehouse's auction_outcomes table: one outcome per imp, a win or a no-fill with the auction's
+reason code, so wins + noFills = the imps of the requests that reached the auction),
+deadLetters, completeTraces (requests whose trace holds the spans of every stage their outcome implies: ingest, profiling and
 auction; with a win also delivery, tracking and aggregation), per stage p50/p99 and its share of
-cost and latency, cost per 1,000 events, and ROAS per campaign over the demo's windows (once
+cost (the warehouse's storing of its data included, and that part apart: storedShare) and of
+latency, cost per 1,000 events, and ROAS per campaign over the demo's windows (once
 aggregation has emitted them; a window closes a minute after its events, or after 10 s idle).
 
 Each request's tmax is --tmax ms (default ${DEMO_TMAX_MS}): exchanges give 120–300 ms, but a laptop
@@ -99,6 +110,7 @@ Exit 0 when every request got through within --timeout seconds (default 300), el
         info(`demo: sent ${sent.length} requests (seed ${seed}); waiting for every event to get through`);
         const deadline = Date.now() + timeoutMs;
         const fates = await waitForFates(sent, deadline, stop.signal);
+        const outcomes = await waitForOutcomes(sent, fates, deadline, stop.signal);
         // Clicks due within seconds of their impression are sent by now; later ones (most
         // conversions) are not: a bounded run ends.
         const clicks = await tracker.finish({ tailMs: 5_000, idleMs: 5_000, signal: stop.signal });
@@ -107,7 +119,7 @@ Exit 0 when every request got through within --timeout seconds (default 300), el
         const wins = sent.reduce((n, s, i) => n + (s.test ? 0 : fates[i]!.wins), 0);
         const windows = await waitForWindows(sinceMs, wins, Math.min(deadline, Date.now() + 120_000), stop.signal);
         const report = await getJson<StageReport>('cost', { sinceMs });
-        return { summary: summarize(sent, fates, report, windows, sinceMs), waiting };
+        return { summary: summarize(sent, fates, outcomes, report, windows, sinceMs), waiting };
       });
       if (values.json) print(JSON.stringify(summary));
       else print(render(summary));
@@ -149,6 +161,33 @@ async function waitForFates(
   }
 }
 
+/**
+ * The demo's auction outcomes from the exact auction_outcomes table (loaded from the outcomes
+ * topic, apart from the spans): polled until it holds one per imp of every request the auction
+ * decided, or the deadline.
+ */
+async function waitForOutcomes(
+  sent: readonly SentRequest[],
+  fates: readonly RequestFate[],
+  deadline: number,
+  signal: AbortSignal,
+): Promise<Outcomes> {
+  const expected = sent.reduce((n, s, i) => n + (fates[i]!.deadLettered ? 0 : s.imps), 0);
+  for (;;) {
+    const reports: NoFillReport[] = [];
+    for (let b = 0; b < sent.length; b += MAX_NO_FILL_TRACES) {
+      const traceIds = sent.slice(b, b + MAX_NO_FILL_TRACES).map((s) => s.traceId);
+      reports.push(await getJson<NoFillReport>('no-fill', { traceIds: traceIds.join(',') }));
+    }
+    const outcomes = addOutcomes(reports);
+    if (outcomes.outcomes >= expected || Date.now() > deadline || signal.aborted) {
+      if (outcomes.outcomes < expected) info(`demo: the outcomes table holds ${outcomes.outcomes} of ${expected} imps`);
+      return outcomes;
+    }
+    await sleep(1000, undefined, { signal }).catch(() => {});
+  }
+}
+
 /** ROAS windows of the demo's time, once they count its impressions (aggregation emits a window when it closes). */
 async function waitForWindows(
   sinceMs: number,
@@ -176,6 +215,7 @@ function render(s: DemoSummary): string {
     ms(st.p99Ms),
     pct(st.latencyShare),
     pct(st.costShare),
+    pct(st.storedShare),
   ]);
   const roas = s.roas.map((r) => [
     r.campaignId,
@@ -184,14 +224,19 @@ function render(s: DemoSummary): string {
     r.roas === null ? '–' : r.roas.toFixed(2),
   ]);
   return [
-    `requests ${s.requests}, imps ${s.imps}: ${s.wins} wins, ${s.noFills} no-fills, ${s.deadLetters} dead letters`,
+    `requests ${s.requests}, imps ${s.imps}: ${s.wins} wins, ${s.noFills} no-fills${reasons(s.noFillReasons)}, ${s.deadLetters} dead letters`,
     `complete traces ${s.completeTraces} of ${s.requests}; cost per 1,000 events ${usd(s.costPer1kUsd)}`,
     '',
-    table(['STAGE', 'P50', 'P99', 'LATENCY', 'COST'], stages, 'lrrrr'),
+    table(['STAGE', 'P50', 'P99', 'LATENCY', 'COST', 'OF IT STORING'], stages, 'lrrrrr'),
     '',
     roas.length > 0 ? table(['CAMPAIGN', 'SPEND', 'REVENUE', 'ROAS'], roas, 'lrrr') : 'no ROAS windows yet',
   ].join('\n');
 }
+
+const reasons = (r: Record<string, number>) => {
+  const listed = Object.entries(r).map(([reason, n]) => `${reason} ${n}`);
+  return listed.length > 0 ? ` (${listed.join(', ')})` : '';
+};
 
 function integer(text: string, flag: string, min: number, max: number): number {
   const n = Number(text);

@@ -57,7 +57,6 @@ signal, 1 after an error.`,
       await runPipeline(stop.signal, async ({ kafka, services }) => {
         const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
         print(`load       ${rate} requests/s of demo OpenRTB traffic (ADTRACE_DEMO_RATE)`);
-        print(`web view   ${webViewUrl()}`);
         print('running; Ctrl-C stops');
         // The load stops with the view too (a service that exited ends the view, not the load).
         const loadStop = new AbortController();
@@ -111,10 +110,4 @@ async function steadyLoad(kafka: Kafka, users: readonly DemoUser[], rate: number
       await sleep(2000, undefined, { signal }).catch(() => {});
     }
   }
-}
-
-/** The warehouse service serves the web view beside its API. */
-function webViewUrl(): string {
-  const port = process.env.WAREHOUSE_API_PORT?.trim() || '8686';
-  return process.env.ADTRACE_WAREHOUSE_API?.trim() || `http://127.0.0.1:${port}/`;
 }

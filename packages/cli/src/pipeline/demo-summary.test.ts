@@ -1,6 +1,6 @@
 import type { TraceStages } from '@adtrace/warehouse';
 import { describe, expect, it } from 'vitest';
-import { requestFate, type SentRequest, summarize } from './demo-summary.ts';
+import { addOutcomes, requestFate, type SentRequest, summarize } from './demo-summary.ts';
 
 const trace = (
   services: Record<string, number>,
@@ -64,6 +64,24 @@ describe('requestFate', () => {
   });
 });
 
+describe('addOutcomes', () => {
+  it('adds batches of the table’s outcomes: wins, no-fills per reason code, most frequent first', () => {
+    const o = addOutcomes([
+      {
+        outcomes: 4,
+        wins: 1,
+        reasons: [
+          { reason: 'TIMEOUT', count: 2 },
+          { reason: 'BELOW_FLOOR', count: 1 },
+        ],
+      },
+      { outcomes: 3, wins: 0, reasons: [{ reason: 'BELOW_FLOOR', count: 3 }] },
+    ]);
+    expect(o).toEqual({ outcomes: 7, wins: 1, noFills: 6, reasons: { BELOW_FLOOR: 4, TIMEOUT: 2 } });
+    expect(Object.keys(o.reasons)).toEqual(['BELOW_FLOOR', 'TIMEOUT']);
+  });
+});
+
 describe('summarize', () => {
   it('adds up the fates, takes the stages from the report and ROAS per campaign from the demo’s windows', () => {
     const fates = [
@@ -87,7 +105,8 @@ describe('summarize', () => {
           storageUsd: 0,
           sharedUsd: 0,
           traceStorageUsd: 0,
-          costUsd: 0,
+          storedUsd: 1e-6,
+          costUsd: 4e-6,
         },
       ],
     };
@@ -98,9 +117,17 @@ describe('summarize', () => {
       { campaignId: 'c2', windowStartMs: since, spendMicros: 0, revenueMicros: 0 },
       { campaignId: 'old', windowStartMs: since - 120_000, spendMicros: 999, revenueMicros: 0 },
     ];
-    const s = summarize([sent(1), sent(1)], fates, report, windows, since);
+    // The counts of wins and no-fills are the table's, whatever the spans said.
+    const outcomes = addOutcomes([
+      { outcomes: 1, wins: 0, reasons: [{ reason: 'BELOW_FLOOR', count: 1 }] },
+      { outcomes: 0, wins: 0, reasons: [] },
+    ]);
+    const s = summarize([sent(1), sent(1)], fates, outcomes, report, windows, since);
     expect(s).toMatchObject({ requests: 2, imps: 2, wins: 0, noFills: 1, deadLetters: 1, completeTraces: 1 });
-    expect(s.stages).toEqual({ auction: { p50Ms: 3, p99Ms: 9, costShare: 0.25, latencyShare: 0.5 } });
+    expect(s.noFillReasons).toEqual({ BELOW_FLOOR: 1 });
+    expect(s.stages).toEqual({
+      auction: { p50Ms: 3, p99Ms: 9, costShare: 0.25, latencyShare: 0.5, storedShare: 0.25 },
+    });
     expect(s.costPer1kUsd).toBeCloseTo(0.002);
     expect(s.roas).toEqual([
       { campaignId: 'c1', spendMicros: 200, revenueMicros: 300, roas: 1.5 },

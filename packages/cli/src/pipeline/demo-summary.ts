@@ -1,7 +1,7 @@
 // What `adtrace demo` reports, computed from what it sent and what the warehouse holds: pure
 // functions, so the rules (when a request is done, when its trace is complete) are tested
 // without a pipeline.
-import type { StageReport, TraceStages } from '@adtrace/warehouse';
+import type { NoFillReport, StageReport, TraceStages } from '@adtrace/warehouse';
 
 /** One request the demo sent: its trace, how many imps, whether it was a test request. */
 export interface SentRequest {
@@ -10,9 +10,13 @@ export interface SentRequest {
   readonly test: boolean;
 }
 
-/** What one request's trace says happened to it. */
+/**
+ * What one request's trace says happened to it: how far it got, so the demo knows when to stop
+ * waiting. (The summary's wins and no-fills are counted from the auction_outcomes table.)
+ */
 export interface RequestFate {
   readonly decided: number;
+  /** ads.auction spans with a no-fill reason: imps that need go no further. */
   readonly noFills: number;
   readonly wins: number;
   readonly deadLettered: boolean;
@@ -57,23 +61,64 @@ export interface RoasRow {
 export interface DemoSummary {
   readonly requests: number;
   readonly imps: number;
+  /** From auction_outcomes, one outcome per imp of the demo's requests: wins + noFills = imps auctioned. */
   readonly wins: number;
   readonly noFills: number;
+  /** The auction's reason codes (NoFillReason), count of imps each, most frequent first. */
+  readonly noFillReasons: Record<string, number>;
   readonly deadLetters: number;
   readonly completeTraces: number;
-  readonly stages: Record<string, { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number }>;
+  /**
+   * Per stage (service): latency, its share of cost — the warehouse's storing of its data included
+   * — and `storedShare`, the part of all cost that is the warehouse storing this stage's data.
+   */
+  readonly stages: Record<
+    string,
+    { p50Ms: number; p99Ms: number; costShare: number; latencyShare: number; storedShare: number }
+  >;
   readonly costPer1kUsd: number;
   readonly roas: { campaignId: string; spendMicros: number; revenueMicros: number; roas: number | null }[];
 }
 
-/** The summary: counts from the fates, stages and cost from the warehouse's report, ROAS per campaign over the demo's windows (top 10 by spend). */
+/** The outcomes of several batches of trace ids as one report's counts. */
+export function addOutcomes(
+  reports: readonly (Pick<NoFillReport, 'outcomes' | 'wins'> & {
+    reasons: readonly { reason: string; count: number }[];
+  })[],
+): Outcomes {
+  const reasons = new Map<string, number>();
+  for (const r of reports) for (const x of r.reasons) reasons.set(x.reason, (reasons.get(x.reason) ?? 0) + x.count);
+  const noFills = [...reasons.values()].reduce((n, c) => n + c, 0);
+  return {
+    outcomes: reports.reduce((n, r) => n + r.outcomes, 0),
+    wins: reports.reduce((n, r) => n + r.wins, 0),
+    noFills,
+    reasons: Object.fromEntries([...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))),
+  };
+}
+
+/** The demo's auction outcomes, from the exact table. */
+export interface Outcomes {
+  readonly outcomes: number;
+  readonly wins: number;
+  readonly noFills: number;
+  readonly reasons: Record<string, number>;
+}
+
+/**
+ * The summary: wins and no-fills from the auction_outcomes table, dead letters and complete traces
+ * from the fates, stages and cost from the warehouse's report, ROAS per campaign over the demo's
+ * windows (top 10 by spend).
+ */
 export function summarize(
   sent: readonly SentRequest[],
   fates: readonly RequestFate[],
+  outcomes: Outcomes,
   report: Pick<StageReport, 'stages' | 'costPerEventUsd'>,
   windows: readonly RoasRow[],
   sinceMs: number,
 ): DemoSummary {
+  const totalCost = report.stages.reduce((n, s) => n + s.costUsd, 0);
   const sum = (f: (x: RequestFate) => number) => fates.reduce((n, x) => n + f(x), 0);
   const byCampaign = new Map<string, { spendMicros: number; revenueMicros: number }>();
   for (const w of windows) {
@@ -86,14 +131,21 @@ export function summarize(
   return {
     requests: sent.length,
     imps: sent.reduce((n, s) => n + s.imps, 0),
-    wins: sum((f) => f.wins),
-    noFills: sum((f) => f.noFills),
+    wins: outcomes.wins,
+    noFills: outcomes.noFills,
+    noFillReasons: outcomes.reasons,
     deadLetters: sum((f) => (f.deadLettered ? 1 : 0)),
     completeTraces: sum((f) => (f.complete ? 1 : 0)),
     stages: Object.fromEntries(
       report.stages.map((s) => [
         s.stage,
-        { p50Ms: s.latencyP50Ms, p99Ms: s.latencyP99Ms, costShare: s.costShare, latencyShare: s.latencyShare },
+        {
+          p50Ms: s.latencyP50Ms,
+          p99Ms: s.latencyP99Ms,
+          costShare: s.costShare,
+          latencyShare: s.latencyShare,
+          storedShare: totalCost > 0 ? s.storedUsd / totalCost : 0,
+        },
       ]),
     ),
     costPer1kUsd: report.costPerEventUsd * 1000,

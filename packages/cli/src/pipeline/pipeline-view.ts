@@ -1,7 +1,8 @@
 // The numbers of the live view beyond "who is up": per stage, the records it wrote per second
-// (its output topic's growth) and its consumer lag; the no-fill rate (auction outcomes that did
-// not become impressions); dead letters; and from the warehouse, p50/p99 per stage, cost per
-// 1,000 events and ROAS of the top campaigns. Each part that cannot be read says so and the
+// (its output topic's growth) and its consumer lag; dead letters; and from the warehouse, the
+// no-fill rate of the last 5 minutes (its auction_outcomes table: one outcome per imp, the one
+// count of no-fills everything shows), p50/p99 per stage, cost per 1,000 events and ROAS of the
+// top campaigns. Each part that cannot be read says so and the
 // rest is still shown.
 import { Topics } from '@adtrace/schemas';
 import type { Admin } from 'kafkajs';
@@ -43,6 +44,10 @@ interface CostJson {
   events: number;
   stages: { stage: string; latencyP50Ms: number; latencyP99Ms: number }[];
 }
+export interface NoFillJson {
+  outcomes: number;
+  noFillRate: number;
+}
 interface RoasJson {
   windows: { campaignId: string; spendMicros: number; revenueMicros: number }[];
 }
@@ -56,8 +61,10 @@ export async function pipelineLines(
 ): Promise<string[]> {
   const rate = (topic: string) =>
     last ? (((counts.get(topic) ?? 0) - (last.counts.get(topic) ?? 0)) * 1000) / (at - last.at) : 0;
-  const [cost, roas] = await Promise.all([
-    getJson<CostJson>('cost', { sinceMs: at - 5 * 60_000 }).catch(() => undefined),
+  const sinceMs = at - 5 * 60_000;
+  const [cost, noFill, roas] = await Promise.all([
+    getJson<CostJson>('cost', { sinceMs }).catch(() => undefined),
+    getJson<NoFillJson>('no-fill', { sinceMs }).catch(() => undefined),
     getJson<RoasJson>('roas', { limit: 200 }).catch(() => undefined),
   ]);
   const latency = new Map(cost?.stages.map((s) => [s.stage, s]) ?? []);
@@ -72,15 +79,20 @@ export async function pipelineLines(
       return `  ${s.name.padEnd(11)} ${rate(s.output).toFixed(1).padStart(7)}/s  lag ${behind.padStart(6)}  p50/p99 ${p}`;
     }),
   );
-  const outcomes = rate(Topics.auctionOutcomes);
-  const noFill = outcomes > 0 ? Math.max(0, 1 - rate(Topics.impressions) / outcomes) : undefined;
   const dead = (counts.get(Topics.deadLetters) ?? 0) + (counts.get(Topics.deadLettersRaw) ?? 0);
   const top = topCampaigns(roas?.windows ?? []);
   return [
-    `  requests in ${rate(Topics.bidRequestsRaw).toFixed(1)}/s | no-fill ${noFill === undefined ? '–' : `${(noFill * 100).toFixed(1)} %`} | dead letters ${dead} | cost per 1,000 events ${cost && cost.events > 0 ? usd(cost.costPerEventUsd * 1000) : '–'}`,
+    `  requests in ${rate(Topics.bidRequestsRaw).toFixed(1)}/s | no-fill ${noFillText(noFill)} | dead letters ${dead} | cost per 1,000 events ${cost && cost.events > 0 ? usd(cost.costPerEventUsd * 1000) : '–'}`,
     ...stages,
     `  ROAS, top campaigns by spend: ${top || (roas ? 'no windows yet' : 'warehouse unreachable')}`,
   ];
+}
+
+/** The exact table's rate over the last 5 minutes, of imps auctioned. */
+export function noFillText(report: NoFillJson | undefined): string {
+  if (!report) return '– (warehouse unreachable)';
+  if (report.outcomes === 0) return '– (no auctions yet)';
+  return `${(report.noFillRate * 100).toFixed(1)} % of ${report.outcomes} imps`;
 }
 
 function topCampaigns(windows: RoasJson['windows']): string {

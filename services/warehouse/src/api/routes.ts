@@ -1,4 +1,5 @@
 import {
+  MAX_NO_FILL_TRACES,
   MAX_TRACE_STAGES,
   projectPerDay,
   type SegmentMembersQuery,
@@ -92,10 +93,19 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       return { status: 200, body: { ...costView(report), noFill, ...projection } };
     },
 
-    // /api/no-fill?sinceMs=: auction outcomes in range, the no-fill rate and its reasons.
+    // /api/no-fill?sinceMs=&traceIds=: auction outcomes (one per imp) from the exact auction_outcomes
+    // table, the no-fill rate and its reasons; traceIds (comma-separated) keeps one run's requests.
     async 'no-fill'(params) {
       const sinceMs = intParam(params, 'sinceMs');
-      const report = await traced('no_fill', () => wh.noFillReport(sinceMs !== undefined ? { sinceMs } : {}));
+      const raw = params.get('traceIds');
+      const traceIds = raw === null ? undefined : raw.split(',').filter(Boolean);
+      if (traceIds && traceIds.length > MAX_NO_FILL_TRACES)
+        throw new BadRequest(`at most ${MAX_NO_FILL_TRACES} trace ids at once`);
+      const bad = traceIds?.find((id) => !TRACE_ID.test(id));
+      if (bad !== undefined) throw new BadRequest(`not a trace id (32 lower-case hex digits): "${bad}"`);
+      const report = await traced('no_fill', () =>
+        wh.noFillReport({ ...(sinceMs !== undefined && { sinceMs }), ...(traceIds && { traceIds }) }),
+      );
       return { status: 200, body: report };
     },
 
@@ -143,13 +153,6 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       }
       const members = await traced('segment_members', () => wh.segmentMembers(query));
       return { status: 200, body: { members } };
-    },
-
-    // Wins, no-fills and reasons per imp, from the auction's ads.auction spans (sampled as traces are).
-    async 'no-fills'(params) {
-      const sinceMs = intParam(params, 'sinceMs');
-      const report = await traced('no_fills', () => wh.noFills({ ...(sinceMs !== undefined && { sinceMs }) }));
-      return { status: 200, body: { source: 'spans', ...report } };
     },
 
     // The flush spans of one campaign window (`ads.aggregate.flush`), latest first.

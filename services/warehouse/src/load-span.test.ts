@@ -1,0 +1,77 @@
+import { CpuPhase } from '@adtrace/stream';
+import { CostAttributes, CostSpanProcessor } from '@adtrace/telemetry';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@adtrace/telemetry/testing';
+import { trace } from '@opentelemetry/api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { measured } from './cpu-phase.ts';
+import { tracedLoad } from './load-span.ts';
+
+const exporter = new InMemorySpanExporter();
+const provider = new TracerProvider({
+  spanProcessors: [new CostSpanProcessor(), new SimpleSpanProcessor({ exporter })],
+});
+trace.setGlobalTracerProvider(provider);
+afterAll(() => provider.shutdown());
+
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+/** Spends `micros` of CPU on this thread. */
+function burn(micros: number): void {
+  const until = cpuNow() + micros;
+  let x = 0;
+  while (cpuNow() < until) x += Math.sqrt(x + 1);
+}
+
+const BURN_US = 150_000;
+const result = { received: 10, inserted: 10, bytesWritten: 1000 };
+
+describe('tracedLoad: what a load span is charged', () => {
+  it('not the CPU of work done beside it while it waits (an OTLP request decoded meanwhile)', async () => {
+    let finish: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const load = tracedLoad('spans', async () => {
+      await waiting; // the database works; the event loop is free
+      return result;
+    });
+    // Meanwhile: another request is decoded, measured on the process's CPU ledger.
+    const { cpuMicros } = measured(() => burn(BURN_US));
+    expect(cpuMicros).toBeGreaterThanOrEqual(BURN_US);
+    finish();
+    await load;
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'warehouse.load spans')!;
+    // A clock window would hold all of the burn; the ledger leaves it to the decode.
+    expect(span.attributes[CostAttributes.cpuMicros] as number).toBeLessThan(BURN_US / 3);
+    exporter.reset();
+  });
+
+  it('the decoding of the spans it stores, named apart; and its own work', async () => {
+    await tracedLoad(
+      'spans',
+      async () => {
+        burn(BURN_US); // the load's own work (appending rows)
+        return result;
+      },
+      40_000,
+    );
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'warehouse.load spans')!;
+    expect(span.attributes['adtrace.load.decode_cpu_us']).toBe(40_000);
+    expect(span.attributes[CostAttributes.cpuMicros] as number).toBeGreaterThanOrEqual(BURN_US + 40_000);
+    exporter.reset();
+  });
+
+  it('a phase that encloses it (the topic loader’s chunk) is not charged its CPU again', async () => {
+    const chunk = new CpuPhase();
+    await tracedLoad('impressions', async () => {
+      burn(BURN_US);
+      return result;
+    });
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'warehouse.load impressions')!;
+    expect(span.attributes[CostAttributes.cpuMicros] as number).toBeGreaterThanOrEqual(BURN_US);
+    expect(chunk.end().cpuMicros).toBeLessThan(BURN_US / 3);
+    exporter.reset();
+  });
+});
