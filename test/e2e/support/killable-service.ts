@@ -14,6 +14,10 @@ export interface KillableService {
   tail(chars?: number): string;
   /** SIGKILL (no drain, no commit) or SIGTERM (drained), and wait for the exit. */
   stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** SIGSTOP / SIGCONT: frozen mid-whatever, its backlog grows; resumed, it works it off. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
+  /** It exited without being asked to: the message says how. */
+  failure(): string | undefined;
 }
 
 const running = new Set<ChildProcess>();
@@ -57,10 +61,17 @@ export async function startKillable(
     child.kill('SIGKILL');
     throw new Error(`${error.message}; its output:\n${tail()}`);
   });
+  let stopping = false;
   return {
     child,
     tail,
+    failure: () =>
+      !stopping && (child.exitCode !== null || child.signalCode !== null)
+        ? `${service} exited ${child.exitCode ?? child.signalCode}: ${tail()}`
+        : undefined,
+    signal: (signal) => child.kill(signal),
     async stop(signal) {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited();
     },
