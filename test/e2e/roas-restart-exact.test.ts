@@ -136,6 +136,9 @@ async function startTracking(): Promise<KillableService> {
       TRACKING_REKEY_HEALTH_PORT: String(rekeyReady),
       ...streamKnobs('TRACKING'),
       ...streamKnobs('TRACKING_REKEY'),
+      // Stage two in chunks of 5: a phase's impressions take several transactions, and the first
+      // kill lands between them.
+      TRACKING_BATCH_SIZE: '5',
     },
     [ready, rekeyReady],
   );
@@ -198,8 +201,9 @@ async function sendImpressions(impressions: readonly Impression[]): Promise<void
 /**
  * Aggregation is frozen (SIGSTOP) for the phases before a kill, so it has a backlog: at the kill
  * phase it is resumed, and once it has committed part of the backlog (mid catch-up, transactions
- * in flight) the phase's records are sent and both processes are SIGKILLed at once, tracking with
- * what was just sent still to do. Then both start again on their groups.
+ * in flight) the phase's records are sent and both processes are SIGKILLed at once: after the
+ * impressions once tracking's stage two has committed some of them, after the clicks and
+ * conversions at once (stage one has them to do). Then both start again on their groups.
  */
 async function resumeAggregation(): Promise<void> {
   const t = topics.names;
@@ -208,6 +212,16 @@ async function resumeAggregation(): Promise<void> {
   const deadline = Date.now() + 60_000;
   while ((await lag(aggregationGroup, t.attributed)) >= backlog && backlog > 0 && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Until `group` has committed some of the `sent` records it was given last, not all (bounded). */
+async function partlyDone(group: string, topic: string, sent: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const behind = await lag(group, topic);
+    if ((behind > 0 && behind < sent) || behind === 0 || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 async function killBoth(phase: number, after: string): Promise<void> {
@@ -264,7 +278,10 @@ beforeAll(async () => {
     if (KILLS.some((k) => k.phase === n + FROZEN_PHASES)) aggregationProcess!.signal('SIGSTOP');
     if (kill?.after === 'impressions') await resumeAggregation();
     await sendImpressions(phase.impressions);
-    if (kill?.after === 'impressions') await killBoth(n, kill.after);
+    if (kill?.after === 'impressions') {
+      await partlyDone(trackingGroup, t.impressions, phase.impressions.length);
+      await killBoth(n, kill.after);
+    }
     await caughtUp(`phase ${n}: impressions attributed`, trackingGroup, t.impressions);
     if (phase.userEvents.length === 0) continue;
     if (kill?.after === 'user events') await resumeAggregation();
