@@ -2,9 +2,10 @@
 // their real src/main.ts in child processes on topics of this test; a seeded stream with known
 // ground truth goes in — impressions with signed tokens on the impressions topic, the trackers'
 // raw clicks and conversions (late, duplicated, forged, expired, out-of-window, organic) on
-// user-events.raw. Both processes are SIGKILLed together twice mid-stream (once right after a
-// phase's impressions were sent, once right after a phase's clicks and conversions) and started
-// again on their groups. The final ROAS windows (latest revision per window) must equal the truth
+// user-events.raw. Both processes are SIGKILLed together twice mid-stream, each time with work in
+// flight in both (once with tracking's stage two part-way through a phase's impressions, once
+// with stage one given a phase's clicks and conversions; aggregation part-way through a backlog
+// both times), and started again on their groups. The final ROAS windows (latest revision per window) must equal the truth
 // exactly: impressions, clicks, conversions (click- and view-through), spend, revenue and
 // late-dropped. Then a rebuild — generation 1 from the beginning of attributed-events, the
 // process and environment `adtrace roas rebuild` starts — must be exact once it has caught up.
@@ -21,10 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainTopic, header } from '../../packages/stream/test/support/kafka-io.ts';
 import { isSentinel, pick } from '../../services/aggregation/test/scenario.ts';
 import * as tracking from '../../services/tracking/src/index.ts';
-import { freePort } from '../cli/isolated-cli.ts';
 import { type TestTopics, testBrokers, testKafka, testTopics, uniqueGroupId } from '../support/kafka.ts';
 import { type ConsumerLag, watchConsumerLag } from './support/consumer-lag.ts';
 import { type KillableService, killLeftovers, startKillable } from './support/killable-service.ts';
+import { freePort } from './support/processes.ts';
 import { serviceEnv, trackedStream } from './support/tracked-stream.ts';
 
 const PARTITIONS = 2;

@@ -35,7 +35,8 @@ const WINDOWS: SimModel['windows'] = {
   viewWindowMs: 30_000,
   tokenTtlMs: 90_000,
   // Beyond grace means at least 30 s past it; within grace at most grace − 10 s (the simulator's
-  // slack, min(10 s, this margin)). A phase (PHASE_MS) shifts when an event is handled by less.
+  // slack, min(10 s, this margin)). Sending in phases delays an event's handling by at most a
+  // phase (PHASE_MS, 5 s) of event time: less than either, so no event changes class.
   latenessMarginMs: 30_000,
 };
 /** Delivery time of one phase: below the simulator's 10 s within-grace slack (see above). */
