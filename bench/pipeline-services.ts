@@ -59,6 +59,8 @@ export interface PipelineRun {
   /** Spans the warehouse inserted per second, from the backlog's start until its spans were in. */
   readonly spansPerSStored: number;
   readonly spansPerEvent: number;
+  /** Spans per warehouse transaction of the OTLP receiver (its group commit's batch). */
+  readonly spansPerLoad: number;
   /** Spans the services' batch processors dropped or failed to export (their Prometheus counter). */
   readonly droppedSpans: number;
   /**
@@ -186,7 +188,7 @@ export async function runPipeline(
     );
     const warehouseHealth = async () =>
       (await (await fetch(`http://127.0.0.1:${apiPort}/api/health`)).json()) as {
-        spans: { spansInserted: number; queuedSpans: number };
+        spans: { spansInserted: number; queuedSpans: number; loads: number };
       };
     await until('the warehouse', warehouseHealth, 300_000);
     const own: Record<Stage, Record<string, string>> = {
@@ -353,7 +355,7 @@ export async function runPipeline(
     };
     const before = await progress();
     const offsetsBefore = await endOffsets();
-    const spansBefore = (await warehouseHealth()).spans.spansInserted;
+    const { spansInserted: spansBefore, loads: spanLoadsBefore } = (await warehouseHealth()).spans;
     const cpuBefore = children.map(cpuSeconds);
     const [bytesBefore, recordsBefore] = [bytes, records];
     const t0 = performance.now();
@@ -394,6 +396,7 @@ export async function runPipeline(
     // The backlog's spans: stored when the warehouse's count stops growing and its queue is empty.
     let spansPerSStored = 0;
     let spansPerEvent = 0;
+    let spansPerLoad = 0;
     let droppedSpans = 0;
     if (mode.sampleRatio !== 'off') {
       let prev = -1;
@@ -401,14 +404,15 @@ export async function runPipeline(
         'the spans stored',
         async () => {
           await new Promise((r) => setTimeout(r, 2000));
-          const { spansInserted, queuedSpans } = (await warehouseHealth()).spans;
+          const { spansInserted, queuedSpans, loads } = (await warehouseHealth()).spans;
           const done = spansInserted === prev && queuedSpans === 0;
           prev = spansInserted;
-          return done ? { spansInserted, at: performance.now() - 2000 } : undefined;
+          return done ? { spansInserted, loads, at: performance.now() - 2000 } : undefined;
         },
         600_000,
       );
       spansPerEvent = (inserted.spansInserted - spansBefore) / options.backlog;
+      spansPerLoad = (inserted.spansInserted - spansBefore) / Math.max(1, inserted.loads - spanLoadsBefore);
       spansPerSStored = (inserted.spansInserted - spansBefore) / ((inserted.at - t0) / 1000);
       droppedSpans = await scrapeDropped(metricsPorts);
     }
@@ -428,6 +432,7 @@ export async function runPipeline(
       meanRecordBytes,
       spansPerSStored,
       spansPerEvent,
+      spansPerLoad,
       droppedSpans,
       cpuSPer1000Events,
       latency,
@@ -492,7 +497,9 @@ export async function runPipeline(
     const all = (await admin.listTopics().catch(() => [] as string[])).filter((n) => n.includes(run));
     await admin.deleteTopics({ topics: all }).catch(() => {});
     await admin.disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    // BENCH_PIPELINE_KEEP=1 keeps the run's warehouse file (its load spans say what each load wrote).
+    if (process.env.BENCH_PIPELINE_KEEP === '1') console.error(`bench pipeline: warehouse kept at ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -15,9 +15,9 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 
 /** Each mode's result as soon as it is done: a long run interrupted still says something. */
 function reported(r: PipelineRun): PipelineRun {
-  const { mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, cpuSPer1000Events } = r;
+  const { mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, spansPerLoad, cpuSPer1000Events } = r;
   console.error(
-    `bench pipeline: ${JSON.stringify({ mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, cpuSPer1000Events })}`,
+    `bench pipeline: ${JSON.stringify({ mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, spansPerLoad, cpuSPer1000Events })}`,
   );
   return r;
 }
@@ -68,6 +68,7 @@ export default async function run(): Promise<BenchResult> {
       e2e_p99_ms: round(traced.latency!.p99Ms),
       spans_per_s_stored: round(traced.spansPerSStored, 0),
       spans_per_event: round(traced.spansPerEvent, 1),
+      spans_per_warehouse_load: round(traced.spansPerLoad, 0),
       topic_writes_per_event: round(traced.writesPerEvent, 2),
       mean_record_bytes: Math.max(1, Math.round(traced.meanRecordBytes)),
       ...(ceiling && { efficiency: round(efficiency(traced), 4) }),
@@ -116,7 +117,7 @@ export default async function run(): Promise<BenchResult> {
     ...(traced
       ? [
           `raw → impression committed at ${round(traced.latency!.rate, 0)} events/s (half the traced rate): p50 ${traced.latency!.p50Ms} ms, p99 ${traced.latency!.p99Ms} ms (${traced.latency!.n} impressions)`,
-          `spans: ${round(traced.spansPerEvent, 1)} per event traced, stored at ${round(traced.spansPerSStored, 0)}/s; dropped ${figures.dropped_spans}`,
+          `spans: ${round(traced.spansPerEvent, 1)} per event traced, stored at ${round(traced.spansPerSStored, 0)}/s, ${round(traced.spansPerLoad, 0)} per warehouse transaction; dropped ${figures.dropped_spans}`,
         ]
       : []),
     ...(ceiling
