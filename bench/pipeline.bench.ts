@@ -142,6 +142,12 @@ function cpuFigures(mode: string, r: PipelineRun): Record<string, number> {
   const entries = Object.entries(r.cpuSPer1000Events);
   return Object.fromEntries([
     ...entries.map(([n, v]) => [`cpu_s_per_1000_events_${mode}_${n}`, round(v, 2)]),
-    [`cpu_s_per_1000_events_${mode}_all`, round(entries.reduce((a, [, v]) => a + v, 0), 2)],
+    [
+      `cpu_s_per_1000_events_${mode}_all`,
+      round(
+        entries.reduce((a, [, v]) => a + v, 0),
+        2,
+      ),
+    ],
   ]);
 }

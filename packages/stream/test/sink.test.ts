@@ -151,7 +151,9 @@ test('recordSpans: false — no process span per record; a dead letter still lan
   const group = uniqueGroupId('sink-untraced');
   const inputs = makeInputs(40);
   const badIndex = 7;
-  await produceInputs(kafka, topics.names.in, inputs, (x) => (x.i === badIndex ? 'not json {' : JSON.stringify({ i: x.i })));
+  await produceInputs(kafka, topics.names.in, inputs, (x) =>
+    x.i === badIndex ? 'not json {' : JSON.stringify({ i: x.i }),
+  );
   let written = 0;
   const sink = createSink({
     name: group,
@@ -181,7 +183,11 @@ test('recordSpans: false — no process span per record; a dead letter still lan
     expect(header(deadLetter!.headers, 'adtrace.event-id')).toBe(bad.eventId);
     expect(traceIdOf(deadLetter!.headers)).toBe(bad.traceId);
     const dlqSpan = byEvent(tracing.spans(), `dead-letter ${topics.names.dlq}`).get(bad.eventId)!;
-    expect([dlqSpan.traceId, dlqSpan.parentSpanId, dlqSpan.status]).toEqual([bad.traceId, bad.spanId, StatusCode.ERROR]);
+    expect([dlqSpan.traceId, dlqSpan.parentSpanId, dlqSpan.status]).toEqual([
+      bad.traceId,
+      bad.spanId,
+      StatusCode.ERROR,
+    ]);
   } finally {
     await sink.stop();
     await topics.cleanup();
