@@ -13,7 +13,7 @@
 // that stage's lag grows without bound.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUserKeyer, deriveEventId, generateDemoCatalog, generateDemoUsers } from '@adtrace/ads';
@@ -42,6 +42,8 @@ export interface StageRate {
   /** Input records per backlog event (imps per event for delivery, wins per event for tracking…). */
   readonly recordsPerEvent: number;
   readonly eventsPerS: number;
+  /** The most input records seen but not yet committed at once during the backlog. */
+  readonly maxLag: number;
 }
 
 export interface PipelineRun {
@@ -57,8 +59,15 @@ export interface PipelineRun {
   /** Spans the warehouse inserted per second, from the backlog's start until its spans were in. */
   readonly spansPerSStored: number;
   readonly spansPerEvent: number;
+  /** Spans per warehouse transaction of the OTLP receiver (its group commit's batch). */
+  readonly spansPerLoad: number;
   /** Spans the services' batch processors dropped or failed to export (their Prometheus counter). */
   readonly droppedSpans: number;
+  /**
+   * CPU seconds (user + system, every thread, from /proc/<pid>/stat) each process spent per
+   * 1,000 backlog events: from just before the backlog until it was through and its spans stored.
+   */
+  readonly cpuSPer1000Events: Readonly<Record<string, number>>;
   /** Raw request produced → its first impression read committed, paced at half eventsPerS. */
   readonly latency?: { readonly rate: number; readonly p50Ms: number; readonly p99Ms: number; readonly n: number };
 }
@@ -146,8 +155,10 @@ export async function runPipeline(
   const shared = { KAFKA_BROKERS: brokers, INGEST_USER_KEY_SECRET: secret, DELIVERY_TOKEN_KEYS: tokenKeys };
   const groups = Object.fromEntries(STAGES.map(({ name }) => [name, `bench-${name}-${run}`])) as Record<Stage, string>;
   const children: ChildProcess[] = [];
+  const childNames: string[] = [];
   const metricsPorts: number[] = [];
   try {
+    childNames.push('warehouse');
     children.push(
       start(
         'warehouse',
@@ -163,13 +174,21 @@ export async function runPipeline(
           WAREHOUSE_LOADER_ATTRIBUTED_TOPIC: t.attributed!,
           WAREHOUSE_LOADER_ROAS_TOPIC: t.roas!,
           WAREHOUSE_LOADER_DEAD_LETTER_TOPIC: t.dlq!,
+          // Every topic it loads the run's own: the shared adtrace.* topics may not exist on the
+          // broker, and a fresh group would read all their history into this run's warehouse.
+          WAREHOUSE_LOADER_IMPRESSIONS_TOPIC: t.impressions!,
+          WAREHOUSE_LOADER_AUCTION_OUTCOMES_TOPIC: t.outcomes!,
+          WAREHOUSE_LOADER_ALERTS_TOPIC: t.alerts!,
+          WAREHOUSE_LOADER_LATE_TOPIC: t.late!,
+          WAREHOUSE_LOADER_CAMPAIGNS_TOPIC: t.campaigns!,
+          ...profiled('warehouse', logs),
         },
         join(logs, 'warehouse.log'),
       ),
     );
     const warehouseHealth = async () =>
       (await (await fetch(`http://127.0.0.1:${apiPort}/api/health`)).json()) as {
-        spans: { spansInserted: number; queuedSpans: number };
+        spans: { spansInserted: number; queuedSpans: number; loads: number };
       };
     await until('the warehouse', warehouseHealth, 300_000);
     const own: Record<Stage, Record<string, string>> = {
@@ -189,6 +208,7 @@ export async function runPipeline(
         AUCTION_IMPRESSIONS_TOPIC: t.impressions!,
         AUCTION_OUTCOMES_TOPIC: t.outcomes!,
         AUCTION_CAMPAIGNS_TOPIC: t.campaigns!,
+        AUCTION_SPEND_TOPIC: t.spend!,
         AUCTION_DEAD_LETTER_TOPIC: t.dlq!,
       },
       delivery: {
@@ -219,12 +239,14 @@ export async function runPipeline(
       const P = name.toUpperCase();
       const [health, metrics] = [await freePort(), await freePort()];
       metricsPorts.push(metrics);
+      childNames.push(name);
       children.push(
         start(
           name,
           {
             ...shared,
             ...telemetry,
+            ...profiled(name, logs),
             ...own[name],
             ADTRACE_METRICS_PORT: mode.sampleRatio === 'off' ? '' : String(metrics),
             OTEL_METRICS_EXPORTER: 'prometheus',
@@ -333,7 +355,8 @@ export async function runPipeline(
     };
     const before = await progress();
     const offsetsBefore = await endOffsets();
-    const spansBefore = (await warehouseHealth()).spans.spansInserted;
+    const { spansInserted: spansBefore, loads: spanLoadsBefore } = (await warehouseHealth()).spans;
+    const cpuBefore = children.map(cpuSeconds);
     const [bytesBefore, recordsBefore] = [bytes, records];
     const t0 = performance.now();
     for (let i = 0; i < options.backlog; i += 500) await sendBatch(Math.min(500, options.backlog - i));
@@ -365,13 +388,15 @@ export async function runPipeline(
         total === 0
           ? Number.POSITIVE_INFINITY
           : (last.p.get(name)!.done - first.p.get(name)!.done) / seconds / recordsPerEvent;
-      return { stage: name, recordsPerEvent, eventsPerS };
+      const maxLag = Math.max(...marks.map((m) => m.p.get(name)!.seen - m.p.get(name)!.done));
+      return { stage: name, recordsPerEvent, eventsPerS, maxLag };
     });
     const writesPerEvent = ((await endOffsets()) - offsetsBefore) / options.backlog;
     const meanRecordBytes = (bytes - bytesBefore) / Math.max(1, records - recordsBefore);
     // The backlog's spans: stored when the warehouse's count stops growing and its queue is empty.
     let spansPerSStored = 0;
     let spansPerEvent = 0;
+    let spansPerLoad = 0;
     let droppedSpans = 0;
     if (mode.sampleRatio !== 'off') {
       let prev = -1;
@@ -379,17 +404,22 @@ export async function runPipeline(
         'the spans stored',
         async () => {
           await new Promise((r) => setTimeout(r, 2000));
-          const { spansInserted, queuedSpans } = (await warehouseHealth()).spans;
+          const { spansInserted, queuedSpans, loads } = (await warehouseHealth()).spans;
           const done = spansInserted === prev && queuedSpans === 0;
           prev = spansInserted;
-          return done ? { spansInserted, at: performance.now() - 2000 } : undefined;
+          return done ? { spansInserted, loads, at: performance.now() - 2000 } : undefined;
         },
         600_000,
       );
       spansPerEvent = (inserted.spansInserted - spansBefore) / options.backlog;
+      spansPerLoad = (inserted.spansInserted - spansBefore) / Math.max(1, inserted.loads - spanLoadsBefore);
       spansPerSStored = (inserted.spansInserted - spansBefore) / ((inserted.at - t0) / 1000);
       droppedSpans = await scrapeDropped(metricsPorts);
     }
+    const cpuAfter = children.map(cpuSeconds);
+    const cpuSPer1000Events = Object.fromEntries(
+      childNames.map((n, i) => [n, ((cpuAfter[i]! - cpuBefore[i]!) * 1000) / options.backlog]),
+    );
     const eventsPerS = Math.min(...stages.map((s) => s.eventsPerS));
     const latency = options.latency ? await measureLatency(eventsPerS / 2) : undefined;
     await watcher.disconnect();
@@ -402,7 +432,9 @@ export async function runPipeline(
       meanRecordBytes,
       spansPerSStored,
       spansPerEvent,
+      spansPerLoad,
       droppedSpans,
+      cpuSPer1000Events,
       latency,
     };
 
@@ -465,8 +497,28 @@ export async function runPipeline(
     const all = (await admin.listTopics().catch(() => [] as string[])).filter((n) => n.includes(run));
     await admin.deleteTopics({ topics: all }).catch(() => {});
     await admin.disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    // BENCH_PIPELINE_KEEP=1 keeps the run's warehouse file (its load spans say what each load wrote).
+    if (process.env.BENCH_PIPELINE_KEEP === '1') console.error(`bench pipeline: warehouse kept at ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * BENCH_PIPELINE_PROFILE=<service,…>: those processes run with `node --cpu-prof`, their
+ * .cpuprofile written next to the run's logs when they exit (open it in Chrome DevTools).
+ */
+function profiled(name: string, logs: string): Record<string, string> {
+  const wanted = (process.env.BENCH_PIPELINE_PROFILE ?? '').split(',').map((s) => s.trim());
+  return wanted.includes(name) ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(logs, `${name}-profile`)}` } : {};
+}
+
+/** User + system CPU seconds of a live process, every thread (Linux /proc; fields 14 and 15, in ticks). */
+function cpuSeconds(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const CLOCK_TICKS_PER_S = 100;
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
 /** Σ adtrace.telemetry.spans_dropped over the services' Prometheus endpoints. */

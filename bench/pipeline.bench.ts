@@ -5,7 +5,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { producerCeiling } from './fixtures/producer-performance.ts';
-import { type PipelineRun, runPipeline } from './pipeline-services.ts';
+import { type PipelineRun, runPipeline, type TelemetryMode } from './pipeline-services.ts';
 import type { BenchResult } from './run.ts';
 
 const BACKLOG = Number(process.env.BENCH_PIPELINE_BACKLOG ?? 6_000);
@@ -15,11 +15,31 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 
 /** Each mode's result as soon as it is done: a long run interrupted still says something. */
 function reported(r: PipelineRun): PipelineRun {
-  const { mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored } = r;
+  const { mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, spansPerLoad, cpuSPer1000Events } = r;
   console.error(
-    `bench pipeline: ${JSON.stringify({ mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored })}`,
+    `bench pipeline: ${JSON.stringify({ mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, spansPerLoad, cpuSPer1000Events })}`,
   );
   return r;
+}
+
+const MODES = {
+  traced: { label: 'traced', sampleRatio: 1 },
+  sampled: { label: 'sampled 10 %', sampleRatio: 0.1 },
+  untraced: { label: 'untraced', sampleRatio: 'off' },
+} as const satisfies Record<string, TelemetryMode>;
+type ModeName = keyof typeof MODES;
+
+/** BENCH_PIPELINE_MODES=traced,untraced runs only those (default all three, then the broker's ceiling). */
+function wantedModes(): Set<ModeName> {
+  const named = (process.env.BENCH_PIPELINE_MODES ?? Object.keys(MODES).join(','))
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const unknown = named.filter((m) => !(m in MODES));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_PIPELINE_MODES: unknown ${unknown.join(', ')}; modes are ${Object.keys(MODES).join(', ')}`);
+  }
+  return new Set(named as ModeName[]);
 }
 
 export default async function run(): Promise<BenchResult> {
@@ -27,63 +47,107 @@ export default async function run(): Promise<BenchResult> {
   if (!brokers) throw new Error('bench pipeline needs KAFKA_BROKERS (the runner sets it)');
   const kafka = new Kafka({ clientId: 'bench-pipeline', brokers: brokers.split(','), logLevel: logLevel.ERROR });
   const loadAtStart = loadavg()[0]!;
-  const traced = reported(
-    await runPipeline(kafka, brokers, { label: 'traced', sampleRatio: 1 }, { backlog: BACKLOG, latency: true }),
-  );
-  const sampled = reported(
-    await runPipeline(
-      kafka,
-      brokers,
-      { label: 'sampled 10 %', sampleRatio: 0.1 },
-      { backlog: BACKLOG, latency: false },
-    ),
-  );
-  const untraced = reported(
-    await runPipeline(kafka, brokers, { label: 'untraced', sampleRatio: 'off' }, { backlog: BACKLOG, latency: false }),
-  );
-  const recordSize = Math.max(1, Math.round(traced.meanRecordBytes));
-  console.error(`bench pipeline: broker ceiling at ${recordSize} B records (ProducerPerformance)`);
-  const ceiling = await producerCeiling(kafka, brokers, recordSize, CEILING_RECORDS);
-  const efficiency = (r: PipelineRun) => (r.eventsPerS * r.writesPerEvent) / ceiling.recordsPerS;
+  const modes = wantedModes();
+  const runs: Partial<Record<ModeName, PipelineRun>> = {};
+  for (const name of Object.keys(MODES) as ModeName[]) {
+    if (!modes.has(name)) continue;
+    runs[name] = reported(
+      await runPipeline(kafka, brokers, MODES[name], { backlog: BACKLOG, latency: name === 'traced' }),
+    );
+  }
+  const { traced, sampled, untraced } = runs;
+  // The broker's ceiling only in the full run (every mode): a partial run is for diagnosis.
+  const ceiling = traced && sampled && untraced ? await brokerCeiling(kafka, brokers, traced) : undefined;
+  const efficiency = (r: PipelineRun) => (ceiling ? (r.eventsPerS * r.writesPerEvent) / ceiling.recordsPerS : NaN);
 
   const figures: Record<string, number> = {
-    events_per_s_traced: round(traced.eventsPerS, 0),
-    events_per_s_sampled_10: round(sampled.eventsPerS, 0),
-    events_per_s_untraced: round(untraced.eventsPerS, 0),
-    e2e_rate_events_per_s: round(traced.latency!.rate, 0),
-    e2e_p50_ms: round(traced.latency!.p50Ms),
-    e2e_p99_ms: round(traced.latency!.p99Ms),
-    dropped_spans: traced.droppedSpans + sampled.droppedSpans,
-    spans_per_s_stored: round(traced.spansPerSStored, 0),
-    spans_per_event: round(traced.spansPerEvent, 1),
-    topic_writes_per_event: round(traced.writesPerEvent, 2),
-    mean_record_bytes: recordSize,
-    broker_ceiling_records_per_s: round(ceiling.recordsPerS, 0),
-    broker_ceiling_mb_per_s: ceiling.mbPerS,
-    efficiency: round(efficiency(traced), 4),
-    efficiency_untraced: round(efficiency(untraced), 4),
+    ...(traced && {
+      events_per_s_traced: round(traced.eventsPerS, 0),
+      e2e_rate_events_per_s: round(traced.latency!.rate, 0),
+      e2e_p50_ms: round(traced.latency!.p50Ms),
+      e2e_p99_ms: round(traced.latency!.p99Ms),
+      spans_per_s_stored: round(traced.spansPerSStored, 0),
+      spans_per_event: round(traced.spansPerEvent, 1),
+      spans_per_warehouse_load: round(traced.spansPerLoad, 0),
+      topic_writes_per_event: round(traced.writesPerEvent, 2),
+      mean_record_bytes: Math.max(1, Math.round(traced.meanRecordBytes)),
+      ...(ceiling && { efficiency: round(efficiency(traced), 4) }),
+      ...cpuFigures('traced', traced),
+    }),
+    ...(sampled && { events_per_s_sampled_10: round(sampled.eventsPerS, 0), ...cpuFigures('sampled_10', sampled) }),
+    ...(untraced && {
+      events_per_s_untraced: round(untraced.eventsPerS, 0),
+      ...(ceiling && { efficiency_untraced: round(efficiency(untraced), 4) }),
+      ...cpuFigures('untraced', untraced),
+    }),
+    ...(ceiling && {
+      broker_ceiling_records_per_s: round(ceiling.recordsPerS, 0),
+      broker_ceiling_mb_per_s: ceiling.mbPerS,
+    }),
+    dropped_spans: (traced?.droppedSpans ?? 0) + (sampled?.droppedSpans ?? 0),
     load_average_1m_at_start: round(loadAtStart, 2),
     load_average_1m_after: round(loadavg()[0]!, 2),
   };
-  const ratios = {
-    traced_vs_untraced: round(traced.eventsPerS / untraced.eventsPerS, 2),
-    sampled_10_vs_untraced: round(sampled.eventsPerS / untraced.eventsPerS, 2),
+  const ratios: Record<string, number> = {
+    ...(traced && untraced && { traced_vs_untraced: round(traced.eventsPerS / untraced.eventsPerS, 2) }),
+    ...(sampled && untraced && { sampled_10_vs_untraced: round(sampled.eventsPerS / untraced.eventsPerS, 2) }),
   };
-  const stageNames = traced.stages.map((s) => s.stage);
+  const done = [traced, sampled, untraced].filter((r): r is PipelineRun => r !== undefined);
+  const stageNames = done[0]!.stages.map((s) => s.stage);
+  const processNames = Object.keys(done[0]!.cpuSPer1000Events);
   const row = (r: PipelineRun) =>
     `${r.mode.label.padEnd(14)}${r.stages.map((s) => round(s.eventsPerS, 0).toFixed(0).padStart(13)).join('')}${round(r.eventsPerS, 0).toFixed(0).padStart(10)}${round(r.writesPerEvent, 2).toFixed(2).padStart(11)}`;
+  const lagRow = (r: PipelineRun) =>
+    `${r.mode.label.padEnd(14)}${r.stages.map((s) => String(s.maxLag).padStart(13)).join('')}`;
+  const cpuRow = (r: PipelineRun) => {
+    const values = processNames.map((n) => r.cpuSPer1000Events[n]!);
+    const total = values.reduce((a, b) => a + b, 0);
+    return `${r.mode.label.padEnd(14)}${values.map((v) => v.toFixed(2).padStart(13)).join('')}${total.toFixed(2).padStart(10)}`;
+  };
   const table = [
     `The whole pipeline, every service a process, ${BACKLOG} requests of backlog per mode; events/s per stage (10 %–90 % of its share)`,
     `${'mode'.padEnd(14)}${stageNames.map((n) => n.padStart(13)).join('')}${'pipeline'.padStart(10)}${'writes/ev'.padStart(11)}`,
-    row(traced),
-    row(sampled),
-    row(untraced),
-    `input records per event: ${traced.stages.map((s) => `${s.stage} ${round(s.recordsPerEvent, 2)}`).join(', ')}`,
-    `raw → impression committed at ${round(traced.latency!.rate, 0)} events/s (half the traced rate): p50 ${traced.latency!.p50Ms} ms, p99 ${traced.latency!.p99Ms} ms (${traced.latency!.n} impressions)`,
-    `spans: ${round(traced.spansPerEvent, 1)} per event traced, stored at ${round(traced.spansPerSStored, 0)}/s; dropped ${figures.dropped_spans}`,
-    `broker ceiling (ProducerPerformance, ${recordSize} B records, acks=all): ${round(ceiling.recordsPerS, 0)} records/s (${ceiling.mbPerS} MB/s); efficiency ${figures.efficiency} traced, ${figures.efficiency_untraced} untraced`,
+    ...done.map(row),
+    'largest consumer lag during the backlog, input records',
+    ...done.map(lagRow),
+    'CPU seconds per 1,000 events, per process (user + system, backlog in → through and its spans stored)',
+    `${'mode'.padEnd(14)}${processNames.map((n) => n.padStart(13)).join('')}${'all'.padStart(10)}`,
+    ...done.map(cpuRow),
+    `input records per event: ${done[0]!.stages.map((s) => `${s.stage} ${round(s.recordsPerEvent, 2)}`).join(', ')}`,
+    ...(traced
+      ? [
+          `raw → impression committed at ${round(traced.latency!.rate, 0)} events/s (half the traced rate): p50 ${traced.latency!.p50Ms} ms, p99 ${traced.latency!.p99Ms} ms (${traced.latency!.n} impressions)`,
+          `spans: ${round(traced.spansPerEvent, 1)} per event traced, stored at ${round(traced.spansPerSStored, 0)}/s, ${round(traced.spansPerLoad, 0)} per warehouse transaction; dropped ${figures.dropped_spans}`,
+        ]
+      : []),
+    ...(ceiling
+      ? [
+          `broker ceiling (ProducerPerformance, ${figures.mean_record_bytes} B records, acks=all): ${round(ceiling.recordsPerS, 0)} records/s (${ceiling.mbPerS} MB/s); efficiency ${figures.efficiency} traced, ${figures.efficiency_untraced ?? '—'} untraced`,
+        ]
+      : []),
     `load average ${round(loadAtStart, 1)} at start, ${round(loadavg()[0]!, 1)} after, on ${availableParallelism()} cores (shared machine)`,
     'goals (issue 14): ≥ 5,000 events/s at 10 % sampling with traced_vs_untraced ≥ 0.9 there; ≥ 2,000 events/s every event traced; 0 dropped spans',
   ].join('\n');
   return { table, figures, ratios };
+}
+
+async function brokerCeiling(kafka: Kafka, brokers: string, traced: PipelineRun) {
+  const recordSize = Math.max(1, Math.round(traced.meanRecordBytes));
+  console.error(`bench pipeline: broker ceiling at ${recordSize} B records (ProducerPerformance)`);
+  return producerCeiling(kafka, brokers, recordSize, CEILING_RECORDS);
+}
+
+/** cpu_s_per_1000_events_<mode>_<process>, and _all: the whole pipeline's CPU per 1,000 events. */
+function cpuFigures(mode: string, r: PipelineRun): Record<string, number> {
+  const entries = Object.entries(r.cpuSPer1000Events);
+  return Object.fromEntries([
+    ...entries.map(([n, v]) => [`cpu_s_per_1000_events_${mode}_${n}`, round(v, 2)]),
+    [
+      `cpu_s_per_1000_events_${mode}_all`,
+      round(
+        entries.reduce((a, [, v]) => a + v, 0),
+        2,
+      ),
+    ],
+  ]);
 }

@@ -47,7 +47,8 @@ describe('adtrace demo', () => {
     // Counted from the outcomes table, per imp, by the auction's reason codes.
     expect(Object.values(s.noFillReasons).reduce((a, b) => a + b, 0)).toBe(s.noFills);
     expect(s.completeTraces).toBe(s.requests);
-    // The six services, and the warehouse, whose loader handles each event's records too.
+    // The six services, and the warehouse: its loads are shared work (no span per loaded record),
+    // in the report by their cost.
     const stages = Object.keys(s.stages).sort();
     expect(stages).toEqual(['aggregation', 'auction', 'delivery', 'ingest', 'profiling', 'tracking', 'warehouse']);
     const shares = (k: 'costShare' | 'latencyShare') => Object.values(s.stages).reduce((n, st) => n + st[k], 0);

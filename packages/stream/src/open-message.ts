@@ -1,5 +1,5 @@
 import { type CpuMeter, withCpuMeter } from '@adtrace/telemetry/attributes';
-import { type Context, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
+import { type Context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import { bufferGetter, findHeader, traceIdOf } from './carrier.ts';
 import { RejectedError } from './errors.ts';
 import { withEventId } from './event-context.ts';
@@ -66,6 +66,21 @@ export function openMessage(
   const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
   const traced = fromRecord ? { ...meta, traceId: fromRecord } : meta;
   return { meta: traced, span, processCtx, event, meter, startedAt: performance.now() };
+}
+
+/**
+ * A message opened without a process span of its own (a sink created with `recordSpans: false`):
+ * its `span` is non-recording and stands for the producer span in its headers, so what it causes
+ * — a dead letter, with its `dead-letter` span — still lands in the record's own trace, while
+ * the record itself costs no span to make, export and store.
+ */
+export function openUntracedMessage(meta: RecordMeta): OpenedMessage {
+  const parent = propagation.extract(ROOT_CONTEXT, meta.headers, bufferGetter);
+  const span = trace.wrapSpanContext(trace.getSpanContext(parent) ?? INVALID_SPAN_CONTEXT);
+  const event = { id: meta.eventId };
+  const meter: CpuMeter = { rate: 1, chargedUs: 0 };
+  const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
+  return { meta, span, processCtx, event, meter, startedAt: performance.now() };
 }
 
 /** How an input's bytes become a value: a hop's InputSpec, or a sink's input (which also sees the record). */

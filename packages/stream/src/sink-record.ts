@@ -7,7 +7,14 @@ import type { ChunkPlace } from './each-batch.ts';
 import { HopCrashedError } from './errors.ts';
 import { backOff, checkBreaker, judge } from './failure.ts';
 import type { FetchedRecord } from './kafka/port.ts';
-import { type Decoder, decodeValue, type OpenedMessage, openMessage, recordMeta } from './open-message.ts';
+import {
+  type Decoder,
+  decodeValue,
+  type OpenedMessage,
+  openMessage,
+  openUntracedMessage,
+  recordMeta,
+} from './open-message.ts';
 import type { Outbox } from './outbox.ts';
 import type { SinkRecord, SinkWrite } from './sink.ts';
 import { Attr, failSpan } from './spans.ts';
@@ -15,6 +22,8 @@ import { Attr, failSpan } from './spans.ts';
 export interface SinkParts<In> extends RuntimeParts {
   readonly inputs: ReadonlyMap<string, Decoder<In>>;
   readonly write: SinkWrite<In>;
+  /** false: records get no process span (SinkOptions.recordSpans). */
+  readonly recordSpans: boolean;
 }
 
 /** A decoded record on its way to the store; its process span is open until it is written or parked. */
@@ -54,7 +63,7 @@ export class OpenSpans {
   }
 }
 
-/** Opens the record's process span and decodes it; what never decodes is parked (undefined). */
+/** Opens the record's process span (unless the sink makes none) and decodes it; what never decodes is parked (undefined). */
 export async function decodeRecord<In>(
   deps: SinkParts<In>,
   place: ChunkPlace,
@@ -62,7 +71,8 @@ export async function decodeRecord<In>(
   outbox: Outbox,
   spans: OpenSpans,
 ): Promise<Pending<In> | undefined> {
-  const opened = openMessage(deps, recordMeta(place.topic, place.partition, message), message);
+  const meta = recordMeta(place.topic, place.partition, message);
+  const opened = deps.recordSpans ? openMessage(deps, meta, message) : openUntracedMessage(meta);
   spans.add(opened.span);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -42,6 +42,13 @@ export interface SinkOptions<In> {
   readonly log?: Log;
   /** How long a stop waits for the in-flight chunk before giving up on it. Default 30 s. */
   readonly drainTimeoutMs?: number;
+  /**
+   * Default true: a `process <topic>` span per record, in its producer's trace. false: none —
+   * for a store that writes rows in bulk (the warehouse loader), where a span per row would cost
+   * more than the row (making, exporting and storing it) and say less than one span per write;
+   * a record's dead letter still carries the record's trace context (and its `dead-letter` span).
+   */
+  readonly recordSpans?: boolean;
 }
 
 /** Same lifecycle as a hop: start, stop (drains), done, ready, healthPort. */
@@ -50,7 +57,7 @@ export type Sink = Hop;
 /**
  * A consumer whose output is a bulk write to an external store instead of Kafka messages (the
  * warehouse loader). Same machinery as a hop: batched consume, a `process <topic>` span per
- * record in its producer's trace, dead letters for what does not decode or is refused, backoff
+ * record in its producer's trace (unless `recordSpans: false`), dead letters for what does not decode or is refused, backoff
  * for transient failures, metrics, health, drain; offsets are committed only after `write`
  * resolved (and the chunk's dead letters are acknowledged).
  */
@@ -63,7 +70,7 @@ export function createSink<In>(options: SinkOptions<In>): Sink {
   const byTopic = new Map(inputs.map((i) => [i.topic, i]));
   return new StreamRuntime(options, (handles, hooks) =>
     boot(plan, handles, hooks, (parts) => {
-      const deps = { ...parts, inputs: byTopic, write: options.write };
+      const deps = { ...parts, inputs: byTopic, write: options.write, recordSpans: options.recordSpans ?? true };
       return (place, messages) => runSinkChunk(deps, place, messages);
     }),
   );

@@ -145,6 +145,55 @@ test('each record gets a process span in its own producer trace, also when writt
   }
 });
 
+test('recordSpans: false — no process span per record; a dead letter still lands in its record’s trace', async () => {
+  const topics = await testTopics(['in', 'dlq'], { partitions: 2 });
+  const kafka = kafkaFor(testBrokers());
+  const group = uniqueGroupId('sink-untraced');
+  const inputs = makeInputs(40);
+  const badIndex = 7;
+  await produceInputs(kafka, topics.names.in, inputs, (x) =>
+    x.i === badIndex ? 'not json {' : JSON.stringify({ i: x.i }),
+  );
+  let written = 0;
+  const sink = createSink({
+    name: group,
+    log,
+    config: config(topics.names.dlq),
+    input: { topic: topics.names.in, decode: payloadCodec.decode },
+    recordSpans: false,
+    write: async (records) => {
+      written += records.length;
+    },
+  });
+  try {
+    await sink.start();
+    await waitFor('every offset committed', async () =>
+      (await committedCount(kafka, group, topics.names.in)) === inputs.length ? true : undefined,
+    );
+    const [deadLetter] = await waitFor('the dead letter', async () => {
+      const got = await drainTopic(kafka, topics.names.dlq);
+      return got.length > 0 ? got : undefined;
+    });
+    await sink.stop();
+    expect(written).toBe(inputs.length - 1);
+    const eventIds = new Set(inputs.map((x) => x.eventId));
+    const ours = tracing.spans().filter((s) => eventIds.has(String(s.attributes['adtrace.event_id'] ?? '')));
+    expect(ours.filter((s) => s.name === `process ${topics.names.in}`)).toEqual([]);
+    const bad = inputs.find((x) => x.i === badIndex)!;
+    expect(header(deadLetter!.headers, 'adtrace.event-id')).toBe(bad.eventId);
+    expect(traceIdOf(deadLetter!.headers)).toBe(bad.traceId);
+    const dlqSpan = byEvent(tracing.spans(), `dead-letter ${topics.names.dlq}`).get(bad.eventId)!;
+    expect([dlqSpan.traceId, dlqSpan.parentSpanId, dlqSpan.status]).toEqual([
+      bad.traceId,
+      bad.spanId,
+      StatusCode.ERROR,
+    ]);
+  } finally {
+    await sink.stop();
+    await topics.cleanup();
+  }
+});
+
 test('what does not decode, or what the store refuses, is dead-lettered with every header; the rest is written', async () => {
   const topics = await testTopics(['in', 'dlq'], { partitions: 2 });
   const kafka = kafkaFor(testBrokers());

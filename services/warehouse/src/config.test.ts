@@ -1,0 +1,34 @@
+import { Topics } from '@adtrace/schemas';
+import { describe, expect, it } from 'vitest';
+import { readEnv, toConfig } from './config.ts';
+
+describe('the loader’s topics', () => {
+  it('are the pipeline’s unless told otherwise', () => {
+    expect(toConfig(readEnv({})).loader.topics).toEqual({
+      attributedEvents: Topics.attributedEvents,
+      roas: Topics.roas,
+      deadLetters: Topics.deadLetters,
+      impressions: Topics.impressions,
+      auctionOutcomes: Topics.auctionOutcomes,
+      alerts: Topics.alerts,
+      lateEvents: Topics.lateEvents,
+      campaigns: Topics.campaigns,
+    });
+  });
+
+  it('each can be named: a run on topics of its own (bench pipeline) reads none of the shared ones', () => {
+    const env = readEnv({
+      WAREHOUSE_LOADER_ATTRIBUTED_TOPIC: 'run.attributed',
+      WAREHOUSE_LOADER_ROAS_TOPIC: 'run.roas',
+      WAREHOUSE_LOADER_DEAD_LETTER_TOPIC: 'run.dlq',
+      WAREHOUSE_LOADER_IMPRESSIONS_TOPIC: 'run.impressions',
+      WAREHOUSE_LOADER_AUCTION_OUTCOMES_TOPIC: 'run.outcomes',
+      WAREHOUSE_LOADER_ALERTS_TOPIC: 'run.alerts',
+      WAREHOUSE_LOADER_LATE_TOPIC: 'run.late',
+      WAREHOUSE_LOADER_CAMPAIGNS_TOPIC: 'run.campaigns',
+    });
+    const topics = Object.values(toConfig(env).loader.topics);
+    expect(topics).toHaveLength(8);
+    for (const topic of topics) expect(topic).toMatch(/^run\./);
+  });
+});
