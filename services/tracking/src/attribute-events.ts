@@ -167,7 +167,9 @@ export function createAttribution(config: TrackingConfig, now: () => number) {
     // with a link to the conversion's own process span; the context (event id, CPU meter) stays.
     const touchSpan = result.status === 'attributed' ? touchSpanContext(result.touch) : undefined;
     const parent = touchSpan ? trace.setSpanContext(own, touchSpan) : own;
-    const links = touchSpan ? [trace.getSpanContext(own)!] : [];
+    // Its own process span, when there is one (a parked traceparent from a process without telemetry may be invalid).
+    const ownSpan = trace.getSpanContext(own);
+    const links = touchSpan && ownSpan ? [ownSpan] : [];
     span(
       'conversion',
       e.userKey,
