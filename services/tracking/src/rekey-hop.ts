@@ -127,7 +127,9 @@ export function createRekey(config: TrackingConfig, options: StageOptions = {}):
       valueMicros: 0,
       pctr: 0,
       eventTimeMs: e.eventTimeMs,
-      attributedAtMs: 0,
+      // Not attributed yet: when it was presented, so stage two lets the impressions reach that
+      // time first (join-wait.ts; a click presented before it may still be in this stage).
+      attributedAtMs: atMs,
       impressionId: '',
       touchEventId: null,
       touchTimeMs: null,

@@ -95,7 +95,7 @@ const clicked = serve('clicked', CLICKER, T, 'CPC');
 const viewed = serve('viewed', VIEWER, T + 1_000, 'CPM');
 // Served (its token is genuine) but never written to the impressions topic.
 const lost = serve('lost', `lost-${run}`, T + 2_000, 'CPC');
-// Another user's impression a minute later: the impressions have moved past both conversions.
+// Another user's impression, served after both conversions: the impressions have moved past them.
 const later = serve('later', `later-${run}`, T + 60_000, 'CPM');
 
 const click = (s: Served, ts: number) =>
@@ -200,7 +200,8 @@ beforeAll(async () => {
   hop = createTracking(toConfig(env), { name: group });
   await hop.start();
   await produce(names.impressions!, [asImpression(clicked), asImpression(viewed)]);
-  await produce(names.impressions!, [asImpression(later)]);
+  // Served now, after the conversions were presented: every click presented before them has come.
+  await produce(names.impressions!, [{ ...asImpression(later), timestamp: Date.now() }]);
   // What the impressions release is emitted in the transaction that commits them (the handler of
   // its impression, or the timers at the end of that chunk).
   await waitFor(
@@ -216,7 +217,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await hop?.stop();
-  const internal = ['touches', 'impressions', 'parked', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
+  const internal = ['touches', 'impressions', 'parked', 'due', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
   const rekeyInternal = ['dedupe'].map((s) => changelogTopic(`${group}-rekey`, s));
   await topics?.admin.deleteTopics({ topics: [names.rekeyed!, ...internal, ...rekeyInternal] }).catch(() => {});
   await topics?.cleanup();

@@ -220,6 +220,15 @@ beforeAll(async () => {
         : undefined,
     60_000,
   );
+  // Conversions wait until the impressions (or, quiet, stream time) reach when they were presented.
+  await waitFor(
+    'both attributed conversions emitted',
+    async () => {
+      const ids = new Set((await attributedCount()).map((e) => e.eventId));
+      return ids.has(`conv-${run}`) && ids.has(`viewconv-${run}`) ? true : undefined;
+    },
+    60_000,
+  );
   attributedMessages = await drainTopic(testKafka(), topics.names.attributed);
   attributed = attributedMessages.map((m) => eventCodec.decode(m.value!));
   rekeyedMessages = await drainTopic(testKafka(), rekeyed);
@@ -229,7 +238,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hop?.stop();
-  const internal = ['touches', 'impressions', 'parked', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
+  const internal = ['touches', 'impressions', 'parked', 'due', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
   await topics?.admin.deleteTopics({ topics: [rekeyed, ...internal] }).catch(() => {});
   await topics?.cleanup();
   await telemetry?.shutdown();
