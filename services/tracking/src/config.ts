@@ -47,9 +47,9 @@ export interface TrackingConfig {
   /** How long an impression's click price and model version are kept for its clicks (the token TTL). */
   readonly impressionTtlMs: number;
   /**
-   * The join's bounded wait (join-wait.ts): how far stream time may pass a click's or conversion's
-   * time while it waits for its impression (or for the impressions to reach it); then it is handled
-   * with what has come (a click without impression at cost 0). 0: no wait, fetch order as it comes.
+   * The join's bounded wait (join-wait.ts): how far stream time may pass a click's time or a
+   * conversion's due time while it waits for its impression (or for the impressions to reach it);
+   * then it is handled with what has come (a click without impression at cost 0).
    */
   readonly joinWaitMs: number;
 }

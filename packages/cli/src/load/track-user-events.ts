@@ -35,6 +35,8 @@ export interface Tracker {
 }
 
 const impressionCodec = createCodec(RecordNames.Impression);
+/** No impression read for this long: the pipeline has served what it had (conversions settle on the clock). */
+const QUIET_MS = 5_000;
 
 /** Resolves once the impressions topic is followed from a fixed offset: send the requests after it. */
 export async function startTracker(kafka: Kafka, load: UserEventLoad, run: TrackerRun): Promise<Tracker> {
@@ -49,6 +51,15 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     lateBeyondGrace: 0,
   };
   let lastImpressionMs = Date.now();
+  // How far the impressions have been read: per partition the highest record timestamp (delivery
+  // stamps the time it served), the lowest of them; once none came for a while, everything.
+  const highest = new Map<number, number>();
+  let partitions = Number.POSITIVE_INFINITY;
+  let lastReadMs = Date.now();
+  const impressionsThroughMs = () => {
+    if (Date.now() - lastReadMs >= QUIET_MS) return Number.POSITIVE_INFINITY;
+    return highest.size < partitions ? Number.NEGATIVE_INFINITY : Math.min(...highest.values());
+  };
   let sending = true;
   const unfollow = new AbortController();
   let ready!: () => void;
@@ -56,8 +67,14 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     topic: run.impressionsTopic,
     fromBeginning: false,
     signal: unfollow.signal,
-    onReady: () => ready(),
+    onReady: (count) => {
+      partitions = count;
+      ready();
+    },
     onRecord(record) {
+      lastReadMs = Date.now();
+      const ts = Number(record.timestamp);
+      if (ts > (highest.get(record.partition) ?? Number.NEGATIVE_INFINITY)) highest.set(record.partition, ts);
       if (!record.value) return;
       const impression: Impression = impressionCodec.decode(record.value);
       if (load.impression(impression, Date.now())) lastImpressionMs = Date.now();
@@ -79,7 +96,7 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
   });
 
   const flush = async (nowMs: number) => {
-    const due = load.due(nowMs);
+    const due = load.due(nowMs, impressionsThroughMs());
     if (due.length === 0) return;
     await producer.send({ topic: run.userEventsTopic, messages: due.map((d) => ({ value: JSON.stringify(d.raw) })) });
     for (const d of due) {
