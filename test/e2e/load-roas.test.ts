@@ -173,6 +173,9 @@ describe('adtrace load through the six services: the final ROAS windows equal th
       ...env,
       TRACKING_TOKEN_KEYS: keys,
       TRACKING_USER_KEY_SECRET: secret,
+      // As aggregation's: on 20 s of grace, the last conversions may wait for the impressions to
+      // go quiet (they stop with the load) no longer than a few seconds.
+      TRACKING_IDLE_MS: '3000',
     });
     const trackingConfig = tracking.toConfig({
       ...trackingEnv,

@@ -91,10 +91,6 @@ function taskContext<O extends OutputSpecs, S extends StoreSpecs>(
     get streamTime() {
       return event?.streamTime.current() ?? Number.NEGATIVE_INFINITY;
     },
-    inputTime: (input) => {
-      if (!event) throw new TypeError('input times need a stateful (exactly-once) hop');
-      return event.streamTime.highestOf(input);
-    },
     timers: {
       schedule: (name, key, atMs) => timers().schedule(name, key, Math.trunc(atMs)),
       cancel: (name, key) => void timers().cancel(name, key),

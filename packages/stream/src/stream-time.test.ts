@@ -84,20 +84,6 @@ describe('stream time', () => {
     expect(() => new StreamTime([], IDLE, 0)).toThrow(RangeError);
   });
 
-  test('an input’s own time is its highest timestamp, whatever holds stream time back, and comes back with a restore', () => {
-    const st = new StreamTime(['events', 'impressions'], IDLE, 0);
-    expect(st.highestOf('impressions')).toBe(Number.NEGATIVE_INFINITY);
-    st.observe('events', 3_000, 0);
-    st.observe('impressions', 9_000, 1);
-    st.observe('impressions', 2_000, 2);
-    // events holds stream time back; the impressions' own time is theirs.
-    expect(st.current()).toBe(3_000);
-    expect(st.highestOf('impressions')).toBe(9_000);
-    const back = StreamTime.restore(st.serialize(), ['events', 'impressions'], IDLE, 50_000);
-    expect(back.highestOf('impressions')).toBe(9_000);
-    expect(() => st.highestOf('other')).toThrow(/unknown input/);
-  });
-
   test('survives a round trip through offset metadata, also with odd input names', () => {
     const inputs = ['clicks.v1', 'odd;name=x', 'never'];
     const st = new StreamTime(inputs, IDLE, 0);

@@ -103,15 +103,6 @@ export class StreamTime {
     return this.value;
   }
 
-  /**
-   * The highest timestamp seen on one input (`-Infinity` before any), idle or not: how far that
-   * input has got in this task, where stream time is how far all of them have (a join asks how
-   * far the other input has got without the first holding it back).
-   */
-  highestOf(input: string): number {
-    return this.input(input).highest;
-  }
-
   private input(name: string): InputState {
     const state = this.inputs.get(name);
     if (!state) throw new RangeError(`unknown input ${name}`);

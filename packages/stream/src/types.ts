@@ -166,11 +166,6 @@ export interface TaskContext<O extends OutputSpecs, S extends StoreSpecs> {
   store<K extends keyof S & string>(name: K): KeyValueStore<StoreValue<S[K]>>;
   /** The task's stream time (ms): the lowest of its inputs' highest record timestamps (stream-time.ts). */
   readonly streamTime: number;
-  /**
-   * The highest record timestamp this task has seen on `input` (`-Infinity` before any; restored
-   * with stream time), which no other input holds back. Throws for an unknown input.
-   */
-  inputTime(input: string): number;
   /** Timers on stream time: `onTimer` is called once stream time reaches `atMs`. One per (name, key). */
   readonly timers: { schedule(name: string, key: string, atMs: number): void; cancel(name: string, key: string): void };
 }

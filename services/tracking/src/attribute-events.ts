@@ -28,7 +28,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { TrackingConfig } from './config.ts';
-import type { DueEntry, Parked } from './join-wait.ts';
+import type { Parked } from './join-wait.ts';
 import { ended, TrackingAttr, traceparentOf } from './tracking-attributes.ts';
 
 /** What a click needs of its impression that its token does not say. */
@@ -46,7 +46,6 @@ export type AttributeStores = {
   readonly touches: StoreSpec<UserTouchState>;
   readonly impressions: StoreSpec<ImpressionInfo>;
   readonly parked: StoreSpec<readonly Parked[]>;
-  readonly due: StoreSpec<readonly DueEntry[]>;
 };
 export type Ctx = TaskContext<
   { attributed: { topic: string; encode: (v: AttributedEvent) => Buffer } },

@@ -4,23 +4,12 @@ import { createHop, type Hop, jsonStore, RejectedError } from '@adtrace/stream';
 import { metrics } from '@opentelemetry/api';
 import { type Ctx, createAttribution, type ImpressionInfo } from './attribute-events.ts';
 import type { TrackingConfig } from './config.ts';
-import {
-  type DueEntry,
-  enqueue,
-  nextCheckMs,
-  type Parked,
-  parkedUntil,
-  reindex,
-  release,
-  waitsFromMs,
-} from './join-wait.ts';
+import { dueMsOf, enqueue, nextCheckMs, type Parked, parkedUntil, release } from './join-wait.ts';
 import type { StageOptions } from './rekey-hop.ts';
 import { TrackingAttr, traceparentOf } from './tracking-attributes.ts';
 
 /** The timer that re-checks a user's parked events on stream time (join-wait.ts). */
 const JOIN_TIMER = 'join-wait';
-/** The `due` store's one key: the partition's conversions waiting for the impressions' time. */
-const DUE_KEY = 'conversions';
 
 /**
  * Stage two: adtrace.impressions + the re-keyed events (co-partitioned by user key) →
@@ -59,20 +48,8 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
     const queue = change(before ?? []);
     if (queue.length === 0) return false;
     const impressions = ctx.store('impressions');
-    const impressionsTimeMs = ctx.inputTime('impressions');
-    const view = {
-      streamTimeMs: ctx.streamTime,
-      impressionsTimeMs,
-      hasImpression: (id: string) => impressions.get(id) !== undefined,
-    };
+    const view = { streamTimeMs: ctx.streamTime, hasImpression: (id: string) => impressions.get(id) !== undefined };
     const { ready, waiting } = release(queue, view);
-    const dueStore = ctx.store('due');
-    const index = dueStore.get(DUE_KEY) ?? [];
-    const next = reindex(index, userKey, waiting, impressionsTimeMs);
-    if (JSON.stringify(next) !== JSON.stringify(index)) {
-      if (next.length > 0) dueStore.put(DUE_KEY, next);
-      else dueStore.delete(DUE_KEY);
-    }
     // Nothing released, nothing added (an impression of a user still waiting for another): as it was.
     if (ready.length === 0 && queue === before) return false;
     if (waiting.length > 0) {
@@ -100,7 +77,6 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
       impressions: { ...jsonStore<ImpressionInfo>(), ttlMs: config.impressionTtlMs },
       // Never expires: a parked event leaves it only by being handled (its timer sees to that).
       parked: jsonStore<readonly Parked[]>(),
-      due: jsonStore<readonly DueEntry[]>(),
     },
     timers: true,
     dedupe: {
@@ -116,25 +92,21 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
     handler: (m, ctx) => {
       if (m.input === 'impressions') {
         attribution.impression(ctx, m.value);
-        // Its clicks, and the conversions its user's clicks held back, may be waiting for it;
-        // and conversions of any user may have waited for the impressions to reach this time.
+        // Its clicks, and the conversions its user's clicks held back, may be waiting for it.
         settle(ctx, m.value.userKey, (queue) => queue);
-        const due = ctx.store('due').get(DUE_KEY);
-        const reached = ctx.inputTime('impressions');
-        if (due && due[0]!.dueMs <= reached) {
-          const users = new Set(due.filter((d) => d.dueMs <= reached).map((d) => d.userKey));
-          for (const user of users) settle(ctx, user, (queue) => queue);
-        }
         return;
       }
       const e = m.value;
       if (e.kind !== 'CLICK' && e.kind !== 'CONVERSION') {
         throw new RejectedError('UNEXPECTED_KIND', `${e.kind} is not a user event`);
       }
+      // The re-keyed record's timestamp is when stage one was presented the event.
+      const dueMs = dueMsOf(e, m.timestamp);
       const parked: Parked = {
         event: e,
         traceparent: traceparentOf(ctx.span.spanContext()),
-        untilMs: parkedUntil(waitsFromMs(e), ctx.streamTime, config.joinWaitMs),
+        dueMs,
+        untilMs: parkedUntil(dueMs, ctx.streamTime, config.joinWaitMs),
       };
       if (settle(ctx, e.userKey, (queue) => enqueue(queue, parked), parked)) {
         ctx.span.setAttribute(TrackingAttr.parked, true);

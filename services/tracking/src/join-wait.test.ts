@@ -1,19 +1,9 @@
 import type { AttributedEvent } from '@adtrace/schemas';
 import { describe, expect, it } from 'vitest';
-import {
-  enqueue,
-  type JoinView,
-  nextCheckMs,
-  type Parked,
-  parkedUntil,
-  reindex,
-  release,
-  waitsFromMs,
-} from './join-wait.ts';
+import { dueMsOf, enqueue, type JoinView, nextCheckMs, type Parked, parkedUntil, release } from './join-wait.ts';
 
 const WAIT = 30_000;
-/** A re-keyed event; a conversion presented `presentedAtMs` (stage one's `attributedAtMs`). */
-const event = (kind: 'CLICK' | 'CONVERSION', id: string, timeMs: number, presentedAtMs = 0): AttributedEvent => ({
+const event = (kind: 'CLICK' | 'CONVERSION', id: string, timeMs: number): AttributedEvent => ({
   eventId: kind === 'CLICK' ? `${id}:click` : id,
   kind,
   originalEventId: '',
@@ -25,7 +15,7 @@ const event = (kind: 'CLICK' | 'CONVERSION', id: string, timeMs: number, present
   valueMicros: 0,
   pctr: 0,
   eventTimeMs: timeMs,
-  attributedAtMs: presentedAtMs,
+  attributedAtMs: 0,
   impressionId: kind === 'CLICK' ? id : '',
   touchEventId: null,
   touchTimeMs: null,
@@ -34,19 +24,26 @@ const event = (kind: 'CLICK' | 'CONVERSION', id: string, timeMs: number, present
   modelVersion: null,
 });
 /** Parked at stream time `parkedAtMs`. */
-const park = (kind: 'CLICK' | 'CONVERSION', id: string, timeMs: number, parkedAtMs = timeMs, presentedAtMs = 0) => {
-  const e = event(kind, id, timeMs, presentedAtMs);
+/** Parked at stream time `parkedAtMs`, presented to stage one at `presentedAtMs`. */
+const park = (
+  kind: 'CLICK' | 'CONVERSION',
+  id: string,
+  timeMs: number,
+  parkedAtMs = timeMs,
+  presentedAtMs = timeMs,
+) => {
+  const e = event(kind, id, timeMs);
+  const dueMs = dueMsOf(e, presentedAtMs);
   const parked: Parked = {
     event: e,
     traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
-    untilMs: parkedUntil(waitsFromMs(e), parkedAtMs, WAIT),
+    dueMs,
+    untilMs: parkedUntil(dueMs, parkedAtMs, WAIT),
   };
   return parked;
 };
-/** Stream time, and the impressions' own time (by default no further). */
-const view = (streamTimeMs: number, impressions: string[] = [], impressionsTimeMs = streamTimeMs): JoinView => ({
+const view = (streamTimeMs: number, impressions: string[] = []): JoinView => ({
   streamTimeMs,
-  impressionsTimeMs,
   hasImpression: (id) => impressions.includes(id),
 });
 const ids = (ps: readonly Parked[]) => ps.map((p) => p.event.eventId);
@@ -65,30 +62,16 @@ describe('join wait', () => {
     expect(ids(release([conversion], view(10_000)).ready)).toEqual(['conv-1']);
   });
 
-  it('holds a conversion until the impressions have reached the time it was presented, their own time or stream time', () => {
+  it('holds a conversion until stream time has reached the time it was presented, if later than its own', () => {
     // Presented 4 s after its time: a click presented just before it may still be in stage one.
     const conversion = park('CONVERSION', 'conv-1', 10_000, 10_000, 14_000);
-    expect(ids(release([conversion], view(12_000)).waiting)).toEqual(['conv-1']);
-    // The events input holds stream time back; the impressions have got there.
-    expect(ids(release([conversion], view(12_000, [], 14_000)).ready)).toEqual(['conv-1']);
-    // Or stream time got there (the impressions partition went quiet: the idle policy).
-    expect(ids(release([conversion], view(14_000, [], 11_000)).ready)).toEqual(['conv-1']);
+    expect(conversion.dueMs).toBe(14_000);
+    expect(ids(release([conversion], view(13_999)).waiting)).toEqual(['conv-1']);
+    expect(ids(release([conversion], view(14_000)).ready)).toEqual(['conv-1']);
     expect(conversion.untilMs).toBe(44_000);
     expect(nextCheckMs([conversion], 12_000)).toBe(14_000);
-  });
-
-  it('indexes the partition’s conversions still short of the impressions’ time, by due time', () => {
-    const a = park('CONVERSION', 'conv-a', 10_000, 0, 20_000);
-    const b = park('CONVERSION', 'conv-b', 8_000);
-    const click = park('CLICK', 'imp-1', 5_000);
-    const index = reindex([{ dueMs: 30_000, userKey: 'v' }], 'u', [click, b, a], 9_000);
-    expect(index).toEqual([
-      { dueMs: 20_000, userKey: 'u' },
-      { dueMs: 30_000, userKey: 'v' },
-    ]);
-    // Released, or only waiting for its click: out of the index.
-    expect(reindex(index, 'u', [], 9_000)).toEqual([{ dueMs: 30_000, userKey: 'v' }]);
-    expect(reindex(index, 'u', [click, a], 25_000)).toEqual([{ dueMs: 30_000, userKey: 'v' }]);
+    // A click is due at its own time, whenever it was presented: it waits for its impression only.
+    expect(dueMsOf(event('CLICK', 'imp-1', 5_000), 9_000)).toBe(5_000);
   });
 
   it('holds a conversion behind a parked click of its user at or before it, not behind a later one', () => {

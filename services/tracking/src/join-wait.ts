@@ -10,26 +10,28 @@ import type { AttributedEvent } from '@adtrace/schemas';
  *
  * - a **click** until tracking has seen its impression (by impression id: exact);
  * - a **conversion** until no click of the user at or before it is still parked (that click may
- *   be its touch), and until the impressions have reached the later of its time and the time it
- *   was presented to stage one (`attributedAtMs` of the re-keyed record; 0 in older records).
- *   Delivery stamps an impression with the time it served it, so every impression served before
- *   the conversion is then in; and a click presented before the conversion, whose path (one hop)
- *   is shorter than the impressions' (four), has come too — raw events are unkeyed, so stage
- *   one's tasks can swap a click and a conversion presented a moment apart. "The impressions have
- *   reached t": their own highest timestamp, or stream time (which the runtime's idle policy
- *   moves on when the impressions partition is quiet).
+ *   be its touch), and until stream time has reached its **due time**: the later of its own time
+ *   and the time it was presented to stage one (the re-keyed record's timestamp). Stream time is
+ *   the lowest of the two inputs' highest timestamps, and delivery stamps an impression with the
+ *   time it served it: every impression served before the conversion is then in. And raw events
+ *   are unkeyed, so stage one's tasks can swap a click and its conversion presented a moment
+ *   apart: a click presented before the conversion travels one hop where the impressions travel
+ *   four, so it has come too. A quiet impressions partition stops holding stream time back after
+ *   the runtime's idle time.
  *
  * Either is handled anyway once stream time reaches `untilMs` (the bounded wait,
- * TRACKING_JOIN_WAIT_MS past the later of its own time — a conversion's due time — and stream
- * time when it was parked): a click then counts without its impression, as before, so nothing is
- * ever lost. Pure: the hop keeps the queues in a changelogged store and re-checks a user's on its
- * impressions, once the impressions pass a due time of it (`reindex`), and on a timer at `nextCheckMs`.
+ * TRACKING_JOIN_WAIT_MS past the later of its due time and stream time when it was parked): a
+ * click then counts without its impression, as before, so nothing is ever lost. Pure: the hop
+ * keeps the queues in a changelogged store and re-checks a user's on its impressions and on a
+ * timer at `nextCheckMs`.
  */
 export interface Parked {
   /** The re-keyed CLICK or CONVERSION, as stage one wrote it. */
   readonly event: AttributedEvent;
   /** W3C traceparent of the event's own process span: its `ads.attribute` span continues there. */
   readonly traceparent: string;
+  /** When it may be handled at the earliest: a click's time; a conversion's due time (above). */
+  readonly dueMs: number;
   /** Stream time from which it is handled whatever has arrived. */
   readonly untilMs: number;
 }
@@ -37,8 +39,6 @@ export interface Parked {
 /** What the task knows now. */
 export interface JoinView {
   readonly streamTimeMs: number;
-  /** The impressions input's highest timestamp in this task. */
-  readonly impressionsTimeMs: number;
   /** Tracking has seen this impression (its click price is in the store). */
   hasImpression(impressionId: string): boolean;
 }
@@ -48,14 +48,9 @@ export function parkedUntil(eventTimeMs: number, streamTimeMs: number, waitMs: n
   return Math.max(eventTimeMs, streamTimeMs) + waitMs;
 }
 
-/** The time the impressions must reach before a conversion is attributed (see above). */
-export function conversionDueMs(e: AttributedEvent): number {
-  return Math.max(e.eventTimeMs, e.attributedAtMs);
-}
-
-/** The time a parked event's wait is counted from: a conversion's due time, a click's own time. */
-export function waitsFromMs(e: AttributedEvent): number {
-  return e.kind === 'CONVERSION' ? conversionDueMs(e) : e.eventTimeMs;
+/** When an event may be handled at the earliest: a conversion's due time (above), a click's own time. */
+export function dueMsOf(e: AttributedEvent, presentedAtMs: number): number {
+  return e.kind === 'CONVERSION' ? Math.max(e.eventTimeMs, presentedAtMs) : e.eventTimeMs;
 }
 
 const kindRank = (e: AttributedEvent) => (e.kind === 'CLICK' ? 0 : 1);
@@ -84,10 +79,7 @@ export function release(queue: readonly Parked[], view: JoinView): { ready: Park
     let joined: boolean;
     if (e.kind === 'CLICK') joined = view.hasImpression(e.impressionId);
     // Every click still waiting comes before it in the queue: at or before its time.
-    else
-      joined =
-        conversionDueMs(e) <= Math.max(view.streamTimeMs, view.impressionsTimeMs) &&
-        !waiting.some((w) => w.event.kind === 'CLICK');
+    else joined = p.dueMs <= view.streamTimeMs && !waiting.some((w) => w.event.kind === 'CLICK');
     (waited || joined ? ready : waiting).push(p);
   }
   return { ready, waiting };
@@ -95,41 +87,16 @@ export function release(queue: readonly Parked[], view: JoinView): { ready: Park
 
 /**
  * The stream time at which something of `waiting` can next be released without a new record of
- * its user: a conversion's due time while stream time is short of it, else each one's wait end
- * (the impressions' own time may reach a due time sooner: `dueConversions` indexes those).
+ * its user: a conversion's due time while stream time is short of it, else each one's wait end.
  * Always later than `streamTimeMs` (what is due by then was released); undefined when empty.
  */
 export function nextCheckMs(waiting: readonly Parked[], streamTimeMs: number): number | undefined {
   let next: number | undefined;
   for (const p of waiting) {
     const e = p.event;
-    const due = e.kind === 'CONVERSION' ? conversionDueMs(e) : Number.POSITIVE_INFINITY;
+    const due = e.kind === 'CONVERSION' ? p.dueMs : Number.POSITIVE_INFINITY;
     const at = due > streamTimeMs ? Math.min(due, p.untilMs) : p.untilMs;
     if (next === undefined || at < next) next = at;
   }
   return next;
-}
-
-/** A conversion waiting for the impressions' time, in the partition's index (by due time). */
-export interface DueEntry {
-  readonly dueMs: number;
-  readonly userKey: string;
-}
-
-/**
- * The partition's index of users whose conversions wait for the impressions to reach a time:
- * `index` without `userKey`'s entries, plus one per conversion of `waiting` still short of
- * `impressionsTimeMs`, sorted by due time. The hop re-checks a user once the impressions pass
- * its entry (the timers fire on stream time, which the events input can hold back).
- */
-export function reindex(
-  index: readonly DueEntry[],
-  userKey: string,
-  waiting: readonly Parked[],
-  impressionsTimeMs: number,
-): DueEntry[] {
-  const own = waiting
-    .filter((p) => p.event.kind === 'CONVERSION' && conversionDueMs(p.event) > impressionsTimeMs)
-    .map((p) => ({ dueMs: conversionDueMs(p.event), userKey }));
-  return [...index.filter((d) => d.userKey !== userKey), ...own].sort((a, b) => a.dueMs - b.dueMs);
 }

@@ -217,7 +217,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await hop?.stop();
-  const internal = ['touches', 'impressions', 'parked', 'due', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
+  const internal = ['touches', 'impressions', 'parked', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
   const rekeyInternal = ['dedupe'].map((s) => changelogTopic(`${group}-rekey`, s));
   await topics?.admin.deleteTopics({ topics: [names.rekeyed!, ...internal, ...rekeyInternal] }).catch(() => {});
   await topics?.cleanup();

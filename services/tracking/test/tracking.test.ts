@@ -238,7 +238,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hop?.stop();
-  const internal = ['touches', 'impressions', 'parked', 'due', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
+  const internal = ['touches', 'impressions', 'parked', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
   await topics?.admin.deleteTopics({ topics: [rekeyed, ...internal] }).catch(() => {});
   await topics?.cleanup();
   await telemetry?.shutdown();
