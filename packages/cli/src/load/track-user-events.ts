@@ -35,7 +35,7 @@ export interface Tracker {
 }
 
 const impressionCodec = createCodec(RecordNames.Impression);
-/** No impression read for this long: the pipeline has served what it had (conversions settle on the clock). */
+/** A partition with no impression read for this long no longer holds conversions back (see impressionsThroughMs). */
 const QUIET_MS = 5_000;
 
 /** Resolves once the impressions topic is followed from a fixed offset: send the requests after it. */
@@ -51,14 +51,20 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     lateBeyondGrace: 0,
   };
   let lastImpressionMs = Date.now();
-  // How far the impressions have been read: per partition the highest record timestamp (delivery
-  // stamps the time it served), the lowest of them; once none came for a while, everything.
-  const highest = new Map<number, number>();
-  let partitions = Number.POSITIVE_INFINITY;
-  let lastReadMs = Date.now();
+  // How far the impressions have been read: the lowest, over the partitions, of each one's highest
+  // record timestamp (delivery stamps the time it served). A partition with no record for a while
+  // (or none yet) no longer holds it back, as the runtime's idle policy: it has served what it had.
+  const highest = new Map<number, { ts: number; atMs: number }>();
+  let partitions = 0;
+  const startedMs = Date.now();
   const impressionsThroughMs = () => {
-    if (Date.now() - lastReadMs >= QUIET_MS) return Number.POSITIVE_INFINITY;
-    return highest.size < partitions ? Number.NEGATIVE_INFINITY : Math.min(...highest.values());
+    const now = Date.now();
+    let through = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < partitions; p++) {
+      const seen = highest.get(p);
+      if (now - (seen?.atMs ?? startedMs) < QUIET_MS) through = Math.min(through, seen?.ts ?? Number.NEGATIVE_INFINITY);
+    }
+    return through;
   };
   let sending = true;
   const unfollow = new AbortController();
@@ -72,9 +78,8 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
       ready();
     },
     onRecord(record) {
-      lastReadMs = Date.now();
-      const ts = Number(record.timestamp);
-      if (ts > (highest.get(record.partition) ?? Number.NEGATIVE_INFINITY)) highest.set(record.partition, ts);
+      const ts = Math.max(Number(record.timestamp), highest.get(record.partition)?.ts ?? Number.NEGATIVE_INFINITY);
+      highest.set(record.partition, { ts, atMs: Date.now() });
       if (!record.value) return;
       const impression: Impression = impressionCodec.decode(record.value);
       if (load.impression(impression, Date.now())) lastImpressionMs = Date.now();
