@@ -9,6 +9,7 @@ import {
   isEmptyTouchState,
   recordTouch,
   type Touch,
+  toUsdMicros,
   touchIdOf,
   type UserTouchState,
   type VerifiedClick,
@@ -39,6 +40,21 @@ export interface ImpressionInfo {
   readonly m: string | null;
   /** Served for a test request: its clicks and views are tracked, never attributed or counted. */
   readonly t?: true;
+}
+
+/**
+ * Refuses a conversion whose value can never be converted (unknown currency, bad value) when it
+ * comes: it is dead-lettered as itself, never later, when released by another record's handler
+ * (which would dead-letter that record) or by a timer (where a throw crashes the hop).
+ */
+export function checkConversionValue(e: AttributedEvent, rates: TrackingConfig['usdRates']): void {
+  if (e.kind !== 'CONVERSION') return;
+  try {
+    toUsdMicros(e.originalValueMicros, e.originalCurrency, rates);
+  } catch (error) {
+    if (error instanceof AttributionError) throw new RejectedError(error.code, error.message);
+    throw error;
+  }
 }
 
 /** Stage two's stores (attribute-hop.ts declares them). */

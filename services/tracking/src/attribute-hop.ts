@@ -2,7 +2,7 @@ import { clickDedupKey, conversionDedupKey, type UserTouchState } from '@adtrace
 import { type AttributedEvent, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, jsonStore, RejectedError } from '@adtrace/stream';
 import { metrics } from '@opentelemetry/api';
-import { type Ctx, createAttribution, type ImpressionInfo } from './attribute-events.ts';
+import { type Ctx, checkConversionValue, createAttribution, type ImpressionInfo } from './attribute-events.ts';
 import type { TrackingConfig } from './config.ts';
 import { dueMsOf, enqueue, nextCheckMs, type Parked, parkedUntil, release } from './join-wait.ts';
 import type { StageOptions } from './rekey-hop.ts';
@@ -100,6 +100,7 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
       if (e.kind !== 'CLICK' && e.kind !== 'CONVERSION') {
         throw new RejectedError('UNEXPECTED_KIND', `${e.kind} is not a user event`);
       }
+      checkConversionValue(e, config.usdRates);
       // The re-keyed record's timestamp is when stage one was presented the event.
       const dueMs = dueMsOf(e, m.timestamp);
       const parked: Parked = {
