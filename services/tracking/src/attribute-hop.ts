@@ -1,47 +1,15 @@
-import {
-  AttributionError,
-  attribute,
-  clickDedupKey,
-  clickEvent,
-  clickTouchOf,
-  conversionDedupKey,
-  conversionEvent,
-  EMPTY_TOUCH_STATE,
-  impressionEvent,
-  isEmptyTouchState,
-  recordTouch,
-  type Touch,
-  touchIdOf,
-  type UserTouchState,
-  type VerifiedClick,
-  viewTouchOf,
-} from '@adtrace/ads';
-import { type AttributedEvent, createCodec, type Impression, RecordNames } from '@adtrace/schemas';
+import { clickDedupKey, conversionDedupKey, type UserTouchState } from '@adtrace/ads';
+import { type AttributedEvent, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, jsonStore, RejectedError } from '@adtrace/stream';
-import {
-  type Context,
-  context,
-  defaultTextMapGetter,
-  metrics,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  type SpanContext,
-  trace,
-} from '@opentelemetry/api';
+import { metrics } from '@opentelemetry/api';
+import { type Ctx, checkConversionValue, createAttribution, type ImpressionInfo } from './attribute-events.ts';
 import type { TrackingConfig } from './config.ts';
+import { dueMsOf, enqueue, nextCheckMs, type Parked, parkedUntil, release } from './join-wait.ts';
 import type { StageOptions } from './rekey-hop.ts';
-import { ended, TrackingAttr, traceparentOf } from './tracking-attributes.ts';
+import { TrackingAttr, traceparentOf } from './tracking-attributes.ts';
 
-/** What a click needs of its impression that its token does not say. */
-interface ImpressionInfo {
-  /** Click price (CPC), 0 for CPM. */
-  readonly c: number;
-  /** pCTR model version. */
-  readonly m: string | null;
-  /** Served for a test request: its clicks and views are tracked, never attributed or counted. */
-  readonly t?: true;
-}
+/** The timer that re-checks a user's parked events on stream time (join-wait.ts). */
+const JOIN_TIMER = 'join-wait';
 
 /**
  * Stage two: adtrace.impressions + the re-keyed events (co-partitioned by user key) →
@@ -49,27 +17,51 @@ interface ImpressionInfo {
  * records; clicks (de-duplicated by impression id, first wins) click touches and CLICK records
  * priced from their impression; conversions (de-duplicated by conversion id) are attributed last
  * touch over the user's touch state (a TTL store) and, when attributed, become CONVERSION records
- * in the touch's trace: their `ads.attribute` span's parent is the touch's traceparent, kept in
- * the state, with a link to the conversion's own trace.
+ * in the touch's trace. A click or conversion that comes before what it joins with waits, parked
+ * per user key, until it has come or the bounded wait is over (join-wait.ts): the result does not
+ * depend on the order the two inputs are fetched in.
  */
 export function createAttribute(config: TrackingConfig, options: StageOptions = {}): Hop {
   const topics = { ...config.topics, ...options.topics };
-  const now = options.now ?? Date.now;
-  const tracer = trace.getTracer('adtrace.tracking');
-  const meter = metrics.getMeter('adtrace.tracking');
-  const conversions = meter.createCounter('ads.attribution.conversions', {
-    description: 'Conversions attributed (by touch) or not (by reason)',
-  });
-  const testEvents = meter.createCounter('ads.tracking.test_events', {
-    description: 'Impressions and clicks of test requests: traced, never attributed, never in ROAS or spend',
-  });
-  const unpriced = meter.createCounter('ads.tracking.clicks_without_impression', {
-    description: 'Clicks whose impression tracking has not seen (or forgot): counted at cost 0, model version null',
-  });
-  const impressionCodec = createCodec(RecordNames.Impression);
   const eventCodec = createCodec(RecordNames.AttributedEvent);
-  const { attribution } = config;
-  const touchTtlMs = Math.max(attribution.clickWindowMs, attribution.viewWindowMs) + attribution.latenessMs;
+  const impressionCodec = createCodec(RecordNames.Impression);
+  const windows = config.attribution;
+  const touchTtlMs = Math.max(windows.clickWindowMs, windows.viewWindowMs) + windows.latenessMs;
+  const parkedCount = metrics.getMeter('adtrace.tracking').createCounter('ads.tracking.parked', {
+    description: 'Clicks and conversions that waited for their impression (or for the impressions to reach their time)',
+  });
+  const attribution = createAttribution(config, options.now ?? Date.now);
+
+  /**
+   * Applies `change` to the user's parked queue, handles what is now ready, in order, and keeps
+   * the rest (store and timer). `current` is the event being handled, if any: handled at once,
+   * its span is the active one rather than a continuation of a parked one. True if it waits.
+   */
+  function settle(
+    ctx: Ctx,
+    userKey: string,
+    change: (queue: readonly Parked[]) => readonly Parked[],
+    current?: Parked,
+  ): boolean {
+    const store = ctx.store('parked');
+    const before = store.get(userKey);
+    const queue = change(before ?? []);
+    if (queue.length === 0) return false;
+    const impressions = ctx.store('impressions');
+    const view = { streamTimeMs: ctx.streamTime, hasImpression: (id: string) => impressions.get(id) !== undefined };
+    const { ready, waiting } = release(queue, view);
+    // Nothing released, nothing added (an impression of a user still waiting for another): as it was.
+    if (ready.length === 0 && queue === before) return false;
+    if (waiting.length > 0) {
+      store.put(userKey, waiting);
+      ctx.timers.schedule(JOIN_TIMER, userKey, nextCheckMs(waiting, ctx.streamTime)!);
+    } else if (before) {
+      store.delete(userKey);
+      ctx.timers.cancel(JOIN_TIMER, userKey);
+    }
+    for (const p of ready) attribution.event(ctx, p, p !== current);
+    return current !== undefined && waiting.includes(current);
+  }
 
   return createHop({
     name: options.name ?? config.group,
@@ -83,7 +75,10 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
     stores: {
       touches: { ...jsonStore<UserTouchState>(), ttlMs: touchTtlMs },
       impressions: { ...jsonStore<ImpressionInfo>(), ttlMs: config.impressionTtlMs },
+      // Never expires: a parked event leaves it only by being handled (its timer sees to that).
+      parked: jsonStore<readonly Parked[]>(),
     },
+    timers: true,
     dedupe: {
       key: (m) => {
         if (m.input !== 'events') return undefined;
@@ -95,128 +90,32 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
     ...(options.kafka && { kafka: options.kafka }),
     ...(options.onShutdown && { onShutdown: options.onShutdown }),
     handler: (m, ctx) => {
-      const touches = ctx.store('touches');
-      const record = (userKey: string, touch: Touch) =>
-        touches.put(
-          userKey,
-          recordTouch(touches.get(userKey) ?? EMPTY_TOUCH_STATE, touch, ctx.streamTime, attribution),
-        );
-      const emit = (value: AttributedEvent) =>
-        ctx.emit({ to: 'attributed', value, key: value.campaignId, timestamp: value.eventTimeMs });
-
       if (m.input === 'impressions') {
-        const impression: Impression = m.value;
-        return span('impression', (s) => {
-          const impressionId = touchIdOf(impression);
-          s.setAttributes({
-            [TrackingAttr.impressionId]: impressionId,
-            [TrackingAttr.campaignId]: impression.campaignId,
-          });
-          if (impression.test) {
-            // A test request's impression is traced to here and kept so its clicks are known as
-            // test too; it is no touch for attribution and never reaches ROAS or spend.
-            s.setAttribute(TrackingAttr.test, true);
-            ctx.store('impressions').put(impressionId, { c: 0, m: impression.modelVersion, t: true });
-            testEvents.add(1, { [TrackingAttr.eventType]: 'impression' });
-            return;
-          }
-          ctx.store('impressions').put(impressionId, { c: impression.clickPriceMicros, m: impression.modelVersion });
-          record(impression.userKey, viewTouchOf(impression, traceparentOf(s.spanContext())));
-          emit(impressionEvent(impression, now()));
-        });
+        attribution.impression(ctx, m.value);
+        // Its clicks, and the conversions its user's clicks held back, may be waiting for it.
+        settle(ctx, m.value.userKey, (queue) => queue);
+        return;
       }
       const e = m.value;
-      if (e.kind === 'CLICK') {
-        return span('click', (s) => {
-          s.setAttributes({ [TrackingAttr.impressionId]: e.impressionId, [TrackingAttr.campaignId]: e.campaignId });
-          const info = ctx.store('impressions').get(e.impressionId);
-          if (info?.t) {
-            s.setAttribute(TrackingAttr.test, true);
-            testEvents.add(1, { [TrackingAttr.eventType]: 'click' });
-            return;
-          }
-          if (!info) unpriced.add(1);
-          const click: VerifiedClick = {
-            impressionId: e.impressionId,
-            originalEventId: e.originalEventId,
-            campaignId: e.campaignId,
-            adId: e.adId,
-            userKey: e.userKey,
-            timeMs: e.eventTimeMs,
-            costMicros: info?.c ?? 0,
-            modelVersion: info?.m ?? null,
-            traceparent: traceparentOf(s.spanContext()),
-          };
-          record(e.userKey, clickTouchOf(click));
-          emit(clickEvent(click, now()));
-        });
+      if (e.kind !== 'CLICK' && e.kind !== 'CONVERSION') {
+        throw new RejectedError('UNEXPECTED_KIND', `${e.kind} is not a user event`);
       }
-      if (e.kind !== 'CONVERSION') throw new RejectedError('UNEXPECTED_KIND', `${e.kind} is not a user event`);
-      const state = touches.get(e.userKey) ?? EMPTY_TOUCH_STATE;
-      let outcome: ReturnType<typeof attribute>;
-      try {
-        outcome = attribute(
-          state,
-          {
-            conversionId: e.eventId,
-            userKey: e.userKey,
-            timeMs: e.eventTimeMs,
-            valueMicros: e.originalValueMicros,
-            currency: e.originalCurrency,
-          },
-          { config: attribution, rates: config.usdRates, streamTimeMs: ctx.streamTime },
-        );
-      } catch (error) {
-        if (error instanceof AttributionError) throw new RejectedError(error.code, error.message);
-        throw error;
-      }
-      const { result, nextState } = outcome;
-      if (isEmptyTouchState(nextState)) touches.delete(e.userKey);
-      else if (nextState !== state) touches.put(e.userKey, nextState);
-      const touchSpan = result.status === 'attributed' ? touchSpanContext(result.touch) : undefined;
-      // Keep the handler's context (event id, CPU meter) and swap only the parent span.
-      const parent = touchSpan ? trace.setSpanContext(context.active(), touchSpan) : undefined;
-      return span(
-        'conversion',
-        (s) => {
-          s.setAttributes({ [TrackingAttr.conversionId]: e.eventId, [TrackingAttr.attribution]: result.status });
-          if (result.status === 'unattributed') {
-            s.setAttribute(TrackingAttr.unattributedReason, result.reason);
-            conversions.add(1, {
-              [TrackingAttr.attribution]: result.status,
-              [TrackingAttr.unattributedReason]: result.reason,
-            });
-            return;
-          }
-          s.setAttributes({
-            [TrackingAttr.touch]: result.touch.type,
-            [TrackingAttr.touchEventId]: result.touch.eventId,
-            [TrackingAttr.impressionId]: result.touch.impressionId,
-            [TrackingAttr.campaignId]: result.touch.campaignId,
-            [TrackingAttr.valueUsdMicros]: result.valueUsdMicros,
-          });
-          conversions.add(1, { [TrackingAttr.attribution]: result.status, [TrackingAttr.touch]: result.touch.type });
-          ctx.setEventId(result.touch.originalEventId);
-          emit(conversionEvent(result, now()));
-        },
-        parent,
-      );
-
-      /** `ads.attribute` under the process span, or under `parent` with a link back to it. */
-      function span(kind: string, fn: (s: Span) => void, parentContext?: Context): [] {
-        const attributes = { [TrackingAttr.eventType]: kind, [TrackingAttr.userKey]: m.key?.toString() ?? '' };
-        const links = parentContext ? [{ context: ctx.span.spanContext() }] : [];
-        const s = tracer.startSpan('ads.attribute', { attributes, links }, parentContext ?? context.active());
-        context.with(trace.setSpan(parentContext ?? context.active(), s), () => ended(s, () => fn(s)));
-        return [];
+      checkConversionValue(e, config.usdRates);
+      // The re-keyed record's timestamp is when stage one was presented the event.
+      const dueMs = dueMsOf(e, m.timestamp);
+      const parked: Parked = {
+        event: e,
+        traceparent: traceparentOf(ctx.span.spanContext()),
+        dueMs,
+        untilMs: parkedUntil(dueMs, ctx.streamTime, config.joinWaitMs),
+      };
+      if (settle(ctx, e.userKey, (queue) => enqueue(queue, parked), parked)) {
+        ctx.span.setAttribute(TrackingAttr.parked, true);
+        parkedCount.add(1, { [TrackingAttr.eventType]: e.kind.toLowerCase() });
       }
     },
+    onTimer: (timer, ctx) => {
+      if (timer.name === JOIN_TIMER) settle(ctx, timer.key, (queue) => queue);
+    },
   });
-}
-
-/** The touch's span, for a conversion to continue the impression's trace; undefined if it kept none. */
-function touchSpanContext(touch: Touch): SpanContext | undefined {
-  if (!touch.traceparent) return undefined;
-  const extracted = propagation.extract(ROOT_CONTEXT, { traceparent: touch.traceparent }, defaultTextMapGetter);
-  return trace.getSpanContext(extracted);
 }

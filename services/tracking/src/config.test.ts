@@ -34,6 +34,7 @@ describe('tracking config', () => {
     expect(c.attribution).toMatchObject({ clickWindowMs: 7 * 86_400_000, viewWindowMs: 86_400_000 });
     expect(c.usdRates).toEqual({ USD: 1 });
     expect(c.group).toBe('tracking');
+    expect(c.joinWaitMs).toBe(30_000);
   });
 
   it('makes the windows, rates and topics configurable', () => {
@@ -43,7 +44,9 @@ describe('tracking config', () => {
       TRACKING_VIEW_WINDOW_MS: '60000',
       TRACKING_USD_RATES: 'EUR=1.08',
       TRACKING_RAW_TOPIC: 'raw.x',
+      TRACKING_JOIN_WAIT_MS: '0',
     });
+    expect(c.joinWaitMs).toBe(0);
     expect(c.attribution).toMatchObject({ clickWindowMs: 3_600_000, viewWindowMs: 60_000 });
     expect(c.usdRates).toEqual({ USD: 1, EUR: 1.08 });
     expect(c.topics.raw).toBe('raw.x');
@@ -77,5 +80,6 @@ describe('tracking config', () => {
   it('refuses a bad window or rate, naming it', () => {
     expect(failure({ ...base, TRACKING_CLICK_WINDOW_MS: '7d' }).variable).toBe('TRACKING_CLICK_WINDOW_MS');
     expect(failure({ ...base, TRACKING_USD_RATES: 'EUR' }).variable).toBe('TRACKING_USD_RATES');
+    expect(failure({ ...base, TRACKING_JOIN_WAIT_MS: '-1' }).variable).toBe('TRACKING_JOIN_WAIT_MS');
   });
 });

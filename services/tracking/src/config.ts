@@ -46,6 +46,12 @@ export interface TrackingConfig {
   readonly dedupeTtlMs: number;
   /** How long an impression's click price and model version are kept for its clicks (the token TTL). */
   readonly impressionTtlMs: number;
+  /**
+   * The join's bounded wait (join-wait.ts): how far stream time may pass a click's time or a
+   * conversion's due time while it waits for its impression (or for the impressions to reach it);
+   * then it is handled with what has come (a click without impression at cost 0).
+   */
+  readonly joinWaitMs: number;
 }
 
 const NAMES = [
@@ -68,6 +74,7 @@ const NAMES = [
   'TRACKING_USD_RATES',
   'TRACKING_DEDUPE_TTL_MS',
   'TRACKING_IMPRESSION_TTL_MS',
+  'TRACKING_JOIN_WAIT_MS',
 ] as const;
 type Name = (typeof NAMES)[number];
 export type TrackingEnv = { readonly stream: StreamEnv; readonly rekeyStream: StreamEnv } & {
@@ -112,6 +119,9 @@ export function toConfig(env: TrackingEnv): TrackingConfig {
     // A click counts once per impression for as long as its token is valid (7 days), plus lateness.
     dedupeTtlMs: int(env, 'TRACKING_DEDUPE_TTL_MS', clickWindowMs + latenessMs, 1000, 90 * DAY_MS),
     impressionTtlMs: int(env, 'TRACKING_IMPRESSION_TTL_MS', 7 * DAY_MS + latenessMs, 1000, 90 * DAY_MS),
+    // Delivery writes an impression seconds before anyone can click it; a lagging pipeline delays
+    // it by seconds more. Aggregation's grace (5 min by default) must exceed it, or what waited is late.
+    joinWaitMs: int(env, 'TRACKING_JOIN_WAIT_MS', 30_000, 0, DAY_MS),
   };
 }
 

@@ -89,7 +89,10 @@ export function createRekey(config: TrackingConfig, options: StageOptions = {}):
               }
               span.setAttribute(TrackingAttr.userKey, value.userKey);
               events.add(1, { [TrackingAttr.eventType]: e.kind, outcome: 'forwarded' });
-              ctx.emit({ to: 'rekeyed', value, key: value.userKey, timestamp: value.eventTimeMs });
+              // Stamped with when it was presented, not its event time: stage two's stream time is
+              // then how far both inputs have got in one clock (delivery stamps impressions when it
+              // serves them), and a conversion waits for the impressions to reach it (join-wait.ts).
+              ctx.emit({ to: 'rekeyed', value, key: value.userKey, timestamp: presentedAtMs });
             } catch (error) {
               if (error instanceof RejectedError) {
                 span.setAttribute(TrackingAttr.rejected, error.code);

@@ -20,6 +20,8 @@ export const TrackingAttr = {
   unattributedReason: 'ads.unattributed_reason',
   valueUsdMicros: 'ads.value_usd_micros',
   test: 'ads.test',
+  /** The event waited for what it joins with (join-wait.ts): on its process span, and on its `ads.attribute` span once released. */
+  parked: 'tracking.parked',
 } as const;
 
 export function traceparentOf(context: SpanContext): string {

@@ -137,7 +137,9 @@ beforeAll(async () => {
   const env = trackingEnv();
   const config = toConfig({
     ...env,
-    stream: { ...env.stream, deadLetterTopic: topics.names.dlq, batchSize: 8 },
+    // A quiet impressions partition stops holding stream time back after idleMs: the orphan
+    // conversion below waits for that (its partition has no impression) before it is handled.
+    stream: { ...env.stream, deadLetterTopic: topics.names.dlq, batchSize: 8, idleMs: 1_000 },
     rekeyStream: { ...env.rekeyStream, deadLetterTopic: topics.names.dlqRaw, batchSize: 8 },
   });
   const start = async () => {
@@ -210,6 +212,23 @@ beforeAll(async () => {
     { value: conversion(5, STRANGER_ID, 'orphan') },
   ]);
   await committed(11, 8);
+  await waitFor(
+    'the orphan conversion handled, unattributed',
+    async () =>
+      sumOf(await telemetry.points(), 'ads.attribution.conversions', { 'ads.unattributed_reason': 'NO_TOUCH' }) >= 1
+        ? true
+        : undefined,
+    60_000,
+  );
+  // Conversions wait until the impressions (or, quiet, stream time) reach when they were presented.
+  await waitFor(
+    'both attributed conversions emitted',
+    async () => {
+      const ids = new Set((await attributedCount()).map((e) => e.eventId));
+      return ids.has(`conv-${run}`) && ids.has(`viewconv-${run}`) ? true : undefined;
+    },
+    60_000,
+  );
   attributedMessages = await drainTopic(testKafka(), topics.names.attributed);
   attributed = attributedMessages.map((m) => eventCodec.decode(m.value!));
   rekeyedMessages = await drainTopic(testKafka(), rekeyed);
@@ -219,7 +238,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hop?.stop();
-  const internal = ['touches', 'impressions', 'dedupe'].map((s) => changelogTopic(group, s));
+  const internal = ['touches', 'impressions', 'parked', 'dedupe', 'timers'].map((s) => changelogTopic(group, s));
   await topics?.admin.deleteTopics({ topics: [rekeyed, ...internal] }).catch(() => {});
   await topics?.cleanup();
   await telemetry?.shutdown();

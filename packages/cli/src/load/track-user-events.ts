@@ -35,6 +35,8 @@ export interface Tracker {
 }
 
 const impressionCodec = createCodec(RecordNames.Impression);
+/** A partition with no impression read for this long no longer holds conversions back (see impressionsThroughMs). */
+const QUIET_MS = 5_000;
 
 /** Resolves once the impressions topic is followed from a fixed offset: send the requests after it. */
 export async function startTracker(kafka: Kafka, load: UserEventLoad, run: TrackerRun): Promise<Tracker> {
@@ -49,6 +51,21 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     lateBeyondGrace: 0,
   };
   let lastImpressionMs = Date.now();
+  // How far the impressions have been read: the lowest, over the partitions, of each one's highest
+  // record timestamp (delivery stamps the time it served). A partition with no record for a while
+  // (or none yet) no longer holds it back, as the runtime's idle policy: it has served what it had.
+  const highest = new Map<number, { ts: number; atMs: number }>();
+  let partitions = 0;
+  const startedMs = Date.now();
+  const impressionsThroughMs = () => {
+    const now = Date.now();
+    let through = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < partitions; p++) {
+      const seen = highest.get(p);
+      if (now - (seen?.atMs ?? startedMs) < QUIET_MS) through = Math.min(through, seen?.ts ?? Number.NEGATIVE_INFINITY);
+    }
+    return through;
+  };
   let sending = true;
   const unfollow = new AbortController();
   let ready!: () => void;
@@ -56,8 +73,13 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     topic: run.impressionsTopic,
     fromBeginning: false,
     signal: unfollow.signal,
-    onReady: () => ready(),
+    onReady: (count) => {
+      partitions = count;
+      ready();
+    },
     onRecord(record) {
+      const ts = Math.max(Number(record.timestamp), highest.get(record.partition)?.ts ?? Number.NEGATIVE_INFINITY);
+      highest.set(record.partition, { ts, atMs: Date.now() });
       if (!record.value) return;
       const impression: Impression = impressionCodec.decode(record.value);
       if (load.impression(impression, Date.now())) lastImpressionMs = Date.now();
@@ -79,7 +101,7 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
   });
 
   const flush = async (nowMs: number) => {
-    const due = load.due(nowMs);
+    const due = load.due(nowMs, impressionsThroughMs());
     if (due.length === 0) return;
     await producer.send({ topic: run.userEventsTopic, messages: due.map((d) => ({ value: JSON.stringify(d.raw) })) });
     for (const d of due) {

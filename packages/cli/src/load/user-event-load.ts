@@ -28,9 +28,11 @@ export interface UserEventLoadOptions {
   readonly users: readonly DemoUser[];
   readonly model: SimModel;
   /**
-   * How long after a conversion's time its delivery is decided (default 3 s): by then the
-   * impressions served before it have reached the load, so it is delivered after every earlier
-   * touch of its user, as the simulator's rule and tracking's attribution need.
+   * How long after a conversion's time its delivery is decided (default 3 s), and no sooner than
+   * that long after the impressions read reach its time (`due`'s `impressionsThroughMs`): by then
+   * the impressions served before it have reached the load, so it is delivered after every
+   * earlier touch of its user, as the simulator's rule and tracking's attribution need. A
+   * pipeline seconds behind delivers impressions stamped before a conversion's time seconds later.
    */
   readonly settleMs?: number;
 }
@@ -47,8 +49,11 @@ export interface UserEventLoad {
   request(truth: LoadTruth): void;
   /** An impression read from the impressions topic at `receivedAtMs`; false if another load's. */
   impression(impression: Impression, receivedAtMs: number): boolean;
-  /** The events due at `nowMs`, in delivery order; from then on they count as sent. */
-  due(nowMs: number): SentUserEvent[];
+  /**
+   * The events due at `nowMs`, in delivery order; from then on they count as sent.
+   * `impressionsThroughMs`: every impression served (stamped) up to then has been read.
+   */
+  due(nowMs: number, impressionsThroughMs?: number): SentUserEvent[];
   /** What the pipeline must end with for what was served and sent. */
   truth(): SimTruth;
   /** Impressions of this load seen; events drawn and not sent (yet). */
@@ -115,8 +120,8 @@ export function createUserEventLoad(options: UserEventLoadOptions): UserEventLoa
       return true;
     },
 
-    due(nowMs) {
-      queue.push(...simulator.settle(nowMs - settleMs));
+    due(nowMs, impressionsThroughMs = Number.POSITIVE_INFINITY) {
+      queue.push(...simulator.settle(Math.min(nowMs, impressionsThroughMs) - settleMs));
       const ready = queue.filter((e) => e.deliverAtMs <= nowMs).sort(byDelivery);
       if (ready.length === 0) return [];
       queue = queue.filter((e) => e.deliverAtMs > nowMs);
