@@ -159,7 +159,15 @@ describe('adtrace load through the six services: the final ROAS windows equal th
       }),
       auction.createAuction(dead(auction.toConfig(auction.readEnv(env)), t.dlq), {
         name: group('auction'),
-        topics: { requests: t.profiled, impressions: t.impressions, outcomes: t.outcomes, campaigns: t.campaigns },
+        // Budgets read the spend aggregation writes here (the default adtrace.campaign-spend may not
+        // exist on a fresh broker: the auction's global table then crashes it).
+        topics: {
+          requests: t.profiled,
+          impressions: t.impressions,
+          outcomes: t.outcomes,
+          campaigns: t.campaigns,
+          spend: t.spend,
+        },
       }),
     );
     const keys = `e2e=${randomBytes(32).toString('hex')}`;

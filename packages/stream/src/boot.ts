@@ -107,6 +107,7 @@ export async function boot(
       outputs: plan.outputs,
       deadLetterTopic: config.deadLetterTopic,
       stores: changelogs,
+      tables: Object.values(plan.tables).map((spec) => spec.topic),
     }),
   );
   step();

@@ -8,6 +8,8 @@ export interface TopicPlan {
   readonly outputs: readonly { readonly topic: string; readonly partitionsLike?: string }[];
   readonly deadLetterTopic: string;
   readonly stores: readonly string[];
+  /** Global tables' topics: a missing one would otherwise crash the table reader after its retries, naming no config. */
+  readonly tables: readonly string[];
 }
 
 /** What start-up learned about the topics: each output's (and the dead-letter topic's) record size limit. */
@@ -16,7 +18,7 @@ export interface PreparedTopics {
 }
 
 /**
- * Checks at start-up what would otherwise fail message by message: a missing input, output or
+ * Checks at start-up what would otherwise fail message by message: a missing input, output, table or
  * dead-letter topic is a config error (the client would retry UNKNOWN_TOPIC_OR_PARTITION
  * forever); co-partitioned inputs of a stateful hop must share a partition count. Creates the
  * stores' changelogs (compacted, the inputs' partition count, so changelog partition p holds
@@ -27,7 +29,7 @@ export async function prepareTopics(port: KafkaPort, plan: TopicPlan): Promise<P
   return port.admin(async (admin) => {
     const existing = new Set(await admin.listTopics());
     const plain = plan.outputs.filter((o) => !o.partitionsLike).map((o) => o.topic);
-    for (const topic of [...plan.inputs, ...plain, plan.deadLetterTopic]) {
+    for (const topic of [...plan.inputs, ...plain, plan.deadLetterTopic, ...plan.tables]) {
       if (!existing.has(topic)) throw new ConfigError(topic, 'topic does not exist (create it first: adtrace topics)');
     }
     const wanted = new Map<string, { partitions: number; configs: Record<string, string> }>();

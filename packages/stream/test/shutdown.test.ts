@@ -102,3 +102,26 @@ test('a missing topic fails the start with an error naming it, and the hop repor
     await topics.cleanup();
   }
 });
+
+test('a missing global table topic fails the start with an error naming it, not a crash after retries', async () => {
+  const topics = await testTopics(['in', 'out', 'dlq'], { partitions: 1 });
+  const hop = createHop({
+    kafka: testKafkaClient(),
+    name: uniqueGroupId('missing-table'),
+    log: () => {},
+    config: toConfig({ brokers: testBrokers(), deadLetterTopic: topics.names.dlq }),
+    inputs: { in: { topic: topics.names.in, decode: payloadCodec.decode } },
+    outputs: { out: { topic: topics.names.out, encode: payloadCodec.encode } },
+    tables: { spend: { topic: 'test.table-does-not-exist', decode: (b: Buffer) => b.toString() } },
+    handler: () => {},
+  });
+  try {
+    const failure = await hop.start().catch((e: unknown) => e);
+    expect((failure as Error).message).toContain('test.table-does-not-exist');
+    expect((failure as Error & { cause?: unknown }).cause).toBeInstanceOf(ConfigError);
+    await expect(hop.done).rejects.toThrow(/crashed in startup/);
+  } finally {
+    await hop.stop();
+    await topics.cleanup();
+  }
+});
