@@ -29,6 +29,7 @@ type Costs = Pick<SpanRow, 'computeUsd' | 'kafkaUsd' | 'queryUsd' | 'costUsd'> &
 /**
  * A span's cost columns. Our services send what they measured — `adtrace.cost.cpu_us` (self),
  * `adtrace.kafka.bytes` (produced on PRODUCER spans, consumed otherwise),
+ * `adtrace.kafka.produced_bytes` (what a stream runtime's `process` span's message wrote),
  * `adtrace.query.bytes_scanned`, and on the warehouse's own load spans `adtrace.storage.bytes_written`
  * — and no prices (four attributes fewer per span, per message):
  * the warehouse prices them with its table as it loads them. A span that arrives priced
@@ -54,7 +55,7 @@ function costs(
   const cost = priceUsage(
     {
       cpuMicros: amount(attrs['adtrace.cost.cpu_us']),
-      kafkaBytesIn: produced ? bytes : 0,
+      kafkaBytesIn: (produced ? bytes : 0) + amount(attrs['adtrace.kafka.produced_bytes']),
       kafkaBytesOut: produced ? 0 : bytes,
       queryBytesScanned: amount(attrs['adtrace.query.bytes_scanned']),
       storageBytesWritten: amount(stored),

@@ -47,6 +47,16 @@ describe('decodeExportRequest, pricing at load', () => {
     expect(query.costUsd).toBeCloseTo(3.125, 12);
   });
 
+  it("prices a process span's consumed bytes at the data-out price and its message's produced bytes at the data-in price", () => {
+    // The stream runtime records no send span per output: the process span carries what its message wrote.
+    const process = row({
+      kind: 5,
+      attributes: { 'adtrace.kafka.bytes': 2 * 1024 ** 3, 'adtrace.kafka.produced_bytes': 3 * 1024 ** 3 },
+    });
+    expect(process.kafkaUsd).toBeCloseTo(2 * KAFKA_OUT_GIB + 3 * KAFKA_IN_GIB, 12); // 0.1 + 0.3
+    expect(process.costUsd).toBeCloseTo(0.4, 12);
+  });
+
   it('prices the bytes a warehouse load span wrote at the storage-write price; other spans store nothing', () => {
     const load = row({ attributes: { 'adtrace.storage.bytes_written': 2 * 1024 ** 3 } });
     expect(load.storageUsd).toBeCloseTo(0.05, 12); // 2 GiB × $0.025
