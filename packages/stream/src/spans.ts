@@ -8,7 +8,10 @@ import type { SchemaIdentity } from './types.ts';
  * query cannot derive goes on each span: the system (kafka), the consumer group and the client
  * are the same for every span of a process — `service.name` / `service.instance.id` and the
  * resource's `messaging.system` (the telemetry package) — so they are not repeated per span.
- * Record keys never go on spans: upstream may key raw records by a user id.
+ * Record keys never go on spans: upstream may key raw records by a user id. A `process <topic>`
+ * span does not repeat its name either: its destination and operation are the name's two words
+ * (semconv's `{operation} {destination}`), which the warehouse spells out as
+ * `messaging.operation.type` / `messaging.destination.name` when it loads the span.
  */
 export const Attr = {
   destination: 'messaging.destination.name',
@@ -57,9 +60,7 @@ export interface ProcessSpanInput {
  */
 export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent: Context): Span {
   const attributes: Attributes = {
-    [Attr.destination]: input.topic,
     [Attr.partition]: String(input.partition),
-    [Attr.operationType]: 'process',
     [Attr.offset]: Number(input.offset),
     [Attr.kafkaBytes]: kafkaMessageBytes(input.message),
     [Attr.cpuMicros]: 0,
