@@ -351,7 +351,7 @@ export default async function run(): Promise<{
       naive_cpu_us_per_msg: round(naive.cpuUsPerMsg, 1),
       // What tracing costs the hop's process per message: every thread, export included.
       tracing_cpu_us_per_msg: round(traced.cpuUsPerMsg - untraced.cpuUsPerMsg, 1),
-      // Rows the warehouse stored per message of a traced run (process + send = 2).
+      // Rows the warehouse stored per message of a traced run (one process span per message per hop).
       warehouse_spans_per_msg: round(median(spansPerMsg), 2),
       // Σ adtrace.cost.cpu_us over a traced run's spans ÷ the child's CPU over its whole life:
       // at most 1 if spans are charged honestly; what is left is start-up, fetching, export, GC.

@@ -1,18 +1,36 @@
 import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SpanKindCode, StatusCode } from '../test/support/spans.ts';
-import { registerTestTracing, type TestTracing } from '../test/support/tracing.ts';
 import { Outbox, type OutRecord } from './outbox.ts';
 
-let tracing: TestTracing;
+const exporter = new InMemorySpanExporter();
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 beforeAll(() => {
-  tracing = registerTestTracing();
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 });
-afterAll(() => tracing.shutdown());
-beforeEach(() => tracing.reset());
+afterAll(async () => {
+  await provider.shutdown();
+  propagation.disable();
+});
+beforeEach(() => exporter.reset());
 
-const tracer = () => trace.getTracer('outbox-test');
+/** The finished spans as the tests read them. */
+const finished = () =>
+  exporter.getFinishedSpans().map((s: ReadableSpan) => ({
+    name: s.name,
+    kind: s.kind,
+    spanId: s.spanContext().spanId,
+    parentSpanId: s.parentSpanContext?.spanId,
+    status: s.status.code,
+    attributes: s.attributes,
+  }));
+const tracing = { spans: finished };
+const SpanKindCode = { PRODUCER: SpanKind.PRODUCER };
+const StatusCode = { ERROR: SpanStatusCode.ERROR, UNSET: SpanStatusCode.UNSET };
+
+const tracer = () => provider.getTracer('outbox-test');
 const record = (topic: string, value: string, over: Partial<OutRecord> = {}): OutRecord => ({
   kind: 'output',
   topic,
