@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv, toConfig } from '@adtrace/stream';
 import { LIST_PRICES } from '@adtrace/telemetry';
-import { type Kafka, Kafka as KafkaClient, logLevel, Partitioners } from 'kafkajs';
+import { type Admin, type Kafka, Kafka as KafkaClient, logLevel, Partitioners } from 'kafkajs';
 import { decode, encode, type Value } from './fixtures/hop.ts';
 
 const BACKLOG = 20_000;
@@ -92,6 +92,22 @@ async function produce(kafka: Kafka, topic: string, from: number, count: number,
     }
   }
   await producer.disconnect();
+}
+
+/**
+ * Creating a topic on a busy shared broker sometimes answers UNKNOWN_TOPIC_OR_PARTITION while
+ * kafkajs waits for its leaders (a whole run lost at its first round): try again a few times.
+ */
+async function createTopics(admin: Admin, options: Parameters<Admin['createTopics']>[0]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics(options);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
 }
 
 async function total(kafka: Kafka, topic: string): Promise<number> {
@@ -191,7 +207,7 @@ async function pipeline(
     `bench.hop.${label}.in.${randomUUID().slice(0, 6)}`,
     `bench.hop.${label}.out.${randomUUID().slice(0, 6)}`,
   ];
-  await admin.createTopics({
+  await createTopics(admin, {
     waitForLeaders: true,
     topics: [
       { topic: input, numPartitions: PARTITIONS },
@@ -284,7 +300,7 @@ export default async function run(): Promise<{
   const admin = kafka.admin();
   await admin.connect();
   const dlq = `bench.hop.dlq.${randomUUID().slice(0, 6)}`;
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: dlq, numPartitions: 1 }] });
+  await createTopics(admin, { waitForLeaders: true, topics: [{ topic: dlq, numPartitions: 1 }] });
   const warehouse = await startWarehouse();
   try {
     const env = {
@@ -335,7 +351,7 @@ export default async function run(): Promise<{
       naive_cpu_us_per_msg: round(naive.cpuUsPerMsg, 1),
       // What tracing costs the hop's process per message: every thread, export included.
       tracing_cpu_us_per_msg: round(traced.cpuUsPerMsg - untraced.cpuUsPerMsg, 1),
-      // Rows the warehouse stored per message of a traced run (process + send = 2).
+      // Rows the warehouse stored per message of a traced run (one process span per message per hop).
       warehouse_spans_per_msg: round(median(spansPerMsg), 2),
       // Σ adtrace.cost.cpu_us over a traced run's spans ÷ the child's CPU over its whole life:
       // at most 1 if spans are charged honestly; what is left is start-up, fetching, export, GC.

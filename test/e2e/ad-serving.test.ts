@@ -299,7 +299,7 @@ describe('the ad-serving path through the four services as processes', () => {
         const of = (service: string, name: string) => s.filter((x) => x.service === service && x.name === name);
         return (
           of('delivery', `process ${topics.names.outcomes}`).length >= r.body.imp.length &&
-          of('delivery', `send ${topics.names.impressions}`).length >= wins &&
+          of('delivery', 'ads.prepare_creative').length >= wins &&
           (r !== valid.traced || of('upstream', `send ${topics.names.raw}`).length === 1)
         );
       });
@@ -322,10 +322,9 @@ describe('the ad-serving path through the four services as processes', () => {
         ...(r === valid.traced ? [`upstream send ${t.raw}`] : []),
         `ingest process ${t.raw}`,
         'ingest ads.serve',
-        `ingest send ${t.requests}`,
+        // One span per message per hop: each output carries the context it was emitted in.
         `profiling process ${t.requests}`,
         'profiling ads.build_user_profile',
-        `profiling send ${t.profiled}`,
         `auction process ${t.profiled}`,
       ];
       // Every imp's outcome reaches delivery by its own chain; a win's goes on to the impression.
@@ -334,21 +333,22 @@ describe('the ad-serving path through the four services as processes', () => {
       for (const d of deliveries) {
         const chain = chainTo(d);
         expect(chain.slice(0, head.length), r.label).toEqual(head);
-        expect(chain.slice(-3), r.label).toEqual([
-          'auction ads.auction',
-          `auction send ${t.outcomes}`,
-          `${d.service} ${d.name}`,
-        ]);
+        expect(chain.slice(-2), r.label).toEqual(['auction ads.auction', `${d.service} ${d.name}`]);
       }
-      const sends = spans.filter((s) => s.service === 'delivery' && s.name === `send ${t.impressions}`);
-      expect(sends, r.label).toHaveLength(wins);
-      for (const s of sends) {
-        expect(chainTo(s).slice(-3), r.label).toEqual([
+      // A win's impression is written inside ads.prepare_creative: its process span says so.
+      const served = spans.filter((s) => s.service === 'delivery' && s.name === 'ads.prepare_creative');
+      expect(served, r.label).toHaveLength(wins);
+      for (const s of served) {
+        expect(chainTo(s).slice(-2), r.label).toEqual([
           `delivery process ${t.outcomes}`,
           'delivery ads.prepare_creative',
-          `delivery send ${t.impressions}`,
         ]);
+        expect(byId.get(s.parentSpanId!)!.attributes['adtrace.kafka.produced_topics'], r.label).toBe(t.impressions);
       }
+      expect(
+        spans.filter((s) => s.kind === 'producer' && s.service !== 'upstream'),
+        r.label,
+      ).toEqual([]);
       for (const s of spans.filter((x) => x.service !== 'upstream' && x.kind !== 'producer')) {
         if (s.name.startsWith('process') && s.service === 'ingest') continue; // before the event id exists
         expect(s.attributes['adtrace.event_id'], `${r.label}: ${s.service} ${s.name}`).toBe(r.eventId);

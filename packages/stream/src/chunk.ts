@@ -29,8 +29,9 @@ export type ChunkDeps<
  * messages by their synchronous wall time; a process span gets its message's share, less what
  * its handler's own spans were charged (their self wall time × the task's rate, CPU per wall µs
  * of its recent messages, waits included). The deliver phase's CPU (seal,
- * produce, commit) is split evenly over the chunk's send and dead-letter spans — or its process
- * spans when it has none.
+ * produce, commit) is split evenly over the chunk's process spans — its messages' outputs and dead
+ * letters have no spans of their own (outbox.ts) — and the send spans of its window and timer
+ * outputs, if any.
  */
 export async function runChunk<
   I extends InputSpecs,
@@ -94,13 +95,11 @@ export async function runChunk<
     for (const [i, o] of opened.entries()) endProcessSpan(o, spansOfHandling[i]!);
     throw error;
   }
-  const delivered = delivering.end().cpuMicros;
-  const sends = outbox.spanCount;
+  const deliverShare = delivering.end().cpuMicros / (opened.length + outbox.spanCount);
   outbox.settle(
     result === 'abandoned' ? new Error('not written: partition revoked or hop stopping') : undefined,
-    sends > 0 ? delivered / sends : 0,
+    deliverShare,
   );
-  const deliverShare = sends > 0 ? 0 : delivered / opened.length;
   for (const [i, o] of opened.entries()) endProcessSpan(o, spansOfHandling[i]! + deliverShare, walls[i]);
   if (result !== 'committed') {
     task.event?.rollback(task.state.stores);

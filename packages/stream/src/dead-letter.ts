@@ -18,9 +18,9 @@ export interface DeadLetterSource {
 
 /**
  * The original key, value and headers plus the DeadLetterHeaders. The record's own
- * `traceparent` is then overwritten with the dead-letter span's context (outbox.ts), so a replay
- * continues the event's trace below the point where it was parked; the original traceparent is
- * kept in `adtrace.dlq.original-traceparent`.
+ * `traceparent` is then overwritten with the context of the process span that parked it
+ * (outbox.ts), so a replay continues the event's trace below the point where it was parked; the
+ * original traceparent is kept in `adtrace.dlq.original-traceparent`.
  */
 export function deadLetterRecord(
   message: FetchedRecord,
@@ -50,11 +50,13 @@ export function deadLetterRecord(
     message: { key: message.key, value: message.value, headers },
     parent,
     eventId,
-    verdict,
   };
 }
 
-/** Gives up on a message: marks its process span and adds its dead letter to the chunk's outbox. */
+/**
+ * Gives up on a message: marks its process span (the dead letter's code and reason) and adds its
+ * dead letter to the chunk's outbox, owned by that span (its bytes and topic are the span's).
+ */
 export function parkMessage(
   parts: MessageParts,
   opened: OpenedMessage,
@@ -65,5 +67,5 @@ export function parkMessage(
   markDeadLettered(opened.span, verdict);
   const { topic, partition } = opened.meta;
   const source = { topic, partition, stage: parts.name, deadLetterTopic: parts.config.deadLetterTopic };
-  outbox.add(deadLetterRecord(message, source, verdict, opened.processCtx, opened.event.id));
+  outbox.add(deadLetterRecord(message, source, verdict, opened.processCtx, opened.event.id), opened.span);
 }

@@ -1,7 +1,6 @@
 import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
-import { type Context, propagation, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, propagation, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { overwriteSetter } from './carrier.ts';
-import type { Verdict } from './classify.ts';
 import type { OutMessage, RecordHeaders, TopicMessages } from './kafka/port.ts';
 import { Attr, failSpan, startSendSpan } from './spans.ts';
 import type { SchemaIdentity } from './types.ts';
@@ -10,26 +9,47 @@ export interface OutRecord {
   readonly kind: 'output' | 'changelog' | 'dead-letter';
   readonly topic: string;
   readonly message: OutMessage & { headers: RecordHeaders };
-  /** The context the record was emitted in: its send span's parent. Changelog writes get no span. */
+  /**
+   * The context the record was emitted in: its traceparent (a message's output or dead letter),
+   * or its send span's parent (a window's or timer's output). Changelog writes carry none.
+   */
   readonly parent?: Context;
   readonly eventId?: string;
-  readonly verdict?: Verdict;
   readonly schema?: SchemaIdentity;
+}
+
+/** What a message's process span is told of the records it wrote (set once, at seal). */
+interface Produced {
+  bytes: number;
+  topics: string[];
 }
 
 /**
  * Everything one chunk writes — outputs, dead letters, changelog records — sent together in one
  * produce request (or one transaction), so the chunk's offsets are committed only when all of it
  * is acknowledged.
+ *
+ * Trace model (docs/design.md): a record a message wrote (its outputs, its dead letter, a late
+ * record) gets no span of its own. Its traceparent is the context it was emitted in — the
+ * message's process span, or a handler span inside it — so the next hop's process span is that
+ * span's child; the bytes and topics it wrote go on the message's process span (its *owner*),
+ * which also takes a share of the chunk's produce-and-commit CPU. Only records no message owns —
+ * a window's or timer's outputs, emitted at the end of a chunk or on an idle tick — get a
+ * `send <topic>` PRODUCER span, few per chunk, never one per message.
  */
 export class Outbox {
   private readonly records: OutRecord[] = [];
+  /** The process span each record belongs to, where a message wrote it (parallel to `records`). */
+  private readonly owners: (Span | undefined)[] = [];
   private spans: Span[] = [];
+  private ownerSpans: Span[] = [];
   private sealed: TopicMessages[] | undefined;
 
-  add(record: OutRecord): void {
+  /** `owner`: the process span of the message that wrote the record, if one did. */
+  add(record: OutRecord, owner?: Span): void {
     if (this.sealed) throw new Error('outbox already sealed');
     this.records.push(record);
+    this.owners.push(owner);
   }
 
   count(kind: OutRecord['kind']): number {
@@ -41,43 +61,58 @@ export class Outbox {
   }
 
   /**
-   * Starts one send span per record and writes its traceparent into the record's headers
-   * (overwriting), then groups the records by topic. Idempotent: retries resend the same
-   * messages with the same trace context.
+   * Writes each traced record's traceparent into its headers (overwriting): the context it was
+   * emitted in, or the send span of a record no message owns. Tells each owning process span
+   * what its message produced (`adtrace.kafka.produced_bytes`, `adtrace.kafka.produced_topics`),
+   * then groups the records by topic. Idempotent: retries resend the same messages with the same
+   * trace context.
    */
   seal(tracer: Tracer): TopicMessages[] {
     if (this.sealed) return this.sealed;
     const byTopic = new Map<string, OutMessage[]>();
-    for (const r of this.records) {
-      if (r.parent) {
-        const name = r.kind === 'dead-letter' ? `dead-letter ${r.topic}` : `send ${r.topic}`;
-        const span = startSendSpan(tracer, { topic: r.topic, eventId: r.eventId, schema: r.schema }, r.parent, name);
-        if (r.verdict) {
-          span.setAttributes({ [Attr.dlqCode]: r.verdict.code, [Attr.errorType]: r.verdict.errorClass });
-          span.setStatus({ code: SpanStatusCode.ERROR, message: r.verdict.reason });
-        }
-        propagation.inject(trace.setSpan(r.parent, span), r.message.headers, overwriteSetter);
-        span.setAttribute(Attr.kafkaBytes, kafkaMessageBytes(r.message));
-        this.spans.push(span);
-      }
+    const produced = new Map<Span, Produced>();
+    for (const [i, r] of this.records.entries()) {
+      const owner = this.owners[i];
+      if (owner) {
+        if (r.parent) propagation.inject(r.parent, r.message.headers, overwriteSetter);
+        const sum = produced.get(owner) ?? { bytes: 0, topics: [] };
+        produced.set(owner, sum);
+        sum.bytes += kafkaMessageBytes(r.message);
+        if (!sum.topics.includes(r.topic)) sum.topics.push(r.topic);
+      } else if (r.parent) this.startSendSpan(tracer, r, r.parent);
       const list = byTopic.get(r.topic) ?? [];
       byTopic.set(r.topic, list);
       list.push(r.message);
     }
+    for (const [span, sum] of produced) {
+      span.setAttributes({ [Attr.producedBytes]: sum.bytes, [Attr.producedTopics]: sum.topics.join(',') });
+    }
+    this.ownerSpans = [...produced.keys()];
     this.sealed = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     return this.sealed;
   }
 
-  /** How many send spans the chunk has: they share its deliver phase's CPU. */
+  /** Only a window's or timer's output gets here: dead letters always belong to a message. */
+  private startSendSpan(tracer: Tracer, r: OutRecord, parent: Context): void {
+    const span = startSendSpan(tracer, { topic: r.topic, eventId: r.eventId, schema: r.schema }, parent);
+    propagation.inject(trace.setSpan(parent, span), r.message.headers, overwriteSetter);
+    span.setAttribute(Attr.kafkaBytes, kafkaMessageBytes(r.message));
+    this.spans.push(span);
+  }
+
+  /** How many send spans the chunk has (records no message owns): they share its deliver phase's CPU with its process spans. */
   get spanCount(): number {
     return this.spans.length;
   }
 
   /**
    * Ends the send spans at the acknowledgement (each charged `cpuMicros`, its even share of the
-   * produce-and-commit phase), or with the error that lost the chunk.
+   * produce-and-commit phase), or with the error that lost the chunk; that error also marks the
+   * process spans whose records were lost (the chunk ends them).
    */
   settle(error?: unknown, cpuMicros = 0): void {
+    if (error !== undefined) for (const span of this.ownerSpans) failSpan(span, error);
+    this.ownerSpans = [];
     for (const span of this.spans) {
       if (error !== undefined) failSpan(span, error);
       span.setAttribute(Attr.cpuMicros, cpuMicros);

@@ -167,7 +167,7 @@ export async function processMessage<
         );
       }
       own.mergeInto(scope.writes);
-      for (const r of records) scope.outbox.add(r);
+      for (const r of records) scope.outbox.add(r, span);
       task.breaker.success();
       return done(opened, cpu);
     } catch (error) {

@@ -8,15 +8,22 @@ import type { SchemaIdentity } from './types.ts';
  * query cannot derive goes on each span: the system (kafka), the consumer group and the client
  * are the same for every span of a process — `service.name` / `service.instance.id` and the
  * resource's `messaging.system` (the telemetry package) — so they are not repeated per span.
- * Record keys never go on spans: upstream may key raw records by a user id.
+ * Record keys never go on spans: upstream may key raw records by a user id. A `process <topic>`
+ * span does not repeat its name either: its destination and operation are the name's two words
+ * (semconv's `{operation} {destination}`), which the warehouse spells out as
+ * `messaging.operation.type` / `messaging.destination.name` when it loads the span.
  */
 export const Attr = {
   destination: 'messaging.destination.name',
   partition: 'messaging.destination.partition.id',
   operationType: 'messaging.operation.type',
   offset: 'messaging.kafka.offset',
-  /** Key + value + headers: the Kafka cost model's input. */
+  /** Key + value + headers: the Kafka cost model's input (consumed on a process span, produced on a send span). */
   kafkaBytes: SpanAttributes.kafkaBytes,
+  /** On a process span: key + value + headers of every record its message wrote (outputs, dead letter). */
+  producedBytes: SpanAttributes.kafkaBytesProduced,
+  /** On a process span: the topics its message wrote to, comma-separated, in order of first write. */
+  producedTopics: 'adtrace.kafka.produced_topics',
   eventId: SpanAttributes.eventId,
   /** CPU micros, set by the runtime from its chunk phases (cpu-account.ts), priced by the telemetry. */
   cpuMicros: CostAttributes.cpuMicros,
@@ -45,15 +52,15 @@ export interface ProcessSpanInput {
 }
 
 /**
- * `process <topic>`: a CONSUMER span whose parent is the producer span read from this message's
- * headers (or from the record, `traceFrom`). Started with its CPU attribute present, so the
- * telemetry's cost processor knows the runtime measures it and reads no clock for it.
+ * `process <topic>`: a CONSUMER span whose parent is the span read from this message's headers —
+ * the upstream hop's process span (or a handler span inside it), or a producer's `send` span — or
+ * from the record (`traceFrom`). Started with its CPU attribute present, so the telemetry's cost
+ * processor knows the runtime measures it and reads no clock for it. The records its message
+ * writes get no span: their bytes and topics are set on it at seal (outbox.ts).
  */
 export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent: Context): Span {
   const attributes: Attributes = {
-    [Attr.destination]: input.topic,
     [Attr.partition]: String(input.partition),
-    [Attr.operationType]: 'process',
     [Attr.offset]: Number(input.offset),
     [Attr.kafkaBytes]: kafkaMessageBytes(input.message),
     [Attr.cpuMicros]: 0,
@@ -64,15 +71,16 @@ export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent
 }
 
 /**
- * `send <topic>` (or `dead-letter <topic>`): a PRODUCER span, child of the context the output was
- * emitted in. Its size is set once the message is final (after the traceparent is written).
+ * `send <topic>`: a PRODUCER span for an output no message owns (a window's or timer's), child of
+ * the context it was emitted in (an `ads.aggregate.flush` span, or none: a root). Its size is set
+ * once the message is final (after the traceparent is written).
  */
 export function startSendSpan(
   tracer: Tracer,
   input: { readonly topic: string; readonly eventId: string | undefined; readonly schema?: SchemaIdentity },
   parent: Context,
-  name = `send ${input.topic}`,
 ): Span {
+  const name = `send ${input.topic}`;
   const attributes: Attributes = {
     [Attr.destination]: input.topic,
     [Attr.operationType]: 'send',

@@ -6,8 +6,16 @@
 export const SpanAttributes = {
   /** The ad event the span belongs to: on every span of the event's trace. */
   eventId: 'adtrace.event_id',
-  /** Message bytes (key + value + headers) consumed or produced by this span: set on `process` and `send` spans. */
+  /**
+   * Message bytes (key + value + headers) consumed by this span (`process`), or produced by it
+   * (PRODUCER spans: `send`, the kafkajs instrumentation's).
+   */
   kafkaBytes: 'adtrace.kafka.bytes',
+  /**
+   * Bytes of the records a `process` span's message wrote (outputs, dead letter): the stream
+   * runtime records no span per output, so its process span carries them (priced as produced).
+   */
+  kafkaBytesProduced: 'adtrace.kafka.produced_bytes',
   /** Bytes a warehouse query scanned: set on query spans. */
   queryBytesScanned: 'adtrace.query.bytes_scanned',
   /** Bytes a warehouse load wrote (the rows as a storage-write API bills them): set on the warehouse's load spans. */

@@ -28,7 +28,7 @@ export const aggregationTracer = (): Tracer => trace.getTracer('adtrace.aggregat
 /**
  * One window serves many events, so its emission belongs to none of their traces: an
  * ads.aggregate.flush span, the root of its own trace with links to the window's first events'
- * apply spans; `emit` runs inside it (its send span is the flush span's child).
+ * apply spans; `emit` runs inside it (the runtime's send span of the window's output is the flush span's child).
  */
 export function traceFlush(
   tracer: Tracer,

@@ -1,6 +1,6 @@
 // The spans of one imp's decision, nested as one chain in the request's trace:
 // ads.candidate_selection → ads.policy_filter → ads.auction → ads.auction.score_ad (top N), and
-// the outcome's send span under ads.auction. decide.ts decides a whole request in one call, so
+// the outcome emitted under ads.auction (its traceparent: delivery's process span is its child). decide.ts decides a whole request in one call, so
 // the stage attributes are exact but the stage times are not known: the request's decision time
 // is split evenly over its imps, and each imp's stage spans share its slice (all of it self time
 // of ads.auction; score_ad spans are instants at its end). No time is counted twice, which the

@@ -258,10 +258,14 @@ describe('auction', () => {
     });
     const scored = spansNamed('ads.auction.score_ad', traceId).filter((s) => s.parentSpanId === auction.spanId);
     expect(scored.map((s) => s.attributes['ad.id'])).toEqual(['ad-cmp-capped', 'ad-cmp-mid', 'ad-cmp-low']);
-    const send = spansNamed(`send ${topics.names.outcomes}`, traceId).filter((s) => s.parentSpanId === auction.spanId);
-    expect(send).toHaveLength(1);
-    const out = outcomeMessages.find((m) => codecs.outcome.decode(m.value!).eventId === sent.first.request.eventId)!;
-    expect(header(out.headers, Headers.traceparent)?.split('-')[1]).toBe(traceId);
+    // No span per output: the outcome, emitted inside ads.auction, carries its context (delivery's
+    // process span will be its child).
+    expect(spansNamed(`send ${topics.names.outcomes}`, traceId)).toEqual([]);
+    const out = outcomeMessages.find((m) => {
+      const o = codecs.outcome.decode(m.value!);
+      return o.eventId === sent.first.request.eventId && o.impId === '1';
+    })!;
+    expect(header(out.headers, Headers.traceparent)?.split('-').slice(1, 3)).toEqual([traceId, auction.spanId]);
     // The video imp no ad fits: its own chain, no score_ad.
     const videoAuction = spansNamed('ads.auction', traceId).find((s) => s.attributes[AuctionAttr.impId] === '2')!;
     expect(videoAuction.attributes[AuctionAttr.noFillReason]).toBe('NO_CANDIDATES');

@@ -118,7 +118,7 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
               'creative.type': ad.creative.format,
               'ads.bid_type': ad.bidType,
             });
-            // Inside the span: the send span is its child, so the chain is process → prepare → send.
+            // Inside the span: it is the output's traceparent, so the chain is process → prepare → next hop.
             ctx.emit({ to: 'impressions', value: served.impression, key: win.userKey, timestamp: servedAtMs });
           }),
       );

@@ -247,7 +247,7 @@ describe('delivery', () => {
     expect(header(of(broken).headers, DeadLetterHeaders.code)).toBe('WIN_WITHOUT_WINNER');
   });
 
-  it('puts ads.prepare_creative in the event’s trace: upstream → process → prepare → send, with the creative’s attributes', () => {
+  it('puts ads.prepare_creative in the event’s trace: upstream → process → prepare → the impression’s traceparent, with the creative’s attributes', () => {
     for (const s of Object.values(wins)) {
       const impressionId = `${s.outcome.eventId}.${s.outcome.impId}`;
       const prepare = spansNamed('ads.prepare_creative').find(
@@ -257,8 +257,10 @@ describe('delivery', () => {
       const process = telemetry.spans().find((x) => x.spanId === prepare.parentSpanId)!;
       expect(process.name).toBe(`process ${topics.names.outcomes}`);
       expect(process.parentSpanId).toBe(s.spanId);
-      const send = telemetry.spans().find((x) => x.parentSpanId === prepare.spanId)!;
-      expect(send.name).toBe(`send ${topics.names.impressions}`);
+      // No span per output: the impression, emitted inside prepare, carries prepare's context.
+      const [impression] = impressions.filter((m) => decoded(m).impressionId === impressionId);
+      expect(header(impression!.headers, 'traceparent')?.split('-').slice(1, 3)).toEqual([s.traceId, prepare.spanId]);
+      expect(process.attributes['adtrace.kafka.produced_topics']).toBe(topics.names.impressions);
       expect(prepare.attributes).toMatchObject({
         'ads.ad_served': true,
         'ads.winning_ad_id': s.outcome.win!.adId,

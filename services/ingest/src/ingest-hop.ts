@@ -86,7 +86,7 @@ export function createIngest(config: IngestConfig, options: IngestOptions = {}):
             .end();
           for (const fix of ingested.fixes) fieldsDropped.add(1, { field: fix.field, action: fix.action });
           const { request, userKey } = ingested;
-          // Inside the span: the send span is its child, so the chain is process → ads.serve → send.
+          // Inside the span: it is the output's traceparent, so the chain is process → ads.serve → next hop.
           ctx.emit({ to: 'requests', value: request, key: userKey.key, eventId });
           return [];
         }),

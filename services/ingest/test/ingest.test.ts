@@ -177,12 +177,13 @@ describe('ingest', () => {
       expect(header(out!.headers, Headers.eventId)).toBe(eventId);
       expect(header(out!.headers, Headers.traceparent)?.split('-')[1]).toBe(s.traceId);
       // The trace continues: ingest's process span is the child of the upstream producer span,
-      // ads.serve of the process span, and the send span of the process span.
+      // ads.serve of the process span, and the output (no span of its own) carries ads.serve's context.
       const serve = spansNamed('ads.serve').find((x) => x.attributes[IngestAttr.requestId] === s.key)!;
       expect(serve.traceId).toBe(s.traceId);
       const process = telemetry.spans().find((x) => x.spanId === serve.parentSpanId)!;
       expect(process.name).toBe(`process ${topics.names.raw}`);
       expect(process.parentSpanId).toBe(s.spanId);
+      expect(header(out!.headers, Headers.traceparent)?.split('-')[2]).toBe(serve.spanId);
       expect(serve.attributes).toMatchObject({
         [IngestAttr.userKey]: request.userKey,
         [IngestAttr.placement]: 'news.example.com',

@@ -75,7 +75,7 @@ export function createProfiling(config: ProfilingConfig, options: ProfilingOptio
             cache_hit: profile.cacheHit,
           });
           const value: ProfiledRequest = { request, profile, profiledAtMs: Date.now() };
-          // Inside the span: the send span is its child, so the chain is process → profile → send.
+          // Inside the span: it is the output's traceparent, so the chain is process → profile → next hop.
           ctx.emit({ to: 'profiled', value, key: request.userKey, eventId: request.eventId });
           return [];
         }),

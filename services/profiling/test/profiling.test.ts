@@ -85,7 +85,7 @@ beforeAll(async () => {
     topic: topics.names.segments,
     messages: published.map((s) => ({ key: s.userKey, value: segmentsCodec.encode(s) })),
   });
-  // Keyed by user key as ingest writes them, with ingest's send span as the traceparent.
+  // Keyed by user key as ingest writes them, with ingest's ads.serve span as the traceparent.
   await producer.send({
     topic: topics.names.requests,
     messages: all.map((s) => ({

@@ -29,7 +29,7 @@ const hop = createHop({
   config,
   handler: async (message, ctx) => {
     if (delayMs > 0) await sleep(delayMs);
-    // A handler span of its own: the send span must be its child (ctx.emit inside it).
+    // A handler span of its own: it must be the output's traceparent (ctx.emit inside it).
     await tracer.startActiveSpan('ads.test_handler', async (span) => {
       try {
         let count: number | undefined;

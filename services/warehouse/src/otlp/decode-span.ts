@@ -29,6 +29,7 @@ type Costs = Pick<SpanRow, 'computeUsd' | 'kafkaUsd' | 'queryUsd' | 'costUsd'> &
 /**
  * A span's cost columns. Our services send what they measured — `adtrace.cost.cpu_us` (self),
  * `adtrace.kafka.bytes` (produced on PRODUCER spans, consumed otherwise),
+ * `adtrace.kafka.produced_bytes` (what a stream runtime's `process` span's message wrote),
  * `adtrace.query.bytes_scanned`, and on the warehouse's own load spans `adtrace.storage.bytes_written`
  * — and no prices (four attributes fewer per span, per message):
  * the warehouse prices them with its table as it loads them. A span that arrives priced
@@ -54,7 +55,7 @@ function costs(
   const cost = priceUsage(
     {
       cpuMicros: amount(attrs['adtrace.cost.cpu_us']),
-      kafkaBytesIn: produced ? bytes : 0,
+      kafkaBytesIn: (produced ? bytes : 0) + amount(attrs['adtrace.kafka.produced_bytes']),
       kafkaBytesOut: produced ? 0 : bytes,
       queryBytesScanned: amount(attrs['adtrace.query.bytes_scanned']),
       storageBytesWritten: amount(stored),
@@ -136,6 +137,7 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
   const [endUs, endRest] = nanosToMicros(stop);
   const durationMs = Math.max(0, ((endUs - startUs) * 1000 + (endRest - startRest)) / 1e6);
   for (const key in scope.inherited) if (!(key in attrs)) attrs[key] = scope.inherited[key]!;
+  messagingFromName(name, KINDS[kind], attrs);
   if (scope.scopeName) attrs['otel.scope.name'] = scope.scopeName;
   if (events.length > 0) attrs['otel.events'] = events;
   if (links.length > 0) attrs['otel.links'] = links;
@@ -155,6 +157,23 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
     ...costs(attrs, KINDS[kind], scope.prices),
     attributesJson: JSON.stringify(attrs),
   };
+}
+
+/**
+ * The stream runtime's `process <topic>` spans leave out what their name says (two attributes
+ * fewer to record, encode and send per message): semconv names a messaging span
+ * `{operation} {destination}`, so a CONSUMER `process …` or PRODUCER `send …` span without them
+ * gets `messaging.operation.type` and `messaging.destination.name` from its name here, and the
+ * row reads as if the span had carried them.
+ */
+function messagingFromName(name: string, kind: SpanKindName | undefined, attrs: { [key: string]: AttrValue }): void {
+  if (kind !== 'consumer' && kind !== 'producer') return;
+  const space = name.indexOf(' ');
+  if (space <= 0 || space === name.length - 1) return;
+  const operation = name.slice(0, space);
+  if (operation !== (kind === 'consumer' ? 'process' : 'send')) return;
+  attrs['messaging.operation.type'] ??= operation;
+  attrs['messaging.destination.name'] ??= name.slice(space + 1);
 }
 
 function event(w: Wire, end: number): AttrValue {

@@ -47,6 +47,31 @@ describe('decodeExportRequest, pricing at load', () => {
     expect(query.costUsd).toBeCloseTo(3.125, 12);
   });
 
+  it("prices a process span's consumed bytes at the data-out price and its message's produced bytes at the data-in price", () => {
+    // The stream runtime records no send span per output: the process span carries what its message wrote.
+    const process = row({
+      kind: 5,
+      attributes: { 'adtrace.kafka.bytes': 2 * 1024 ** 3, 'adtrace.kafka.produced_bytes': 3 * 1024 ** 3 },
+    });
+    expect(process.kafkaUsd).toBeCloseTo(2 * KAFKA_OUT_GIB + 3 * KAFKA_IN_GIB, 12); // 0.1 + 0.3
+    expect(process.costUsd).toBeCloseTo(0.4, 12);
+  });
+
+  it("spells out a messaging span's operation and destination from its name when it leaves them out", () => {
+    const process = row({ kind: 5, name: 'process adtrace.bid-requests', attributes: { 'adtrace.event_id': 'e1' } });
+    expect(JSON.parse(process.attributesJson)).toMatchObject({
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': 'adtrace.bid-requests',
+    });
+    // What a span carries wins; other kinds and names are left as they are.
+    const own = row({ kind: 5, name: 'process a', attributes: { 'messaging.destination.name': 'b' } });
+    expect(JSON.parse(own.attributesJson)['messaging.destination.name']).toBe('b');
+    expect(JSON.parse(row({ kind: 1, name: 'process a' }).attributesJson)).not.toHaveProperty(
+      'messaging.destination.name',
+    );
+    expect(JSON.parse(row({ kind: 5, name: 'poll a' }).attributesJson)).not.toHaveProperty('messaging.operation.type');
+  });
+
   it('prices the bytes a warehouse load span wrote at the storage-write price; other spans store nothing', () => {
     const load = row({ attributes: { 'adtrace.storage.bytes_written': 2 * 1024 ** 3 } });
     expect(load.storageUsd).toBeCloseTo(0.05, 12); // 2 GiB × $0.025
