@@ -56,7 +56,7 @@ interface Warehouse {
   otlpPort: number;
   sink: { stats: { spansInserted: number } };
   warehouse: {
-    stageStats(q: { by: 'service' }): Promise<{ stages: { stage: string; computeUsd: number }[] }>;
+    stageStats(q: { by: 'service' | 'span' }): Promise<{ stages: { stage: string; computeUsd: number }[] }>;
   };
   stop(): Promise<void>;
 }
@@ -328,8 +328,12 @@ export default async function run(): Promise<{
       tracedRuns.push(run);
       spansPerMsg.push((warehouse.sink.stats.spansInserted - before) / (BACKLOG + PACED));
       // The CPU the run's spans were charged, back from their compute cost at the price the child used.
-      const { stages } = await warehouse.warehouse.stageStats({ by: 'service' });
-      const computeUsd = stages.find((s) => s.stage === service)?.computeUsd ?? 0;
+      // By span name (stages "<service> <span>"): by service, a stage's compute also holds the
+      // warehouse's CPU for storing its spans, which is not the hop's CPU.
+      const { stages } = await warehouse.warehouse.stageStats({ by: 'span' });
+      const computeUsd = stages
+        .filter((s) => s.stage.startsWith(`${service} `))
+        .reduce((sum, s) => sum + s.computeUsd, 0);
       spanCpuShare.push(((computeUsd / LIST_PRICES.vcpuHourUsd) * 3.6e9) / run.lifetimeCpuUs);
       if (baselineRoot) baselineRuns.push(await pipeline(kafka, 'runtime', true, env, baselineRoot));
     }
