@@ -8,7 +8,8 @@
 // top-10 against an independent brute-force ranking of every eligible ad.
 // Then the same path through the four real services on the broker, tracing on
 // (serving-services.ts): events_per_s sustained, and e2e p50/p99 at half that rate.
-// Run: pnpm bench serving   (or: KAFKA_BROKERS=… node bench/serving.bench.ts)
+// Run: pnpm bench serving   (or: KAFKA_BROKERS=… node bench/serving.bench.ts); the decision
+// time alone, without the services: BENCH_SERVING_DECISION_ONLY=1 pnpm bench serving.
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import {
@@ -327,7 +328,7 @@ export default async function run(): Promise<{
     figures[`fill_rate_${s}`] = round(r.fillRate);
     figures[`ann_recall_at_10_${s}`] = round(r.recall, 4);
   }
-  const brokers = process.env.KAFKA_BROKERS;
+  const brokers = process.env.BENCH_SERVING_DECISION_ONLY === '1' ? undefined : process.env.KAFKA_BROKERS;
   const kafka = brokers
     ? new Kafka({ clientId: 'bench-serving', brokers: brokers.split(','), logLevel: logLevel.ERROR })
     : undefined;
@@ -389,7 +390,7 @@ export default async function run(): Promise<{
           `… at 20 events/s: p50 ${services.low!.p50Ms} ms, p99 ${services.low!.p99Ms} ms (served p50 ${services.low!.servedP50Ms} ms; ${services.low!.impressions} impressions)`,
           `the same backlog at 10 % sampling (ADTRACE_TRACE_SAMPLE_RATIO=0.1): ${sampled?.eventsPerS.toFixed(0)} events/s`,
         ].join('\n')
-      : 'through the services: skipped (no KAFKA_BROKERS)',
+      : 'through the services: skipped (no KAFKA_BROKERS, or BENCH_SERVING_DECISION_ONLY=1)',
     'goals: ≥ 2,000 events/s with every event traced (≥ 5,000 at 10 % sampling); e2e p99 ≤ 50 ms at half that rate',
   ].join('\n');
   return { table, figures, ratios };

@@ -1,10 +1,13 @@
 // The in-memory index the auction keeps over the campaigns global table: every active ad once,
 // its unit embedding in one contiguous Float32Array (a cache-friendly scan), and the ads of
 // each creative format in their own bucket so an imp only scans ads that can fill it.
+// Within a format bucket the slots run campaign by campaign (`runs`), so the scan skips a
+// campaign that targeting ruled out at once; targeting itself is bitsets (targeting-index.ts).
 // Rebuilt whole when the campaigns change: O(ads), tens of ms at 10,000 ads (bench/serving).
 import type { Ad, Campaign } from '@adtrace/schemas';
 import { EMBEDDING_DIM, normalize } from './embedding.ts';
 import { creativeFormatKey } from './targeting.ts';
+import { buildTargetingIndex, type TargetingIndex } from './targeting-index.ts';
 
 export interface IndexedAd {
   readonly ad: Ad;
@@ -24,8 +27,19 @@ export interface AdIndex {
   readonly vectors: Float32Array;
   /** Slots of the ads filling each format key (see targeting.ts impFormatKeys), ascending and contiguous. */
   readonly byFormat: ReadonlyMap<string, Int32Array>;
-  /** The campaign slot of each ad slot, as a typed array: the scan's hot lookup. */
+  /** The campaign slot of each ad slot, as a typed array. */
   readonly campaignOf: Int32Array;
+  /** Per format key, its bucket's runs of one campaign's ads: the scan's unit. */
+  readonly runs: ReadonlyMap<string, FormatRuns>;
+  /** The campaigns' targeting as bitsets, by campaign slot. */
+  readonly targeting: TargetingIndex;
+}
+
+/** Run r holds slots starts[r] until starts[r + 1] (ends with the bucket), all of campaign campaigns[r]. */
+export interface FormatRuns {
+  readonly campaigns: Int32Array;
+  /** runs + 1 entries: the last is the end of the bucket. */
+  readonly starts: Int32Array;
 }
 
 /** Indexes the active ads of the given campaigns (inactive campaigns are left out entirely). */
@@ -58,5 +72,20 @@ export function buildAdIndex(campaigns: readonly Campaign[]): AdIndex {
   }
   const byFormat = new Map([...buckets].map(([key, slots]) => [key, Int32Array.from(slots)] as const));
   const campaignOf = Int32Array.from(ads, (e) => e.campaignSlot);
-  return { campaigns: kept, ads, vectors, byFormat, campaignOf };
+  const runs = new Map([...byFormat].map(([key, slots]) => [key, runsOf(slots, campaignOf)] as const));
+  return { campaigns: kept, ads, vectors, byFormat, campaignOf, runs, targeting: buildTargetingIndex(kept) };
+}
+
+function runsOf(slots: Int32Array, campaignOf: Int32Array): FormatRuns {
+  const campaigns: number[] = [];
+  const starts: number[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    const c = campaignOf[slots[i]!]!;
+    if (i === 0 || c !== campaigns[campaigns.length - 1]) {
+      campaigns.push(c);
+      starts.push(slots[i]!);
+    }
+  }
+  starts.push(slots.length === 0 ? 0 : slots[slots.length - 1]! + 1);
+  return { campaigns: Int32Array.from(campaigns), starts: Int32Array.from(starts) };
 }

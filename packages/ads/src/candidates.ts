@@ -6,7 +6,8 @@ import type { BidRequest, Imp, UserProfile } from '@adtrace/schemas';
 import type { AdIndex, IndexedAd } from './ad-index.ts';
 import { EMBEDDING_DIM, embedInterests } from './embedding.ts';
 import { hashString } from './random.ts';
-import { impFormatKeys, matchCampaign, type TargetingContext, targetingContext } from './targeting.ts';
+import { impFormatKeys, type TargetingContext, targetingContext } from './targeting.ts';
+import { matchCampaigns } from './targeting-index.ts';
 import { TopK } from './top-k.ts';
 
 export const DEFAULT_CANDIDATES_K = 32;
@@ -57,10 +58,7 @@ export function prepareRequestTargeting(
 ): RequestTargeting {
   const context = targetingContext(request, profile);
   const campaignMatch = new Uint8Array(index.campaigns.length);
-  index.campaigns.forEach((campaign, slot) => {
-    const m = matchCampaign(campaign, context, nowMs);
-    campaignMatch[slot] = m.matched ? (m.segmentMatched ? 2 : 1) : 0;
-  });
+  matchCampaigns(index.targeting, context, nowMs, campaignMatch);
   let queryKind: RequestTargeting['queryKind'] = 'none';
   let vector: readonly number[] = [];
   if (profile.embedding.length === EMBEDDING_DIM) {
@@ -86,19 +84,22 @@ export function selectCandidates(
   const vectors = index.vectors;
   let formatMatched = 0;
   let targetingMatched = 0;
-  const campaignOf = index.campaignOf;
   for (const key of impFormatKeys(imp)) {
-    const slots = index.byFormat.get(key);
-    if (!slots) continue;
-    formatMatched += slots.length;
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      if (campaignMatch[campaignOf[slot]!] === 0) continue;
-      targetingMatched++;
-      const score = query
-        ? dot32(query, vectors, slot * EMBEDDING_DIM)
-        : (hashString(index.ads[slot]!.ad.id, targeting.tieSeed) / 4294967296) * 1e-9;
-      if (score >= top.threshold) top.offer(slot, score);
+    const runs = index.runs.get(key);
+    if (!runs) continue;
+    const { campaigns, starts } = runs;
+    formatMatched += starts[campaigns.length]! - starts[0]!;
+    // A run is one campaign's ads of this format: targeting decides it whole.
+    for (let r = 0; r < campaigns.length; r++) {
+      if (campaignMatch[campaigns[r]!] === 0) continue;
+      const end = starts[r + 1]!;
+      targetingMatched += end - starts[r]!;
+      for (let slot = starts[r]!; slot < end; slot++) {
+        const score = query
+          ? dot32(query, vectors, slot * EMBEDDING_DIM)
+          : (hashString(index.ads[slot]!.ad.id, targeting.tieSeed) / 4294967296) * 1e-9;
+        if (score >= top.threshold) top.offer(slot, score);
+      }
     }
   }
   const candidates = top.sorted().map(({ slot, score }) => {
