@@ -422,7 +422,10 @@ export async function runPipeline(
       spansPerLoad = (inserted.spansInserted - spansBefore) / Math.max(1, inserted.loads - spanLoadsBefore);
       spansPerSStored = (inserted.spansInserted - spansBefore) / ((inserted.at - t0) / 1000);
       droppedSpans = await scrapeDropped(metricsPorts);
-      messagesPerChunk = await scrapeChunks(STAGES.map(({ name }) => name), metricsPorts);
+      messagesPerChunk = await scrapeChunks(
+        STAGES.map(({ name }) => name),
+        metricsPorts,
+      );
     }
     const cpuAfter = children.map(cpuSeconds);
     const cpuSPer1000Events = Object.fromEntries(
