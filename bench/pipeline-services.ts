@@ -64,6 +64,12 @@ export interface PipelineRun {
   /** Spans the services' batch processors dropped or failed to export (their Prometheus counter). */
   readonly droppedSpans: number;
   /**
+   * Messages per committed chunk (each one transaction: 5 round trips), per service, over its
+   * life (the backlog is nearly all of it): their `adtrace.stream.chunk.messages` histogram.
+   * Empty untraced (no metrics endpoint then).
+   */
+  readonly messagesPerChunk: Readonly<Record<string, number>>;
+  /**
    * CPU seconds (user + system, every thread, from /proc/<pid>/stat) each process spent per
    * 1,000 backlog events: from just before the backlog until it was through and its spans stored.
    */
@@ -398,6 +404,7 @@ export async function runPipeline(
     let spansPerEvent = 0;
     let spansPerLoad = 0;
     let droppedSpans = 0;
+    let messagesPerChunk: Record<string, number> = {};
     if (mode.sampleRatio !== 'off') {
       let prev = -1;
       const inserted = await until(
@@ -415,6 +422,10 @@ export async function runPipeline(
       spansPerLoad = (inserted.spansInserted - spansBefore) / Math.max(1, inserted.loads - spanLoadsBefore);
       spansPerSStored = (inserted.spansInserted - spansBefore) / ((inserted.at - t0) / 1000);
       droppedSpans = await scrapeDropped(metricsPorts);
+      messagesPerChunk = await scrapeChunks(
+        STAGES.map(({ name }) => name),
+        metricsPorts,
+      );
     }
     const cpuAfter = children.map(cpuSeconds);
     const cpuSPer1000Events = Object.fromEntries(
@@ -434,6 +445,7 @@ export async function runPipeline(
       spansPerEvent,
       spansPerLoad,
       droppedSpans,
+      messagesPerChunk,
       cpuSPer1000Events,
       latency,
     };
@@ -531,4 +543,21 @@ async function scrapeDropped(ports: readonly number[]): Promise<number> {
     }
   }
   return total;
+}
+
+/** Per service: Σ messages ÷ chunks of its `adtrace.stream.chunk.messages` histogram (every hop of it). */
+async function scrapeChunks(names: readonly string[], ports: readonly number[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [i, port] of ports.entries()) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    let [sum, count] = [0, 0];
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('adtrace_stream_chunk_messages')) continue;
+      const value = Number(line.split(' ').at(-1)) || 0;
+      if (line.split('{')[0]!.endsWith('_sum')) sum += value;
+      else if (line.split('{')[0]!.endsWith('_count')) count += value;
+    }
+    out[names[i]!] = count > 0 ? sum / count : 0;
+  }
+  return out;
 }

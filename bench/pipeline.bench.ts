@@ -16,8 +16,9 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 /** Each mode's result as soon as it is done: a long run interrupted still says something. */
 function reported(r: PipelineRun): PipelineRun {
   const { mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, spansPerLoad, cpuSPer1000Events } = r;
+  const { messagesPerChunk } = r;
   console.error(
-    `bench pipeline: ${JSON.stringify({ mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, spansPerLoad, cpuSPer1000Events })}`,
+    `bench pipeline: ${JSON.stringify({ mode, eventsPerS, stages, latency, droppedSpans, spansPerSStored, spansPerLoad, cpuSPer1000Events, messagesPerChunk })}`,
   );
   return r;
 }
@@ -113,6 +114,14 @@ export default async function run(): Promise<BenchResult> {
     'CPU seconds per 1,000 events, per process (user + system, backlog in → through and its spans stored)',
     `${'mode'.padEnd(14)}${processNames.map((n) => n.padStart(13)).join('')}${'all'.padStart(10)}`,
     ...done.map(cpuRow),
+    ...done
+      .filter((r) => Object.keys(r.messagesPerChunk).length > 0)
+      .map(
+        (r) =>
+          `messages per committed chunk (${r.mode.label}): ${Object.entries(r.messagesPerChunk)
+            .map(([n, v]) => `${n} ${round(v, 1)}`)
+            .join(', ')}`,
+      ),
     `input records per event: ${done[0]!.stages.map((s) => `${s.stage} ${round(s.recordsPerEvent, 2)}`).join(', ')}`,
     ...(traced
       ? [

@@ -11,6 +11,8 @@ export class HopMetrics {
   readonly written: Counter;
   readonly deadLettered: Counter;
   readonly latency: Histogram;
+  /** Messages per committed chunk: under a backlog, how much one transaction's round trips carry. */
+  readonly chunkMessages: Histogram;
   readonly duplicates: Counter;
   readonly late: Counter;
   private readonly lag = new Map<string, { value: number; attributes: Attributes }>();
@@ -48,6 +50,11 @@ export class HopMetrics {
       description: "From the start of a message's handling to the commit of its outputs and offset",
       unit: 'ms',
     });
+    this.chunkMessages = meter.createHistogram('adtrace.stream.chunk.messages', {
+      description: 'Messages per committed chunk (one produce request or transaction, one commit each)',
+      unit: '{message}',
+      advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
+    });
     meter
       .createObservableGauge('adtrace.stream.consumer.lag', {
         description: 'Messages behind the high watermark, per partition',
@@ -76,6 +83,7 @@ export class HopMetrics {
   ): void {
     const attributes = this.attributes(topic, partition);
     this.consumed.add(messages.length, attributes);
+    this.chunkMessages.record(messages.length, attributes);
     const produced = outbox.count('output');
     if (produced > 0) this.produced.add(produced, attributes);
     const dead = outbox.count('dead-letter');

@@ -99,6 +99,10 @@ test('poison messages are dead-lettered with every header while the rest of thei
     expect(latency.count).toBe(inputs.length);
     expect(latency.min).toBeGreaterThanOrEqual(0);
     expect(latency.min).toBeLessThan(latency.max);
+    // One record per committed chunk: its messages add up to every input, each chunk at least one.
+    const chunks = (await meters.histograms()).get('adtrace.stream.chunk.messages')!;
+    expect(chunks.sum).toBe(inputs.length);
+    expect(chunks.min).toBeGreaterThanOrEqual(1);
     const processSpans = byEvent(tracing.spans(), `process ${topics.names.in}`);
     const firstHandling = Math.min(...[...processSpans.values()].map((s) => s.startMs));
     expect(latency.max).toBeLessThanOrEqual(committedSeenAt - firstHandling);

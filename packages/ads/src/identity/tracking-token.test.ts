@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ExpiredTokenError, ForgedTokenError, MalformedTokenError, UnknownTokenKeyError } from './token-errors.ts';
 import { createTokenSigner, type TrackingClaims } from './tracking-token.ts';
@@ -33,6 +34,14 @@ describe('tracking tokens', () => {
     const token = signer.sign(claims);
     expect(token.split('.').slice(0, 2)).toEqual(['t1', 'k1']);
     expect(signer.verify(token, T0)).toEqual({ ...claims, keyId: 'k1' });
+  });
+
+  it('are signed with HMAC-SHA256 of everything before the last dot under the signing secret', () => {
+    // Pinned to the HMAC computed here from the raw secret: the signer's KeyObject changes nothing.
+    const token = signer.sign(claims);
+    const cut = token.lastIndexOf('.');
+    const expected = createHmac('sha256', k1.secret).update(token.slice(0, cut)).digest('base64url');
+    expect(token.slice(cut + 1)).toBe(expected);
   });
 
   it('refuse an altered payload as forged', () => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createUserKeyer, isAnonymousUserKey } from './user-key.ts';
 
@@ -11,6 +12,15 @@ describe('user keys', () => {
     expect(a.source).toBe('user');
     expect(a.key).not.toContain('8f2a');
     expect(keyOf({ userId: 'exchange-user-8f2b' }, 'e1').key).not.toBe(a.key);
+  });
+
+  it('are HMAC-SHA256 of the domain-prefixed id under the secret, base64url, 32 characters', () => {
+    // Pinned to the HMAC computed here from the raw secret: keeping the key as a KeyObject
+    // (for speed) must not re-key any user.
+    const expected = createHmac('sha256', SECRET).update('user\u0000u-1').digest('base64url').slice(0, 32);
+    expect(keyOf({ userId: 'u-1' }, 'e').key).toBe(`u1_${expected}`);
+    const ifa = createHmac('sha256', SECRET).update('ifa\u0000i-1').digest('base64url').slice(0, 32);
+    expect(keyOf({ ifa: 'i-1' }, 'e').key).toBe(`d1_${ifa}`);
   });
 
   it('depend on the secret: another secret re-keys every user', () => {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 
 /** How a request's user key was made: from user.id, from the device's ifa, or neither. */
 export type UserKeySource = 'user' | 'device' | 'anonymous';
@@ -27,9 +27,12 @@ export function createUserKeyer(secret: string | Uint8Array): (ids: UserIds, eve
   if (bytes.length < MIN_USER_KEY_SECRET_BYTES) {
     throw new Error(`the user key secret must be at least ${MIN_USER_KEY_SECRET_BYTES} bytes, got ${bytes.length}`);
   }
+  // A KeyObject made once: createHmac with raw key bytes builds one on every call (~13 of its
+  // ~15 µs on Node 24, once per request in ingest).
+  const key = createSecretKey(bytes);
   // A domain prefix keeps a user id and an ifa of the same text apart.
   const hmac = (domain: string, id: string): string =>
-    createHmac('sha256', bytes).update(`${domain}\u0000${id}`).digest('base64url').slice(0, 32);
+    createHmac('sha256', key).update(`${domain}\u0000${id}`).digest('base64url').slice(0, 32);
   return (ids, eventId) => {
     if (ids.userId) return { key: `u1_${hmac('user', ids.userId)}`, source: 'user' };
     if (ids.ifa && !ZERO_IFA.test(ids.ifa)) return { key: `d1_${hmac('ifa', ids.ifa)}`, source: 'device' };
