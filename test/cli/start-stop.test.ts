@@ -80,12 +80,13 @@ describe('adtrace start, ended every way', () => {
     const at = run.output().length;
     const again = runCli(box, ['kafka', 'start']);
     expect(await again.exited, again.output()).toBe(0);
-    await run.waitFor('services up: warehouse', { from: at });
+    await run.waitFor('services up: warehouse', { from: at, timeoutMs: 180_000 });
     expect(run.child.exitCode).toBe(null);
     process.kill(-run.child.pid!, 'SIGINT');
     expect(await run.exited, run.output()).toBe(0);
     await expectNothingLeft(box);
-  });
+    // Two broker starts and seven services reconnecting: 70 s alone, past 120 s on a busy CI machine.
+  }, 240_000);
 
   it('Ctrl-C while its local broker is still starting leaves nothing either', async () => {
     box = await sandbox(undefined);
