@@ -203,7 +203,8 @@ describe('adtrace load through the six services: the final ROAS windows equal th
         },
       }),
       aggregation.createAggregation(
-        aggregation.toConfig(aggregation.readEnv({ ...env, AGGREGATION_IDLE_MS: '3000' })),
+        // Its own dead letters too: adtrace.dead-letters need not exist on a fresh broker.
+        dead(aggregation.toConfig(aggregation.readEnv({ ...env, AGGREGATION_IDLE_MS: '3000' })), t.dlq),
         {
           name: group('aggregation'),
           topics: {

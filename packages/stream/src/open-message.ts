@@ -71,8 +71,8 @@ export function openMessage(
 /**
  * A message opened without a process span of its own (a sink created with `recordSpans: false`):
  * its `span` is non-recording and stands for the producer span in its headers, so what it causes
- * — a dead letter, with its `dead-letter` span — still lands in the record's own trace, while
- * the record itself costs no span to make, export and store.
+ * — a dead letter — still lands in the record's own trace, right below that span, while the
+ * record itself costs no span to make, export and store.
  */
 export function openUntracedMessage(meta: RecordMeta): OpenedMessage {
   const parent = propagation.extract(ROOT_CONTEXT, meta.headers, bufferGetter);
