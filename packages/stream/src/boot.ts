@@ -158,6 +158,14 @@ export async function boot(
     maxBytesPerPartition: config.maxBytesPerPartition,
     sessionTimeoutMs: config.sessionTimeoutMs,
     concurrency: config.partitionsConcurrently,
+    // The idle policy: a partition with records fetched and not yet handled, or with more on the
+    // broker, is behind, not idle, so it holds stream time back (stream-time.ts).
+    onFetch: (fetched) => {
+      for (const f of fetched) {
+        const input = plan.inputs.get(f.topic);
+        if (input !== undefined) tasks.get(f.partition)?.setBehind(input, f.hasRecords || f.behindAfter);
+      }
+    },
     onAssign: (owned) => {
       const partitions = assignment.join(owned);
       log('info', 'partitions assigned', { partitions, generation: assignment.generation });
@@ -187,7 +195,7 @@ export async function boot(
     handles.ticker.unref();
   }
   const eachBatch = eachBatchHandler({
-    ...{ name, config, signal, log, metrics, assignment, tasks, port, runChunk },
+    ...{ name, config, signal, log, metrics, assignment, tasks, port, runChunk, inputs: plan.inputs },
     checkCommitted: exactlyOnce,
     seek: (t, p, o) => consumer.seek(t, p, o),
     owns: (t, p) => consumer.owns(t, p),

@@ -46,6 +46,8 @@ export interface BatchDeps {
   /** Exactly-once: compare the group's committed offset with the fetch position once per generation. */
   readonly checkCommitted: boolean;
   readonly runChunk: ChunkRunner;
+  /** Input topic → input name. */
+  readonly inputs: ReadonlyMap<string, string>;
   seek(topic: string, partition: number, offset: string): void;
   owns(topic: string, partition: number): Promise<boolean>;
   crash(error: HopCrashedError): void;
@@ -113,6 +115,9 @@ export function eachBatchHandler(deps: BatchDeps): (batch: BatchPort) => Promise
         deps.metrics.setLag(topic, partition, batch.highWatermark, BigInt(last) + 1n);
         await keepAlive();
       }
+      // All of it handled: the input is behind only if the broker had more past it.
+      const input = deps.inputs.get(topic);
+      if (input !== undefined) task.setBehind(input, batch.behindAfter);
     } catch (error) {
       if (error instanceof Abandon) return;
       deps.crash(error instanceof HopCrashedError ? error : new HopCrashedError(deps.name, 'batch', error));

@@ -45,6 +45,8 @@ export class EventState {
   timers: Timers;
   readonly expiry = new Map<string, ExpiryIndex>();
   private readonly plan: EventPlan;
+  /** Inputs the broker has records of not handled yet (the task's, task.ts): applied to every new stream time. */
+  private readonly behind: ReadonlySet<string>;
   private saved: { time: StreamTimeSnapshot; windows: Map<string, number>; timers: number } | undefined;
 
   constructor(
@@ -54,9 +56,12 @@ export class EventState {
       readonly changelogs: ReadonlyMap<string, ReadonlyMap<string, Buffer | null>>;
       readonly stores: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
     },
+    behind: ReadonlySet<string> = new Set(),
   ) {
     this.plan = plan;
+    this.behind = behind;
     this.streamTime = StreamTime.restore(restored.metadata, plan.inputs, plan.idleMs, Date.now());
+    for (const input of behind) this.streamTime.setBehind(input, true);
     const now = this.streamTime.current();
     for (const [name, spec] of Object.entries(plan.windows)) {
       const entries = restored.changelogs.get(windowChangelog(name)) ?? new Map();
@@ -98,6 +103,7 @@ export class EventState {
     this.timers.undo.rollbackTo(saved.timers);
     this.timers.undo.release();
     this.streamTime = new StreamTime(this.plan.inputs, this.plan.idleMs, Date.now(), saved.time);
+    for (const input of this.behind) this.streamTime.setBehind(input, true);
     this.rebuildExpiry(stores);
     this.saved = undefined;
   }

@@ -21,6 +21,12 @@ export class Task {
   readonly checked = new Set<string>();
   /** Stateful hops: stream time, windows, timers, TTL expiry (event-state.ts). */
   event: EventState | undefined;
+  /**
+   * Inputs (by name) whose partition p has records fetched and not handled yet, or more on the
+   * broker: they hold stream time back however long they are quiet (stream-time.ts, idle policy).
+   * Kept here, not only in `event`, so a fetch that comes before the task is restored counts.
+   */
+  readonly behind = new Set<string>();
   /** Per input topic: the next offset committed for this partition (where an idle tick commits). */
   readonly positions = new Map<string, string>();
   /**
@@ -35,6 +41,12 @@ export class Task {
   constructor(partition: number, maxConsecutiveFailures: number) {
     this.partition = partition;
     this.breaker = new FailureBreaker(maxConsecutiveFailures);
+  }
+
+  setBehind(input: string, behind: boolean): void {
+    if (behind) this.behind.add(input);
+    else this.behind.delete(input);
+    this.event?.streamTime.setBehind(input, behind);
   }
 
   /** Runs `work` after everything queued before it on this task. */

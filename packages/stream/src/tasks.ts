@@ -111,11 +111,15 @@ export class Tasks {
         if (bytes !== null) map.set(key, codec.decode(bytes));
       }
     }
-    task.event = new EventState(plan, {
-      metadata: restored.metadata,
-      changelogs: restored.changelogs,
-      stores: task.state.stores,
-    });
+    task.event = new EventState(
+      plan,
+      {
+        metadata: restored.metadata,
+        changelogs: restored.changelogs,
+        stores: task.state.stores,
+      },
+      task.behind,
+    );
   }
 
   /** Committed offsets and stream time of every input, then the changelogs, per partition. */

@@ -241,12 +241,26 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.concurrency,
+        // patches/kafkajs@2.2.4.patch: kafkajs hands batches over one at a time and none when empty.
+        ...(options.onFetch && {
+          onFetch: (batches) =>
+            options.onFetch!(
+              batches.map((b) => ({
+                topic: b.topic,
+                partition: b.partition,
+                hasRecords: !b.isEmpty(),
+                behindAfter: BigInt(b.offsetLag()) > 0n,
+              })),
+            ),
+        }),
         eachBatch: ({ batch, heartbeat, commitOffsetsIfNecessary, resolveOffset, isRunning, isStale }) =>
           eachBatch({
             topic: batch.topic,
             partition: batch.partition,
             highWatermark: batch.highWatermark,
             messages: batch.messages,
+            // lastOffset counts control records: a commit marker just past the last record is not lag.
+            behindAfter: BigInt(batch.offsetLag()) > 0n,
             heartbeat,
             // Through the eachBatch payload, not consumer.commitOffsets: kafkajs silently drops
             // that once stop() has begun, which would lose the draining chunk's commit.

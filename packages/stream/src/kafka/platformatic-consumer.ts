@@ -91,6 +91,7 @@ export function platformaticGroupConsumer(
       partition: fetched.partition,
       highWatermark: String(fetched.highWatermark),
       messages: fetched.records,
+      behindAfter: behindAfter(fetched),
       async heartbeat() {
         if (rebalancing || generation !== gen) {
           throw new PortError('the group is rebalancing', 'REBALANCE_IN_PROGRESS', false, undefined);
@@ -168,6 +169,14 @@ export function platformaticGroupConsumer(
         for (const t of round.outOfRange) positions.delete(key(t.topic, t.partition));
         if (round.failed.length > 0) throw round.failed[0];
         failures = 0;
+        options.onFetch?.(
+          round.partitions.map((f) => ({
+            topic: f.topic,
+            partition: f.partition,
+            hasRecords: f.records.length > 0,
+            behindAfter: behindAfter(f),
+          })),
+        );
         const queue = [...round.partitions];
         const worker = async () => {
           for (let f = queue.shift(); f && running; f = queue.shift()) {
@@ -228,4 +237,9 @@ export function platformaticGroupConsumer(
       options.onLeave();
     },
   };
+}
+
+/** The broker had records past this fetch of the partition (an open transaction's included). */
+function behindAfter(f: FetchedPartition): boolean {
+  return (f.next ?? f.fetchOffset) < f.highWatermark;
 }

@@ -83,6 +83,8 @@ export interface BatchPort {
   readonly partition: number;
   readonly highWatermark: string;
   readonly messages: readonly FetchedRecord[];
+  /** The broker had records of this partition past this batch when it was fetched. */
+  readonly behindAfter: boolean;
   /** Tells the group coordinator we are alive; rejects when a rebalance is under way. */
   heartbeat(): Promise<void>;
   /** At-least-once commit of the group's offsets, in the consumer's own generation. */
@@ -94,6 +96,16 @@ export interface BatchPort {
   isStale(): boolean;
 }
 
+/** One partition of a fetch, as `GroupConsumerOptions.onFetch` sees it. */
+export interface FetchedPartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  /** It returned records to handle. */
+  readonly hasRecords: boolean;
+  /** The broker had records past what it returned. */
+  readonly behindAfter: boolean;
+}
+
 export interface GroupConsumerOptions {
   readonly group: string;
   readonly topics: readonly string[];
@@ -102,6 +114,12 @@ export interface GroupConsumerOptions {
   readonly sessionTimeoutMs: number;
   /** Partitions handled at once. */
   readonly concurrency: number;
+  /**
+   * Every fetch, before any of its batches is handled: each partition it asked for, whether it
+   * returned records and whether the broker has more past them. So the runtime knows a partition
+   * that is merely unfetched or not yet handled from one that is quiet (the idle policy).
+   */
+  onFetch?(partitions: readonly FetchedPartitionState[]): void;
   /** Every assignment: partitions per topic (co-partitioned: partition p of every topic to one member). */
   onAssign(assignment: ReadonlyMap<string, readonly number[]>): void;
   /** The member left the group (stopped, disconnected or crashed). */
