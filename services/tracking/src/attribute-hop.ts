@@ -102,7 +102,7 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
       }
       checkConversionValue(e, config.usdRates);
       // The re-keyed record's timestamp is when stage one was presented the event.
-      const dueMs = dueMsOf(e, m.timestamp);
+      const dueMs = dueMsOf(e, m.timestamp, config.rekeySkewMs);
       const parked: Parked = {
         event: e,
         traceparent: traceparentOf(ctx.span.spanContext()),

@@ -35,6 +35,7 @@ describe('tracking config', () => {
     expect(c.usdRates).toEqual({ USD: 1 });
     expect(c.group).toBe('tracking');
     expect(c.joinWaitMs).toBe(30_000);
+    expect(c.rekeySkewMs).toBe(5_000);
   });
 
   it('makes the windows, rates and topics configurable', () => {
@@ -45,8 +46,10 @@ describe('tracking config', () => {
       TRACKING_USD_RATES: 'EUR=1.08',
       TRACKING_RAW_TOPIC: 'raw.x',
       TRACKING_JOIN_WAIT_MS: '0',
+      TRACKING_REKEY_SKEW_MS: '250',
     });
     expect(c.joinWaitMs).toBe(0);
+    expect(c.rekeySkewMs).toBe(250);
     expect(c.attribution).toMatchObject({ clickWindowMs: 3_600_000, viewWindowMs: 60_000 });
     expect(c.usdRates).toEqual({ USD: 1, EUR: 1.08 });
     expect(c.topics.raw).toBe('raw.x');
@@ -81,5 +84,6 @@ describe('tracking config', () => {
     expect(failure({ ...base, TRACKING_CLICK_WINDOW_MS: '7d' }).variable).toBe('TRACKING_CLICK_WINDOW_MS');
     expect(failure({ ...base, TRACKING_USD_RATES: 'EUR' }).variable).toBe('TRACKING_USD_RATES');
     expect(failure({ ...base, TRACKING_JOIN_WAIT_MS: '-1' }).variable).toBe('TRACKING_JOIN_WAIT_MS');
+    expect(failure({ ...base, TRACKING_REKEY_SKEW_MS: 'soon' }).variable).toBe('TRACKING_REKEY_SKEW_MS');
   });
 });

@@ -52,6 +52,12 @@ export interface TrackingConfig {
    * then it is handled with what has come (a click without impression at cost 0).
    */
   readonly joinWaitMs: number;
+  /**
+   * How far apart stage one's tasks may be (join-wait.ts): raw events are unkeyed, so a user's
+   * click and conversion can be re-keyed by two tasks, and the click's can lag. A conversion is
+   * not attributed before stream time has passed its presentation by this much.
+   */
+  readonly rekeySkewMs: number;
 }
 
 const NAMES = [
@@ -75,6 +81,7 @@ const NAMES = [
   'TRACKING_DEDUPE_TTL_MS',
   'TRACKING_IMPRESSION_TTL_MS',
   'TRACKING_JOIN_WAIT_MS',
+  'TRACKING_REKEY_SKEW_MS',
 ] as const;
 type Name = (typeof NAMES)[number];
 export type TrackingEnv = { readonly stream: StreamEnv; readonly rekeyStream: StreamEnv } & {
@@ -122,6 +129,8 @@ export function toConfig(env: TrackingEnv): TrackingConfig {
     // Delivery writes an impression seconds before anyone can click it; a lagging pipeline delays
     // it by seconds more. Aggregation's grace (5 min by default) must exceed it, or what waited is late.
     joinWaitMs: int(env, 'TRACKING_JOIN_WAIT_MS', 30_000, 0, DAY_MS),
+    // Stage one commits a chunk in tens of ms; under load and GC its tasks drift by seconds.
+    rekeySkewMs: int(env, 'TRACKING_REKEY_SKEW_MS', 5_000, 0, DAY_MS),
   };
 }
 

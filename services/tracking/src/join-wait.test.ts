@@ -23,17 +23,17 @@ const event = (kind: 'CLICK' | 'CONVERSION', id: string, timeMs: number): Attrib
   originalValueMicros: 0,
   modelVersion: null,
 });
-/** Parked at stream time `parkedAtMs`. */
-/** Parked at stream time `parkedAtMs`, presented to stage one at `presentedAtMs`. */
+/** Parked at stream time `parkedAtMs`, presented to stage one at `presentedAtMs`, with a re-key skew. */
 const park = (
   kind: 'CLICK' | 'CONVERSION',
   id: string,
   timeMs: number,
   parkedAtMs = timeMs,
   presentedAtMs = timeMs,
+  rekeySkewMs = 0,
 ) => {
   const e = event(kind, id, timeMs);
-  const dueMs = dueMsOf(e, presentedAtMs);
+  const dueMs = dueMsOf(e, presentedAtMs, rekeySkewMs);
   const parked: Parked = {
     event: e,
     traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
@@ -71,7 +71,22 @@ describe('join wait', () => {
     expect(conversion.untilMs).toBe(44_000);
     expect(nextCheckMs([conversion], 12_000)).toBe(14_000);
     // A click is due at its own time, whenever it was presented: it waits for its impression only.
-    expect(dueMsOf(event('CLICK', 'imp-1', 5_000), 9_000)).toBe(5_000);
+    expect(dueMsOf(event('CLICK', 'imp-1', 5_000), 9_000, 5_000)).toBe(5_000);
+  });
+
+  it('holds a conversion until stream time is past its presentation by the re-key skew', () => {
+    // Its click was presented at the same moment but re-keyed by another task of stage one, which
+    // lags: stream time reaching the presentation (the conversion's own re-keyed timestamp, and
+    // impressions served since) says nothing of that task. Before, it was released at 14 s and
+    // lost its click touch (test/e2e/load-roas.test.ts under load).
+    const conversion = park('CONVERSION', 'conv-1', 10_000, 14_000, 14_000, 5_000);
+    expect(conversion.dueMs).toBe(19_000);
+    expect(ids(release([conversion], view(14_000)).waiting)).toEqual(['conv-1']);
+    expect(ids(release([conversion], view(18_999)).waiting)).toEqual(['conv-1']);
+    expect(ids(release([conversion], view(19_000)).ready)).toEqual(['conv-1']);
+    expect(nextCheckMs([conversion], 14_000)).toBe(19_000);
+    // A conversion whose own time is later than its presentation plus the skew: its own time.
+    expect(dueMsOf(event('CONVERSION', 'conv-2', 30_000), 14_000, 5_000)).toBe(30_000);
   });
 
   it('holds a conversion behind a parked click of its user at or before it, not behind a later one', () => {

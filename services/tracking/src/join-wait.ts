@@ -11,13 +11,16 @@ import type { AttributedEvent } from '@adtrace/schemas';
  * - a **click** until tracking has seen its impression (by impression id: exact);
  * - a **conversion** until no click of the user at or before it is still parked (that click may
  *   be its touch), and until stream time has reached its **due time**: the later of its own time
- *   and the time it was presented to stage one (the re-keyed record's timestamp). Stream time is
- *   the lowest of the two inputs' highest timestamps, and delivery stamps an impression with the
- *   time it served it: every impression served before the conversion is then in. And raw events
- *   are unkeyed, so stage one's tasks can swap a click and its conversion presented a moment
- *   apart: a click presented before the conversion travels one hop where the impressions travel
- *   four, so it has come too. A quiet impressions partition stops holding stream time back after
- *   the runtime's idle time.
+ *   and the time it was presented to stage one (the re-keyed record's timestamp) plus the re-key
+ *   skew. Stream time is the lowest of the two inputs' highest timestamps, and delivery stamps an
+ *   impression with the time it served it: every impression served before the conversion is then
+ *   in. And raw events are unkeyed, so two of stage one's tasks can re-key a user's click and
+ *   conversion, and the click's can lag: the re-keyed topic's own timestamps are then no
+ *   watermark of stage one. The skew (TRACKING_REKEY_SKEW_MS) is the bound on that lag: a click
+ *   presented before the conversion has come once stream time is that far past it. (Exact
+ *   whatever the lag would need stage one's tasks to write watermarks into every re-keyed
+ *   partition.) A quiet impressions partition stops holding stream time back after the
+ *   runtime's idle time; one with records fetched or on the broker never does.
  *
  * Either is handled anyway once stream time reaches `untilMs` (the bounded wait,
  * TRACKING_JOIN_WAIT_MS past the later of its due time and stream time when it was parked): a
@@ -48,9 +51,12 @@ export function parkedUntil(eventTimeMs: number, streamTimeMs: number, waitMs: n
   return Math.max(eventTimeMs, streamTimeMs) + waitMs;
 }
 
-/** When an event may be handled at the earliest: a conversion's due time (above), a click's own time. */
-export function dueMsOf(e: AttributedEvent, presentedAtMs: number): number {
-  return e.kind === 'CONVERSION' ? Math.max(e.eventTimeMs, presentedAtMs) : e.eventTimeMs;
+/**
+ * When an event may be handled at the earliest: a click at its own time; a conversion at its due
+ * time, the later of its own time and its presentation plus `rekeySkewMs` (above).
+ */
+export function dueMsOf(e: AttributedEvent, presentedAtMs: number, rekeySkewMs: number): number {
+  return e.kind === 'CONVERSION' ? Math.max(e.eventTimeMs, presentedAtMs + rekeySkewMs) : e.eventTimeMs;
 }
 
 const kindRank = (e: AttributedEvent) => (e.kind === 'CLICK' ? 0 : 1);

@@ -44,6 +44,9 @@ const settings = (topics: Record<string, string>, group: string): Record<string,
   TRACKING_DEAD_LETTER_TOPIC: topics.dlq!,
   TRACKING_REKEY_DEAD_LETTER_TOPIC: topics.dlqRaw!,
   TRACKING_JOIN_WAIT_MS: String(WAIT_MS),
+  // The conversions' due times here are exact (stream time is driven by the impressions the test
+  // sends); the re-key skew's allowance is tested in join-wait.test.ts and load-roas.
+  TRACKING_REKEY_SKEW_MS: '0',
   // The impressions never count as idle here: the steps take seconds on a loaded machine, and a
   // quiet impressions partition would let the conversions go (the idle policy) before the test sends them.
   TRACKING_IDLE_MS: '3600000',
