@@ -239,7 +239,9 @@ async function partlyDone(group: string, topic: string, sent: number): Promise<v
 }
 
 async function killBoth(phase: number, after: string): Promise<void> {
-  await Promise.all([trackingProcess!.stop('SIGKILL'), aggregationProcess!.stop('SIGKILL')]);
+  // Frozen first, so the lags read are those the kill leaves: on a loaded machine the admin calls
+  // that measure them took long enough for both to drain what the kill was meant to interrupt.
+  for (const p of [trackingProcess!, aggregationProcess!]) p.signal('SIGSTOP');
   const t = topics.names;
   atKills.push({
     phase,
@@ -251,6 +253,7 @@ async function killBoth(phase: number, after: string): Promise<void> {
       aggregation: await lag(aggregationGroup, t.attributed),
     },
   });
+  await Promise.all([trackingProcess!.stop('SIGKILL'), aggregationProcess!.stop('SIGKILL')]);
   [trackingProcess, aggregationProcess] = await Promise.all([startTracking(), startAggregation(0)]);
 }
 
