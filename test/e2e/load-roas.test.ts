@@ -298,7 +298,9 @@ describe('adtrace load through the six services: the final ROAS windows equal th
 
   afterAll(async () => {
     for (const h of hops.reverse()) await h.stop().catch(() => {});
-    if (topics) {
+    // ADTRACE_LOAD_KEEP=1 keeps the run's topics to look into (their names are printed).
+    if (process.env.ADTRACE_LOAD_KEEP === '1') console.info('load-roas topics:', JSON.stringify(topics?.names));
+    else if (topics) {
       const all = await topics.admin.listTopics().catch(() => [] as string[]);
       const internal = all.filter((name) => groups.some((g) => name.startsWith(`${g}.`)));
       await topics.admin.deleteTopics({ topics: [...internal, `${topics.names.userEvents}.rekeyed`] }).catch(() => {});

@@ -10,7 +10,7 @@ export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';
 export { type GlobalTable, type GlobalTableOptions, openGlobalTable } from './global-table.ts';
 export { DeadLetterHeaders, Headers } from './headers.ts';
 export { createHop, type Hop, type HopOptions } from './hop.ts';
-export { kafkajsPort } from './kafka/kafkajs.ts';
+export { behindAfter, kafkajsPort } from './kafka/kafkajs.ts';
 export { platformaticPort } from './kafka/platformatic.ts';
 export type {
   AdminPort,

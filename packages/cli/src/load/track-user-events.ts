@@ -55,6 +55,9 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
   // record timestamp (delivery stamps the time it served). A partition with no record for a while
   // (or none yet) no longer holds it back, as the runtime's idle policy: it has served what it had.
   const highest = new Map<number, { ts: number; atMs: number }>();
+  // Partitions with records still to come (fetched, more on the broker, or in an open transaction
+  // of delivery's): never quiet, however long since their last record.
+  const pending = new Set<number>();
   let partitions = 0;
   const startedMs = Date.now();
   const impressionsThroughMs = () => {
@@ -62,7 +65,8 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     let through = Number.POSITIVE_INFINITY;
     for (let p = 0; p < partitions; p++) {
       const seen = highest.get(p);
-      if (now - (seen?.atMs ?? startedMs) < QUIET_MS) through = Math.min(through, seen?.ts ?? Number.NEGATIVE_INFINITY);
+      if (pending.has(p) || now - (seen?.atMs ?? startedMs) < QUIET_MS)
+        through = Math.min(through, seen?.ts ?? Number.NEGATIVE_INFINITY);
     }
     return through;
   };
@@ -76,6 +80,12 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     onReady: (count) => {
       partitions = count;
       ready();
+    },
+    onFetch(partitions) {
+      for (const { partition, pending: more } of partitions) {
+        if (more) pending.add(partition);
+        else pending.delete(partition);
+      }
     },
     onRecord(record) {
       const ts = Math.max(Number(record.timestamp), highest.get(record.partition)?.ts ?? Number.NEGATIVE_INFINITY);

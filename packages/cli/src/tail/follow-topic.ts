@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { behindAfter } from '@adtrace/stream';
 import type { Kafka } from 'kafkajs';
 import type { TailRecord } from './tail-line.ts';
 
@@ -13,6 +14,12 @@ export interface FollowOptions {
   /** Called once the start offsets are fixed: every record produced from now on will be seen. */
   onReady?(partitions: number, groupId: string): void;
   onRecord(record: TailRecord): void;
+  /**
+   * Every fetch, before its records are delivered: per partition, whether records of it are
+   * still to come — fetched, more on the broker, or an open transaction's (see the stream
+   * runtime's `behindAfter`).
+   */
+  onFetch?(partitions: readonly { partition: number; pending: boolean }[]): void;
 }
 
 /**
@@ -49,6 +56,12 @@ export async function followTopic(kafka: Kafka, options: FollowOptions): Promise
       consumer
         .run({
           autoCommit: false,
+          ...(options.onFetch && {
+            onFetch: (batches) =>
+              options.onFetch!(
+                batches.map((b) => ({ partition: b.partition, pending: !b.isEmpty() || behindAfter(b) })),
+              ),
+          }),
           eachMessage: async ({ partition, message }) => {
             if (signal.aborted || (options.max !== undefined && delivered >= options.max)) return;
             delivered += 1;

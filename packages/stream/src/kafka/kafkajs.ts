@@ -1,5 +1,6 @@
 import {
   AssignerProtocol,
+  type Batch,
   CompressionTypes,
   type ConfigResourceTypes,
   type Consumer,
@@ -249,7 +250,7 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
                 topic: b.topic,
                 partition: b.partition,
                 hasRecords: !b.isEmpty(),
-                behindAfter: BigInt(b.offsetLag()) > 0n,
+                behindAfter: behindAfter(b),
               })),
             ),
         }),
@@ -259,8 +260,7 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
             partition: batch.partition,
             highWatermark: batch.highWatermark,
             messages: batch.messages,
-            // lastOffset counts control records: a commit marker just past the last record is not lag.
-            behindAfter: BigInt(batch.offsetLag()) > 0n,
+            behindAfter: behindAfter(batch),
             heartbeat,
             // Through the eachBatch payload, not consumer.commitOffsets: kafkajs silently drops
             // that once stop() has begun, which would lose the draining chunk's commit.
@@ -408,4 +408,17 @@ function kafkaConfig(settings: PortSettings): KafkaConfig {
         settings.log(mapped, `kafkajs ${namespace}: ${message}`, fields);
       },
   };
+}
+
+/**
+ * The broker had records of the partition past this batch: more than it returned (offsetLag
+ * counts from the last offset fetched, control records included, so a commit marker just past
+ * the last record is not lag), or an open transaction's records past the last stable offset,
+ * which a read_committed fetch stops at — they come when it commits. (An empty batch's offsetLag
+ * is 0 whatever is open: kafkajs counts it from the high watermark.)
+ */
+export function behindAfter(batch: Pick<Batch, 'offsetLag' | 'highWatermark' | 'lastStableOffset'>): boolean {
+  if (BigInt(batch.offsetLag()) > 0n) return true;
+  const lso = batch.lastStableOffset === undefined ? -1n : BigInt(batch.lastStableOffset);
+  return lso >= 0n && lso < BigInt(batch.highWatermark);
 }
