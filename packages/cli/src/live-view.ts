@@ -89,7 +89,8 @@ export async function runLiveView(
         admin ??= await connect();
         if (options.pipeline) counter ??= await startRecordCounter(kafka(CONSUMER_RETRY), countedTopics());
         const ends = await topicCounts(admin);
-        const now: Reading = { at: Date.now(), records: new Map(counter?.counts()), ends };
+        const records = new Map(counter?.counts());
+        const now: Reading = { at: Date.now(), records, recordsAt: counter?.asOf() ?? 0, ends };
         const previous = last;
         last = now;
         if (signal.aborted) break;

@@ -103,7 +103,7 @@ describe("adtrace start's live view", () => {
     const all = [...countedTopics(view).fromNow, ...countedTopics(view).fromBeginning];
     await until(() => counter!.counts().get(view.deadLetters) === 3, 'the earlier dead letters');
     const t0 = Date.now();
-    const first: Reading = { at: t0, records: new Map(counter.counts()), ends: await endOffsets(all) };
+    const first: Reading = { at: t0, records: new Map(counter.counts()), recordsAt: t0, ends: await endOffsets(all) };
 
     // Ingest's output: 10 transactions of 3 records (30 records, 60 offsets with the markers);
     // one aborted transaction of 3 more, which a reader never sees. Tracking's: 5 of 3.
@@ -129,7 +129,7 @@ describe("adtrace start's live view", () => {
     const ends = await endOffsets(all);
     expect(ends.get(view.bidRequests), 'offsets hold markers and the aborted records').toBe(66);
     // Ten seconds between the readings: records per second is records / 10.
-    const now: Reading = { at: t0 + 10_000, records: new Map(counter.counts()), ends };
+    const now: Reading = { at: t0 + 10_000, records: new Map(counter.counts()), recordsAt: t0 + 10_000, ends };
     const lines = await pipelineLines(topics.admin, now, first, view);
     const stage = (name: string) => lines.find((l) => l.startsWith(`  ${name} `)) ?? '';
     // Soft: a failure shows every figure that is off, not only the first.
@@ -173,7 +173,7 @@ describe("adtrace start's live view", () => {
       // Older than the last 5 minutes: not in the provisional figures.
       { ...event('cmp-0999', 'impression', 90_000, 0), eventTimeMs: at - 6 * 60_000 },
     ]);
-    const reading: Reading = { at, records: new Map(), ends: new Map() };
+    const reading: Reading = { at, records: new Map(), recordsAt: at, ends: new Map() };
     const roas = (lines: string[]) => lines.filter((l) => l.includes('ROAS'));
     expect(roas(await pipelineLines(topics.admin, reading, undefined, view))).toEqual([
       '  ROAS last 5 min, provisional (attributed events, top 3 by spend): ' +

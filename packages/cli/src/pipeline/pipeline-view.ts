@@ -62,6 +62,8 @@ export type Counts = ReadonlyMap<string, number>;
 export interface Reading {
   readonly at: number;
   readonly records: Counts;
+  /** When `records` were brought up to date (the record counter's `asOf`): what rates divide by. */
+  readonly recordsAt: number;
   readonly ends: Counts;
 }
 
@@ -103,9 +105,9 @@ export async function pipelineLines(
   topics: PipelineTopics = Topics,
 ): Promise<string[]> {
   const rate = (names: readonly string[]) => {
-    if (!last) return 0;
+    if (!last || now.recordsAt <= last.recordsAt) return 0;
     const grown = names.reduce((n, t) => n + (now.records.get(t) ?? 0) - (last.records.get(t) ?? 0), 0);
-    return (grown * 1000) / (now.at - last.at);
+    return (grown * 1000) / (now.recordsAt - last.recordsAt);
   };
   const sinceMs = Math.max(0, now.at - RECENT_MS);
   const [cost, noFill, closed, live] = await Promise.all([
