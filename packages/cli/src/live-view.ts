@@ -87,6 +87,14 @@ export async function runLiveView(
       if (gone.length > 0) throw new ServiceExited(gone);
       try {
         admin ??= await connect();
+        if (counter?.failure) {
+          // kafkajs gave up on the reader: a new one next, counting from then (its counts are not
+          // comparable with the old one's, so no rate this tick).
+          print(`${clock()} records no longer counted (${describe(counter.failure)}); counting again`);
+          await counter.stop();
+          counter = undefined;
+          last = undefined;
+        }
         if (options.pipeline) counter ??= await startRecordCounter(kafka(CONSUMER_RETRY), countedTopics());
         const ends = await topicCounts(admin);
         const records = new Map(counter?.counts());
@@ -95,7 +103,6 @@ export async function runLiveView(
         last = now;
         if (signal.aborted) break;
         const detail = counter ? await pipelineLines(admin, now, previous) : [];
-        if (counter?.failure) detail.push(`  (records no longer counted: ${describe(counter.failure)})`);
         if (signal.aborted) break;
         const offsets = counter ? '' : ` | ${endOffsetsText(now, previous)}`;
         print(
