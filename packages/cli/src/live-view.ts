@@ -95,7 +95,7 @@ export async function runLiveView(
           counter = undefined;
           last = undefined;
         }
-        if (options.pipeline) counter ??= await startRecordCounter(kafka(CONSUMER_RETRY), countedTopics());
+        if (options.pipeline) counter ??= await startRecordCounter(kafka(), countedTopics());
         const ends = await topicCounts(admin);
         const records = new Map(counter?.counts());
         const now: Reading = { at: Date.now(), records, recordsAt: counter?.asOf() ?? 0, ends };
@@ -137,19 +137,15 @@ function endOffsetsText(now: Reading, last: Reading | undefined): string {
 }
 
 // Few, short retries: a tick that waits long for a broker that is away tells nobody anything.
-const TICK_RETRY = { retries: 2, initialRetryTime: 200 };
-// The record counter's consumer runs between ticks: kafkajs's usual retries, and it restarts
-// itself after a broker outage.
-const CONSUMER_RETRY = { retries: 5, initialRetryTime: 300 };
-
-const kafka = (retry = TICK_RETRY) =>
+// (The record counter's consumer has retries of its own and restarts itself after an outage.)
+const kafka = () =>
   new Kafka({
     clientId: 'adtrace-live',
     brokers: kafkaBrokers(),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2000,
     requestTimeout: 5000,
-    retry,
+    retry: { retries: 2, initialRetryTime: 200 },
   });
 
 async function connect(): Promise<Admin> {

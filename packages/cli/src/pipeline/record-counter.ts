@@ -59,12 +59,22 @@ export async function startRecordCounter(
 ): Promise<RecordCounter> {
   const groupId = `adtrace-live-${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
+  let stopped = false;
   const consumer: Consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: fetch.maxWaitTimeInMs ?? FETCH.maxWaitTimeInMs,
     minBytes: fetch.minBytes ?? FETCH.minBytes,
+    // kafkajs restarts a consumer that crashed on a retriable error (the broker away) on a timer,
+    // and `disconnect` does not stop a restart already under way: never restart once stopped.
+    retry: { retries: 5, initialRetryTime: 300, restartOnFailure: async () => !stopped },
   });
+  // …and a restart that was under way when `stop` came and got through is stopped again, or
+  // its connections would keep the process alive after `adtrace start` has stopped.
+  const stopAgain = () => {
+    if (stopped) void consumer.disconnect().catch(() => {});
+  };
+  consumer.on(consumer.events.GROUP_JOIN, stopAgain);
   const counts = new Map<string, number>();
   /** Per topic|partition, the next offset that counts. */
   const next = new Map<string, number>();
@@ -79,6 +89,7 @@ export async function startRecordCounter(
       await consumer.subscribe({ topics: [...topics.fromBeginning], fromBeginning: true });
     consumer.on(consumer.events.FETCH, () => {
       asOf = Date.now();
+      stopAgain();
     });
     consumer.on(consumer.events.CRASH, (e) => {
       if (!e.payload.restart) failure = e.payload.error;
@@ -113,6 +124,7 @@ export async function startRecordCounter(
       return failure;
     },
     async stop() {
+      stopped = true;
       // Bounded: a broker that is away must not hold up the way out.
       await within(5000, consumer.disconnect());
       await within(5000, admin.deleteGroups([groupId]));
