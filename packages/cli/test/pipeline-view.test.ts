@@ -169,7 +169,7 @@ describe("adtrace start's live view", () => {
       event('cmp-0164', 'impression', 1_250, 0),
       event('cmp-0164', 'conversion', 0, 5_000),
       event('cmp-0030', 'impression', 900, 0),
-      event('cmp-0007', 'impression', 0, 0), // CPC, not clicked: no spend
+      event('cmp-0007', 'impression', 0, 0), // CPC, not clicked: no spend, so not a top campaign by spend
       // Older than the last 5 minutes: not in the provisional figures.
       { ...event('cmp-0999', 'impression', 90_000, 0), eventTimeMs: at - 6 * 60_000 },
     ]);
@@ -177,9 +177,8 @@ describe("adtrace start's live view", () => {
     const roas = (lines: string[]) => lines.filter((l) => l.includes('ROAS'));
     expect(roas(await pipelineLines(topics.admin, reading, undefined, view))).toEqual([
       '  ROAS last 5 min, provisional (attributed events, top 3 by spend): ' +
-        'cmp-0164 ROAS 2.00 (spent $0.00250, revenue $0.00500), cmp-0030 ROAS 0.00 (spent $0.000900, revenue $0), ' +
-        'cmp-0007 ROAS – (spent $0, revenue $0)',
-      '  ROAS closed windows (adtrace.roas, top 3 by spend): no window closed yet',
+        'cmp-0164 ROAS 2.00 (spent $0.00250, revenue $0.00500), cmp-0030 ROAS 0.00 (spent $0.000900, revenue $0)',
+      '  ROAS closed windows (adtrace.roas, top 3 by spend): no window with spend yet',
     ]);
     await service.warehouse.loadRoasWindows([
       {

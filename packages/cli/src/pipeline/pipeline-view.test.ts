@@ -12,8 +12,8 @@ describe("the live view's no-fill rate (the outcomes table's, of imps auctioned)
 describe("the live view's ROAS lines (provisional from attributed events, and closed windows)", () => {
   it('says which figures are which, and why there are none', () => {
     expect(roasLines({ campaigns: [] }, { windows: [] })).toEqual([
-      '  ROAS last 5 min, provisional (attributed events, top 3 by spend): no attributed events yet',
-      '  ROAS closed windows (adtrace.roas, top 3 by spend): no window closed yet',
+      '  ROAS last 5 min, provisional (attributed events, top 3 by spend): no spend yet',
+      '  ROAS closed windows (adtrace.roas, top 3 by spend): no window with spend yet',
     ]);
     expect(roasLines(undefined, undefined).every((l) => l.endsWith(': warehouse unreachable'))).toBe(true);
   });
@@ -23,6 +23,7 @@ describe("the live view's ROAS lines (provisional from attributed events, and cl
       {
         campaigns: [
           { campaignId: 'cmp-1', spendMicros: 125_450, revenueMicros: 0 },
+          { campaignId: 'cmp-0', spendMicros: 0, revenueMicros: 0 }, // spent nothing: left out
           { campaignId: 'cmp-2', spendMicros: 7_340, revenueMicros: 14_680 },
           { campaignId: 'cmp-3', spendMicros: 123_456_789, revenueMicros: 1 },
           { campaignId: 'cmp-4', spendMicros: 1, revenueMicros: 0 },

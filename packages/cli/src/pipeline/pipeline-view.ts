@@ -150,8 +150,8 @@ export function noFillText(report: NoFillJson | undefined): string {
  */
 export function roasLines(live: CampaignTotalsJson | undefined, closed: RoasJson | undefined): string[] {
   const unreachable = 'warehouse unreachable';
-  const now = live ? campaignFigures(live.campaigns) || 'no attributed events yet' : unreachable;
-  const windows = closed ? campaignFigures(byCampaign(closed.windows)) || 'no window closed yet' : unreachable;
+  const now = live ? campaignFigures(live.campaigns) || 'no spend yet' : unreachable;
+  const windows = closed ? campaignFigures(byCampaign(closed.windows)) || 'no window with spend yet' : unreachable;
   return [
     `  ROAS last 5 min, provisional (attributed events, top 3 by spend): ${now}`,
     `  ROAS closed windows (adtrace.roas, top 3 by spend): ${windows}`,
@@ -180,10 +180,12 @@ function dollars(micros: number): string {
 
 /** `cmp-0164 ROAS 0.00 (spent $0.125, revenue $0)`. */
 function campaignFigures(campaigns: CampaignTotalsJson['campaigns']): string {
+  // A campaign that spent nothing (CPC without a click) is no top campaign by spend.
   return campaigns
+    .filter((c) => c.spendMicros > 0)
     .slice(0, 3)
     .map((c) => {
-      const roas = c.spendMicros > 0 ? (c.revenueMicros / c.spendMicros).toFixed(2) : '–';
+      const roas = (c.revenueMicros / c.spendMicros).toFixed(2);
       return `${c.campaignId} ROAS ${roas} (spent ${dollars(c.spendMicros)}, revenue ${dollars(c.revenueMicros)})`;
     })
     .join(', ');
