@@ -3,7 +3,8 @@ import { topicSpecs } from '@adtrace/schemas';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { print } from './command.ts';
 import { kafkaBrokers } from './kafka-env.ts';
-import { pipelineLines } from './pipeline/pipeline-view.ts';
+import { countedTopics, pipelineLines, type Reading } from './pipeline/pipeline-view.ts';
+import { type RecordCounter, startRecordCounter } from './pipeline/record-counter.ts';
 import { readinessUrl, serviceState } from './services.ts';
 import { transientReason } from './transient.ts';
 import { warehouseApiUrl } from './views/warehouse-api.ts';
@@ -18,7 +19,10 @@ export class ServiceExited extends Error {
   }
 }
 
-/** Messages on each pipeline topic: the sum of its partitions' end offsets. */
+/**
+ * Each pipeline topic's end offsets, summed over its partitions: what lag is measured against.
+ * Not a count of records: transactional writes add a commit marker per partition.
+ */
 async function topicCounts(admin: Admin): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const { name } of topicSpecs) {
@@ -60,9 +64,9 @@ async function warehouseSpans(): Promise<string> {
 const clock = () => `[${new Date().toISOString().slice(11, 19)}]`;
 
 /**
- * A line now and every `intervalMs` until `signal` aborts: which services are up, how many
- * messages each topic holds and how fast it grew, and how many spans the warehouse stored; with
- * `pipeline`, also each stage's rate, lag and latency, no-fill rate, dead letters, cost and ROAS.
+ * A line now and every `intervalMs` until `signal` aborts: which services are up and how many
+ * spans the warehouse stored; with `pipeline`, each stage's records/s, lag and latency, no-fill
+ * rate, dead letters, cost and ROAS (pipeline-view.ts), else each topic's end offset and growth.
  * A broker that does not answer (starting, electing leaders, restarting) never ends the view:
  * it prints "waiting for the broker" and asks again with a fresh client next time. Rejects with
  * ServiceExited when one of `services` is no longer running.
@@ -74,30 +78,36 @@ export async function runLiveView(
 ): Promise<void> {
   const intervalMs = options.intervalMs ?? 5000;
   let admin: Admin | undefined;
-  let last: { at: number; counts: Map<string, number> } | undefined;
+  // The pipeline's records, read committed from the first tick the broker answered on.
+  let counter: RecordCounter | undefined;
+  let last: Reading | undefined;
   try {
     while (!signal.aborted) {
       const gone = services.filter((s) => !serviceState(s).running);
       if (gone.length > 0) throw new ServiceExited(gone);
       try {
         admin ??= await connect();
-        const counts = await topicCounts(admin);
-        const at = Date.now();
-        const topics = [...counts]
-          .filter(([, n]) => n > 0)
-          .map(([name, n]) => {
-            const rate = last ? ((n - (last.counts.get(name) ?? 0)) * 1000) / (at - last.at) : 0;
-            return `${name.replace('adtrace.', '')} ${n} (+${rate.toFixed(1)}/s)`;
-          });
+        if (counter?.failure) {
+          // kafkajs gave up on the reader: a new one next, counting from then (its counts are not
+          // comparable with the old one's, so no rate this tick).
+          print(`${clock()} records no longer counted (${describe(counter.failure)}); counting again`);
+          await counter.stop();
+          counter = undefined;
+          last = undefined;
+        }
+        if (options.pipeline) counter ??= await startRecordCounter(kafka(), countedTopics());
+        const ends = await topicCounts(admin);
+        const records = new Map(counter?.counts());
+        const now: Reading = { at: Date.now(), records, recordsAt: counter?.asOf() ?? 0, ends };
         const previous = last;
-        last = { at, counts };
+        last = now;
         if (signal.aborted) break;
-        const detail = options.pipeline ? await pipelineLines(admin, counts, previous, at) : [];
+        const detail = counter ? await pipelineLines(admin, now, previous) : [];
         if (signal.aborted) break;
+        const offsets = counter ? '' : ` | ${endOffsetsText(now, previous)}`;
         print(
           [
-            `${clock()} services up: ${await servicesUp(services)} | spans stored: ${await warehouseSpans()} | ` +
-              `${topics.join(', ') || 'no messages yet'}`,
+            `${clock()} services up: ${await servicesUp(services)} | spans stored: ${await warehouseSpans()}${offsets}`,
             ...detail,
           ].join('\n'),
         );
@@ -110,20 +120,36 @@ export async function runLiveView(
       await sleep(intervalMs, undefined, { signal }).catch(() => {});
     }
   } finally {
+    await counter?.stop();
     await admin?.disconnect().catch(() => {});
   }
 }
 
-async function connect(): Promise<Admin> {
-  // Few, short retries: a tick that waits long for a broker that is away tells nobody anything.
-  const admin = new Kafka({
+/** Each topic's end offset and its growth per second since the last tick (the view without `pipeline`). */
+function endOffsetsText(now: Reading, last: Reading | undefined): string {
+  const topics = [...now.ends]
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => {
+      const rate = last ? ((n - (last.ends.get(name) ?? 0)) * 1000) / (now.at - last.at) : 0;
+      return `${name.replace('adtrace.', '')} ${n} (+${rate.toFixed(1)}/s)`;
+    });
+  return topics.length > 0 ? `end offsets: ${topics.join(', ')}` : 'no messages yet';
+}
+
+// Few, short retries: a tick that waits long for a broker that is away tells nobody anything.
+// (The record counter's consumer has retries of its own and restarts itself after an outage.)
+const kafka = () =>
+  new Kafka({
     clientId: 'adtrace-live',
     brokers: kafkaBrokers(),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2000,
     requestTimeout: 5000,
     retry: { retries: 2, initialRetryTime: 200 },
-  }).admin();
+  });
+
+async function connect(): Promise<Admin> {
+  const admin = kafka().admin();
   try {
     await admin.connect();
   } catch (err) {

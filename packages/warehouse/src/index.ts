@@ -5,6 +5,7 @@ export type {
   ImpressionRow,
   LateEventRow,
 } from './attribution-tables.ts';
+export type { CampaignTotals, CampaignTotalsQuery } from './campaign-totals.ts';
 export { defaultStateDir, readEnv, toConfig, type WarehouseConfig, type WarehouseEnv } from './config.ts';
 export { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
 export { type Migration, migrations, REQUEST_ID_ATTRIBUTE } from './migrations.ts';

@@ -1,3 +1,10 @@
+import {
+  CAMPAIGN_TOTALS_COLUMNS,
+  type CampaignTotals,
+  type CampaignTotalsQuery,
+  campaignTotalsSql,
+  toCampaignTotals,
+} from './campaign-totals.ts';
 import type { Dialect } from './dialect.ts';
 import {
   attributedEventsSql,
@@ -169,6 +176,19 @@ export class Queries {
       campaign ? [query.campaignId] : [],
     );
     return rows.map(toAttributedEvent);
+  }
+
+  /** Spend and revenue per campaign from attributed events since `sinceMs` (the open period), most spend first. */
+  async campaignTotals(query: CampaignTotalsQuery): Promise<CampaignTotals[]> {
+    const since = Math.max(0, Math.floor(query.sinceMs)) * 1000;
+    const rows = await this.#run(
+      'campaign_totals',
+      'attributed_events',
+      CAMPAIGN_TOTALS_COLUMNS,
+      campaignTotalsSql(this.#db.dialect),
+      [since, limit(query.limit, 10, 1000)],
+    );
+    return rows.map(toCampaignTotals);
   }
 
   /** User keys that meet every condition (the segment builder's behavioural criteria), sorted. */

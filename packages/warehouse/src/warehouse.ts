@@ -1,4 +1,5 @@
 import type { AlertRow, AuctionOutcomeRow, CampaignRow, ImpressionRow, LateEventRow } from './attribution-tables.ts';
+import type { CampaignTotals, CampaignTotalsQuery } from './campaign-totals.ts';
 import type { RoasGenerationRow } from './roas-generations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
 import type { SegmentMembersQuery } from './segment-members.ts';
@@ -165,6 +166,11 @@ export interface Warehouse {
   /** Every generation seen, with its progress against the current one. */
   roasGenerations(): Promise<RoasGenerationRow[]>;
   attributedEvents(query?: ListQuery & { campaignId?: string }): Promise<AttributedEventRow[]>;
+  /**
+   * Spend and revenue per campaign from the attributed events since `sinceMs`, most spend first:
+   * provisional figures for a period whose ROAS windows have not closed (campaign-totals.ts).
+   */
+  campaignTotals(query: CampaignTotalsQuery): Promise<CampaignTotals[]>;
   /** User keys meeting every condition on recent impressions, clicks and conversions (segment builder), sorted. */
   segmentMembers(query: SegmentMembersQuery): Promise<string[]>;
   /** Auction outcomes decided in range (of the traces given, if any): wins, the no-fill rate, by reason. */

@@ -574,6 +574,49 @@ describe.each([
     expect(await wh.attributedEvents({ campaignId: 'cmp-2' })).toEqual([conversion, e]);
   });
 
+  it(`campaign totals: spend and revenue per campaign from attributed events since a time, most spend first`, async () => {
+    // Campaign ids of this test only: the table is shared with the other tests of the file.
+    const [a, b, c] = [`cmp-a-${hex(3)}`, `cmp-b-${hex(3)}`, `cmp-c-${hex(3)}`];
+    const at = 2_000_000_000_000; // after every other test's events
+    const event = (campaignId: string, kind: string, costMicros: number, valueMicros: number, eventTimeMs: number) => ({
+      eventId: `${kind}-${hex(6)}`,
+      kind,
+      originalEventId: `evt-${hex(4)}`,
+      campaignId,
+      adId: 'ad-1',
+      touch: kind === 'conversion' ? 'click' : 'none',
+      costMicros,
+      valueMicros,
+      pctr: 0.01,
+      eventTimeMs,
+      attributedAtMs: eventTimeMs + 100,
+      traceId: null,
+      impressionId: null,
+      touchEventId: null,
+      touchTimeMs: null,
+      originalCurrency: 'USD',
+      originalValueMicros: valueMicros,
+      modelVersion: null,
+    });
+    await wh.loadAttributedEvents([
+      event(a, 'impression', 2_000, 0, at),
+      event(a, 'impression', 3_000, 0, at + 1_000),
+      event(a, 'click', 500, 0, at + 2_000), // CPC: a click's cost is spend too
+      event(a, 'conversion', 0, 11_000, at + 3_000),
+      event(b, 'impression', 9_000, 0, at + 500),
+      // A conversion's value on an impression row would not be revenue (aggregation's rule).
+      event(b, 'impression', 1_000, 777, at + 600),
+      event(c, 'impression', 50_000, 0, at - 1), // before the period
+    ]);
+    expect(await wh.campaignTotals({ sinceMs: at })).toEqual([
+      { campaignId: b, impressions: 2, clicks: 0, conversions: 0, spendMicros: 10_000, revenueMicros: 0 },
+      { campaignId: a, impressions: 2, clicks: 1, conversions: 1, spendMicros: 5_500, revenueMicros: 11_000 },
+    ]);
+    expect(await wh.campaignTotals({ sinceMs: at, limit: 1 })).toEqual([expect.objectContaining({ campaignId: b })]);
+    expect((await wh.campaignTotals({ sinceMs: at - 1 }))[0]).toMatchObject({ campaignId: c, spendMicros: 50_000 });
+    expect(queries.find((q) => q.query === 'campaign_totals')?.bytesScanned).toBeGreaterThan(0);
+  });
+
   it(`impressions load once, trace id as hex, and read back with plain SQL by campaign and time`, async () => {
     const imp = {
       impressionId: `evt-${hex(4)}.1`,

@@ -32,8 +32,10 @@ address), creates the missing topics, starts every service and waits until each 
 publishes the demo catalog and the demo users' segments, then sends a steady demo load
 (ADTRACE_DEMO_RATE requests/s, default ${DEFAULT_RATE}; 0 for none) and prints a live view every 5 s:
 services up and spans stored; requests in, no-fill rate, dead letters and cost per 1,000 events;
-per stage its records/s, consumer lag and p50/p99; the ROAS of the top campaigns; and the web
-view's URL. A broker that is not answering is waited for, never fatal.
+per stage the records/s it writes (read committed: commit markers are not records), consumer lag
+and p50/p99; the ROAS of the top campaigns, provisional over the last 5 minutes of attributed
+events and from the closed windows; and the web view's URL. A broker that is not answering is
+waited for, never fatal.
 Ctrl-C (SIGINT), SIGTERM, SIGHUP or an error of its own (a service that does not get ready or
 exits) stops everything it started: the load, the services, then the broker. Exit code 0 after a
 signal, 1 after an error.`,

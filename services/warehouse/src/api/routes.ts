@@ -132,6 +132,17 @@ export function routes(wh: Warehouse, traced: Traced, health: () => { status: st
       return { status: 200, body: { generations } };
     },
 
+    // /api/campaign-totals?sinceMs=&limit=: spend and revenue per campaign from the attributed
+    // events since sinceMs, most spend first: provisional figures for windows not yet closed.
+    async 'campaign-totals'(params) {
+      const sinceMs = intParam(params, 'sinceMs');
+      if (sinceMs === undefined)
+        throw new BadRequest('give sinceMs (ms since the epoch): /api/campaign-totals?sinceMs=');
+      const limit = intParam(params, 'limit');
+      const campaigns = await traced('campaign_totals', () => wh.campaignTotals({ sinceMs, ...(limit && { limit }) }));
+      return { status: 200, body: { sinceMs, campaigns } };
+    },
+
     async 'attributed-events'(params) {
       const campaignId = params.get('campaignId') ?? undefined;
       const limit = intParam(params, 'limit');
