@@ -78,7 +78,7 @@ describe('join wait', () => {
     // Its click was presented at the same moment but re-keyed by another task of stage one, which
     // lags: stream time reaching the presentation (the conversion's own re-keyed timestamp, and
     // impressions served since) says nothing of that task. Before, it was released at 14 s and
-    // lost its click touch (test/e2e/load-roas.test.ts under load).
+    // would have lost its click touch.
     const conversion = park('CONVERSION', 'conv-1', 10_000, 14_000, 14_000, 5_000);
     expect(conversion.dueMs).toBe(19_000);
     expect(ids(release([conversion], view(14_000)).waiting)).toEqual(['conv-1']);

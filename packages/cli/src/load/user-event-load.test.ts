@@ -26,7 +26,10 @@ const windows = {
   latenessMarginMs: 10_000,
 };
 
-/** `readLagMs`: how far behind the clock the impressions have been read through (a lagging pipeline). */
+/**
+ * `readLagMs`: how far behind the clock the impressions have been read through (a lagging pipeline).
+ * Requests under GDPR without consent are served keyed by their own event, as ingest keys them.
+ */
 function run(seed: number, readLagMs?: number) {
   const model = demoUserEventModel(campaigns, { seed, windows, drift: null });
   const load = createUserEventLoad({ campaigns, users, model });
@@ -43,7 +46,7 @@ function run(seed: number, readLagMs?: number) {
       impressionId: `${eventId}.1`,
       requestId: r.requestId,
       impId: r.imps[0]!.id,
-      userKey: `key-${r.userId ?? r.requestId}`,
+      userKey: r.gdprWithoutConsent ? `anon_${eventId}` : `key-${r.userId ?? r.requestId}`,
       campaignId: campaign.id,
       adId: ad.id,
       trackingToken: `v1.k1.${eventId}.c2lnbmF0dXJl`,
@@ -97,6 +100,20 @@ describe('the user-event load', () => {
     for (const { event } of sent)
       if (event.kind === 'conversion' && !event.conversionId.startsWith('organic-'))
         expect(named.has(event.userKey)).toBe(true);
+  });
+
+  it('draws no conversion for a user ingest keyed anonymously, whatever user id the request carried', () => {
+    // Such a request (here under GDPR without consent) has a user id, but its impressions are keyed
+    // by their own event: the pixel's user id can never be joined with them, so a conversion drawn
+    // for them was one the truth attributed and tracking never could (test/e2e/load-roas.test.ts).
+    const anonymous = new Set(served.filter((s) => s.userKey.startsWith('anon_')).map((s) => s.userKey));
+    expect(anonymous.size).toBeGreaterThan(0);
+    for (const seed of [3, 4, 5, 6]) {
+      const { sent: drawn } = seed === 3 ? { sent } : run(seed);
+      const conversions = drawn.filter((s) => s.event.kind === 'conversion');
+      expect(conversions.length).toBeGreaterThan(0);
+      expect(conversions.filter((s) => s.event.kind === 'conversion' && anonymous.has(s.event.userKey))).toEqual([]);
+    }
   });
 
   it('keeps the truth of what it sent: every fault class happened, windows per campaign', () => {

@@ -11,6 +11,7 @@ import {
   contextQuery,
   createUserEventSimulator,
   type DemoUser,
+  isAnonymousUserKey,
   type PctrContext,
   type RawUserEvent,
   type SimImpression,
@@ -106,14 +107,17 @@ export function createUserEventLoad(options: UserEventLoadOptions): UserEventLoa
         interests: profiled?.segments.interests ?? [],
       };
       const query = profiled?.segments.embedding ?? contextQuery(request.placement);
-      if (request.userId !== null) rawIds.set(impression.userKey, request.userId);
+      // Ingest keys a request it may not profile (GDPR without consent, COPPA, a US opt-out) by its
+      // own event, whatever user id it carries: no pixel's user id can be joined with that key.
+      const identified = request.userId !== null && !isAnonymousUserKey(impression.userKey);
+      if (identified) rawIds.set(impression.userKey, request.userId!);
       const sim: SimImpression = {
         impression,
         context: request.placement,
         deliverAtMs: receivedAtMs,
         trueCtr: servedCtr(index, entry, ctx, query).trueCtr,
-        // A device-only or anonymous visitor: no pixel can name the user, so no conversion.
-        identified: request.userId !== null,
+        // A device-only, anonymous or unconsented visitor: no pixel can name the user, so no conversion.
+        identified,
       };
       impressions.push(sim);
       queue.push(...simulator.add(sim));
