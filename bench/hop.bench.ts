@@ -21,7 +21,7 @@
 // Run: pnpm bench hop   (or: node bench/hop.bench.ts)
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +74,10 @@ async function produce(kafka: Kafka, topic: string, from: number, count: number,
     key: `user-${i % 97}`,
     value: encode({ i, t: Date.now(), paced, pad: PAD }),
     headers: {
-      traceparent: `00-${randomUUID().replaceAll('-', '')}-${randomUUID().slice(0, 16).replace('-', '0')}-01`,
+      // A sampled upstream producer span: each process span is its child, as in a real pipeline.
+      // (Its span id was once cut from a UUID and kept a '-': invalid, so every traced message
+      // started a new root trace instead.)
+      traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
       'adtrace.event-id': `e${i}`,
     },
   });
