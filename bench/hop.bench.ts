@@ -21,9 +21,9 @@
 // Run: pnpm bench hop   (or: node bench/hop.bench.ts)
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv, toConfig } from '@adtrace/stream';
 import { LIST_PRICES } from '@adtrace/telemetry';
@@ -74,7 +74,10 @@ async function produce(kafka: Kafka, topic: string, from: number, count: number,
     key: `user-${i % 97}`,
     value: encode({ i, t: Date.now(), paced, pad: PAD }),
     headers: {
-      traceparent: `00-${randomUUID().replaceAll('-', '')}-${randomUUID().slice(0, 16).replace('-', '0')}-01`,
+      // A sampled upstream producer span: each process span is its child, as in a real pipeline.
+      // (Its span id was once cut from a UUID and kept a '-': invalid, so every traced message
+      // started a new root trace instead.)
+      traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
       'adtrace.event-id': `e${i}`,
     },
   });
@@ -319,7 +322,11 @@ export default async function run(): Promise<{
       [] as number[],
       [] as number[],
     ];
+    // Each round's own figures, in the order they ran (the medians hide how the machine moved).
+    const roundRows: string[] = [];
+    const cell = (m: Measured | undefined) => (m ? `${round(m.cpuUsPerMsg, 1)} µs, ${round(m.msgsPerS)}/s` : '—');
     for (let r = 0; r < ROUNDS; r++) {
+      const loadAtStart = loadavg()[0]!.toFixed(1);
       untracedRuns.push(await pipeline(kafka, 'runtime', false, env));
       platformaticRuns.push(await pipeline(kafka, 'runtime', false, { ...env, BENCH_HOP_CLIENT: 'platformatic' }));
       const before = warehouse.sink.stats.spansInserted;
@@ -336,6 +343,9 @@ export default async function run(): Promise<{
         .reduce((sum, s) => sum + s.computeUsd, 0);
       spanCpuShare.push(((computeUsd / LIST_PRICES.vcpuHourUsd) * 3.6e9) / run.lifetimeCpuUs);
       if (baselineRoot) baselineRuns.push(await pipeline(kafka, 'runtime', true, env, baselineRoot));
+      roundRows.push(
+        `| ${r + 1} | ${loadAtStart} → ${loadavg()[0]!.toFixed(1)} | ${cell(untracedRuns[r])} | ${cell(run)} | ${cell(baselineRuns[r])} |`,
+      );
     }
     const baseline = baselineRuns.length > 0 ? medians(baselineRuns) : undefined;
     const [traced, untraced, platformatic] = [medians(tracedRuns), medians(untracedRuns), medians(platformaticRuns)];
@@ -399,6 +409,10 @@ export default async function run(): Promise<{
       row('naive eachMessage + send, traced', naive),
       ...(baseline ? [row('runtime, traced, BENCH_HOP_BASELINE', baseline)] : []),
       `warehouse rows per traced message ${figures.warehouse_spans_per_msg}; dropped spans ${figures.dropped_spans}`,
+      'rounds in the order they ran (CPU per message, msg/s):',
+      '| round | load avg | untraced | traced | traced, BENCH_HOP_BASELINE |',
+      '| --- | --- | --- | --- | --- |',
+      ...roundRows,
       `CPU charged to a traced run's spans ÷ its process CPU ${figures.span_cpu_vs_process_cpu} (honest: ≤ 1)`,
       ...goals,
     ].join('\n');
