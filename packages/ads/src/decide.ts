@@ -13,10 +13,9 @@ import {
   type RequestTargeting,
   selectCandidates,
 } from './candidates.ts';
-import { recordImpression } from './frequency-cap.ts';
-import { contextHashes, pctrContext } from './pctr/features.ts';
-import type { PctrModel } from './pctr/model.ts';
-import { impScorer } from './pctr/scorer.ts';
+import { type CapState, recordImpression } from './frequency-cap.ts';
+import { adHashes, contextHashes, pctrContext } from './pctr/features.ts';
+import { type PctrModel, predictCtr } from './pctr/model.ts';
 import { placementOf } from './placement.ts';
 import {
   ecpmMicros,
@@ -57,42 +56,23 @@ export function decideRequest(
   const timedOut = isTimedOut(request.receivedAtMs, request.tmax, options.nowMs);
   if (timedOut) return request.imp.map((imp) => timeout(request, imp, options));
   const targeting = prepareRequestTargeting(index, request, profile, options.nowMs);
-  // Caps and spend do not change while a request is decided, and its imps (and an imp's ads of
-  // one campaign) ask for the same campaigns again: each campaign is looked up once per request.
   // A campaign that wins an imp will be served with it: later imps of the same request count
   // that impression against its caps already (the impressions consumer has not seen it yet).
-  const caps = options.capState && memoized(options.capState);
-  const spend = options.spend && memoized(options.spend);
-  const perImp: DecisionOptions = {
-    ...options,
-    ...(caps && { capState: caps.get }),
-    ...(spend && { spend: spend.get }),
-  };
+  const won = new Map<string, CapState | undefined>();
+  const lookup = options.capState;
+  const capState = lookup && ((campaignId: string) => (won.has(campaignId) ? won.get(campaignId) : lookup(campaignId)));
   return request.imp.map((imp) => {
-    const decision = decideImp(index, model, targeting, request, imp, profile, perImp);
+    const decision = decideImp(index, model, targeting, request, imp, profile, {
+      ...options,
+      ...(capState && { capState }),
+    });
     const winner = decision.auction?.winner;
-    if (caps && winner) {
+    if (capState && winner) {
       const { campaign } = winner.candidate.entry;
-      caps.set(campaign.id, recordImpression(campaign.frequencyCaps, caps.get(campaign.id), options.nowMs));
+      won.set(campaign.id, recordImpression(campaign.frequencyCaps, capState(campaign.id), options.nowMs));
     }
     return decision;
   });
-}
-
-/** A lookup by campaign id that asks `lookup` once per id; `set` overrides what it answers. */
-function memoized<V>(lookup: (campaignId: string) => V | undefined) {
-  const known = new Map<string, V | undefined>();
-  return {
-    get(campaignId: string): V | undefined {
-      if (known.has(campaignId)) return known.get(campaignId);
-      const value = lookup(campaignId);
-      known.set(campaignId, value);
-      return value;
-    },
-    set(campaignId: string, value: V | undefined): void {
-      known.set(campaignId, value);
-    },
-  };
 }
 
 export function decideImp(
@@ -112,7 +92,7 @@ export function decideImp(
     ...(options.capState && { capState: options.capState }),
     ...(options.spend && { spend: options.spend }),
     ...(options.pacing !== undefined && { pacing: options.pacing }),
-    score: scorer(model, index, request, imp, profile),
+    score: scorer(model, request, imp, profile),
   });
   const auction = runAuction(policy.bids, {
     at: request.at,
@@ -132,12 +112,12 @@ export function decideImp(
   return { imp, outcome, modelVersion: model.modelVersion, candidates, policy, auction };
 }
 
-/** pCTR (predictCtr's, to the bit) and eCPM of a candidate; the context's share is computed once per imp. */
-export function scorer(model: PctrModel, index: AdIndex, request: BidRequest, imp: Imp, profile: UserProfile) {
-  const pctrOf = impScorer(model, index, contextHashes(pctrContext(request, imp, profile)));
+/** pCTR and eCPM of a candidate; the context's feature hashes are computed once per imp. */
+export function scorer(model: PctrModel, request: BidRequest, imp: Imp, profile: UserProfile) {
+  const ctx = contextHashes(pctrContext(request, imp, profile));
   return (candidate: CandidateSelection['candidates'][number]): ScoredBid => {
-    const { ad, slot } = candidate.entry;
-    const pctr = pctrOf(slot, candidate.similarity);
+    const { ad, campaign } = candidate.entry;
+    const pctr = predictCtr(model, ctx, adHashes(ad, campaign), candidate.similarity);
     return { candidate, pctr, ecpmMicros: ecpmMicros(ad.bidType, ad.bidMicros, pctr) };
   };
 }

@@ -77,8 +77,7 @@ export function adHashes(ad: Ad, campaign: Campaign): AdHashes {
 /** The hash of the always-on bias feature. */
 export const BIAS_FEATURE = hashString('bias');
 const SIMILARITY_BUCKETS = 12;
-/** The hash of each similarity bucket's feature. */
-export const SIMILARITY_HASHES = Array.from({ length: SIMILARITY_BUCKETS }, (_, b) => hashString(`sim=${b}`));
+const SIMILARITY_HASHES = Array.from({ length: SIMILARITY_BUCKETS }, (_, b) => hashString(`sim=${b}`));
 
 /** The similarity of user and ad embeddings, in buckets of 0.1 from −0.1 up (no embedding: bucket 0). */
 export function similarityBucket(similarity: number): number {
