@@ -19,6 +19,18 @@ function select(imp = bannerImp, k = 10, p = profile) {
 }
 
 describe('candidate selection', () => {
+  it('scans once for the imps of a request that offer the same formats, again for other formats or k', () => {
+    const targeting = prepareRequestTargeting(index, request(), profile, NOW);
+    const first = selectCandidates(index, bannerImp, targeting, 10);
+    expect(selectCandidates(index, { ...bannerImp, id: '2' }, targeting, 10)).toBe(first);
+    expect(selectCandidates(index, videoImp, targeting, 10).candidates.map((c) => c.entry.ad.id)).toEqual(['v1']);
+    expect(selectCandidates(index, bannerImp, targeting, 1).candidates).toHaveLength(1);
+    // Another request's targeting starts afresh.
+    const other = selectCandidates(index, bannerImp, prepareRequestTargeting(index, request(), profile, NOW), 10);
+    expect(other).not.toBe(first);
+    expect(other).toEqual(first);
+  });
+
   it('keeps only ads that fit the imp and pass targeting, nearest to the user first', () => {
     const { candidates, attributes } = select();
     expect(candidates.map((c) => c.entry.ad.id)).toEqual(['t1', 't2', 'a1']);

@@ -48,6 +48,11 @@ export interface RequestTargeting {
   readonly queryKind: 'user' | 'context' | 'none';
   /** Spreads ties (no query) across ads differently per request, deterministically. */
   readonly tieSeed: number;
+  /**
+   * The request's selections so far, by k and format keys: imps offering the same formats get
+   * the same candidates (targeting is per request), so a second such imp is not scanned again.
+   */
+  readonly selections: Map<string, CandidateSelection>;
 }
 
 export function prepareRequestTargeting(
@@ -70,7 +75,14 @@ export function prepareRequestTargeting(
     if (vector.length === EMBEDDING_DIM) queryKind = 'context';
   }
   const query = queryKind === 'none' ? null : Float32Array.from(vector);
-  return { context, campaignMatch, query, queryKind, tieSeed: hashString(request.eventId) };
+  return {
+    context,
+    campaignMatch,
+    query,
+    queryKind,
+    tieSeed: hashString(request.eventId),
+    selections: new Map(),
+  };
 }
 
 export function selectCandidates(
@@ -79,12 +91,16 @@ export function selectCandidates(
   targeting: RequestTargeting,
   k = DEFAULT_CANDIDATES_K,
 ): CandidateSelection {
+  const keys = impFormatKeys(imp);
+  const memoKey = `${k} ${keys.join(' ')}`;
+  const known = targeting.selections.get(memoKey);
+  if (known) return known;
   const top = new TopK(k);
   const { campaignMatch, query } = targeting;
   const vectors = index.vectors;
   let formatMatched = 0;
   let targetingMatched = 0;
-  for (const key of impFormatKeys(imp)) {
+  for (const key of keys) {
     const runs = index.runs.get(key);
     if (!runs) continue;
     const { campaigns, starts } = runs;
@@ -94,11 +110,16 @@ export function selectCandidates(
       if (campaignMatch[campaigns[r]!] === 0) continue;
       const end = starts[r + 1]!;
       targetingMatched += end - starts[r]!;
-      for (let slot = starts[r]!; slot < end; slot++) {
-        const score = query
-          ? dot32(query, vectors, slot * EMBEDDING_DIM)
-          : (hashString(index.ads[slot]!.ad.id, targeting.tieSeed) / 4294967296) * 1e-9;
-        if (score >= top.threshold) top.offer(slot, score);
+      if (query) {
+        for (let slot = starts[r]!; slot < end; slot++) {
+          const score = dot32(query, vectors, slot * EMBEDDING_DIM);
+          if (score >= top.threshold) top.offer(slot, score);
+        }
+      } else {
+        for (let slot = starts[r]!; slot < end; slot++) {
+          const score = (hashString(index.ads[slot]!.ad.id, targeting.tieSeed) / 4294967296) * 1e-9;
+          if (score >= top.threshold) top.offer(slot, score);
+        }
       }
     }
   }
@@ -106,7 +127,7 @@ export function selectCandidates(
     const entry = index.ads[slot]!;
     return { entry, similarity: query ? score : 0, segmentMatched: campaignMatch[entry.campaignSlot] === 2 };
   });
-  return {
+  const selection: CandidateSelection = {
     candidates,
     attributes: {
       'candidates.total': candidates.length,
@@ -116,6 +137,8 @@ export function selectCandidates(
       'candidates.query': targeting.queryKind,
     },
   };
+  targeting.selections.set(memoKey, selection);
+  return selection;
 }
 
 // The scan's inner loop, unrolled by four (EMBEDDING_DIM is a multiple of 4).

@@ -45,6 +45,28 @@ describe('one auction per imp', () => {
     expect([a!.outcome.win?.adId, b!.outcome.win?.adId]).toEqual(['hi', 'hi']);
   });
 
+  it('looks each campaign’s caps and spend up once per request, and no cap state of an uncapped campaign', () => {
+    // Three imps, two ads of the capped campaign: the lookups are store and table reads in the service.
+    const twoAds = buildAdIndex([
+      campaign('hi', [ad('hi', { bidMicros: 5_000_000 }), ad('hi2', { bidMicros: 4_000_000 })], {
+        frequencyCaps: caps,
+      }),
+      campaign('lo', [ad('lo', { bidMicros: 3_000_000 })]),
+    ]);
+    const capAsked: string[] = [];
+    const spendAsked: string[] = [];
+    const three = request({ imp: [bannerImp, { ...bannerImp, id: '2' }, { ...bannerImp, id: '3' }] });
+    const decisions = decideRequest(twoAds, model, three, profile, {
+      nowMs: NOW,
+      capState: (id) => void capAsked.push(id),
+      spend: (id) => void spendAsked.push(id),
+    });
+    expect(capAsked).toEqual(['hi']);
+    expect(spendAsked.sort()).toEqual(['hi', 'lo']);
+    // The first imp's win still caps 'hi' (1 per hour) for the later imps.
+    expect(decisions.map((d) => d.outcome.win?.adId)).toEqual(['hi', 'lo', 'lo']);
+  });
+
   it('every bid below the floor → BELOW_FLOOR, Prebid code 301', () => {
     const [d] = decide(request({ imp: [{ ...bannerImp, bidfloorMicros: 9_000_000 }] }));
     expect(d!.outcome.noFill).toMatchObject({ reason: 'BELOW_FLOOR', code: 301 });

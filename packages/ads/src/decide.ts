@@ -13,7 +13,7 @@ import {
   type RequestTargeting,
   selectCandidates,
 } from './candidates.ts';
-import { type CapState, recordImpression } from './frequency-cap.ts';
+import { recordImpression } from './frequency-cap.ts';
 import { adHashes, contextHashes, pctrContext } from './pctr/features.ts';
 import { type PctrModel, predictCtr } from './pctr/model.ts';
 import { placementOf } from './placement.ts';
@@ -56,23 +56,44 @@ export function decideRequest(
   const timedOut = isTimedOut(request.receivedAtMs, request.tmax, options.nowMs);
   if (timedOut) return request.imp.map((imp) => timeout(request, imp, options));
   const targeting = prepareRequestTargeting(index, request, profile, options.nowMs);
+  // Caps and spend do not change while a request is decided, and its imps (and an imp's ads of
+  // one campaign) ask for the same campaigns again: each campaign is looked up once per request
+  // (the auction's lookups are store and table reads with a key built per call).
   // A campaign that wins an imp will be served with it: later imps of the same request count
   // that impression against its caps already (the impressions consumer has not seen it yet).
-  const won = new Map<string, CapState | undefined>();
-  const lookup = options.capState;
-  const capState = lookup && ((campaignId: string) => (won.has(campaignId) ? won.get(campaignId) : lookup(campaignId)));
+  const caps = options.capState && memoized(options.capState);
+  const spend = options.spend && memoized(options.spend);
+  const perImp: DecisionOptions = {
+    ...options,
+    ...(caps && { capState: caps.get }),
+    ...(spend && { spend: spend.get }),
+  };
   return request.imp.map((imp) => {
-    const decision = decideImp(index, model, targeting, request, imp, profile, {
-      ...options,
-      ...(capState && { capState }),
-    });
+    const decision = decideImp(index, model, targeting, request, imp, profile, perImp);
     const winner = decision.auction?.winner;
-    if (capState && winner) {
+    // An uncapped campaign's cap state is never asked for: its win changes nothing to remember.
+    if (caps && winner && winner.candidate.entry.campaign.frequencyCaps.length > 0) {
       const { campaign } = winner.candidate.entry;
-      won.set(campaign.id, recordImpression(campaign.frequencyCaps, capState(campaign.id), options.nowMs));
+      caps.set(campaign.id, recordImpression(campaign.frequencyCaps, caps.get(campaign.id), options.nowMs));
     }
     return decision;
   });
+}
+
+/** A lookup by campaign id that asks `lookup` once per id; `set` overrides what it answers. */
+function memoized<V>(lookup: (campaignId: string) => V | undefined) {
+  const known = new Map<string, V | undefined>();
+  return {
+    get(campaignId: string): V | undefined {
+      if (known.has(campaignId)) return known.get(campaignId);
+      const value = lookup(campaignId);
+      known.set(campaignId, value);
+      return value;
+    },
+    set(campaignId: string, value: V | undefined): void {
+      known.set(campaignId, value);
+    },
+  };
 }
 
 export function decideImp(

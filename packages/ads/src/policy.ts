@@ -61,15 +61,23 @@ export function policyFilter(candidates: readonly Candidate[], input: PolicyInpu
   const blocks = requestBlocks(input.request);
   const removed = { policy: 0, request: 0, budget: 0, pacing: 0, cap: 0, floor: 0 };
   const bids: ScoredBid[] = [];
+  // Most requests block no flag, category or domain: then those checks are skipped per candidate.
+  const flagsBlocked = blockedFlags.size > 0;
+  const requestBlocksAny = input.request.bcat.length > 0 || input.request.badv.length > 0;
   for (const candidate of candidates) {
     const { ad, campaign } = candidate.entry;
-    if (ad.policyFlags.some((f) => blockedFlags.has(f))) removed.policy++;
-    else if (blocks.blocks(ad.creative.cat, ad.creative.adomain)) removed.request++;
+    if (flagsBlocked && ad.policyFlags.some((f) => blockedFlags.has(f))) removed.policy++;
+    else if (requestBlocksAny && blocks.blocks(ad.creative.cat, ad.creative.adomain)) removed.request++;
     else {
       const spend = input.spend?.(campaign.id);
       if (spend && budgetExhausted(campaign, spend)) removed.budget++;
       else if (spend && pacing && !pacing(campaign, spend, input.nowMs)) removed.pacing++;
-      else if (!capAllows(campaign.frequencyCaps, input.capState?.(campaign.id), input.nowMs)) removed.cap++;
+      // An uncapped campaign needs no cap state: not looking it up saves a store read per candidate.
+      else if (
+        campaign.frequencyCaps.length > 0 &&
+        !capAllows(campaign.frequencyCaps, input.capState?.(campaign.id), input.nowMs)
+      )
+        removed.cap++;
       else {
         const bid = input.score(candidate);
         if (bid.ecpmMicros < floor) removed.floor++;

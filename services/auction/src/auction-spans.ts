@@ -8,7 +8,7 @@
 // never reached the stages: only its ads.auction span is opened.
 import type { ImpDecision } from '@adtrace/ads';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
-import { type Attributes, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
 
 export const AuctionAttr = {
   impId: 'ads.imp_id',
@@ -61,30 +61,32 @@ export function sliceOf(start: number, end: number, n: number, i: number): SpanS
 }
 
 /**
- * Opens the decision's spans over `slice`, each the active context of the next, and runs
- * `inside` (the emit of the outcome) in ads.auction's context before ending them.
+ * Opens the decision's spans over `slice`, each the parent of the next, and runs `inside` (the
+ * emit of the outcome) in ads.auction's context before ending them. The parents are passed to
+ * startSpan rather than made active one by one (startActiveSpan): only the emit, which takes its
+ * parent from the active context, runs in a context.with — one per imp instead of three.
  */
 export function traceDecision(tracer: Tracer, spans: DecisionSpans, slice: SpanSlice, inside: () => void): void {
-  const open = (name: string, attributes: Attributes | undefined, then: () => void) => {
-    if (!attributes) return then();
-    tracer.startActiveSpan(name, { attributes, startTime: slice.start }, (span: Span) => {
-      try {
-        then();
-      } finally {
-        span.end(slice.end);
-      }
-    });
+  const { start, end } = slice;
+  let parent = context.active();
+  const opened: Span[] = [];
+  const open = (name: string, attributes: Attributes) => {
+    const span = tracer.startSpan(name, { attributes, startTime: start }, parent);
+    opened.push(span);
+    parent = trace.setSpan(parent, span);
   };
-  open('ads.candidate_selection', spans.candidateSelection, () =>
-    open('ads.policy_filter', spans.policyFilter, () =>
-      open('ads.auction', spans.auction, () => {
-        for (const attributes of spans.scoreAds) {
-          tracer.startSpan('ads.auction.score_ad', { attributes, startTime: slice.end }).end(slice.end);
-        }
-        inside();
-      }),
-    ),
-  );
+  try {
+    if (spans.candidateSelection) open('ads.candidate_selection', spans.candidateSelection);
+    if (spans.policyFilter) open('ads.policy_filter', spans.policyFilter);
+    open('ads.auction', spans.auction);
+    for (const attributes of spans.scoreAds) {
+      tracer.startSpan('ads.auction.score_ad', { attributes, startTime: end }, parent).end(end);
+    }
+    context.with(parent, inside);
+  } finally {
+    // Innermost first, as the nested calls ended them: a child ends before its parent.
+    for (let i = opened.length - 1; i >= 0; i--) opened[i]!.end(end);
+  }
 }
 
 export const auctionTracer = (): Tracer => trace.getTracer('adtrace.auction');
