@@ -13,12 +13,13 @@
 // that stage's lag grows without bound.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUserKeyer, deriveEventId, generateDemoCatalog, generateDemoUsers } from '@adtrace/ads';
 import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
+import { listenerPid, processCpuSeconds } from './listener-pid.ts';
 import { freePort, openRtb, start, until } from './serving-services.ts';
 
 const WARMUP = 400;
@@ -74,6 +75,11 @@ export interface PipelineRun {
    * 1,000 backlog events: from just before the backlog until it was through and its spans stored.
    */
   readonly cpuSPer1000Events: Readonly<Record<string, number>>;
+  /**
+   * The same for the broker, when it listens on this machine (not counted in the pipeline's
+   * processes: anything else using the broker meanwhile is in it too).
+   */
+  readonly brokerCpuSPer1000Events: number | undefined;
   /** Raw request produced → its first impression read committed, paced at half eventsPerS. */
   readonly latency?: { readonly rate: number; readonly p50Ms: number; readonly p99Ms: number; readonly n: number };
 }
@@ -363,6 +369,9 @@ export async function runPipeline(
     const offsetsBefore = await endOffsets();
     const { spansInserted: spansBefore, loads: spanLoadsBefore } = (await warehouseHealth()).spans;
     const cpuBefore = children.map(cpuSeconds);
+    // The broker's CPU over the same span, when it runs here (shared with whatever else uses it).
+    const brokerPid = listenerPid(Number(brokers.split(',')[0]!.split(':').at(-1)));
+    const brokerCpuBefore = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
     const [bytesBefore, recordsBefore] = [bytes, records];
     const t0 = performance.now();
     for (let i = 0; i < options.backlog; i += 500) await sendBatch(Math.min(500, options.backlog - i));
@@ -428,6 +437,10 @@ export async function runPipeline(
       );
     }
     const cpuAfter = children.map(cpuSeconds);
+    const brokerCpuSPer1000Events =
+      brokerPid === undefined || brokerCpuBefore === undefined
+        ? undefined
+        : ((processCpuSeconds(brokerPid) - brokerCpuBefore) * 1000) / options.backlog;
     const cpuSPer1000Events = Object.fromEntries(
       childNames.map((n, i) => [n, ((cpuAfter[i]! - cpuBefore[i]!) * 1000) / options.backlog]),
     );
@@ -447,6 +460,7 @@ export async function runPipeline(
       droppedSpans,
       messagesPerChunk,
       cpuSPer1000Events,
+      brokerCpuSPer1000Events,
       latency,
     };
 
@@ -524,13 +538,8 @@ function profiled(name: string, logs: string): Record<string, string> {
   return wanted.includes(name) ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(logs, `${name}-profile`)}` } : {};
 }
 
-/** User + system CPU seconds of a live process, every thread (Linux /proc; fields 14 and 15, in ticks). */
 function cpuSeconds(child: ChildProcess): number {
-  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const CLOCK_TICKS_PER_S = 100;
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  return processCpuSeconds(child.pid!);
 }
 
 /** Σ adtrace.telemetry.spans_dropped over the services' Prometheus endpoints. */
