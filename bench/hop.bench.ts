@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { readEnv, toConfig } from '@adtrace/stream';
 import { LIST_PRICES } from '@adtrace/telemetry';
 import { type Admin, type Kafka, Kafka as KafkaClient, logLevel, Partitioners } from 'kafkajs';
+import { tracked } from './children.ts';
 import { decode, encode, type Value } from './fixtures/hop.ts';
 
 const BACKLOG = 20_000;
@@ -167,11 +168,13 @@ class Child {
   constructor(kind: Kind, traced: boolean, env: Record<string, string>, from = root) {
     const preload = join(from, 'packages/telemetry/src/preload.ts');
     const args = [...(traced ? ['--import', preload] : []), join(from, 'bench/hop-child.ts')];
-    this.#proc = spawn(process.execPath, args, {
-      cwd: from,
-      env: { ...process.env, ...env, BENCH_HOP_KIND: kind, BENCH_HOP_MARK: String(MARK) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    this.#proc = tracked(
+      spawn(process.execPath, args, {
+        cwd: from,
+        env: { ...process.env, ...env, BENCH_HOP_KIND: kind, BENCH_HOP_MARK: String(MARK) },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
     this.#proc.on('message', (m: { type: string } & Record<string, number>) => {
       this.#waiting.get(m.type)?.(m);
       this.#waiting.delete(m.type);

@@ -4,10 +4,12 @@
 // A benchmark that imports kafkajs or the stream runtime gets a broker, once for the whole run:
 // KAFKA_BROKERS if set, else a broker already answering on the local address, else the local
 // broker started here and stopped after (also on Ctrl-C). The benchmarks read KAFKA_BROKERS.
+
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { acquireBroker, type BrokerLease } from '@adtrace/cli';
+import { stopStarted } from './children.ts';
 
 export interface BenchResult {
   readonly table: string;
@@ -48,7 +50,9 @@ if (names.some(needsKafka)) {
   ] as const) {
     process.once(sig, () => {
       log(`${sig}: stopping`);
-      void lease?.release().finally(() => process.exit(128 + n));
+      void stopStarted()
+        .then(() => lease?.release())
+        .finally(() => process.exit(128 + n));
     });
   }
 }

@@ -7,6 +7,7 @@
 //   90 % of the backlog, so start-up and the tail are not counted;
 // - e2e p50/p99 at half that rate: from the raw request's produce time (its record timestamp) to
 //   its impression's arrival at a read_committed consumer, i.e. committed by delivery.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import {
 } from '@adtrace/ads';
 import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
+import { tracked } from './children.ts';
 
 const root = join(import.meta.dirname, '..');
 const PRELOAD = join(root, 'packages/telemetry/src/preload.ts');
@@ -77,7 +79,7 @@ export function start(name: string, env: Record<string, string>, logFile?: strin
     // A service logs JSON lines to stdout: kept in logFile when given, else dropped.
     stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'inherit'],
   });
-  return child;
+  return tracked(child);
 }
 
 /** An OpenRTB 2.6 JSON request of a demo user: a site, 1–3 imps (banners, some video), floors. */
