@@ -66,7 +66,8 @@ const clock = () => `[${new Date().toISOString().slice(11, 19)}]`;
 /**
  * A line now and every `intervalMs` until `signal` aborts: which services are up and how many
  * spans the warehouse stored; with `pipeline`, each stage's records/s, lag and latency, no-fill
- * rate, dead letters, cost and ROAS (pipeline-view.ts), else each topic's end offset and growth.
+ * rate, dead letters, cost and ROAS (pipeline-view.ts), else each topic's end offset and growth;
+ * then the caller's `lines`.
  * A broker that does not answer (starting, electing leaders, restarting) never ends the view:
  * it prints "waiting for the broker" and asks again with a fresh client next time. Rejects with
  * ServiceExited when one of `services` is no longer running.
@@ -74,7 +75,7 @@ const clock = () => `[${new Date().toISOString().slice(11, 19)}]`;
 export async function runLiveView(
   services: readonly string[],
   signal: AbortSignal,
-  options: { intervalMs?: number; pipeline?: boolean } = {},
+  options: { intervalMs?: number; pipeline?: boolean; lines?: () => readonly string[] } = {},
 ): Promise<void> {
   const intervalMs = options.intervalMs ?? 5000;
   let admin: Admin | undefined;
@@ -109,6 +110,7 @@ export async function runLiveView(
           [
             `${clock()} services up: ${await servicesUp(services)} | spans stored: ${await warehouseSpans()}${offsets}`,
             ...detail,
+            ...(options.lines?.() ?? []),
           ].join('\n'),
         );
       } catch (err) {

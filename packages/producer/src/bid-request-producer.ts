@@ -43,7 +43,16 @@ export async function createBidRequestProducer(
   if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new Error(`sampleRatio must be in [0, 1], got ${sampleRatio}`);
   const owned = options.producer === undefined;
   const producer = options.producer ?? kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
-  if (owned) await producer.connect();
+  if (owned) {
+    try {
+      await producer.connect();
+    } catch (err) {
+      // A connect that fails half way (the broker answering, its metadata not yet) leaves a
+      // socket open, which would keep the process alive after everything else stopped.
+      await producer.disconnect().catch(() => {});
+      throw err;
+    }
+  }
   return {
     async send(messages) {
       const sent: SentBidRequest[] = [];

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_USERS_URL, type DemoUser, parseNdjson } from '@adtrace/ads';
+import { DEMO_CATALOG_URL, DEMO_USERS_URL, type DemoUser, parseNdjson } from '@adtrace/ads';
+import type { Campaign } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
 import { type Command, info, print, UsageError } from '../command.ts';
 import { runLiveView, ServiceExited } from '../live-view.ts';
+import type { LoadTruth } from '../load/openrtb-load.ts';
 import { sendLoad } from '../load/send-load.ts';
+import { demoTrackers, demoUserEvents } from '../pipeline/demo-trackers.ts';
 import { DEMO_TMAX_MS, runPipeline } from '../pipeline/run-pipeline.ts';
 import { logTail, serviceState } from '../services.ts';
 import { transientReason } from '../transient.ts';
@@ -30,17 +33,20 @@ export const startCommand: Command = {
 Starts the local broker (unless KAFKA_BROKERS is set or a broker already answers on the local
 address), creates the missing topics, starts every service and waits until each is ready,
 publishes the demo catalog and the demo users' segments, then sends a steady demo load
-(ADTRACE_DEMO_RATE requests/s, default ${DEFAULT_RATE}; 0 for none) and prints a live view every 5 s:
+(ADTRACE_DEMO_RATE requests/s, default ${DEFAULT_RATE}; 0 for none) with the trackers' clicks and
+conversions of what is served, drawn from the demo ground truth as \`adtrace load\` draws them
+(ADTRACE_DEMO_USER_EVENTS=0 for none), and prints a live view every 5 s:
 services up and spans stored; requests in, no-fill rate, dead letters and cost per 1,000 events;
 per stage the records/s it writes (read committed: commit markers are not records), consumer lag
 and p50/p99; the ROAS of the top campaigns, provisional over the last 5 minutes of attributed
-events and from the closed windows; and the web view's URL. A broker that is not answering is
-waited for, never fatal.
+events and from the closed windows; the clicks and conversions the trackers sent; and the web view's
+URL. A broker that is not answering is waited for, never fatal.
 Ctrl-C (SIGINT), SIGTERM, SIGHUP or an error of its own (a service that does not get ready or
 exits) stops everything it started: the load, the services, then the broker. Exit code 0 after a
 signal, 1 after an error.`,
   async run() {
     const rate = demoRate();
+    const userEvents = demoUserEvents() && rate > 0;
     const stop = new AbortController();
     const onSignal = (sig: NodeJS.Signals) => {
       if (stop.signal.aborted) return; // npm forwards the terminal's Ctrl-C too: one is enough
@@ -58,19 +64,24 @@ signal, 1 after an error.`,
     try {
       await runPipeline(stop.signal, async ({ kafka, services }) => {
         const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
+        const campaigns = parseNdjson<Campaign>(readFileSync(DEMO_CATALOG_URL, 'utf8'));
+        const trackers = userEvents ? demoTrackers(campaigns, users) : undefined;
         print(`load       ${rate} requests/s of demo OpenRTB traffic (ADTRACE_DEMO_RATE)`);
+        if (trackers)
+          print('trackers   clicks and conversions of what is served, from the demo truth (ADTRACE_DEMO_USER_EVENTS)');
         print('running; Ctrl-C stops');
         // The load stops with the view too (a service that exited ends the view, not the load).
         const loadStop = new AbortController();
-        const load =
-          rate > 0
-            ? steadyLoad(kafka, users, rate, AbortSignal.any([stop.signal, loadStop.signal]))
-            : Promise.resolve();
+        const loadSignal = AbortSignal.any([stop.signal, loadStop.signal]);
+        const register = trackers && ((t: LoadTruth) => trackers.load.request(t));
+        const load = rate > 0 ? steadyLoad(kafka, users, rate, loadSignal, register) : Promise.resolve();
+        const tracking = trackers?.run(kafka, loadSignal) ?? Promise.resolve();
+        const lines = trackers && (() => [trackersLine(trackers.sent)]);
         try {
-          await Promise.all([runLiveView(services, stop.signal, { pipeline: true }), load]);
+          await Promise.all([runLiveView(services, stop.signal, { pipeline: true, lines }), load, tracking]);
         } finally {
           loadStop.abort();
-          await load.catch(() => {});
+          await Promise.all([load.catch(() => {}), tracking.catch(() => {})]);
         }
       });
     } catch (err) {
@@ -94,7 +105,13 @@ signal, 1 after an error.`,
  * The demo load until `signal` aborts. A broker that goes away (restarting, electing leaders) is
  * waited for, as the live view does, and the load carries on; any other error ends `start`.
  */
-async function steadyLoad(kafka: Kafka, users: readonly DemoUser[], rate: number, signal: AbortSignal): Promise<void> {
+async function steadyLoad(
+  kafka: Kafka,
+  users: readonly DemoUser[],
+  rate: number,
+  signal: AbortSignal,
+  beforeSend?: (truth: LoadTruth) => void,
+): Promise<void> {
   while (!signal.aborted) {
     try {
       await sendLoad(kafka, users, {
@@ -103,6 +120,7 @@ async function steadyLoad(kafka: Kafka, users: readonly DemoUser[], rate: number
         seed: Math.floor(Math.random() * 2 ** 31),
         tmaxMs: DEMO_TMAX_MS,
         signal,
+        ...(beforeSend && { beforeSend }),
       });
     } catch (err) {
       const why = transientReason(err);
@@ -112,4 +130,9 @@ async function steadyLoad(kafka: Kafka, users: readonly DemoUser[], rate: number
       await sleep(2000, undefined, { signal }).catch(() => {});
     }
   }
+}
+
+/** `  trackers    12 clicks, 3 conversions sent`: the live view's proof that user events flow. */
+export function trackersLine(sent: { readonly clicks: number; readonly conversions: number }): string {
+  return `  trackers    ${sent.clicks} clicks, ${sent.conversions} conversions sent`;
 }

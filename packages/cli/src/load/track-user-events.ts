@@ -12,6 +12,8 @@ export interface TrackerRun {
   readonly userEventsTopic: string;
   /** How often due events are sent (default 100 ms). */
   readonly tickMs?: number;
+  /** Aborting stops following (a start still under way throws); finish() then sends nothing more. */
+  readonly signal?: AbortSignal;
   onSent?(sent: SentUserEvent): void;
 }
 
@@ -76,7 +78,7 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
   const following = followTopic(kafka, {
     topic: run.impressionsTopic,
     fromBeginning: false,
-    signal: unfollow.signal,
+    signal: run.signal ? AbortSignal.any([unfollow.signal, run.signal]) : unfollow.signal,
     onReady: (count) => {
       partitions = count;
       ready();
@@ -104,7 +106,14 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     }),
   ]);
   const producer = kafka.producer();
-  await producer.connect();
+  try {
+    await producer.connect();
+  } catch (err) {
+    unfollow.abort();
+    await following.catch(() => {});
+    await producer.disconnect().catch(() => {});
+    throw err;
+  }
   // Following ended by itself (the broker gone for good): stop sending; finish() reports it.
   following.catch(() => {
     sending = false;
@@ -146,7 +155,8 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
         await sender;
         unfollow.abort();
         await following;
-        await flush(Date.now());
+        // Stopped (Ctrl-C): no last send, which a broker that is away would hold up for its retries.
+        if (!signal?.aborted) await flush(Date.now());
         return summary;
       } finally {
         unfollow.abort();

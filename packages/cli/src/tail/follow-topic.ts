@@ -31,7 +31,13 @@ export interface FollowOptions {
 export async function followTopic(kafka: Kafka, options: FollowOptions): Promise<number> {
   const { topic, signal } = options;
   const admin = kafka.admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (err) {
+    // Half connected (a broker starting) still holds a socket: it would keep the process alive.
+    await admin.disconnect().catch(() => {});
+    throw err;
+  }
   const groupId = `adtrace-tail-${randomUUID().slice(0, 8)}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   let delivered = 0;

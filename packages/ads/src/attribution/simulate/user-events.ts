@@ -91,10 +91,29 @@ export interface UserEventSimulator {
   settle(throughMs: number): SimUserEvent[];
   /** Conversions drawn and not yet settled. */
   pending(): number;
+  /**
+   * Forgets the touches delivered before `beforeMs`: a conversion at or after that time is
+   * delivered after them anyway, so once every conversion still to settle is (settle has passed
+   * it), they can no longer matter. For a run without end (`adtrace start`).
+   */
+  forget(beforeMs: number): void;
+  /** What it holds: users with touches, their touches; conversions dropped past the horizon. */
+  held(): { readonly users: number; readonly touches: number; readonly dropped: number };
 }
 
-export function createUserEventSimulator(model: SimModel): UserEventSimulator {
+export interface UserEventSimulatorOptions {
+  /**
+   * A conversion that happens more than this after its impression (one after a day-long view
+   * window, say) is drawn but never held nor settled: a run without end would hold it for days.
+   * The draws of every other event are unchanged until a run reaches that far. Default: none.
+   */
+  readonly horizonMs?: number;
+}
+
+export function createUserEventSimulator(model: SimModel, options: UserEventSimulatorOptions = {}): UserEventSimulator {
   const rng = createRng(model.seed);
+  const horizonMs = options.horizonMs ?? Number.POSITIVE_INFINITY;
+  let dropped = 0;
   const campaigns = new Map<string, SimCampaign>(model.campaigns.map((c) => [c.campaignId, c]));
   const { clickWindowMs, viewWindowMs, tokenTtlMs, windowMs, graceMs } = model.windows;
   const margin = latenessMarginOf(model);
@@ -114,6 +133,10 @@ export function createUserEventSimulator(model: SimModel): UserEventSimulator {
 
   function add(sim: SimImpression): SimUserEvent[] {
     const imp = sim.impression;
+    const hold = (p: (typeof pending)[number]) => {
+      if (p.timeMs - imp.eventTimeMs > horizonMs) dropped++;
+      else pending.push(p);
+    };
     const campaign = campaigns.get(imp.campaignId);
     if (!campaign)
       throw new RangeError(`impression ${imp.eventId} has campaign ${imp.campaignId}, which the model lacks`);
@@ -163,7 +186,7 @@ export function createUserEventSimulator(model: SimModel): UserEventSimulator {
         if (rng.chance(model.faults.duplicate))
           clicks.push({ ...click, deliverAtMs: click.deliverAtMs + rng.int(1, 60_000), label: 'duplicate' });
         if (convertible && rng.chance(campaign.clickConversionRate)) {
-          pending.push({
+          hold({
             conversionId: `conv-${model.seed}-${n}`,
             userKey: imp.userKey,
             timeMs: conversionAfter(t, clickWindowMs),
@@ -172,7 +195,7 @@ export function createUserEventSimulator(model: SimModel): UserEventSimulator {
         }
       }
     } else if (convertible && rng.chance(campaign.viewConversionRate)) {
-      pending.push({
+      hold({
         conversionId: `conv-${model.seed}-${n}`,
         userKey: imp.userKey,
         timeMs: conversionAfter(imp.eventTimeMs, viewWindowMs),
@@ -180,7 +203,7 @@ export function createUserEventSimulator(model: SimModel): UserEventSimulator {
       });
     }
     if (rng.chance(model.faults.organic)) {
-      pending.push({
+      hold({
         conversionId: `organic-${model.seed}-${n}`,
         userKey: `organic-${model.seed}-${n}`,
         timeMs: imp.eventTimeMs + rng.int(0, 60_000),
@@ -231,7 +254,21 @@ export function createUserEventSimulator(model: SimModel): UserEventSimulator {
     return conversions;
   }
 
-  return { add, settle, pending: () => pending.length };
+  function forget(beforeMs: number): void {
+    for (const [user, touches] of touchesByUser) {
+      const kept = touches.filter((t) => t.deliverAtMs >= beforeMs);
+      if (kept.length === 0) touchesByUser.delete(user);
+      else if (kept.length < touches.length) touchesByUser.set(user, kept);
+    }
+  }
+
+  function held() {
+    let touches = 0;
+    for (const list of touchesByUser.values()) touches += list.length;
+    return { users: touchesByUser.size, touches, dropped };
+  }
+
+  return { add, settle, pending: () => pending.length, forget, held };
 }
 
 /** Delivery order: by delivery time, a click before a conversion delivered at the same moment. */
