@@ -6,7 +6,8 @@
 // preload registers, as a service without the runtime would be). BENCH_HOP_CLIENT=platformatic:
 // the runtime on its @platformatic/kafka client port instead of the default kafkajs one.
 // IPC with the bench: → {ready}; on the BENCH_HOP_MARKth handled message the CPU window opens;
-// ← {end} (the backlog is out): flush telemetry, → {window, cpuUs}; ← {stop} → {stopped, dropped,
+// ← {end} (the backlog is out): flush telemetry, → {window, cpuUs, mainCpuUs (the event-loop thread's
+// share: the rest is GC helpers, the compiler, libuv)}; ← {stop} → {stopped, dropped,
 // cpuUs (its whole life)}, exit.
 import { randomUUID } from 'node:crypto';
 import { spansDropped, telemetryHandle } from '@adtrace/telemetry';
@@ -25,8 +26,11 @@ const send = (m: object) => process.send?.(m);
 
 let handled = 0;
 let cpuAtMark: NodeJS.CpuUsage | undefined;
+let mainCpuAtMark: NodeJS.CpuUsage | undefined;
 const onHandled = () => {
-  if (++handled === mark) cpuAtMark = process.cpuUsage();
+  if (++handled !== mark) return;
+  cpuAtMark = process.cpuUsage();
+  mainCpuAtMark = process.threadCpuUsage();
 };
 
 async function startNaive(): Promise<() => Promise<void>> {
@@ -73,7 +77,8 @@ process.on('message', async (m: { type: string }) => {
     await handle?.flush(); // the export of the window's spans is part of what tracing costs
     if (!cpuAtMark) throw new Error(`the backlog ended after ${handled} messages, before the ${mark}th`);
     const used = process.cpuUsage(cpuAtMark);
-    send({ type: 'window', cpuUs: used.user + used.system, handled });
+    const main = process.threadCpuUsage(mainCpuAtMark);
+    send({ type: 'window', cpuUs: used.user + used.system, mainCpuUs: main.user + main.system, handled });
   } else if (m.type === 'stop') {
     await stop();
     await handle?.shutdown();
