@@ -200,6 +200,36 @@ describe.each([
     expect(await wh.traceSpans(traceId)).toHaveLength(3);
   });
 
+  it(`a load repeating rows already there inserts only the new ones and leaves the old as they were`, async () => {
+    // A redelivered chunk or a retried export overlapping a newer one: DuckDB's first attempt (the
+    // insert without ON CONFLICT) fails on the repeated key, and must leave nothing of itself.
+    const traceId = hex(16);
+    const old = span({ traceId, name: 'first' });
+    expect((await wh.loadSpans([old])).inserted).toBe(1);
+    const fresh = [span({ traceId, name: 'new' }), span({ traceId, name: 'new' })];
+    const again = { ...old, name: 'changed', durationMs: 99 };
+    expect(await wh.loadSpans([fresh[0]!, again, fresh[1]!])).toMatchObject({ received: 3, inserted: 2 });
+    const names = (await wh.traceSpans(traceId)).map((s) => s.name).sort();
+    expect(names).toEqual(['first', 'new', 'new']);
+    // A chunk of the loader's: the same, for a topic table.
+    const event = (eventId: string, costMicros: number) => ({
+      ...{ eventId, kind: 'impression', originalEventId: 'evt-r', campaignId: 'cmp-repeat', adId: 'ad-1' },
+      ...{ touch: 'none', costMicros, valueMicros: 0, pctr: 0.01, eventTimeMs: 1_763_769_600_000 },
+      ...{ attributedAtMs: 1_763_769_600_500, traceId: null, impressionId: eventId, touchEventId: null },
+      ...{ touchTimeMs: null, originalCurrency: 'USD', originalValueMicros: 0, modelVersion: null },
+    });
+    const id = `imp-${hex(4)}`;
+    expect((await wh.loadAttributedEvents([event(id, 10)])).inserted).toBe(1);
+    expect((await wh.loadAttributedEvents([event(`${id}b`, 20), event(id, 30)])).inserted).toBe(1);
+    const rows = await wh.sql(
+      `SELECT event_id, cost_micros FROM attributed_events WHERE campaign_id = 'cmp-repeat' ORDER BY event_id`,
+    );
+    expect(rows.map((r) => [r.event_id, Number(r.cost_micros)])).toEqual([
+      [id, 10],
+      [`${id}b`, 20],
+    ]);
+  });
+
   it(`a load is one transaction: one bad row and none are written`, async () => {
     const traceId = hex(16);
     const good = [span({ traceId }), span({ traceId })];

@@ -155,24 +155,41 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
     this.#instance.closeSync();
   }
 
-  /** Staging table → one INSERT … SELECT, in one transaction: all of `rows` or none. */
+  /**
+   * Staging table → one INSERT … SELECT, in one transaction: all of `rows` or none.
+   *
+   * A table whose conflict rule is DO NOTHING is first loaded with the plain INSERT
+   * (`newRowsSql`): nearly every load is all new rows, and DuckDB 1.5 runs ON CONFLICT as a
+   * MERGE that cost 2–3× the plain insert's CPU — a few ms per statement before a row, each
+   * loader chunk and span group paying it (packages/warehouse/README.md, "Loading"). A key
+   * already there (a redelivered chunk, a retried export) or twice in the load fails that
+   * transaction, which rolls back whole; the load then runs as before, with `insertSql`, whose
+   * result or error is the load's.
+   */
   #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (this.#closed) return Promise.reject(new Error('warehouse is closed'));
     if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0, bytesWritten: 0 });
-    return this.#writes.run(() =>
-      this.#inTransaction(async () => {
-        await (await this.#statement(`DELETE FROM temp.${spec.stage}`)).run();
-        const appender = await this.#writer.createAppender(spec.stage, 'main', 'temp');
+    return this.#writes.run(async () => {
+      if (spec.newRowsSql) {
         try {
-          appendRows(appender, spec, rows);
-        } finally {
-          appender.closeSync();
-        }
-        const result = await (await this.#statement(spec.insertSql(duckdbDialect))).run();
-        for (const sql of spec.afterInsertSql?.(duckdbDialect) ?? []) await this.#writer.run(sql);
-        return { received: rows.length, inserted: result.rowsChanged, bytesWritten: bytesWritten(spec, rows) };
-      }),
-    );
+          return await this.#inTransaction(() => this.#stageAndInsert(spec, rows, spec.newRowsSql!(duckdbDialect)));
+        } catch {}
+      }
+      return this.#inTransaction(() => this.#stageAndInsert(spec, rows, spec.insertSql(duckdbDialect)));
+    });
+  }
+
+  async #stageAndInsert<Row>(spec: TableLoad<Row>, rows: readonly Row[], insertSql: string): Promise<LoadResult> {
+    await (await this.#statement(`DELETE FROM temp.${spec.stage}`)).run();
+    const appender = await this.#writer.createAppender(spec.stage, 'main', 'temp');
+    try {
+      appendRows(appender, spec, rows);
+    } finally {
+      appender.closeSync();
+    }
+    const result = await (await this.#statement(insertSql)).run();
+    for (const sql of spec.afterInsertSql?.(duckdbDialect) ?? []) await this.#writer.run(sql);
+    return { received: rows.length, inserted: result.rowsChanged, bytesWritten: bytesWritten(spec, rows) };
   }
 
   /** The writer's prepared statement for `sql`, prepared at its first use. */
