@@ -230,6 +230,61 @@ describe.each([
     ]);
   });
 
+  it(`loads asked at once each answer for their own rows, together or alone`, async () => {
+    // DuckDB runs loads that queue behind a busy writer as one transaction (load-groups.ts): the
+    // loader's partitions and a span group at once. One repeating a key, or refused, must
+    // neither take the others down nor change what each answers.
+    const traceId = hex(16);
+    const old = span({ traceId, name: 'old' });
+    await wh.loadSpans([old]);
+    const a = [span({ traceId }), span({ traceId })];
+    const b = [span({ traceId }), { ...old, name: 'again' }];
+    const bad = [span({ traceId: 'not-hex-at-all-not-hex-at-all-00' })];
+    const c = [span({ traceId })];
+    const imps = [1, 2, 3].map((i) => ({
+      ...{ impressionId: `grp-${traceId}-${i}`, eventId: `evt-${i}`, requestId: 'req', impId: '1', userKey: null },
+      ...{
+        campaignId: 'cmp-grp',
+        adId: 'ad-1',
+        creativeId: 'cr-1',
+        bidType: 'cpm',
+        priceMicros: 1,
+        clickPriceMicros: 0,
+      },
+      ...{ pctr: 0.01, modelVersion: null, eventTimeMs: 1_763_769_600_000, traceId },
+    }));
+    const answers = await Promise.allSettled([
+      wh.loadSpans(a),
+      wh.loadImpressions(imps.slice(0, 2)),
+      wh.loadSpans(b),
+      wh.loadSpans(bad),
+      wh.loadImpressions(imps.slice(2)),
+      wh.loadSpans(c),
+    ]);
+    expect(answers.map((x) => (x.status === 'fulfilled' ? x.value.inserted : 'rejected'))).toEqual([
+      2,
+      2,
+      1,
+      'rejected',
+      1,
+      1,
+    ]);
+    expect((await wh.traceSpans(traceId)).map((s) => s.name).filter((n) => n !== 'ads.auction')).toEqual(['old']);
+    expect(await wh.traceSpans(traceId)).toHaveLength(5);
+    const [count] = await wh.sql(`SELECT count(*) AS n FROM impressions WHERE campaign_id = 'cmp-grp'`);
+    expect(Number(count?.n)).toBe(3);
+    // All new, at once: one transaction on DuckDB, the same answers.
+    const more = await Promise.all([
+      wh.loadSpans([span({ traceId })]),
+      wh.loadSpans([span({ traceId }), span({ traceId })]),
+    ]);
+    expect(more.map((r) => [r.received, r.inserted])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(more[1]!.bytesWritten).toBeGreaterThan(more[0]!.bytesWritten);
+  });
+
   it(`a load is one transaction: one bad row and none are written`, async () => {
     const traceId = hex(16);
     const good = [span({ traceId }), span({ traceId })];
