@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.ts';
-import { stageColumns, type TableLoad } from './tables.ts';
+import { skipExisting, stageColumns, type TableLoad } from './tables.ts';
 
 // The attribution teams' tables loaded from Kafka (migrations 6 and 7): impressions, auction
 // outcomes, alerts, late events and the campaigns dimension. How a load works is in tables.ts.
@@ -118,13 +118,14 @@ export const impressionsLoad: TableLoad<ImpressionRow> = {
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.impressionId, r.eventId, r.requestId, r.impId, r.userKey, r.campaignId, r.adId, r.creativeId, r.bidType, r.priceMicros, r.clickPriceMicros, r.pctr, r.modelVersion, r.eventTimeMs, r.traceId],
-  insertSql: (d) => `
+  ...skipExisting(
+    (d) => `
 INSERT INTO impressions (impression_id, event_id, request_id, imp_id, user_key, campaign_id, ad_id, creative_id,
   bid_type, price_micros, click_price_micros, pctr, model_version, event_time, trace_id)
 SELECT impression_id, event_id, request_id, imp_id, user_key, campaign_id, ad_id, creative_id, bid_type,
   price_micros, click_price_micros, pctr, model_version, ${time(d, 'event_time_ms')}, trace_id
-FROM impressions_stage
-ON CONFLICT DO NOTHING`,
+FROM impressions_stage`,
+  ),
 };
 
 export const auctionOutcomesLoad: TableLoad<AuctionOutcomeRow> = {
@@ -135,15 +136,16 @@ export const auctionOutcomesLoad: TableLoad<AuctionOutcomeRow> = {
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.eventId, r.requestId, r.impId, r.userKey, r.outcome, r.campaignId, r.adId, r.creativeId, r.bidType, r.bidMicros, r.pctr, r.clearingPriceCpmMicros, r.floorCpmMicros, r.candidates, r.noFillReason, r.noFillCode, r.noFillDetail, r.modelVersion, r.decidedAtMs, r.traceId],
-  insertSql: (d) => `
+  ...skipExisting(
+    (d) => `
 INSERT INTO auction_outcomes (event_id, request_id, imp_id, user_key, outcome, campaign_id, ad_id, creative_id,
   bid_type, bid_micros, pctr, clearing_price_cpm_micros, floor_cpm_micros, candidates, no_fill_reason, no_fill_code,
   no_fill_detail, model_version, decided_at, trace_id)
 SELECT event_id, request_id, imp_id, user_key, outcome, campaign_id, ad_id, creative_id, bid_type, bid_micros, pctr,
   clearing_price_cpm_micros, floor_cpm_micros, candidates, no_fill_reason, no_fill_code, no_fill_detail,
   model_version, ${time(d, 'decided_at_ms')}, trace_id
-FROM auction_outcomes_stage
-ON CONFLICT DO NOTHING`,
+FROM auction_outcomes_stage`,
+  ),
 };
 
 export const alertsLoad: TableLoad<AlertRow> = {
@@ -154,13 +156,14 @@ export const alertsLoad: TableLoad<AlertRow> = {
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.alertId, r.kind, r.severity, r.source, r.campaignId, r.segmentId, r.value, r.threshold, r.message, r.attributesJson, r.eventTimeMs, r.traceId],
-  insertSql: (d) => `
+  ...skipExisting(
+    (d) => `
 INSERT INTO alerts (alert_id, kind, severity, source, campaign_id, segment_id, value, threshold, message, attributes,
   event_time, trace_id)
 SELECT alert_id, kind, severity, source, campaign_id, segment_id, value, threshold, message,
   CAST(attributes AS ${d.types.json}), ${time(d, 'event_time_ms')}, trace_id
-FROM alerts_stage
-ON CONFLICT DO NOTHING`,
+FROM alerts_stage`,
+  ),
 };
 
 export const lateEventsLoad: TableLoad<LateEventRow> = {
@@ -171,14 +174,15 @@ export const lateEventsLoad: TableLoad<LateEventRow> = {
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.latePartition, r.lateOffset, r.originalTopic, r.originalPartition, r.originalOffset, r.streamTimeMs, r.eventId, r.kind, r.campaignId, r.impressionId, r.costMicros, r.valueMicros, r.eventTimeMs, r.traceId, r.sentAtMs],
-  insertSql: (d) => `
+  ...skipExisting(
+    (d) => `
 INSERT INTO late_events (late_partition, late_offset, original_topic, original_partition, original_offset,
   stream_time, event_id, kind, campaign_id, impression_id, cost_micros, value_micros, event_time, trace_id, sent_at)
 SELECT late_partition, late_offset, original_topic, original_partition, original_offset,
   ${time(d, 'stream_time_ms')}, event_id, kind, campaign_id, impression_id, cost_micros, value_micros,
   ${time(d, 'event_time_ms')}, trace_id, ${time(d, 'sent_at_ms')}
-FROM late_events_stage
-ON CONFLICT DO NOTHING`,
+FROM late_events_stage`,
+  ),
 };
 
 export const campaignsLoad: TableLoad<CampaignRow> = {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import {
+  alertsLoad,
+  auctionOutcomesLoad,
+  campaignsLoad,
+  impressionsLoad,
+  lateEventsLoad,
+} from './attribution-tables.ts';
+import { duckdbDialect } from './dialect.ts';
 import type { SpanRow } from './rows.ts';
 import { bytesWritten, spansLoad } from './tables.ts';
+import { attributedEventsLoad, deadLettersLoad, roasWindowsLoad } from './topic-tables.ts';
 
 const row = (parentSpanId: string | null): SpanRow => ({
   traceId: '0af7651916cd43dd8448eb211c80319c',
@@ -27,5 +36,25 @@ describe('bytesWritten', () => {
     // duration, four costs and storage_usd = 7 × 8 = 56. (As hex text the ids were 34 + 18 + 18.)
     expect(bytesWritten(spansLoad, [row(null)])).toBe(16 + 8 + 55 + 56);
     expect(bytesWritten(spansLoad, [row('00f067aa0ba902b7')])).toBe(16 + 8 + 8 + 55 + 56);
+  });
+});
+
+describe('newRowsSql', () => {
+  it('is the insert without its conflict rule, for every table whose rule is DO NOTHING, and only those', () => {
+    const loads = [
+      ...[spansLoad, attributedEventsLoad, deadLettersLoad, roasWindowsLoad],
+      ...[impressionsLoad, auctionOutcomesLoad, alertsLoad, lateEventsLoad, campaignsLoad],
+    ];
+    for (const load of loads) {
+      const sql = load.insertSql(duckdbDialect);
+      if (sql.endsWith('ON CONFLICT DO NOTHING')) {
+        expect(load.newRowsSql?.(duckdbDialect), load.table).toBe(sql.replace(/\nON CONFLICT DO NOTHING$/, ''));
+        expect(load.newRowsSql?.(duckdbDialect), load.table).not.toContain('ON CONFLICT');
+      } else {
+        // A row replaced by a newer version (ROAS revisions, campaigns) is not a failed insert.
+        expect(load.newRowsSql, load.table).toBeUndefined();
+      }
+    }
+    expect(loads.filter((l) => l.newRowsSql).map((l) => l.table)).toHaveLength(7);
   });
 });

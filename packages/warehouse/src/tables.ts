@@ -15,7 +15,14 @@ export interface TableLoad<Row> {
   readonly stage: string;
   readonly columns: readonly (readonly [name: string, type: StageType])[];
   values(row: Row): StageValue[];
+  /** The INSERT … SELECT from the staging table, with the table's conflict rule (ON CONFLICT …). */
   insertSql(d: Dialect): string;
+  /**
+   * Tables whose conflict rule is DO NOTHING (`skipExisting`): the same INSERT without it, for a
+   * load whose keys are all new. A key already there, or twice in the load, fails it; DuckDB
+   * tries it first and falls back to `insertSql` (duckdb-warehouse.ts says why).
+   */
+  newRowsSql?(d: Dialect): string;
   /** Statements run after the insert, in the same transaction (derived state, e.g. ROAS generations). */
   afterInsertSql?(d: Dialect): readonly string[];
   /**
@@ -51,6 +58,15 @@ export function bytesWritten<Row>(spec: TableLoad<Row>, rows: readonly Row[]): n
   return total;
 }
 
+/**
+ * `insertSql` and `newRowsSql` of a table whose rows are never replaced: a key already there
+ * keeps its row (a redelivery inserts nothing). `insert` is the INSERT … SELECT without a
+ * conflict rule.
+ */
+export function skipExisting(insert: (d: Dialect) => string): Pick<TableLoad<unknown>, 'insertSql' | 'newRowsSql'> {
+  return { newRowsSql: insert, insertSql: (d) => `${insert(d)}\nON CONFLICT DO NOTHING` };
+}
+
 /** 'name type, name type, …' → the staging columns, in order. */
 export function stageColumns(spec: string): readonly (readonly [string, StageType])[] {
   return spec.split(',').map((pair) => {
@@ -69,12 +85,13 @@ export const spansLoad: TableLoad<SpanRow> = {
   storedBytes: { trace_id: 16, span_id: 8, parent_span_id: 8 },
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.traceId, r.spanId, r.parentSpanId, r.service, r.name, r.kind, r.startUnixMicros, r.durationMs, r.statusCode, r.statusMessage, r.eventId, r.computeUsd, r.kafkaUsd, r.queryUsd, r.costUsd, r.attributesJson, r.storageUsd ?? 0],
-  insertSql: (d) => `
+  ...skipExisting(
+    (d) => `
 INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start, duration_ms, status_code,
   status_message, event_id, compute_usd, kafka_usd, query_usd, cost_usd, attributes, storage_usd)
 SELECT ${d.traceIdFromHex('trace_id')}, ${d.spanIdFromHex('span_id')}, ${d.spanIdFromHex('parent_span_id')},
   service, name, kind, ${d.timestampFromMicros('start_us')}, duration_ms, status_code, status_message, event_id,
   compute_usd, kafka_usd, query_usd, cost_usd, CAST(attributes AS ${d.types.json}), storage_usd
-FROM spans_stage
-ON CONFLICT DO NOTHING`,
+FROM spans_stage`,
+  ),
 };

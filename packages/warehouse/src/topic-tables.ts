@@ -1,6 +1,6 @@
 import { afterRoasLoadSql } from './roas-generations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow } from './rows.ts';
-import { stageColumns, type TableLoad } from './tables.ts';
+import { skipExisting, stageColumns, type TableLoad } from './tables.ts';
 
 // The tables loaded from Kafka topics (attributed events, ROAS windows, dead letters); how a
 // load works is in tables.ts.
@@ -13,7 +13,8 @@ export const attributedEventsLoad: TableLoad<AttributedEventRow> = {
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.eventId, r.kind, r.originalEventId, r.campaignId, r.adId, r.touch, r.costMicros, r.valueMicros, r.pctr, r.eventTimeMs, r.attributedAtMs, r.traceId, r.impressionId, r.touchEventId, r.touchTimeMs, r.originalCurrency, r.originalValueMicros, r.modelVersion],
-  insertSql: (d) => `
+  ...skipExisting(
+    (d) => `
 INSERT INTO attributed_events (event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros, value_micros,
   pctr, event_time, attributed_at, trace_id, impression_id, touch_event_id, touch_time, original_currency,
   original_value_micros, model_version)
@@ -21,8 +22,8 @@ SELECT event_id, kind, original_event_id, campaign_id, ad_id, touch, cost_micros
   ${d.timestampFromMicros('event_time_ms * 1000')}, ${d.timestampFromMicros('attributed_at_ms * 1000')}, trace_id,
   impression_id, touch_event_id, ${d.timestampFromMicros('touch_time_ms * 1000')}, original_currency,
   original_value_micros, model_version
-FROM attributed_events_stage
-ON CONFLICT DO NOTHING`,
+FROM attributed_events_stage`,
+  ),
 };
 
 export const roasWindowsLoad: TableLoad<RoasWindowRow> = {
@@ -69,14 +70,15 @@ export const deadLettersLoad: TableLoad<DeadLetterRow> = {
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.dlqPartition, r.dlqOffset, r.originalTopic, r.originalPartition, r.originalOffset, r.originalTimestampMs, r.deadLetteredAtMs, r.reason, r.code, r.errorClass, r.stage, r.eventId, r.traceparent, r.key, r.value, r.headersJson],
-  insertSql: (d) => `
+  ...skipExisting(
+    (d) => `
 INSERT INTO dead_letters (dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
   original_timestamp, dead_lettered_at, reason, code, error_class, stage, event_id, traceparent, key, value, headers)
 SELECT dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
   ${d.timestampFromMicros('original_timestamp_ms * 1000')}, ${d.timestampFromMicros('dead_lettered_at_ms * 1000')},
   reason, code, error_class, stage, event_id, traceparent, key, value, CAST(headers AS ${d.types.json})
-FROM dead_letters_stage
-ON CONFLICT DO NOTHING`,
+FROM dead_letters_stage`,
+  ),
 };
 
 /** Keeps the highest revision per (generation, campaign, window): one INSERT … ON CONFLICT DO UPDATE may touch a row once. */

@@ -200,6 +200,91 @@ describe.each([
     expect(await wh.traceSpans(traceId)).toHaveLength(3);
   });
 
+  it(`a load repeating rows already there inserts only the new ones and leaves the old as they were`, async () => {
+    // A redelivered chunk or a retried export overlapping a newer one: DuckDB's first attempt (the
+    // insert without ON CONFLICT) fails on the repeated key, and must leave nothing of itself.
+    const traceId = hex(16);
+    const old = span({ traceId, name: 'first' });
+    expect((await wh.loadSpans([old])).inserted).toBe(1);
+    const fresh = [span({ traceId, name: 'new' }), span({ traceId, name: 'new' })];
+    const again = { ...old, name: 'changed', durationMs: 99 };
+    expect(await wh.loadSpans([fresh[0]!, again, fresh[1]!])).toMatchObject({ received: 3, inserted: 2 });
+    const names = (await wh.traceSpans(traceId)).map((s) => s.name).sort();
+    expect(names).toEqual(['first', 'new', 'new']);
+    // A chunk of the loader's: the same, for a topic table.
+    const event = (eventId: string, costMicros: number) => ({
+      ...{ eventId, kind: 'impression', originalEventId: 'evt-r', campaignId: 'cmp-repeat', adId: 'ad-1' },
+      ...{ touch: 'none', costMicros, valueMicros: 0, pctr: 0.01, eventTimeMs: 1_763_769_600_000 },
+      ...{ attributedAtMs: 1_763_769_600_500, traceId: null, impressionId: eventId, touchEventId: null },
+      ...{ touchTimeMs: null, originalCurrency: 'USD', originalValueMicros: 0, modelVersion: null },
+    });
+    const id = `imp-${hex(4)}`;
+    expect((await wh.loadAttributedEvents([event(id, 10)])).inserted).toBe(1);
+    expect((await wh.loadAttributedEvents([event(`${id}b`, 20), event(id, 30)])).inserted).toBe(1);
+    const rows = await wh.sql(
+      `SELECT event_id, cost_micros FROM attributed_events WHERE campaign_id = 'cmp-repeat' ORDER BY event_id`,
+    );
+    expect(rows.map((r) => [r.event_id, Number(r.cost_micros)])).toEqual([
+      [id, 10],
+      [`${id}b`, 20],
+    ]);
+  });
+
+  it(`loads asked at once each answer for their own rows, together or alone`, async () => {
+    // DuckDB runs loads that queue behind a busy writer as one transaction (load-groups.ts): the
+    // loader's partitions and a span group at once. One repeating a key, or refused, must
+    // neither take the others down nor change what each answers.
+    const traceId = hex(16);
+    const old = span({ traceId, name: 'old' });
+    await wh.loadSpans([old]);
+    const a = [span({ traceId }), span({ traceId })];
+    const b = [span({ traceId }), { ...old, name: 'again' }];
+    const bad = [span({ traceId: 'not-hex-at-all-not-hex-at-all-00' })];
+    const c = [span({ traceId })];
+    const imps = [1, 2, 3].map((i) => ({
+      ...{ impressionId: `grp-${traceId}-${i}`, eventId: `evt-${i}`, requestId: 'req', impId: '1', userKey: null },
+      ...{
+        campaignId: 'cmp-grp',
+        adId: 'ad-1',
+        creativeId: 'cr-1',
+        bidType: 'cpm',
+        priceMicros: 1,
+        clickPriceMicros: 0,
+      },
+      ...{ pctr: 0.01, modelVersion: null, eventTimeMs: 1_763_769_600_000, traceId },
+    }));
+    const answers = await Promise.allSettled([
+      wh.loadSpans(a),
+      wh.loadImpressions(imps.slice(0, 2)),
+      wh.loadSpans(b),
+      wh.loadSpans(bad),
+      wh.loadImpressions(imps.slice(2)),
+      wh.loadSpans(c),
+    ]);
+    expect(answers.map((x) => (x.status === 'fulfilled' ? x.value.inserted : 'rejected'))).toEqual([
+      2,
+      2,
+      1,
+      'rejected',
+      1,
+      1,
+    ]);
+    expect((await wh.traceSpans(traceId)).map((s) => s.name).filter((n) => n !== 'ads.auction')).toEqual(['old']);
+    expect(await wh.traceSpans(traceId)).toHaveLength(5);
+    const [count] = await wh.sql(`SELECT count(*) AS n FROM impressions WHERE campaign_id = 'cmp-grp'`);
+    expect(Number(count?.n)).toBe(3);
+    // All new, at once: one transaction on DuckDB, the same answers.
+    const more = await Promise.all([
+      wh.loadSpans([span({ traceId })]),
+      wh.loadSpans([span({ traceId }), span({ traceId })]),
+    ]);
+    expect(more.map((r) => [r.received, r.inserted])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(more[1]!.bytesWritten).toBeGreaterThan(more[0]!.bytesWritten);
+  });
+
   it(`a load is one transaction: one bad row and none are written`, async () => {
     const traceId = hex(16);
     const good = [span({ traceId }), span({ traceId })];

@@ -23,6 +23,7 @@ import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
 import { appendRows, createStageSql } from './duckdb-append.ts';
+import { LoadGroups, type QueuedLoad } from './load-groups.ts';
 
 const LOADS = [
   ...[spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad],
@@ -38,6 +39,11 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
   readonly #instance: DuckDBInstance;
   readonly #writer: DuckDBConnection;
   readonly #writes = new WriteQueue();
+  /** Loads queued while the writer is busy run together (load-groups.ts). */
+  readonly #loads = new LoadGroups(this.#writes, {
+    one: (load) => this.#loadAlone(load),
+    allNew: (loads) => this.#inTransaction(() => this.#insertAllNew(loads)),
+  });
   /**
    * The loads' statements, prepared once on the writer: parsing and planning the INSERT … SELECT
    * … ON CONFLICT took about half of its CPU on a chunk of a hundred rows (DuckDB 1.5: ~2.6 ms
@@ -155,24 +161,64 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
     this.#instance.closeSync();
   }
 
-  /** Staging table → one INSERT … SELECT, in one transaction: all of `rows` or none. */
+  /** Queued on the writer; run alone or with the loads queued beside it (load-groups.ts). */
   #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (this.#closed) return Promise.reject(new Error('warehouse is closed'));
     if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0, bytesWritten: 0 });
-    return this.#writes.run(() =>
-      this.#inTransaction(async () => {
-        await (await this.#statement(`DELETE FROM temp.${spec.stage}`)).run();
-        const appender = await this.#writer.createAppender(spec.stage, 'main', 'temp');
-        try {
-          appendRows(appender, spec, rows);
-        } finally {
-          appender.closeSync();
-        }
-        const result = await (await this.#statement(spec.insertSql(duckdbDialect))).run();
-        for (const sql of spec.afterInsertSql?.(duckdbDialect) ?? []) await this.#writer.run(sql);
-        return { received: rows.length, inserted: result.rowsChanged, bytesWritten: bytesWritten(spec, rows) };
-      }),
-    );
+    return this.#loads.load({ spec: spec as TableLoad<unknown>, rows });
+  }
+
+  /**
+   * One load: staging table → one INSERT … SELECT, in one transaction: all of `rows` or none.
+   *
+   * A table whose conflict rule is DO NOTHING is first loaded with the plain INSERT
+   * (`newRowsSql`): nearly every load is all new rows, and DuckDB 1.5 runs ON CONFLICT as a
+   * MERGE that cost 2–3× the plain insert's CPU — a few ms per statement before a row, each
+   * loader chunk and span group paying it (packages/warehouse/README.md, "Loading"). A key
+   * already there (a redelivered chunk, a retried export) or twice in the load fails that
+   * transaction, which rolls back whole; the load then runs as before, with `insertSql`, whose
+   * result or error is the load's.
+   */
+  async #loadAlone({ spec, rows }: QueuedLoad): Promise<LoadResult> {
+    if (spec.newRowsSql) {
+      try {
+        return await this.#inTransaction(() => this.#stageAndInsert(spec, rows, spec.newRowsSql!(duckdbDialect)));
+      } catch {}
+    }
+    return this.#inTransaction(() => this.#stageAndInsert(spec, rows, spec.insertSql(duckdbDialect)));
+  }
+
+  /** Several loads of new rows (newRowsSql), one insert per table; throws if any key is already there. */
+  async #insertAllNew(loads: readonly QueuedLoad[]): Promise<LoadResult[]> {
+    const byTable = new Map<TableLoad<unknown>, unknown[]>();
+    for (const { spec, rows } of loads) {
+      const all = byTable.get(spec) ?? [];
+      byTable.set(spec, all);
+      for (const row of rows) all.push(row);
+    }
+    for (const [spec, rows] of byTable) {
+      const { inserted } = await this.#stageAndInsert(spec, rows, spec.newRowsSql!(duckdbDialect));
+      // A plain INSERT writes every row or fails; anything else, and the loads run alone.
+      if (inserted !== rows.length) throw new Error(`${spec.table}: ${inserted} of ${rows.length} rows inserted`);
+    }
+    return loads.map(({ spec, rows }) => ({
+      received: rows.length,
+      inserted: rows.length,
+      bytesWritten: bytesWritten(spec, rows),
+    }));
+  }
+
+  async #stageAndInsert<Row>(spec: TableLoad<Row>, rows: readonly Row[], insertSql: string): Promise<LoadResult> {
+    await (await this.#statement(`DELETE FROM temp.${spec.stage}`)).run();
+    const appender = await this.#writer.createAppender(spec.stage, 'main', 'temp');
+    try {
+      appendRows(appender, spec, rows);
+    } finally {
+      appender.closeSync();
+    }
+    const result = await (await this.#statement(insertSql)).run();
+    for (const sql of spec.afterInsertSql?.(duckdbDialect) ?? []) await this.#writer.run(sql);
+    return { received: rows.length, inserted: result.rowsChanged, bytesWritten: bytesWritten(spec, rows) };
   }
 
   /** The writer's prepared statement for `sql`, prepared at its first use. */
