@@ -20,6 +20,12 @@ describe('transient broker errors', () => {
     });
     expect(transientReason(aggregate)).toBe('topics being created');
     expect(transientReason(wrapped(protocol('SOME_NEW_RETRIABLE', true)))).toBe('broker busy');
+    // A consumer group's coordinator while the broker restarts (kafkajs cluster/index.js).
+    const noCoordinator = Object.assign(new Error('Failed to find group coordinator'), {
+      name: 'KafkaJSGroupCoordinatorNotFound',
+      retriable: false,
+    });
+    expect(transientReason(noCoordinator)).toBe('broker busy');
   });
 
   it('does not wait out refusals or bugs', () => {

@@ -10,6 +10,9 @@ const TRANSIENT_NAMES = new Set([
   'KafkaJSConnectionClosedError',
   'KafkaJSRequestTimeoutError',
   'KafkaJSBrokerNotFound',
+  // "Failed to find group coordinator": a consumer (the trackers', a tail's) whose broker is
+  // restarting. kafkajs calls it non-retriable; the stream runtime waits it out too (brokerAway).
+  'KafkaJSGroupCoordinatorNotFound',
   'KafkaJSNoBrokerAvailableError',
   'KafkaJSMetadataNotLoaded',
   'KafkaJSTopicMetadataNotLoaded',
