@@ -17,6 +17,7 @@ import type { GroupConsumerPort, KafkaPort, KafkaPortFactory } from './kafka/por
 import { HopMetrics } from './metrics.ts';
 import { type PreparedTopics, prepareTopics } from './prepare-topics.ts';
 import { retrying } from './retrying.ts';
+import { TRACER_NAME } from './spans.ts';
 import type { Task } from './task.ts';
 import { Tasks } from './tasks.ts';
 import type { DeliveryMode, Log, ReadonlyTable, TableSpecs } from './types.ts';
@@ -177,7 +178,7 @@ export async function boot(
   });
   handles.consumer = consumer;
   if (config.healthPort !== undefined) handles.health = await startHealthServer(config.healthPort, hooks);
-  const tracer = trace.getTracer('@adtrace/stream');
+  const tracer = trace.getTracer(TRACER_NAME);
   const crash = (e: HopCrashedError) => hooks.crash(e);
   const made = chunks({
     ...{ name, tracer, config, signal, log, delivery, metrics, port, topics: prepared, tables },

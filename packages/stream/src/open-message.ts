@@ -1,11 +1,12 @@
 import { type CpuMeter, withCpuMeter } from '@adtrace/telemetry/attributes';
+import { leanTracer } from '@adtrace/telemetry/lean';
 import { type Context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import { bufferGetter, findHeader, traceIdOf } from './carrier.ts';
 import { RejectedError } from './errors.ts';
 import { withEventId } from './event-context.ts';
 import type { MessageParts } from './failure.ts';
 import { Headers } from './headers.ts';
-import type { FetchedRecord } from './kafka/port.ts';
+import type { FetchedRecord, RecordHeaders } from './kafka/port.ts';
 import { startProcessSpan } from './spans.ts';
 import type { RecordMeta, SchemaIdentity } from './types.ts';
 
@@ -54,7 +55,7 @@ export function openMessage(
 ): OpenedMessage {
   const fromRecord = options.traceparent ? traceIdOf({ traceparent: options.traceparent }) : undefined;
   const carrier = fromRecord ? { traceparent: options.traceparent } : meta.headers;
-  const parent = propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
+  const parent = extractParent(carrier);
   const { topic, partition, offset, eventId } = meta;
   const span = startProcessSpan(
     parts.tracer,
@@ -75,12 +76,18 @@ export function openMessage(
  * record itself costs no span to make, export and store.
  */
 export function openUntracedMessage(meta: RecordMeta): OpenedMessage {
-  const parent = propagation.extract(ROOT_CONTEXT, meta.headers, bufferGetter);
+  const parent = extractParent(meta.headers);
   const span = trace.wrapSpanContext(trace.getSpanContext(parent) ?? INVALID_SPAN_CONTEXT);
   const event = { id: meta.eventId };
   const meter: CpuMeter = { rate: 1, chargedUs: 0 };
   const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
   return { meta, span, processCtx, event, meter, startedAt: performance.now() };
+}
+
+/** The producer span in a record's headers, on ROOT_CONTEXT (the lean path when the preloaded SDK has one). */
+function extractParent(carrier: RecordHeaders | undefined): Context {
+  const lean = leanTracer();
+  return lean ? lean.extract(carrier, bufferGetter) : propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
 }
 
 /** How an input's bytes become a value: a hop's InputSpec, or a sink's input (which also sees the record). */

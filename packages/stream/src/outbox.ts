@@ -1,4 +1,5 @@
 import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
+import { leanTracer } from '@adtrace/telemetry/lean';
 import { type Context, propagation, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { overwriteSetter } from './carrier.ts';
 import type { OutMessage, RecordHeaders, TopicMessages } from './kafka/port.ts';
@@ -74,7 +75,7 @@ export class Outbox {
     for (const [i, r] of this.records.entries()) {
       const owner = this.owners[i];
       if (owner) {
-        if (r.parent) propagation.inject(r.parent, r.message.headers, overwriteSetter);
+        if (r.parent) inject(r.parent, r.message.headers);
         const sum = produced.get(owner) ?? { bytes: 0, topics: [] };
         produced.set(owner, sum);
         sum.bytes += kafkaMessageBytes(r.message);
@@ -95,7 +96,7 @@ export class Outbox {
   /** Only a window's or timer's output gets here: dead letters always belong to a message. */
   private startSendSpan(tracer: Tracer, r: OutRecord, parent: Context): void {
     const span = startSendSpan(tracer, { topic: r.topic, eventId: r.eventId, schema: r.schema }, parent);
-    propagation.inject(trace.setSpan(parent, span), r.message.headers, overwriteSetter);
+    inject(trace.setSpan(parent, span), r.message.headers);
     span.setAttribute(Attr.kafkaBytes, kafkaMessageBytes(r.message));
     this.spans.push(span);
   }
@@ -120,4 +121,11 @@ export class Outbox {
     }
     this.spans = [];
   }
+}
+
+/** A record's traceparent, overwriting (the lean path when the preloaded SDK has one). */
+function inject(context: Context, headers: RecordHeaders): void {
+  const lean = leanTracer();
+  if (lean) lean.inject(context, headers, overwriteSetter);
+  else propagation.inject(context, headers, overwriteSetter);
 }

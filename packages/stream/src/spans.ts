@@ -1,4 +1,5 @@
 import { CostAttributes, kafkaMessageBytes, type SizedMessage, SpanAttributes } from '@adtrace/telemetry/attributes';
+import { leanTracer } from '@adtrace/telemetry/lean';
 import { type Attributes, type Context, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Verdict } from './classify.ts';
 import type { SchemaIdentity } from './types.ts';
@@ -59,6 +60,7 @@ export interface ProcessSpanInput {
  * writes get no span: their bytes and topics are set on it at seal (outbox.ts).
  */
 export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent: Context): Span {
+  const name = processSpanName(input.topic);
   const attributes: Attributes = {
     [Attr.partition]: String(input.partition),
     [Attr.offset]: Number(input.offset),
@@ -67,7 +69,25 @@ export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent
     ...schemaAttributes(input.schema),
   };
   if (input.eventId) attributes[Attr.eventId] = input.eventId;
-  return tracer.startSpan(`process ${input.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
+  // One per message: the preloaded SDK's lean path when it is there (@adtrace/telemetry lean-span.ts).
+  const lean = leanTracer();
+  if (lean) return lean.startSpan(TRACER_NAME, name, SpanKind.CONSUMER, attributes, parent);
+  return tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
+}
+
+/** The runtime's tracer (its instrumentation scope). */
+export const TRACER_NAME = '@adtrace/stream';
+
+const processSpanNames = new Map<string, string>();
+
+/** `process <topic>`, made once per topic. */
+function processSpanName(topic: string): string {
+  let name = processSpanNames.get(topic);
+  if (name === undefined) {
+    name = `process ${topic}`;
+    if (processSpanNames.size < 10_000) processSpanNames.set(topic, name);
+  }
+  return name;
 }
 
 /**

@@ -14,7 +14,10 @@ const size = (b: Bytes): number => (b == null ? 0 : typeof b === 'string' ? Buff
  */
 export function kafkaMessageBytes(message: SizedMessage): number {
   let total = size(message.key) + size(message.value);
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  const headers = message.headers;
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name];
     total += Buffer.byteLength(name);
     if (Array.isArray(value)) for (const v of value) total += size(v);
     else total += size(value);

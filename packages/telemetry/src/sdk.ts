@@ -22,6 +22,7 @@ import { cpuClock } from './cpu-clock.ts';
 import { countingMeterProvider, DroppedSpans } from './dropped-spans.ts';
 import { EventIdSpanProcessor } from './event-id-processor.ts';
 import { setTelemetryHandle, type TelemetryHandle } from './handle.ts';
+import { clearLeanTracer, LeanTracer, setLeanTracer } from './lean-span.ts';
 import { kafkaMessageBytes } from './message-bytes.ts';
 import { registerRuntimeMetrics } from './runtime-metrics.ts';
 import { AdtraceTraceExporter } from './trace-exporter.ts';
@@ -81,20 +82,23 @@ export function startTelemetry(config: TelemetryConfig, options: StartOptions = 
   const dropped = new DroppedSpans();
   // The stock OTLP/gRPC exporter with a leaner protobuf encoder: the same bytes (trace-exporter.ts).
   const exporter = options.spanExporter ?? new AdtraceTraceExporter({ url: config.tracesEndpoint });
-  const tracerProvider = new TracerProvider({
-    resource,
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
-    spanProcessors: [
-      new EventIdSpanProcessor(),
-      new CostSpanProcessor(cpuClock(config.cpuClock)),
-      new BatchSpanProcessor({
-        exporter,
-        ...config.batch,
-        selfObsMeterProvider: countingMeterProvider(meterProvider, dropped),
-      }),
-    ],
-  });
+  const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) });
+  const spanProcessors = [
+    new EventIdSpanProcessor(),
+    new CostSpanProcessor(cpuClock(config.cpuClock)),
+    new BatchSpanProcessor({
+      exporter,
+      ...config.batch,
+      selfObsMeterProvider: countingMeterProvider(meterProvider, dropped),
+    }),
+  ];
+  const tracerProvider = new TracerProvider({ resource, sampler, spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
+  // The stream runtime's per-message spans: same sampler, processors and exporter (lean-span.ts).
+  setLeanTracer({
+    tracer: new LeanTracer({ resource, sampler, processors: spanProcessors }),
+    provider: tracerProvider,
+  });
 
   const stopRuntimeMetrics = registerRuntimeMetrics(meterProvider.getMeter('adtrace'), dropped);
   // Plain kafkajs use (CLI producers, tools) gets send/process spans with their byte counts;
@@ -116,6 +120,7 @@ export function startTelemetry(config: TelemetryConfig, options: StartOptions = 
       stopping ??= (async () => {
         unregister();
         stopRuntimeMetrics();
+        clearLeanTracer(tracerProvider);
         await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
         setTelemetryHandle(undefined);
       })();
