@@ -33,6 +33,8 @@ describe('bufferGetter', () => {
 
   test('matches names case-insensitively and tolerates missing carriers', () => {
     expect(findHeader({ TraceParent: a }, 'traceparent')).toBe(a);
+    expect(findHeader({ 'adtrace.event-id': 'e1', TRACEPARENTS: 'x', TraceParent: a }, 'traceparent')).toBe(a);
+    expect(findHeader({ 'adtrace.event-id': 'e1', 'trace-parent': a }, 'traceparent')).toBeUndefined();
     expect(findHeader(undefined, 'traceparent')).toBeUndefined();
     expect(bufferGetter.keys(undefined)).toEqual([]);
   });

@@ -18,7 +18,12 @@ export function headerValue(value: HeaderValue): string | undefined {
 export function findHeader(headers: IHeaders | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   if (name in headers) return headerValue(headers[name]);
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headerValue(headers[key]);
+  // Absent in that spelling (tracestate, mostly): only a key of the same length can match (no
+  // spelling of an ASCII name lowercases to another length), so most keys are skipped without
+  // lowercasing them: a new string per key, per lookup.
+  for (const key of Object.keys(headers)) {
+    if (key.length === name.length && key.toLowerCase() === name) return headerValue(headers[key]);
+  }
   return undefined;
 }
 
