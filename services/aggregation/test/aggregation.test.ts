@@ -38,7 +38,9 @@ const budgeted: Campaign = {
 const { truth, tracking, stream, sentinels } = scenario(11, PARTITIONS);
 
 let telemetry: TestTelemetry;
-let topics: Awaited<ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns'>>>;
+let topics: Awaited<
+  ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns' | 'dlq'>>
+>;
 let hop: Hop;
 let group: string;
 let producer: Producer;
@@ -50,7 +52,7 @@ const kafka = testKafka();
 
 beforeAll(async () => {
   telemetry = registerTestTelemetry();
-  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns'], {
+  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns', 'dlq'], {
     partitions: PARTITIONS,
     compacted: ['spend', 'campaigns'],
   });
@@ -59,6 +61,7 @@ beforeAll(async () => {
   await producer.connect();
   const env = readEnv({
     KAFKA_BROKERS: testBrokers().join(','),
+    AGGREGATION_DEAD_LETTER_TOPIC: topics.names.dlq, // its own: never the default adtrace.* topics
     // The simulated clock is days behind the wall clock: no idle advance mid-test.
     AGGREGATION_IDLE_MS: '3600000',
     AGGREGATION_BATCH_SIZE: '200',

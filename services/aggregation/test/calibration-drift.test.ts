@@ -65,7 +65,9 @@ function driftedStream() {
 }
 
 describe('a CTR drift in the ground truth, through the aggregation service', () => {
-  let topics: Awaited<ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns'>>>;
+  let topics: Awaited<
+    ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns' | 'dlq'>>
+  >;
   let hop: Hop;
   let group: string;
   let alerts: Alert[];
@@ -73,7 +75,7 @@ describe('a CTR drift in the ground truth, through the aggregation service', () 
   beforeAll(async () => {
     const stream = driftedStream();
     // One partition: calibration is judged per partition, and the whole is what drifted.
-    topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns'], {
+    topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns', 'dlq'], {
       partitions: 1,
       compacted: ['spend', 'campaigns'],
     });
@@ -81,6 +83,7 @@ describe('a CTR drift in the ground truth, through the aggregation service', () 
     const config = toConfig(
       readEnv({
         KAFKA_BROKERS: testBrokers().join(','),
+        AGGREGATION_DEAD_LETTER_TOPIC: topics.names.dlq, // its own: never the default adtrace.* topics
         AGGREGATION_WINDOW_MS: String(MINUTE),
         AGGREGATION_GRACE_MS: '10000',
         AGGREGATION_CALIBRATION_WINDOW_MS: String(MINUTE),

@@ -30,7 +30,9 @@ const impression = (n: number, eventTimeMs: number): AttributedEvent => ({
 });
 
 const kafka = testKafka();
-let topics: Awaited<ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns'>>>;
+let topics: Awaited<
+  ReturnType<typeof testTopics<'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns' | 'dlq'>>
+>;
 let hop: Hop;
 let group: string;
 let producer: Producer;
@@ -53,14 +55,20 @@ async function step(...events: AttributedEvent[]) {
 }
 
 beforeAll(async () => {
-  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns'], {
+  topics = await testTopics(['events', 'roas', 'spend', 'alerts', 'late', 'campaigns', 'dlq'], {
     partitions: 1,
     compacted: ['spend', 'campaigns'],
   });
   group = uniqueGroupId('aggregation-late');
   producer = kafka.producer();
   await producer.connect();
-  const config = toConfig(readEnv({ KAFKA_BROKERS: testBrokers().join(','), AGGREGATION_IDLE_MS: '3600000' }));
+  const config = toConfig(
+    readEnv({
+      KAFKA_BROKERS: testBrokers().join(','),
+      AGGREGATION_DEAD_LETTER_TOPIC: topics.names.dlq, // its own: never the default adtrace.* topics
+      AGGREGATION_IDLE_MS: '3600000',
+    }),
+  );
   hop = createAggregation(config, { name: group, topics: topics.names });
   await hop.start();
   await step(impression(1, T0 + 1_000)); // window [T0, T0 + 1 min)
