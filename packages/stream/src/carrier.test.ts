@@ -1,7 +1,8 @@
+import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
 import { defaultTextMapGetter, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bufferGetter, findHeader, overwriteSetter } from './carrier.ts';
+import { bufferGetter, findHeader, overwriteSetter, SizedOverwrite } from './carrier.ts';
 import type { RecordHeaders as IHeaders } from './kafka/port.ts';
 
 const a = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -45,5 +46,25 @@ describe('overwriteSetter', () => {
     const headers: IHeaders = { Traceparent: Buffer.from(a), 'adtrace.event-id': 'e1' };
     overwriteSetter.set(headers, 'traceparent', b);
     expect(headers).toEqual({ traceparent: b, 'adtrace.event-id': 'e1' });
+  });
+});
+
+describe('SizedOverwrite', () => {
+  test("overwrites as overwriteSetter does, counting the change in the record's kafkaMessageBytes", () => {
+    const headers: IHeaders = {
+      TraceParent: [Buffer.from(a), Buffer.from(b)],
+      traceparent: 'stale',
+      'adtrace.event-id': 'é1',
+      TRACEPARENTS: 'x',
+    };
+    const message = { key: Buffer.from('k'), value: Buffer.from('v'), headers };
+    const before = kafkaMessageBytes(message);
+    const setter = new SizedOverwrite();
+    setter.set(headers, 'traceparent', b);
+    expect(headers).toEqual({ traceparent: b, 'adtrace.event-id': 'é1', TRACEPARENTS: 'x' });
+    expect(before + setter.grown).toBe(kafkaMessageBytes(message));
+    setter.grown = 0;
+    setter.set(headers, 'tracestate', 'vendor=ü');
+    expect(setter.grown).toBe('tracestate'.length + Buffer.byteLength('vendor=ü'));
   });
 });

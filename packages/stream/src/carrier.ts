@@ -40,6 +40,33 @@ export const overwriteSetter: TextMapSetter<IHeaders> = {
   },
 };
 
+/** A header value's bytes as kafkaMessageBytes (@adtrace/telemetry) counts them. */
+function headerBytes(value: HeaderValue): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + headerBytes(v), 0);
+  if (value === undefined || value === null) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+}
+
+/**
+ * overwriteSetter's overwrite, counting what it does to the record's size: `grown` is the change
+ * in kafkaMessageBytes (names and values added, less those removed) since it was last zeroed, so
+ * a record sized before its traceparent is written need not be sized again after.
+ */
+export class SizedOverwrite implements TextMapSetter<IHeaders> {
+  grown = 0;
+
+  set(carrier: IHeaders, key: string, value: string): void {
+    for (const existing of Object.keys(carrier)) {
+      // Only a key of the same length can lowercase to `key` (findHeader): no new string for the others.
+      if (existing.length !== key.length || existing.toLowerCase() !== key) continue;
+      this.grown -= Buffer.byteLength(existing) + headerBytes(carrier[existing]);
+      delete carrier[existing];
+    }
+    carrier[key] = value;
+    this.grown += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+}
+
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}/;
 
 /**

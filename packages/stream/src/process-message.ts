@@ -1,3 +1,4 @@
+import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
 import { context } from '@opentelemetry/api';
 import type { Stage, Verdict } from './classify.ts';
 import type { HandlingCpu } from './cpu-account.ts';
@@ -253,14 +254,18 @@ class MessageAttempts {
         records.push(lateRecord(hop.lateTopic, this.#message, this.#meta, processCtx, event.id, scope.task));
       }
     }
+    // Sized once: the size check's bytes go with the record to the outbox (its produced bytes, its send's parts).
+    const sizes: number[] = [];
     for (const r of records) {
+      const bytes = kafkaMessageBytes(r.message);
       const limit = hop.limitOf(r.topic);
-      if (exceedsLimit(r.message, limit)) {
+      if (exceedsLimit(bytes, limit)) {
         throw new RejectedError('OUTPUT_TOO_LARGE', `an output to ${r.topic} exceeds its max.message.bytes (${limit})`);
       }
+      sizes.push(bytes);
     }
     own.mergeInto(scope.writes);
-    for (const r of records) scope.outbox.add(r, opened.span);
+    for (let i = 0; i < records.length; i++) scope.outbox.add(records[i]!, opened.span, sizes[i]);
     scope.task.breaker.success();
     return done(opened, scope.cpu);
   }
