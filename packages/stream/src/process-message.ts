@@ -1,5 +1,6 @@
 import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
 import { context } from '@opentelemetry/api';
+import { findTraceparent } from './carrier.ts';
 import type { Stage, Verdict } from './classify.ts';
 import type { HandlingCpu } from './cpu-account.ts';
 import { parkMessage } from './dead-letter.ts';
@@ -153,10 +154,12 @@ class MessageAttempts {
     const { topic, partition, task } = scope;
     scope.cpu.startMessage();
     const input = hop.inputs.get(topic)!;
-    const meta = recordMeta(topic, partition, message);
+    const found = findTraceparent(message.headers);
+    const meta = recordMeta(topic, partition, message, found);
     const decoded = tryDecode(input.spec, message, meta);
     const traceparent = decoded instanceof DecodeFailure ? undefined : input.spec.traceFrom?.(decoded, meta.headers);
-    this.#opened = openMessage(hop, meta, message, { traceparent, cpuRate: task.cpuRate, schema: input.spec.schema });
+    const { cpuRate } = task;
+    this.#opened = openMessage(hop, meta, message, { traceparent, found, cpuRate, schema: input.spec.schema });
     task.event?.streamTime.observe(input.name, meta.timestamp, Date.now());
     this.#hop = hop;
     this.#scope = scope;
