@@ -1,12 +1,12 @@
-import { type CpuMeter, withCpuMeter } from '@adtrace/telemetry/attributes';
+import type { CpuMeter } from '@adtrace/telemetry/attributes';
 import { leanTracer } from '@adtrace/telemetry/lean';
 import { type Context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import { bufferGetter, type FoundTraceparent, findHeader, findTraceparent, parseTraceparent } from './carrier.ts';
 import { RejectedError } from './errors.ts';
-import { withEventId } from './event-context.ts';
 import type { MessageParts } from './failure.ts';
 import { Headers } from './headers.ts';
 import type { FetchedRecord, RecordHeaders } from './kafka/port.ts';
+import { ProcessContext } from './process-context.ts';
 import { startProcessSpan } from './spans.ts';
 import type { RecordMeta, SchemaIdentity } from './types.ts';
 
@@ -80,7 +80,7 @@ export function openMessage(
   );
   const event = { id: eventId };
   const meter: CpuMeter = { rate: options.cpuRate ?? 1, chargedUs: 0 };
-  const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
+  const processCtx = new ProcessContext(parent, span, event, meter);
   const traced = fromRecord ? { ...meta, traceId: fromRecord } : meta;
   return { meta: traced, span, processCtx, event, meter, startedAt: performance.now() };
 }
@@ -96,7 +96,7 @@ export function openUntracedMessage(meta: RecordMeta, found?: FoundTraceparent):
   const span = trace.wrapSpanContext(trace.getSpanContext(parent) ?? INVALID_SPAN_CONTEXT);
   const event = { id: meta.eventId };
   const meter: CpuMeter = { rate: 1, chargedUs: 0 };
-  const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
+  const processCtx = new ProcessContext(parent, span, event, meter);
   return { meta, span, processCtx, event, meter, startedAt: performance.now() };
 }
 
