@@ -52,7 +52,9 @@ export async function runChunk<
     for (const message of messages) {
       if (opened.length > 0 && performance.now() > place.deadline) break;
       const at = performance.now();
-      opened.push(await processMessage(deps, scope, message));
+      // A promise only when the message waited (an async handler, a retry): no await per message otherwise.
+      const handled = processMessage(deps, scope, message);
+      opened.push(handled instanceof Promise ? await handled : handled);
       walls.push(performance.now() - at);
     }
     punctuate(deps, task, writes, outbox);

@@ -1,8 +1,8 @@
 import { type Context, createContextKey } from '@opentelemetry/api';
 
-const EVENT_ID = createContextKey('adtrace.event_id holder');
+export const EVENT_ID_KEY = createContextKey('adtrace.event_id holder');
 
-type Holder = { id: string | undefined };
+export type EventIdHolder = { id: string | undefined };
 
 /**
  * The handler runs in a context that names its ad event, so spans the service starts there
@@ -10,10 +10,10 @@ type Holder = { id: string | undefined };
  * `onStart(span, parentContext)` calls `eventIdOf(parentContext)`. A holder, not a value,
  * because the handler may name the event after its span started (ctx.setEventId at ingest).
  */
-export function withEventId(ctx: Context, holder: Holder): Context {
-  return ctx.setValue(EVENT_ID, holder);
+export function withEventId(ctx: Context, holder: EventIdHolder): Context {
+  return ctx.setValue(EVENT_ID_KEY, holder);
 }
 
 export function eventIdOf(ctx: Context): string | undefined {
-  return (ctx.getValue(EVENT_ID) as Holder | undefined)?.id;
+  return (ctx.getValue(EVENT_ID_KEY) as EventIdHolder | undefined)?.id;
 }

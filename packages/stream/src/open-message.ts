@@ -1,12 +1,12 @@
-import { type CpuMeter, withCpuMeter } from '@adtrace/telemetry/attributes';
+import type { CpuMeter } from '@adtrace/telemetry/attributes';
 import { leanTracer } from '@adtrace/telemetry/lean';
 import { type Context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
-import { bufferGetter, findHeader, traceIdOf } from './carrier.ts';
+import { bufferGetter, type FoundTraceparent, findHeader, findTraceparent, parseTraceparent } from './carrier.ts';
 import { RejectedError } from './errors.ts';
-import { withEventId } from './event-context.ts';
 import type { MessageParts } from './failure.ts';
 import { Headers } from './headers.ts';
 import type { FetchedRecord, RecordHeaders } from './kafka/port.ts';
+import { ProcessContext } from './process-context.ts';
 import { startProcessSpan } from './spans.ts';
 import type { RecordMeta, SchemaIdentity } from './types.ts';
 
@@ -24,8 +24,16 @@ export interface OpenedMessage {
   readonly startedAt: number;
 }
 
-/** Where a consumed record came from, without its value. */
-export function recordMeta(topic: string, partition: number, message: FetchedRecord): RecordMeta {
+/**
+ * Where a consumed record came from, without its value. `found`: its traceparent, if the caller
+ * read it already (to hand the same to openMessage: one read and one parse per message).
+ */
+export function recordMeta(
+  topic: string,
+  partition: number,
+  message: FetchedRecord,
+  found: FoundTraceparent = findTraceparent(message.headers),
+): RecordMeta {
   const headers = message.headers ?? {};
   const { offset, key } = message;
   const eventId = findHeader(headers, Headers.eventId);
@@ -37,7 +45,7 @@ export function recordMeta(topic: string, partition: number, message: FetchedRec
     headers,
     timestamp: Number(message.timestamp),
     eventId,
-    traceId: traceIdOf(headers),
+    traceId: found.traceId,
   };
 }
 
@@ -51,11 +59,19 @@ export function openMessage(
   parts: Pick<MessageParts, 'tracer'>,
   meta: RecordMeta,
   message: FetchedRecord,
-  options: { readonly traceparent?: string; readonly cpuRate?: number; readonly schema?: SchemaIdentity } = {},
+  options: {
+    readonly traceparent?: string;
+    /** The record's own traceparent header as recordMeta read it (read again when absent). */
+    readonly found?: FoundTraceparent;
+    readonly cpuRate?: number;
+    readonly schema?: SchemaIdentity;
+  } = {},
 ): OpenedMessage {
-  const fromRecord = options.traceparent ? traceIdOf({ traceparent: options.traceparent }) : undefined;
-  const carrier = fromRecord ? { traceparent: options.traceparent } : meta.headers;
-  const parent = extractParent(carrier);
+  const inRecord = options.traceparent ? parseTraceparent(options.traceparent) : undefined;
+  const fromRecord = inRecord?.traceId;
+  const parent = fromRecord
+    ? extractParent({ traceparent: options.traceparent }, inRecord)
+    : extractParent(meta.headers, options.found);
   const { topic, partition, offset, eventId } = meta;
   const span = startProcessSpan(
     parts.tracer,
@@ -64,7 +80,7 @@ export function openMessage(
   );
   const event = { id: eventId };
   const meter: CpuMeter = { rate: options.cpuRate ?? 1, chargedUs: 0 };
-  const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
+  const processCtx = new ProcessContext(parent, span, event, meter);
   const traced = fromRecord ? { ...meta, traceId: fromRecord } : meta;
   return { meta: traced, span, processCtx, event, meter, startedAt: performance.now() };
 }
@@ -75,19 +91,23 @@ export function openMessage(
  * — a dead letter — still lands in the record's own trace, right below that span, while the
  * record itself costs no span to make, export and store.
  */
-export function openUntracedMessage(meta: RecordMeta): OpenedMessage {
-  const parent = extractParent(meta.headers);
+export function openUntracedMessage(meta: RecordMeta, found?: FoundTraceparent): OpenedMessage {
+  const parent = extractParent(meta.headers, found);
   const span = trace.wrapSpanContext(trace.getSpanContext(parent) ?? INVALID_SPAN_CONTEXT);
   const event = { id: meta.eventId };
   const meter: CpuMeter = { rate: 1, chargedUs: 0 };
-  const processCtx = withCpuMeter(withEventId(trace.setSpan(parent, span), event), meter);
+  const processCtx = new ProcessContext(parent, span, event, meter);
   return { meta, span, processCtx, event, meter, startedAt: performance.now() };
 }
 
-/** The producer span in a record's headers, on ROOT_CONTEXT (the lean path when the preloaded SDK has one). */
-function extractParent(carrier: RecordHeaders | undefined): Context {
+/**
+ * The producer span in a record's headers, on ROOT_CONTEXT (the lean path when the preloaded SDK
+ * has one, from the traceparent already `found` in them if it was).
+ */
+function extractParent(carrier: RecordHeaders | undefined, found?: FoundTraceparent): Context {
   const lean = leanTracer();
-  return lean ? lean.extract(carrier, bufferGetter) : propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
+  if (!lean) return propagation.extract(ROOT_CONTEXT, carrier, bufferGetter);
+  return found ? lean.extractFound(carrier, bufferGetter, found.value, found.ids) : lean.extract(carrier, bufferGetter);
 }
 
 /** How an input's bytes become a value: a hop's InputSpec, or a sink's input (which also sees the record). */

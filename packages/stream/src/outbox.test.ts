@@ -89,6 +89,27 @@ describe('Outbox: one span per message per hop', () => {
     expect(tracing.spans().filter((s) => s.kind === SpanKindCode.PRODUCER)).toEqual([]);
   });
 
+  it('sizes each record once: bytes given to add, plus what writing its traceparent changed, are its final size', () => {
+    const a = tracer().startSpan('process in');
+    const outbox = new Outbox();
+    const stale = { TraceParent: [Buffer.from('00-old'), Buffer.from('00-older')], 'adtrace.event-id': 'e1' };
+    const sized = record('out', 'x'.repeat(10), { parent: trace.setSpan(ROOT_CONTEXT, a) });
+    Object.assign(sized.message.headers, stale);
+    const unsized = record('dlq', 'y', { kind: 'dead-letter', parent: trace.setSpan(ROOT_CONTEXT, a) });
+    outbox.add(sized, a, kafkaMessageBytes(sized.message));
+    outbox.add(unsized, a);
+    outbox.add(record('changelog', 'c', { kind: 'changelog' }));
+    const byTopic = outbox.seal(tracer());
+    expect(Object.keys(sized.message.headers)).toEqual(['adtrace.event-id', 'traceparent']);
+    for (const { messages, sizes } of byTopic) expect(sizes).toEqual(messages.map((m) => kafkaMessageBytes(m)));
+    outbox.settle();
+    a.end();
+    const span = tracing.spans().find((s) => s.spanId === a.spanContext().spanId)!;
+    expect(span.attributes['adtrace.kafka.produced_bytes']).toBe(
+      kafkaMessageBytes(sized.message) + kafkaMessageBytes(unsized.message),
+    );
+  });
+
   it('gives a window or timer output (no message owns it) a send span, child of its context, sharing the deliver CPU', () => {
     const flush = tracer().startSpan('ads.aggregate.flush');
     const outbox = new Outbox();

@@ -1,7 +1,7 @@
 import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
 import { leanTracer } from '@adtrace/telemetry/lean';
 import { type Context, propagation, type Span, type Tracer, trace } from '@opentelemetry/api';
-import { overwriteSetter } from './carrier.ts';
+import { SizedOverwrite } from './carrier.ts';
 import type { OutMessage, RecordHeaders, TopicMessages } from './kafka/port.ts';
 import { Attr, failSpan, startSendSpan } from './spans.ts';
 import type { SchemaIdentity } from './types.ts';
@@ -42,15 +42,21 @@ export class Outbox {
   private readonly records: OutRecord[] = [];
   /** The process span each record belongs to, where a message wrote it (parallel to `records`). */
   private readonly owners: (Span | undefined)[] = [];
+  /** Each record's kafkaMessageBytes as given to `add` (its size check's), if it was (parallel to `records`). */
+  private readonly sizes: (number | undefined)[] = [];
   private spans: Span[] = [];
   private ownerSpans: Span[] = [];
   private sealed: TopicMessages[] | undefined;
 
-  /** `owner`: the process span of the message that wrote the record, if one did. */
-  add(record: OutRecord, owner?: Span): void {
+  /**
+   * `owner`: the process span of the message that wrote the record, if one did. `bytes`: the
+   * record's kafkaMessageBytes as it is now, if the caller sized it already (its size check).
+   */
+  add(record: OutRecord, owner?: Span, bytes?: number): void {
     if (this.sealed) throw new Error('outbox already sealed');
     this.records.push(record);
     this.owners.push(owner);
+    this.sizes.push(bytes);
   }
 
   count(kind: OutRecord['kind']): number {
@@ -70,35 +76,44 @@ export class Outbox {
    */
   seal(tracer: Tracer): TopicMessages[] {
     if (this.sealed) return this.sealed;
-    const byTopic = new Map<string, OutMessage[]>();
+    const byTopic = new Map<string, { messages: OutMessage[]; sizes: number[] }>();
     const produced = new Map<Span, Produced>();
-    for (const [i, r] of this.records.entries()) {
+    // Each record is sized once: at its size check (or here), plus what writing its traceparent changed.
+    const setter = new SizedOverwrite();
+    for (let i = 0; i < this.records.length; i++) {
+      const r = this.records[i]!;
       const owner = this.owners[i];
+      let bytes = this.sizes[i] ?? kafkaMessageBytes(r.message);
       if (owner) {
-        if (r.parent) inject(r.parent, r.message.headers);
+        if (r.parent) bytes += inject(r.parent, r.message.headers, setter);
         const sum = produced.get(owner) ?? { bytes: 0, topics: [] };
         produced.set(owner, sum);
-        sum.bytes += kafkaMessageBytes(r.message);
+        sum.bytes += bytes;
         if (!sum.topics.includes(r.topic)) sum.topics.push(r.topic);
-      } else if (r.parent) this.startSendSpan(tracer, r, r.parent);
-      const list = byTopic.get(r.topic) ?? [];
-      byTopic.set(r.topic, list);
-      list.push(r.message);
+      } else if (r.parent) bytes = this.startSendSpan(tracer, r, r.parent, bytes, setter);
+      let list = byTopic.get(r.topic);
+      if (!list) {
+        list = { messages: [], sizes: [] };
+        byTopic.set(r.topic, list);
+      }
+      list.messages.push(r.message);
+      list.sizes.push(bytes);
     }
     for (const [span, sum] of produced) {
       span.setAttributes({ [Attr.producedBytes]: sum.bytes, [Attr.producedTopics]: sum.topics.join(',') });
     }
     this.ownerSpans = [...produced.keys()];
-    this.sealed = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    this.sealed = [...byTopic].map(([topic, { messages, sizes }]) => ({ topic, messages, sizes }));
     return this.sealed;
   }
 
-  /** Only a window's or timer's output gets here: dead letters always belong to a message. */
-  private startSendSpan(tracer: Tracer, r: OutRecord, parent: Context): void {
+  /** Only a window's or timer's output gets here: dead letters always belong to a message. Its final size. */
+  private startSendSpan(tracer: Tracer, r: OutRecord, parent: Context, bytes: number, setter: SizedOverwrite): number {
     const span = startSendSpan(tracer, { topic: r.topic, eventId: r.eventId, schema: r.schema }, parent);
-    inject(trace.setSpan(parent, span), r.message.headers);
-    span.setAttribute(Attr.kafkaBytes, kafkaMessageBytes(r.message));
+    const sized = bytes + inject(trace.setSpan(parent, span), r.message.headers, setter);
+    span.setAttribute(Attr.kafkaBytes, sized);
     this.spans.push(span);
+    return sized;
   }
 
   /** How many send spans the chunk has (records no message owns): they share its deliver phase's CPU with its process spans. */
@@ -123,9 +138,14 @@ export class Outbox {
   }
 }
 
-/** A record's traceparent, overwriting (the lean path when the preloaded SDK has one). */
-function inject(context: Context, headers: RecordHeaders): void {
+/**
+ * A record's traceparent, overwriting (the lean path when the preloaded SDK has one): what it
+ * changed the record's kafkaMessageBytes by.
+ */
+function inject(context: Context, headers: RecordHeaders, setter: SizedOverwrite): number {
+  setter.grown = 0;
   const lean = leanTracer();
-  if (lean) lean.inject(context, headers, overwriteSetter);
-  else propagation.inject(context, headers, overwriteSetter);
+  if (lean) lean.inject(context, headers, setter);
+  else propagation.inject(context, headers, setter);
+  return setter.grown;
 }

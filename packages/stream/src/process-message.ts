@@ -1,11 +1,13 @@
+import { kafkaMessageBytes } from '@adtrace/telemetry/attributes';
 import { context } from '@opentelemetry/api';
-import type { Stage } from './classify.ts';
+import { findTraceparent } from './carrier.ts';
+import type { Stage, Verdict } from './classify.ts';
 import type { HandlingCpu } from './cpu-account.ts';
 import { parkMessage } from './dead-letter.ts';
 import { RejectedError } from './errors.ts';
 import { DEDUPE_STORE } from './event-state.ts';
 import { backOff, checkBreaker, judge, type MessageParts } from './failure.ts';
-import { startAttempt, storeFor } from './handler-context.ts';
+import { type Attempt, startAttempt, storeFor } from './handler-context.ts';
 import type { FetchedRecord } from './kafka/port.ts';
 import { lateRecord } from './late.ts';
 import type { HopMetrics } from './metrics.ts';
@@ -16,6 +18,7 @@ import { Writes } from './store.ts';
 import type { Task } from './task.ts';
 import type {
   Handler,
+  HandlerContext,
   InputMessage,
   InputSpec,
   InputSpecs,
@@ -70,12 +73,6 @@ export interface ChunkScope {
   keepAlive(): Promise<void>;
 }
 
-/**
- * One message, one trace: decode it, open its `process` span (open-message.ts), run the handler
- * inside it, and add its outputs — or its dead letter — to the chunk's outbox. The span stays
- * open: the chunk ends it once its phase's CPU is known. An output too large for its topic
- * dead-letters the message (it could never be written; retrying would loop forever).
- */
 /** A message handled: its process span still open, and its synchronous wall time (ms). */
 export interface HandledMessage extends OpenedMessage {
   readonly syncWallMs: number;
@@ -113,7 +110,22 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-export async function processMessage<
+type AnyHop = HopParts<InputSpecs, OutputSpecs, StoreSpecs, TableSpecs, WindowSpecs> & { readonly metrics: HopMetrics };
+type Returned = Awaited<ReturnType<AnyHop['handler']>>;
+type Run = Attempt<HandlerContext<OutputSpecs, StoreSpecs, TableSpecs, WindowSpecs>>;
+
+/**
+ * One message, one trace: decode it, open its `process` span (open-message.ts), run the handler
+ * inside it, and add its outputs — or its dead letter — to the chunk's outbox. The span stays
+ * open: the chunk ends it once its phase's CPU is known. An output too large for its topic
+ * dead-letters the message (it could never be written; retrying would loop forever).
+ *
+ * A plain value when nothing waited — a synchronous handler, the common case, pays no promise
+ * and no await per message — and a promise only when the handler returned one or an attempt
+ * failed and is retried after a backoff. Either way the message is handled completely before the
+ * caller goes on to the next one (chunk.ts awaits only a promise).
+ */
+export function processMessage<
   I extends InputSpecs,
   O extends OutputSpecs,
   S extends StoreSpecs,
@@ -123,31 +135,60 @@ export async function processMessage<
   hop: HopParts<I, O, S, T, W> & { readonly metrics: HopMetrics },
   scope: ChunkScope,
   message: FetchedRecord,
-): Promise<HandledMessage> {
-  const { topic, partition, task } = scope;
-  const { cpu } = scope;
-  cpu.startMessage();
-  const input = hop.inputs.get(topic)!;
-  const meta = recordMeta(topic, partition, message);
-  let decoded = tryDecode(input.spec, message, meta);
-  const traceparent = decoded instanceof DecodeFailure ? undefined : input.spec.traceFrom?.(decoded, meta.headers);
-  const opened = openMessage(hop, meta, message, { traceparent, cpuRate: task.cpuRate, schema: input.spec.schema });
-  const { span, processCtx, event: eventHolder } = opened;
-  task.event?.streamTime.observe(input.name, meta.timestamp, Date.now());
-  for (let attempt = 0; ; attempt++) {
+): HandledMessage | Promise<HandledMessage> {
+  return new MessageAttempts(hop as unknown as AnyHop, scope, message).attempt(0);
+}
+
+/** One message's handling across its attempts (methods, not closures: one object per message). */
+class MessageAttempts {
+  readonly #hop: AnyHop;
+  readonly #scope: ChunkScope;
+  readonly #message: FetchedRecord;
+  readonly #input: { readonly name: string; readonly spec: InputSpec<unknown> };
+  /** As read from the record's headers: what decode sees, on every attempt. */
+  readonly #meta: RecordMeta;
+  readonly #opened: OpenedMessage;
+  #decoded: unknown;
+
+  constructor(hop: AnyHop, scope: ChunkScope, message: FetchedRecord) {
+    const { topic, partition, task } = scope;
+    scope.cpu.startMessage();
+    const input = hop.inputs.get(topic)!;
+    const found = findTraceparent(message.headers);
+    const meta = recordMeta(topic, partition, message, found);
+    const decoded = tryDecode(input.spec, message, meta);
+    const traceparent = decoded instanceof DecodeFailure ? undefined : input.spec.traceFrom?.(decoded, meta.headers);
+    const { cpuRate } = task;
+    this.#opened = openMessage(hop, meta, message, { traceparent, found, cpuRate, schema: input.spec.schema });
+    task.event?.streamTime.observe(input.name, meta.timestamp, Date.now());
+    this.#hop = hop;
+    this.#scope = scope;
+    this.#message = message;
+    this.#input = input;
+    this.#meta = meta;
+    this.#decoded = decoded;
+  }
+
+  /** Attempt `n`, up to the handler's result: finished here when that is not a promise. */
+  attempt(n: number): HandledMessage | Promise<HandledMessage> {
+    const hop = this.#hop;
+    const scope = this.#scope;
+    const opened = this.#opened;
+    const { task } = scope;
+    const { span, processCtx } = opened;
     let stage: Stage = 'decode';
     try {
-      if (decoded instanceof DecodeFailure) throw decoded.error;
+      if (this.#decoded instanceof DecodeFailure) throw this.#decoded.error;
       stage = 'handle';
       const own = new Writes();
-      const consumed = consumedOf(opened.meta, decoded, input.name) as InputMessage<I>;
+      const consumed = consumedOf(opened.meta, this.#decoded, this.#input.name);
       if (isDuplicate(hop, task, scope.writes, own, consumed)) {
         markDuplicate(hop, span, scope, opened);
         own.mergeInto(scope.writes);
-        return done(opened, cpu);
+        return done(opened, scope.cpu);
       }
       const savepoints = savepointsOf(task);
-      const run = startAttempt<O, S, T, W>({
+      const run = startAttempt({
         outputs: hop.outputs,
         stores: hop.stores,
         state: task.state,
@@ -158,58 +199,96 @@ export async function processMessage<
         windows: hop.windows,
         span,
         processCtx,
-        inputKey: message.key,
-        inputTimestamp: meta.timestamp,
+        inputKey: this.#message.key,
+        inputTimestamp: this.#meta.timestamp,
         signal: hop.signal,
-        eventHolder,
+        eventHolder: opened.event,
       });
-      let returned: Awaited<ReturnType<typeof hop.handler>>;
+      let result: ReturnType<AnyHop['handler']>;
       try {
-        const result = context.with(processCtx, () => hop.handler(consumed, run.ctx));
-        if (isThenable(result)) {
-          cpu.pause();
-          try {
-            returned = await result;
-          } finally {
-            cpu.resume();
-          }
-        } else returned = result;
+        result = context.with(processCtx, () => hop.handler(consumed, run.ctx));
       } catch (error) {
         rollbackTo(task, savepoints);
         throw error;
       }
+      if (isThenable(result)) return this.#awaitHandler(n, result, run, own, savepoints);
       stage = 'encode';
-      const records = run.records((returned ?? undefined) as never);
-      if (run.late) {
-        hop.metrics.late.add(1, hop.metrics.attributes(topic, partition));
-        if (hop.lateTopic) records.push(lateRecord(hop.lateTopic, message, meta, processCtx, eventHolder.id, task));
-      }
-      for (const r of records) {
-        const limit = hop.limitOf(r.topic);
-        if (exceedsLimit(r.message, limit)) {
-          throw new RejectedError(
-            'OUTPUT_TOO_LARGE',
-            `an output to ${r.topic} exceeds its max.message.bytes (${limit})`,
-          );
-        }
-      }
-      own.mergeInto(scope.writes);
-      for (const r of records) scope.outbox.add(r, span);
-      task.breaker.success();
-      return done(opened, cpu);
+      return this.#finish(run, own, result);
     } catch (error) {
-      const { verdict, again } = judge(hop, error, stage, attempt);
-      if (again) {
-        cpu.pause();
-        await backOff(hop, attempt, verdict, [span], scope.keepAlive);
-        cpu.resume();
-        if (stage === 'decode') decoded = tryDecode(input.spec, message, meta);
-        continue;
-      }
-      checkBreaker(hop, task.breaker, verdict, stage, error);
-      parkMessage(hop, opened, message, verdict, scope.outbox);
-      return done(opened, cpu);
+      return this.#failed(n, error, stage);
     }
+  }
+
+  /** An async handler: the chunk's CPU clock pauses while it waits (what runs meanwhile is not its CPU). */
+  async #awaitHandler(
+    n: number,
+    pending: PromiseLike<Returned>,
+    run: Run,
+    own: Writes,
+    savepoints: ReturnType<typeof savepointsOf>,
+  ): Promise<HandledMessage> {
+    let returned: Returned;
+    this.#scope.cpu.pause();
+    try {
+      returned = await pending;
+    } catch (error) {
+      this.#scope.cpu.resume();
+      rollbackTo(this.#scope.task, savepoints);
+      return this.#failed(n, error, 'handle');
+    }
+    this.#scope.cpu.resume();
+    try {
+      return this.#finish(run, own, returned);
+    } catch (error) {
+      return this.#failed(n, error, 'encode');
+    }
+  }
+
+  /** The handler returned: its outputs (and late record) checked and added to the chunk, its writes to the chunk's. */
+  #finish(run: Run, own: Writes, returned: Returned): HandledMessage {
+    const hop = this.#hop;
+    const scope = this.#scope;
+    const opened = this.#opened;
+    const records = run.records((returned ?? undefined) as never);
+    if (run.late) {
+      hop.metrics.late.add(1, hop.metrics.attributes(scope.topic, scope.partition));
+      if (hop.lateTopic) {
+        const { processCtx, event } = opened;
+        records.push(lateRecord(hop.lateTopic, this.#message, this.#meta, processCtx, event.id, scope.task));
+      }
+    }
+    // Sized once: the size check's bytes go with the record to the outbox (its produced bytes, its send's parts).
+    const sizes: number[] = [];
+    for (const r of records) {
+      const bytes = kafkaMessageBytes(r.message);
+      const limit = hop.limitOf(r.topic);
+      if (exceedsLimit(bytes, limit)) {
+        throw new RejectedError('OUTPUT_TOO_LARGE', `an output to ${r.topic} exceeds its max.message.bytes (${limit})`);
+      }
+      sizes.push(bytes);
+    }
+    own.mergeInto(scope.writes);
+    for (let i = 0; i < records.length; i++) scope.outbox.add(records[i]!, opened.span, sizes[i]);
+    scope.task.breaker.success();
+    return done(opened, scope.cpu);
+  }
+
+  /** A failed attempt: retried after a backoff (always a wait), or the message dead-lettered. */
+  #failed(n: number, error: unknown, stage: Stage): HandledMessage | Promise<HandledMessage> {
+    const { verdict, again } = judge(this.#hop, error, stage, n);
+    if (again) return this.#retry(n, verdict, stage);
+    checkBreaker(this.#hop, this.#scope.task.breaker, verdict, stage, error);
+    parkMessage(this.#hop, this.#opened, this.#message, verdict, this.#scope.outbox);
+    return done(this.#opened, this.#scope.cpu);
+  }
+
+  async #retry(n: number, verdict: Verdict, stage: Stage): Promise<HandledMessage> {
+    const { cpu, keepAlive } = this.#scope;
+    cpu.pause();
+    await backOff(this.#hop, n, verdict, [this.#opened.span], keepAlive);
+    cpu.resume();
+    if (stage === 'decode') this.#decoded = tryDecode(this.#input.spec, this.#message, this.#meta);
+    return this.attempt(n + 1);
   }
 }
 

@@ -8,10 +8,15 @@ const BATCH_OVERHEAD = 61;
 
 /** What one record adds to a record batch, uncompressed: payload plus framing. */
 export function approximateRecordBytes(message: OutMessage): number {
-  return kafkaMessageBytes(message) + RECORD_OVERHEAD;
+  return recordBytes(kafkaMessageBytes(message));
 }
 
-/** Whether a record could never be written to a topic whose `max.message.bytes` is `limit`. */
-export function exceedsLimit(message: OutMessage, limit: number): boolean {
-  return approximateRecordBytes(message) + BATCH_OVERHEAD > limit;
+/** What a record of `payload` bytes (kafkaMessageBytes: key, value, headers) adds to a record batch. */
+export function recordBytes(payload: number): number {
+  return payload + RECORD_OVERHEAD;
+}
+
+/** Whether a record of `payload` bytes (kafkaMessageBytes) could never be written to a topic whose `max.message.bytes` is `limit`. */
+export function exceedsLimit(payload: number, limit: number): boolean {
+  return recordBytes(payload) + BATCH_OVERHEAD > limit;
 }

@@ -1,5 +1,5 @@
 import type { TopicMessages } from './kafka/port.ts';
-import { approximateRecordBytes } from './record-size.ts';
+import { approximateRecordBytes, recordBytes } from './record-size.ts';
 
 /**
  * Splits a chunk's records into sends whose bytes per topic stay under the topic's
@@ -19,13 +19,15 @@ export async function sendInParts(
 function partsBySize(batches: readonly TopicMessages[], limitOf: (topic: string) => number): TopicMessages[][] {
   const parts: TopicMessages[][] = [[]];
   const used = new Map<string, number>();
-  for (const { topic, messages } of batches) {
+  for (const { topic, messages, sizes } of batches) {
     // A margin for record and batch framing; compression only makes batches smaller.
     const budget = Math.floor(limitOf(topic) * 0.8);
     let current: TopicMessages = { topic, messages: [] };
     parts[parts.length - 1]!.push(current);
-    for (const m of messages) {
-      const size = approximateRecordBytes(m);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      // The outbox's sizes when it has them (seal sized each record once): no second pass over headers.
+      const size = sizes ? recordBytes(sizes[i]!) : approximateRecordBytes(m);
       const sofar = used.get(topic) ?? 0;
       if (current.messages.length > 0 && sofar + size > budget) {
         used.clear();

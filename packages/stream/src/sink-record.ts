@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { RuntimeParts } from './boot.ts';
+import { findTraceparent } from './carrier.ts';
 import type { Stage, Verdict } from './classify.ts';
 import type { FailureBreaker } from './control.ts';
 import { parkMessage } from './dead-letter.ts';
@@ -71,8 +72,9 @@ export async function decodeRecord<In>(
   outbox: Outbox,
   spans: OpenSpans,
 ): Promise<Pending<In> | undefined> {
-  const meta = recordMeta(place.topic, place.partition, message);
-  const opened = deps.recordSpans ? openMessage(deps, meta, message) : openUntracedMessage(meta);
+  const found = findTraceparent(message.headers);
+  const meta = recordMeta(place.topic, place.partition, message, found);
+  const opened = deps.recordSpans ? openMessage(deps, meta, message, { found }) : openUntracedMessage(meta, found);
   spans.add(opened.span);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -18,23 +18,27 @@ export class PartitionState {
  * merged into one per chunk (applied to the partition state only once Kafka has the chunk).
  */
 export class Writes {
-  private readonly byStore = new Map<string, Map<string, Entry>>();
+  /** Made at the first write: most messages' own layer stays empty (a stateless hop writes nothing). */
+  private byStore: Map<string, Map<string, Entry>> | undefined;
 
   set(store: string, key: string, entry: Entry): void {
+    this.byStore ??= new Map();
     const m = this.byStore.get(store) ?? new Map<string, Entry>();
     this.byStore.set(store, m);
     m.set(key, entry);
   }
 
   get(store: string, key: string): Entry | undefined {
-    return this.byStore.get(store)?.get(key);
+    return this.byStore?.get(store)?.get(key);
   }
 
   mergeInto(target: Writes): void {
+    if (!this.byStore) return;
     for (const [store, m] of this.byStore) for (const [key, entry] of m) target.set(store, key, entry);
   }
 
   applyTo(state: PartitionState): void {
+    if (!this.byStore) return;
     for (const [store, m] of this.byStore) {
       const map = state.store(store);
       for (const [key, { value }] of m) value === DELETED ? map.delete(key) : map.set(key, value);
@@ -43,6 +47,7 @@ export class Writes {
 
   /** One changelog record per key (the last write wins); deletes are tombstones. */
   *changelog(): Iterable<{ store: string; key: string; bytes: Buffer | null }> {
+    if (!this.byStore) return;
     for (const [store, m] of this.byStore) for (const [key, { bytes }] of m) yield { store, key, bytes };
   }
 }

@@ -10,6 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { parseTraceParent } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CostAttributes } from './attributes.ts';
@@ -182,6 +183,33 @@ describe('the lean tracer', () => {
       propagation.inject(stock, a, setter);
       lean.inject(mine, b, setter);
       expect(b, JSON.stringify(carrier)).toEqual(a);
+    }
+  });
+
+  it('extracts from a traceparent already read (and perhaps parsed) what it extracts from the carrier', () => {
+    const { lean } = started();
+    const cases: Record<string, string>[] = [
+      { traceparent: UPSTREAM },
+      { traceparent: UPSTREAM, tracestate: 'congo=t61rcWkgMzE' },
+      { traceparent: UPSTREAM, baggage: 'user=x' },
+      { traceparent: ` ${UPSTREAM}` },
+      { traceparent: `${UPSTREAM}-extra` },
+      { traceparent: UPSTREAM.replace(/^00/, 'ff') },
+      { traceparent: UPSTREAM.toUpperCase() },
+      { traceparent: 'garbage' },
+      { tracestate: 'congo=t61rcWkgMzE' },
+      {},
+    ];
+    for (const carrier of cases) {
+      const expected = lean.extract(carrier, getter);
+      const found = carrier.traceparent;
+      const ids = found === undefined ? null : parseTraceParent(found);
+      for (const mine of [lean.extractFound(carrier, getter, found), lean.extractFound(carrier, getter, found, ids)]) {
+        expect(trace.getSpanContext(mine), JSON.stringify(carrier)).toEqual(trace.getSpanContext(expected));
+        expect(propagation.getBaggage(mine)?.getAllEntries()).toEqual(
+          propagation.getBaggage(expected)?.getAllEntries(),
+        );
+      }
     }
   });
 

@@ -52,6 +52,13 @@ export interface LeanTracerOptions {
   readonly processors: readonly SpanProcessor[];
 }
 
+/** A valid traceparent's fields, as `parseTraceParent` (@opentelemetry/core) returns them. */
+export interface TraceparentIds {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+}
+
 export class LeanTracer {
   readonly #scopes = new Map<string, { name: string; version?: string; schemaUrl?: string }>();
 
@@ -104,6 +111,27 @@ export class LeanTracer {
     const header = getter.get(carrier, 'traceparent');
     const traceparent = Array.isArray(header) ? header[0] : header;
     const parsed = typeof traceparent === 'string' ? parseTraceParent(traceparent) : null;
+    return this.#parent(parsed, carrier, getter);
+  }
+
+  /**
+   * `extract`, for a carrier whose traceparent the caller has already read — `traceparent`, what
+   * `getter` returns for it — and perhaps parsed: `ids`, what `parseTraceParent` returns for it
+   * (null: not a valid traceparent; undefined: not parsed, parsed here). The runtime reads a
+   * record's traceparent once per message, for its trace id too.
+   */
+  extractFound<C>(
+    carrier: C,
+    getter: TextMapGetter<C>,
+    traceparent: string | undefined,
+    ids?: TraceparentIds | null,
+  ): Context {
+    if (getter.get(carrier, 'baggage') !== undefined) return propagation.extract(ROOT_CONTEXT, carrier, getter);
+    const parsed = ids !== undefined ? ids : traceparent === undefined ? null : parseTraceParent(traceparent);
+    return this.#parent(parsed, carrier, getter);
+  }
+
+  #parent<C>(parsed: TraceparentIds | null, carrier: C, getter: TextMapGetter<C>): Context {
     if (!parsed) return ROOT_CONTEXT;
     const state = getter.get(carrier, 'tracestate');
     const spanContext: SpanContext = {

@@ -31,6 +31,8 @@ export interface OutMessage {
 export interface TopicMessages {
   readonly topic: string;
   readonly messages: OutMessage[];
+  /** Each message's key + value + headers bytes (kafkaMessageBytes), when the outbox knew them. */
+  readonly sizes?: readonly number[];
 }
 
 /** A committed position: the next offset to read, and the metadata committed with it. */
