@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { acquireBroker as acquireCliBroker } from '@adtrace/cli';
-import { localKafkaConfig, pomKafkaVersion } from '@adtrace/cli/local-kafka';
+import { ensureKafkaJars, localKafkaConfig, pomKafkaVersion, startBroker, stopBroker } from '@adtrace/cli/local-kafka';
 
 export interface BrokerLease {
   readonly brokers: string[];
@@ -91,4 +94,40 @@ export async function acquireBroker(log: (line: string) => void): Promise<Broker
       : `reusing the broker at ${lease.brokers.join(',')}`,
   );
   return { brokers: lease.brokers, source: 'local', release: () => lease.release() };
+}
+
+export interface ThrowawayBroker {
+  readonly brokers: string[];
+  /** Stops the broker process (SIGTERM); its data stays, so `start` brings the same topics back. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it and deletes its home. */
+  release(): Promise<void>;
+}
+
+/**
+ * A second broker of the project's own kind, with its own home and ports, for a test that must
+ * stop and restart the broker under a running client (the shared test broker is never touched).
+ * Needs the local broker's jars (Java); they are shared with the project's broker.
+ */
+export async function startThrowawayBroker(log: (line: string) => void = () => {}): Promise<ThrowawayBroker> {
+  const shared = localKafkaConfig();
+  await ensureKafkaJars(shared, log);
+  const home = mkdtempSync(join(tmpdir(), 'adtrace-throwaway-kafka-'));
+  const cfg = localKafkaConfig({
+    home,
+    libsDir: shared.libsDir,
+    port: await freePort(),
+    controllerPort: await freePort(),
+  });
+  await startBroker(cfg, log);
+  return {
+    brokers: [`127.0.0.1:${cfg.port}`],
+    start: async () => void (await startBroker(cfg, log)),
+    stop: async () => void (await stopBroker(cfg)),
+    release: async () => {
+      await stopBroker(cfg);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }

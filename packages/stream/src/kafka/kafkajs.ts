@@ -12,8 +12,8 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
-import { classify } from '../classify.ts';
 import { runSuppressed } from '../suppress.ts';
+import { restartWhileBrokerAway } from './broker-away.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
 import type {
   AdminPort,
@@ -279,29 +279,21 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
     );
   let handler: ((batch: BatchPort) => Promise<void>) | undefined;
   let stopped = false;
-  let restarts = 0;
   const run = async () => {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
     await startRun(handler!);
   };
-  // kafkajs restarts only after errors it calls retriable; a broker that is restarting makes it
-  // give up with "Failed to find group coordinator". That is the world, not a bug: start again,
-  // with backoff, for as long as the broker is away.
-  const restartOrCrash = (error: unknown) => {
-    if (stopped || !handler || !brokerAway(error)) return options.onCrash(error);
-    const delay = Math.min(30_000, 500 * 2 ** Math.min(restarts++, 6));
-    setTimeout(() => {
-      if (!stopped) run().catch(restartOrCrash);
-    }, delay).unref();
-  };
+  const restart = restartWhileBrokerAway({
+    start: run,
+    stopped: () => stopped || !handler,
+    crash: (error) => options.onCrash(error),
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     options.onLeave();
-    if (!payload.restart) restartOrCrash(payload.error);
+    if (!payload.restart) restart.crashed(payload.error);
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    restarts = 0;
-  });
+  consumer.on(consumer.events.GROUP_JOIN, () => restart.recovered());
   return {
     async start(eachBatch) {
       handler = eachBatch;
@@ -342,45 +334,51 @@ function readerPort(kafka: Kafka, options: ReaderOptions): ReaderPort {
   });
   unwrapInstrumentation(consumer, ['run']);
   const wanted = (p: number) => !options.partitions || options.partitions.has(p);
+  // The offset each partition was read to. The group never commits, so a restarted reader reads
+  // from the beginning again: what was applied already is skipped, or a table would go back to
+  // older values until it caught up again.
+  const reached = new Map<string, bigint>();
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (wanted(payload.partition)) options.onProgress(payload.topic, payload.partition, payload.lastOffset);
+    if (!wanted(payload.partition)) return;
+    const key = `${payload.topic}\0${payload.partition}`;
+    const last = BigInt(payload.lastOffset);
+    if (last <= (reached.get(key) ?? -1n)) return;
+    reached.set(key, last);
+    options.onProgress(payload.topic, payload.partition, payload.lastOffset);
+  });
+  let closed = false;
+  const run = async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+    await runSuppressed(() =>
+      consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch, pause }) => {
+          if (!wanted(batch.partition)) return void pause();
+          const seen = reached.get(`${batch.topic}\0${batch.partition}`);
+          const fresh = seen === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > seen);
+          if (fresh.length > 0) options.onBatch(batch.topic, batch.partition, fresh);
+        },
+      }),
+    );
+  };
+  // A table must outlive a broker restart like the hop's own consumer does.
+  const restart = restartWhileBrokerAway({
+    start: run,
+    stopped: () => closed,
+    crash: (error) => options.onCrash?.(error),
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) options.onCrash?.(payload.error);
+    if (!payload.restart) restart.crashed(payload.error);
   });
+  consumer.on(consumer.events.GROUP_JOIN, () => restart.recovered());
   return {
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
-      await runSuppressed(() =>
-        consumer.run({
-          autoCommit: false,
-          eachBatch: async ({ batch, pause }) => {
-            if (!wanted(batch.partition)) return void pause();
-            options.onBatch(batch.topic, batch.partition, batch.messages);
-          },
-        }),
-      );
+    start: run,
+    close: () => {
+      closed = true;
+      return consumer.disconnect();
     },
-    close: () => consumer.disconnect(),
   };
-}
-
-/** A consumer crash caused by the broker being away (restarting, electing, unreachable). */
-function brokerAway(error: unknown): boolean {
-  if (classify(error, 'startup').action === 'retry') return true;
-  for (
-    let e = error as { message?: unknown; cause?: unknown } | undefined, i = 0;
-    e && i < 5;
-    e = e.cause as never, i++
-  ) {
-    if (
-      typeof e.message === 'string' &&
-      /group coordinator|ECONNREFUSED|Connection error|not available/i.test(e.message)
-    )
-      return true;
-  }
-  return false;
 }
 
 /** kafkajs logs through the hop's log; below WARN it is chatter. */

@@ -1,5 +1,6 @@
 import { Consumer } from '@platformatic/kafka';
-import { portCall } from './platformatic-errors.ts';
+import { brokerAway } from './broker-away.ts';
+import { portCall, toPortError } from './platformatic-errors.ts';
 import { earliestOffsets, type FetchTarget, fetchRound } from './platformatic-fetch.ts';
 import type { PortSettings, ReaderOptions, ReaderPort } from './port.ts';
 
@@ -40,7 +41,9 @@ export function platformaticReader(settings: PortSettings, options: ReaderOption
         }
       } catch (error) {
         failures += 1;
-        if (failures >= 20) {
+        // A broker away (restarting, electing) is waited out, as the hop's own consumer does;
+        // anything else that keeps failing is given up on.
+        if (failures >= 20 && !brokerAway(toPortError(error))) {
           running = false;
           options.onCrash?.(error);
           return;
