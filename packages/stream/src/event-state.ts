@@ -1,4 +1,5 @@
 import { changelogTopic } from './changelog.ts';
+import type { DedupeSegments } from './dedupe-segments.ts';
 import { StreamTime, type StreamTimeSnapshot } from './stream-time.ts';
 import { Timers } from './timers.ts';
 import { type Expiring, ExpiryIndex, ttlCodec } from './ttl.ts';
@@ -44,6 +45,8 @@ export class EventState {
   readonly windows = new Map<string, WindowTable<unknown>>();
   timers: Timers;
   readonly expiry = new Map<string, ExpiryIndex>();
+  /** The de-duplication store's changelog segments (dedupe-segments.ts), if the hop de-duplicates. */
+  readonly dedupe: DedupeSegments | undefined;
   private readonly plan: EventPlan;
   /** Inputs the broker has records of not handled yet (the task's, task.ts): applied to every new stream time. */
   private readonly behind: ReadonlySet<string>;
@@ -55,11 +58,13 @@ export class EventState {
       readonly metadata: string | null;
       readonly changelogs: ReadonlyMap<string, ReadonlyMap<string, Buffer | null>>;
       readonly stores: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
+      readonly dedupe?: DedupeSegments;
     },
     behind: ReadonlySet<string> = new Set(),
   ) {
     this.plan = plan;
     this.behind = behind;
+    this.dedupe = restored.dedupe;
     this.streamTime = StreamTime.restore(restored.metadata, plan.inputs, plan.idleMs, Date.now());
     for (const input of behind) this.streamTime.setBehind(input, true);
     const now = this.streamTime.current();
@@ -105,6 +110,7 @@ export class EventState {
     this.streamTime = new StreamTime(this.plan.inputs, this.plan.idleMs, Date.now(), saved.time);
     for (const input of this.behind) this.streamTime.setBehind(input, true);
     this.rebuildExpiry(stores);
+    this.dedupe?.rollback();
     this.saved = undefined;
   }
 

@@ -1,6 +1,7 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { changelogTopic } from './changelog.ts';
 import { HopCrashedError } from './errors.ts';
+import { DEDUPE_STORE } from './event-state.ts';
 import { startPunctuation } from './handler-context.ts';
 import type { Outbox } from './outbox.ts';
 import { storeView, Writes } from './store.ts';
@@ -60,10 +61,20 @@ export function punctuate<O extends OutputSpecs, S extends StoreSpecs>(
 
 /** The chunk's changelog records: store writes, then window and timer changes. */
 export function changelogRecords(group: string, task: Task, writes: Writes, outbox: Outbox): void {
+  const add = (store: string, key: string, value: Buffer | null) =>
+    outbox.add({
+      kind: 'changelog',
+      topic: changelogTopic(group, store),
+      message: { key, value, partition: task.partition, headers: {} },
+    });
+  const dedupe = task.event?.dedupe;
+  const seen: [string, Buffer | null][] = [];
   for (const { store, key, bytes } of writes.changelog()) {
-    const message = { key, value: bytes, partition: task.partition, headers: {} };
-    outbox.add({ kind: 'changelog', topic: changelogTopic(group, store), message });
+    if (dedupe && store === DEDUPE_STORE) seen.push([key, bytes]);
+    else add(store, key, bytes);
   }
+  // Segments: a chunk's new keys in one record (dedupe-segments.ts).
+  if (dedupe) for (const r of dedupe.records(seen, task.event!.streamTime.current())) add(DEDUPE_STORE, r.key, r.value);
   for (const { topic, key, value } of task.event?.changes(group) ?? []) {
     outbox.add({ kind: 'changelog', topic, message: { key, value, partition: task.partition, headers: {} } });
   }
@@ -75,10 +86,13 @@ export function applyCommitted(task: Task, writes: Writes, stores: StoreSpecs): 
   const event = task.event;
   if (!event) return;
   event.commit();
+  const purged: string[] = [];
   for (const { store, key, bytes } of writes.changelog()) {
+    if (store === DEDUPE_STORE && bytes === null) purged.push(key);
     const index = event.expiry.get(store);
     if (!index || stores[store]?.ttlMs === undefined) continue;
     if (bytes === null) index.delete(key);
     else index.set(key, decodeExpiring(bytes).expiresAt);
   }
+  event.dedupe?.commit(purged);
 }

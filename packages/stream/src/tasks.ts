@@ -1,6 +1,7 @@
 import { changelogTopic } from './changelog.ts';
+import { DedupeSegments, restoreDedupe } from './dedupe-segments.ts';
 import type { Delivery } from './delivery.ts';
-import { changelogCodec, changelogNames, type EventPlan, EventState } from './event-state.ts';
+import { changelogCodec, changelogNames, DEDUPE_STORE, type EventPlan, EventState } from './event-state.ts';
 import type { KafkaPort } from './kafka/port.ts';
 import { restorePartitions } from './restore.ts';
 import { PartitionState } from './store.ts';
@@ -104,10 +105,16 @@ export class Tasks {
     task.state = new PartitionState();
     task.event = undefined;
     if (!plan) return;
+    const dedupe = plan.stores[DEDUPE_STORE] ? new DedupeSegments() : undefined;
     for (const [name, spec] of Object.entries(plan.stores)) {
-      const codec = changelogCodec(spec);
       const map = task.state.store(name);
-      for (const [key, bytes] of restored.changelogs.get(name) ?? []) {
+      const records = restored.changelogs.get(name) ?? new Map<string, Buffer | null>();
+      if (name === DEDUPE_STORE && dedupe) {
+        restoreDedupe(records, map, dedupe);
+        continue;
+      }
+      const codec = changelogCodec(spec);
+      for (const [key, bytes] of records) {
         if (bytes !== null) map.set(key, codec.decode(bytes));
       }
     }
@@ -117,6 +124,7 @@ export class Tasks {
         metadata: restored.metadata,
         changelogs: restored.changelogs,
         stores: task.state.stores,
+        ...(dedupe && { dedupe }),
       },
       task.behind,
     );
