@@ -23,6 +23,7 @@ const svc = (await import(new URL('../services/warehouse/src/index.ts', import.m
 type Result = { rounds: [number, number][]; dropped: number };
 const PIPELINES = [
   ['lean', 'discard'],
+  ['service', 'discard'],
   ['sdk', 'discard'],
   ['lean', 'serialize'],
   ['lean', 'grpc'],
@@ -84,6 +85,7 @@ export default async function run() {
     const ratios = {
       // Making a span, lean vs the SDK's (both batched, nothing encoded).
       making_lean_vs_sdk: round(figures.lean_discard_cpu_us_per_span! / figures.sdk_discard_cpu_us_per_span!),
+      making_service_vs_sdk: round(figures.service_discard_cpu_us_per_span! / figures.sdk_discard_cpu_us_per_span!),
       // Of a lean span's whole cost to its process: encoding, and the gRPC transport after it.
       encoding_share: round(
         (figures.lean_serialize_cpu_us_per_span! - figures.lean_discard_cpu_us_per_span!) /

@@ -21,7 +21,7 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { isAttributeValue, isTracingSuppressed, parseTraceParent, TraceState } from '@opentelemetry/core';
+import { isAnyValue, isAttributeValue, isTracingSuppressed, parseTraceParent, TraceState } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, Sampler, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace';
 
@@ -73,7 +73,14 @@ export class LeanTracer {
    * sampler decides; dropped → a non-recording span that still propagates its ids.
    * `attributes` become the span's own (not copied): they must be valid attribute values.
    */
-  startSpan(scope: string, name: string, kind: SpanKind, attributes: Attributes, parent: Context): Span {
+  startSpan(
+    scope: string,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    parent: Context,
+    startTime?: TimeInput,
+  ): Span {
     const parentSpan = trace.getSpanContext(parent);
     const valid = parentSpan !== undefined && validIds(parentSpan);
     const traceId = valid ? parentSpan.traceId : randomHex(16);
@@ -96,6 +103,7 @@ export class LeanTracer {
       name,
       kind,
       attributes,
+      startTime,
     );
     for (const p of this.options.processors) p.onStart(span as never, parent);
     return span;
@@ -192,7 +200,11 @@ export class LeanSpan implements Span, ReadableSpan {
   readonly startMs: number;
   endMs = Number.NaN;
   #ended = false;
+  /** The wall clock and the performance clock when the span was made: times given as performance timestamps convert through them. */
+  readonly #originMs: number;
   readonly #perfStart: number;
+  /** A start time was given: an end without one is the wall clock then (as the SDK's spans). */
+  readonly #startGiven: boolean;
   status: SpanStatus = UNSET;
   events: TimedEvent[] = NONE;
   links: Link[] = NONE;
@@ -209,6 +221,7 @@ export class LeanSpan implements Span, ReadableSpan {
     name: string,
     kind: SpanKind,
     attributes: Attributes,
+    startTime?: TimeInput,
   ) {
     this.tracer = tracer;
     this.instrumentationScope = scope;
@@ -218,8 +231,10 @@ export class LeanSpan implements Span, ReadableSpan {
     this.kind = kind;
     this.attributes = attributes;
     this.resource = tracer.options.resource;
-    this.startMs = Date.now();
+    this.#originMs = Date.now();
     this.#perfStart = performance.now();
+    this.#startGiven = startTime !== undefined;
+    this.startMs = this.#startGiven ? this.#epochMs(startTime) : this.#originMs;
     let n = 0;
     for (const _ in attributes) n++;
     this.#attributeCount = n;
@@ -250,9 +265,10 @@ export class LeanSpan implements Span, ReadableSpan {
   }
 
   setAttribute(key: string, value: AttributeValue): this {
-    if (this.#closed() || !key) return this;
+    if (this.#closed() || !key || value === undefined) return this;
     const t = typeof value;
-    if (value == null || !(t === 'string' || t === 'number' || t === 'boolean' || isAttributeValue(value))) {
+    // What the SDK keeps: any OTLP AnyValue (a map too), checked the cheap way first.
+    if (!(t === 'string' || t === 'number' || t === 'boolean' || isAnyValue(value))) {
       diag.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }
@@ -286,6 +302,7 @@ export class LeanSpan implements Span, ReadableSpan {
     let dropped = 0;
     for (const key in attributes) {
       const value = attributes[key];
+      if (value === undefined) continue; // dropped silently, as the SDK does
       if (Object.hasOwn(attributes, key) && key && isAttributeValue(value)) clean[key] = value;
       else dropped++;
     }
@@ -356,8 +373,8 @@ export class LeanSpan implements Span, ReadableSpan {
   /** A time as the SDK reads it: none is now; a number up to performance.now() a performance timestamp. */
   #epochMs(time: TimeInput | undefined): number {
     const now = performance.now();
-    if (time === undefined) return this.startMs + (now - this.#perfStart);
-    if (typeof time === 'number') return time <= now ? this.startMs + (time - this.#perfStart) : time;
+    if (time === undefined) return this.#startGiven ? Date.now() : this.#originMs + (now - this.#perfStart);
+    if (typeof time === 'number') return time <= now ? this.#originMs + (time - this.#perfStart) : time;
     if (time instanceof Date) return time.getTime();
     return time[0] * 1e3 + time[1] / 1e6;
   }

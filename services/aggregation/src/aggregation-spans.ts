@@ -1,5 +1,6 @@
 import type { RoasWindow } from '@adtrace/schemas';
 import { startFanInSpan } from '@adtrace/stream';
+import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { context, type SpanContext, TraceFlags, type Tracer, trace } from '@opentelemetry/api';
 import type { RoasAccumulator } from './roas-state.ts';
 
@@ -23,7 +24,7 @@ export const AggregateAttr = {
   budgetError: 'ads.budget.error',
 } as const;
 
-export const aggregationTracer = (): Tracer => trace.getTracer('adtrace.aggregation');
+export const aggregationTracer = (): Tracer => serviceTracer('adtrace.aggregation');
 
 /**
  * One window serves many events, so its emission belongs to none of their traces: an

@@ -6,8 +6,10 @@
 // of ads.auction; score_ad spans are instants at its end). No time is counted twice, which the
 // cost per span depends on; per-stage timing would need hooks in decide.ts. A timed-out request
 // never reached the stages: only its ads.auction span is opened.
+
 import type { ImpDecision } from '@adtrace/ads';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
+import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
 
 export const AuctionAttr = {
@@ -89,4 +91,4 @@ export function traceDecision(tracer: Tracer, spans: DecisionSpans, slice: SpanS
   }
 }
 
-export const auctionTracer = (): Tracer => trace.getTracer('adtrace.auction');
+export const auctionTracer = (): Tracer => serviceTracer('adtrace.auction');

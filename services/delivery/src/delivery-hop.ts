@@ -2,7 +2,8 @@ import { createTokenSigner, impressionIdOf } from '@adtrace/ads';
 import { type AuctionOutcome, type AuctionWin, createCodec, type Impression, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
-import { metrics, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { serviceTracer } from '@adtrace/telemetry/tracer';
+import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { DeliveryConfig } from './config.ts';
 import { servedAttributes, traceparentOf } from './creative-attributes.ts';
 import { serveImpression } from './serve-impression.ts';
@@ -38,7 +39,7 @@ type Win = AuctionOutcome & { readonly win: AuctionWin };
 export function createDelivery(config: DeliveryConfig, options: DeliveryOptions = {}): Hop {
   const topics = { ...config.topics, ...options.topics };
   const now = options.now ?? Date.now;
-  const tracer = trace.getTracer('adtrace.delivery');
+  const tracer = serviceTracer('adtrace.delivery');
   const meter = metrics.getMeter('adtrace.delivery');
   const latency = meter.createHistogram('ads.serving.latency_ms', {
     description: 'Bid request received (its record timestamp, kept by every hop) → impression produced',

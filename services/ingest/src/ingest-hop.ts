@@ -2,7 +2,8 @@ import { createUserKeyer, deriveEventId, IngestError, toBidRequest } from '@adtr
 import { type BidRequest, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
-import { metrics, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { serviceTracer } from '@adtrace/telemetry/tracer';
+import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { IngestConfig } from './config.ts';
 import { createRawDecoder } from './decode-raw.ts';
 import { piiAttributes, serveAttributes } from './serve-attributes.ts';
@@ -32,7 +33,7 @@ export interface IngestOptions {
  */
 export function createIngest(config: IngestConfig, options: IngestOptions = {}): Hop {
   const topics = { ...config.topics, ...options.topics };
-  const tracer = trace.getTracer('adtrace.ingest');
+  const tracer = serviceTracer('adtrace.ingest');
   const fieldsDropped = metrics.getMeter('adtrace.ingest').createCounter('ads.ingest.fields_dropped', {
     description: 'Malformed optional fields dropped or normalized instead of refusing the request, by field',
   });

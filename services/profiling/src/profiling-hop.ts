@@ -1,7 +1,8 @@
 import { type BidRequest, createCodec, type ProfiledRequest, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log } from '@adtrace/stream';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
-import { metrics, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { serviceTracer } from '@adtrace/telemetry/tracer';
+import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { ProfilingConfig } from './config.ts';
 import { createProfiler } from './profile-cache.ts';
 
@@ -34,7 +35,7 @@ export const USER_KEY_ATTRIBUTE = 'user.key';
  */
 export function createProfiling(config: ProfilingConfig, options: ProfilingOptions = {}): Hop {
   const topics = { ...config.topics, ...options.topics };
-  const tracer = trace.getTracer('adtrace.profiling');
+  const tracer = serviceTracer('adtrace.profiling');
   const profiles = metrics.getMeter('adtrace.profiling').createCounter('ads.profiling.profiles', {
     description:
       'Profiles built, by whether the request could be personalized, the user was known and the cache served it',

@@ -17,6 +17,7 @@ import {
 } from '@adtrace/ads';
 import type { AttributedEvent, Impression } from '@adtrace/schemas';
 import { RejectedError, type StoreSpec, type TaskContext } from '@adtrace/stream';
+import { serviceTracer } from '@adtrace/telemetry/tracer';
 import {
   type Context,
   context,
@@ -76,7 +77,7 @@ export type Ctx = TaskContext<
  * (its traceparent was parked with it), so it stays in its own trace.
  */
 export function createAttribution(config: TrackingConfig, now: () => number) {
-  const tracer = trace.getTracer('adtrace.tracking');
+  const tracer = serviceTracer('adtrace.tracking');
   const meter = metrics.getMeter('adtrace.tracking');
   const conversions = meter.createCounter('ads.attribution.conversions', {
     description: 'Conversions attributed (by touch) or not (by reason)',

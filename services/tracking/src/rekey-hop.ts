@@ -8,6 +8,7 @@ import {
 } from '@adtrace/ads';
 import { type AttributedEvent, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
+import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { metrics, trace } from '@opentelemetry/api';
 import type { TrackingConfig, TrackingTopics } from './config.ts';
 import { createUserEventDecoder, type RawUserEvent } from './decode-user-event.ts';
@@ -35,7 +36,7 @@ export interface StageOptions {
  */
 export function createRekey(config: TrackingConfig, options: StageOptions = {}): Hop {
   const topics = { ...config.topics, ...options.topics };
-  const tracer = trace.getTracer('adtrace.tracking');
+  const tracer = serviceTracer('adtrace.tracking');
   const events = metrics.getMeter('adtrace.tracking').createCounter('ads.tracking.events', {
     description: 'Raw clicks and conversions read, by type and outcome (forwarded or the dead-letter code)',
   });
