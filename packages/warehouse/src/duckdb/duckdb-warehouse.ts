@@ -22,7 +22,7 @@ import { bytesWritten, spansLoad, type TableLoad } from '../tables.ts';
 import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
-import { appendRows, createStageSql } from './duckdb-append.ts';
+import { appendDirect, appendRows, createStageSql } from './duckdb-append.ts';
 import { LoadGroups, type QueuedLoad } from './load-groups.ts';
 
 const LOADS = [
@@ -112,6 +112,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
         });
         now.push(m.version);
       }
+      await this.#checkDirectColumns();
       return now;
     });
   }
@@ -182,7 +183,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
   async #loadAlone({ spec, rows }: QueuedLoad): Promise<LoadResult> {
     if (spec.newRowsSql) {
       try {
-        return await this.#inTransaction(() => this.#stageAndInsert(spec, rows, spec.newRowsSql!(duckdbDialect)));
+        return await this.#inTransaction(() => this.#insertNew(spec, rows));
       } catch {}
     }
     return this.#inTransaction(() => this.#stageAndInsert(spec, rows, spec.insertSql(duckdbDialect)));
@@ -197,7 +198,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
       for (const row of rows) all.push(row);
     }
     for (const [spec, rows] of byTable) {
-      const { inserted } = await this.#stageAndInsert(spec, rows, spec.newRowsSql!(duckdbDialect));
+      const { inserted } = await this.#insertNew(spec, rows);
       // A plain INSERT writes every row or fails; anything else, and the loads run alone.
       if (inserted !== rows.length) throw new Error(`${spec.table}: ${inserted} of ${rows.length} rows inserted`);
     }
@@ -206,6 +207,41 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
       inserted: rows.length,
       bytesWritten: bytesWritten(spec, rows),
     }));
+  }
+
+  /**
+   * Rows expected to be new, into a DO NOTHING table: straight into it with an appender where the
+   * table says how (`direct`: no staging table, no DELETE, no INSERT … SELECT — a third less CPU
+   * per span row), else staged and moved by `newRowsSql`. Either fails on a key already there.
+   */
+  async #insertNew<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
+    if (!spec.direct) return this.#stageAndInsert(spec, rows, spec.newRowsSql!(duckdbDialect));
+    const appender = await this.#writer.createAppender(spec.table);
+    try {
+      appendDirect(appender, spec, rows);
+    } finally {
+      appender.closeSync();
+    }
+    for (const sql of spec.afterInsertSql?.(duckdbDialect) ?? []) await this.#writer.run(sql);
+    return { received: rows.length, inserted: rows.length, bytesWritten: bytesWritten(spec, rows) };
+  }
+
+  /** A direct load appends by position: its columns must be the table's, in the table's order. */
+  async #checkDirectColumns(): Promise<void> {
+    for (const spec of LOADS) {
+      if (!spec.direct) continue;
+      const reader = await this.#writer.runAndReadAll(
+        `SELECT column_name FROM duckdb_columns() WHERE table_name = $1 AND schema_name = 'main' ORDER BY column_index`,
+        [spec.table],
+      );
+      const actual = reader.getRows().map(([name]) => String(name));
+      const expected = spec.direct.map(([name]) => name);
+      if (actual.join() !== expected.join()) {
+        throw new Error(
+          `warehouse table ${spec.table}: columns (${actual.join(', ')}) are not the loader's (${expected.join(', ')})`,
+        );
+      }
+    }
   }
 
   async #stageAndInsert<Row>(spec: TableLoad<Row>, rows: readonly Row[], insertSql: string): Promise<LoadResult> {
