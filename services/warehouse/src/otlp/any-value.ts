@@ -53,7 +53,7 @@ export function keyValue(w: Wire, end: number, into: { [key: string]: AttrValue 
   while (w.pos < end) {
     const tag = w.uint32();
     const field = tag >>> 3;
-    if (field === 1 && (tag & 7) === WireType.len) key = w.string();
+    if (field === 1 && (tag & 7) === WireType.len) key = w.repeated();
     else if (field === 2 && (tag & 7) === WireType.len) value = anyValue(w, w.enter());
     else w.skip(tag & 7);
   }

@@ -110,7 +110,7 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
           `span ${index}: parent_span_id must be empty or 8 bytes, got ${e - s}`,
         );
       }
-    } else if (field === 5 && type === WireType.len) name = w.string();
+    } else if (field === 5 && type === WireType.len) name = w.repeated();
     else if (field === 6 && type === WireType.varint) kind = w.uint32();
     else if (field === 7 && type === WireType.fixed64) start = w.fixed64();
     else if (field === 8 && type === WireType.fixed64) stop = w.fixed64();

@@ -27,6 +27,28 @@ describe('Wire', () => {
     expect(() => new Wire(Buffer.from([])).skip(3)).toThrow(/wire type 3/);
   });
 
+  it('reads repeated text as string() does, whatever was read before', () => {
+    const texts = [
+      'messaging.kafka.offset',
+      'adtrace.event_id',
+      'messaging.kafka.offset',
+      'clé',
+      'clé',
+      'a\u0000b',
+      '',
+    ];
+    // Two texts of the same length and hash-adjacent bytes, read in turn: each must come back as itself.
+    texts.push('ab', 'bC', 'ab', 'bC');
+    const w = new Wire(
+      bytes((w) => {
+        for (const t of texts) w.string(t);
+      }),
+    );
+    expect(texts.map(() => w.repeated())).toEqual(texts.map((t) => t.replaceAll('\u0000', '')));
+    expect(w.done).toBe(true);
+    expect(() => new Wire(Buffer.from([0x05, 0x61])).repeated()).toThrow(/truncated/);
+  });
+
   it('drops NUL from strings', () => {
     expect(new Wire(bytes((w) => w.string('a\u0000b'))).string()).toBe('ab');
   });

@@ -138,8 +138,37 @@ export class Wire {
     this.#need(len);
     const start = this.pos;
     this.pos += len;
-    const s = this.buf.toString('utf8', start, this.pos);
+    return this.#text(start, this.pos);
+  }
+
+  #text(start: number, end: number): string {
+    const s = this.buf.toString('utf8', start, end);
     return s.includes('\0') ? s.replaceAll('\0', '') : s;
+  }
+
+  /**
+   * `string()` for text that repeats across spans (attribute keys, span names): each is a few
+   * dozen ASCII bytes decoded thousands of times per request, and hashing and comparing the
+   * bytes costs less than decoding them (a C++ call and a new string each time).
+   */
+  repeated(): string {
+    const len = this.uint32();
+    this.#need(len);
+    const start = this.pos;
+    const end = start + len;
+    const buf = this.buf;
+    let hash = len;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
+    this.pos = end;
+    const known = REPEATED.get(hash);
+    if (known !== undefined && known.length === len && sameAscii(known, buf, start)) return known;
+    const s = this.#text(start, end);
+    // Only all-ASCII text (as many characters as bytes) is compared byte for character above.
+    if (s.length === len) {
+      if (REPEATED.size >= MAX_REPEATED) REPEATED.clear();
+      REPEATED.set(hash, s);
+    }
+    return s;
   }
 
   skip(wireType: number): void {
@@ -162,6 +191,15 @@ export class Wire {
         throw new MalformedProtobuf(`unsupported wire type ${wireType} at byte ${this.pos}`);
     }
   }
+}
+
+/** Texts `repeated()` has seen, by a hash of their bytes; cleared when full (a bound, not an LRU). */
+const REPEATED = new Map<number, string>();
+const MAX_REPEATED = 4096;
+
+function sameAscii(s: string, buf: Buffer, start: number): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
 }
 
 /** Unix nanoseconds as [low, high] → whole microseconds and the nanoseconds left over, exactly. */
