@@ -24,6 +24,10 @@ import { freePort, openRtb, start, until } from './serving-services.ts';
 
 const WARMUP = 400;
 const LATENCY_SECONDS = 10;
+/** The runtime's histogram of a message's handling start → its chunk's commit (Prometheus name). */
+const HANDLED_TO_COMMITTED = 'adtrace_stream_processing_duration';
+/** BENCH_PIPELINE_E2E_RATE: the paced rate of the latency phase (events/s), instead of half the backlog's. */
+const E2E_RATE = Number(process.env.BENCH_PIPELINE_E2E_RATE ?? '') || undefined;
 
 /** Each stage, the input whose records count its progress, and what it writes. */
 const STAGES = [
@@ -81,7 +85,14 @@ export interface PipelineRun {
    */
   readonly brokerCpuSPer1000Events: number | undefined;
   /** Raw request produced → its first impression read committed, paced at half eventsPerS. */
-  readonly latency?: { readonly rate: number; readonly p50Ms: number; readonly p99Ms: number; readonly n: number };
+  readonly latency?: {
+    readonly rate: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly n: number;
+    /** Per stage, during the paced phase: mean ms from a message's handling to its chunk's commit. */
+    readonly handledToCommittedMs: Readonly<Record<string, number>>;
+  };
 }
 
 export async function runPipeline(
@@ -445,7 +456,7 @@ export async function runPipeline(
       childNames.map((n, i) => [n, ((cpuAfter[i]! - cpuBefore[i]!) * 1000) / options.backlog]),
     );
     const eventsPerS = Math.min(...stages.map((s) => s.eventsPerS));
-    const latency = options.latency ? await measureLatency(eventsPerS / 2) : undefined;
+    const latency = options.latency ? await measureLatency(E2E_RATE ?? eventsPerS / 2) : undefined;
     await watcher.disconnect();
     return {
       mode,
@@ -488,6 +499,8 @@ export async function runPipeline(
       });
       await until('the latency consumer to join', async () => (assigned ? true : undefined));
       await new Promise((r) => setTimeout(r, 1000));
+      const stageNames = STAGES.map(({ name }) => name);
+      const handledBefore = await scrapeHistogram(HANDLED_TO_COMMITTED, stageNames, metricsPorts);
       const tickMs = 20;
       const start = performance.now();
       let owed = 0;
@@ -505,9 +518,17 @@ export async function runPipeline(
       await drained();
       await new Promise((r) => setTimeout(r, 500));
       await consumer.disconnect();
+      // Per stage, a message's mean time from the start of its handling to its chunk's commit.
+      const handledAfter = await scrapeHistogram(HANDLED_TO_COMMITTED, stageNames, metricsPorts);
+      const handledToCommittedMs = Object.fromEntries(
+        stageNames.map((n) => {
+          const [a, b] = [handledBefore[n]!, handledAfter[n]!];
+          return [n, b.count > a.count ? (b.sum - a.sum) / (b.count - a.count) : Number.NaN];
+        }),
+      );
       const sorted = latencies.sort((a, b) => a - b);
       const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-      return { rate, p50Ms: pct(0.5), p99Ms: pct(0.99), n: sorted.length };
+      return { rate, p50Ms: pct(0.5), p99Ms: pct(0.99), n: sorted.length, handledToCommittedMs };
     }
   } finally {
     await producer.disconnect().catch(() => {});
@@ -556,17 +577,27 @@ async function scrapeDropped(ports: readonly number[]): Promise<number> {
 
 /** Per service: Σ messages ÷ chunks of its `adtrace.stream.chunk.messages` histogram (every hop of it). */
 async function scrapeChunks(names: readonly string[], ports: readonly number[]): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+  const totals = await scrapeHistogram('adtrace_stream_chunk_messages', names, ports);
+  return Object.fromEntries(Object.entries(totals).map(([n, { sum, count }]) => [n, count > 0 ? sum / count : 0]));
+}
+
+/** Each service's histogram `metric`, summed over its label sets: sum and count. */
+async function scrapeHistogram(
+  metric: string,
+  names: readonly string[],
+  ports: readonly number[],
+): Promise<Record<string, { sum: number; count: number }>> {
+  const out: Record<string, { sum: number; count: number }> = {};
   for (const [i, port] of ports.entries()) {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     let [sum, count] = [0, 0];
     for (const line of text.split('\n')) {
-      if (!line.startsWith('adtrace_stream_chunk_messages')) continue;
+      if (!line.startsWith(metric)) continue;
       const value = Number(line.split(' ').at(-1)) || 0;
       if (line.split('{')[0]!.endsWith('_sum')) sum += value;
       else if (line.split('{')[0]!.endsWith('_count')) count += value;
     }
-    out[names[i]!] = count > 0 ? sum / count : 0;
+    out[names[i]!] = { sum, count };
   }
   return out;
 }

@@ -67,6 +67,12 @@ export default async function run(): Promise<BenchResult> {
       e2e_rate_events_per_s: round(traced.latency!.rate, 0),
       e2e_p50_ms: round(traced.latency!.p50Ms),
       e2e_p99_ms: round(traced.latency!.p99Ms),
+      ...Object.fromEntries(
+        Object.entries(traced.latency!.handledToCommittedMs).map(([n, v]) => [
+          `e2e_handled_to_committed_ms_${n}`,
+          round(v, 1),
+        ]),
+      ),
       spans_per_s_stored: round(traced.spansPerSStored, 0),
       spans_per_event: round(traced.spansPerEvent, 1),
       spans_per_warehouse_load: round(traced.spansPerLoad, 0),
@@ -126,7 +132,11 @@ export default async function run(): Promise<BenchResult> {
     `input records per event: ${done[0]!.stages.map((s) => `${s.stage} ${round(s.recordsPerEvent, 2)}`).join(', ')}`,
     ...(traced
       ? [
-          `raw → impression committed at ${round(traced.latency!.rate, 0)} events/s (half the traced rate): p50 ${traced.latency!.p50Ms} ms, p99 ${traced.latency!.p99Ms} ms (${traced.latency!.n} impressions)`,
+          `raw → impression committed at ${round(traced.latency!.rate, 0)} events/s (${process.env.BENCH_PIPELINE_E2E_RATE ? 'BENCH_PIPELINE_E2E_RATE' : 'half the traced rate'}): p50 ${traced.latency!.p50Ms} ms, p99 ${traced.latency!.p99Ms} ms (${traced.latency!.n} impressions); a message's handling → its chunk's commit, mean ms: ${Object.entries(
+            traced.latency!.handledToCommittedMs,
+          )
+            .map(([n, v]) => `${n} ${round(v, 1)}`)
+            .join(', ')}`,
           `spans: ${round(traced.spansPerEvent, 1)} per event traced, stored at ${round(traced.spansPerSStored, 0)}/s, ${round(traced.spansPerLoad, 0)} per warehouse transaction; dropped ${figures.dropped_spans}`,
         ]
       : []),
