@@ -3,12 +3,12 @@ import { readEnv, toConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
 
 describe('config in two steps', () => {
-  test('defaults: the local broker, at-least-once, gzip, the pipeline dead-letter topic', () => {
+  test('defaults: the local broker, at-least-once, no compression, the pipeline dead-letter topic', () => {
     expect(toConfig()).toMatchObject({
       brokers: ['127.0.0.1:9092'],
       mode: 'at-least-once',
       batchSize: 500,
-      compression: 'gzip',
+      compression: 'none',
       deadLetterTopic: 'adtrace.dead-letters',
       healthPort: undefined,
     });
