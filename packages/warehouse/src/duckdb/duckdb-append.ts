@@ -67,14 +67,24 @@ function append<Row>(
   fns: readonly Append[],
 ): void {
   const n = fns.length;
-  for (const row of rows) {
-    const values = spec.values(row);
-    for (let i = 0; i < n; i++) {
-      const v = values[i];
-      if (v === null || v === undefined) appender.appendNull();
-      else fns[i]!(appender, v);
+  try {
+    for (const row of rows) {
+      const values = spec.values(row);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === null || v === undefined) appender.appendNull();
+        else fns[i]!(appender, v);
+      }
+      appender.endRow();
     }
-    appender.endRow();
+    appender.flushSync();
+  } catch (err) {
+    // A failed flush (a key already there) keeps its rows in the appender, and DuckDB flushes
+    // them again when the appender is closed or destroyed. The destroy comes from the garbage
+    // collector, at any later moment: into whatever transaction the writer has open then, which
+    // the repeated key aborts (CI saw a redelivered span load fail with "Current transaction is
+    // aborted"). Dropped here, the rows go nowhere.
+    appender.clear();
+    throw err;
   }
-  appender.flushSync();
 }
