@@ -1,40 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import {
-  type AlertRow,
-  type AuctionOutcomeRow,
-  alertsLoad,
-  auctionOutcomesLoad,
-  type CampaignRow,
-  campaignsLoad,
-  type ImpressionRow,
-  impressionsLoad,
-  type LateEventRow,
-  lateEventsLoad,
-  latestCampaigns,
-} from '../attribution-tables.ts';
 import { duckdbDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
-import { Queries, type SqlRunner } from '../queries.ts';
-import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
-import { bytesWritten, spansLoad, type TableLoad } from '../tables.ts';
-import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
+import type { SqlRunner } from '../queries.ts';
+import { TABLE_LOADS, TableLoads } from '../table-loads.ts';
+import { bytesWritten, type TableLoad } from '../tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
 import { appendDirect, appendRows, createStageSql } from './duckdb-append.ts';
 import { LoadGroups, type QueuedLoad } from './load-groups.ts';
 
-const LOADS = [
-  ...[spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad],
-  ...[impressionsLoad, auctionOutcomesLoad, alertsLoad, lateEventsLoad, campaignsLoad],
-] as const;
-
 /**
  * The embedded warehouse. One writer connection, loads queued one at a time; reads get a
  * connection each, so a report never waits behind a load (DuckDB's MVCC isolates them).
  */
-export class DuckDbWarehouse extends Queries implements Warehouse {
+export class DuckDbWarehouse extends TableLoads implements Warehouse {
   readonly dialect = 'duckdb' as const;
   readonly #instance: DuckDBInstance;
   readonly #writer: DuckDBConnection;
@@ -75,7 +56,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
     });
     const writer = await instance.connect();
     // Staging tables are per connection (TEMP) and hold rows only inside one load.
-    for (const spec of LOADS) await writer.run(createStageSql(spec));
+    for (const spec of TABLE_LOADS) await writer.run(createStageSql(spec));
     const runner: SqlRunner = {
       dialect: duckdbDialect,
       async all(sql, params = []) {
@@ -117,42 +98,6 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
     });
   }
 
-  loadSpans(rows: readonly SpanRow[]): Promise<LoadResult> {
-    return this.#load(spansLoad, rows);
-  }
-
-  loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult> {
-    return this.#load(attributedEventsLoad, rows);
-  }
-
-  loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult> {
-    return this.#load(roasWindowsLoad, latestRevisions(rows));
-  }
-
-  loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult> {
-    return this.#load(deadLettersLoad, rows);
-  }
-
-  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult> {
-    return this.#load(impressionsLoad, rows);
-  }
-
-  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult> {
-    return this.#load(auctionOutcomesLoad, rows);
-  }
-
-  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult> {
-    return this.#load(alertsLoad, rows);
-  }
-
-  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult> {
-    return this.#load(lateEventsLoad, rows);
-  }
-
-  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult> {
-    return this.#load(campaignsLoad, latestCampaigns(rows));
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -163,7 +108,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
   }
 
   /** Queued on the writer; run alone or with the loads queued beside it (load-groups.ts). */
-  #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
+  protected loadTable<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (this.#closed) return Promise.reject(new Error('warehouse is closed'));
     if (rows.length === 0) return Promise.resolve({ received: 0, inserted: 0, bytesWritten: 0 });
     return this.#loads.load({ spec: spec as TableLoad<unknown>, rows });
@@ -228,7 +173,7 @@ export class DuckDbWarehouse extends Queries implements Warehouse {
 
   /** A direct load appends by position: its columns must be the table's, in the table's order. */
   async #checkDirectColumns(): Promise<void> {
-    for (const spec of LOADS) {
+    for (const spec of TABLE_LOADS) {
       if (!spec.direct) continue;
       const reader = await this.#writer.runAndReadAll(
         `SELECT column_name FROM duckdb_columns() WHERE table_name = $1 AND schema_name = 'main' ORDER BY column_index`,

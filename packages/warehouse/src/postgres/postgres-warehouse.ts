@@ -2,26 +2,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import {
-  type AlertRow,
-  type AuctionOutcomeRow,
-  alertsLoad,
-  auctionOutcomesLoad,
-  type CampaignRow,
-  campaignsLoad,
-  type ImpressionRow,
-  impressionsLoad,
-  type LateEventRow,
-  lateEventsLoad,
-  latestCampaigns,
-} from '../attribution-tables.ts';
 import { postgresDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
-import { Queries, type SqlRunner } from '../queries.ts';
-import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from '../rows.ts';
+import type { SqlRunner } from '../queries.ts';
 import { scanBytes } from '../scan-estimate.ts';
-import { bytesWritten, spansLoad, type TableLoad } from '../tables.ts';
-import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from '../topic-tables.ts';
+import { TableLoads } from '../table-loads.ts';
+import { bytesWritten, type TableLoad } from '../tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { copyText, createStageSql } from './copy-text.ts';
 
@@ -30,7 +16,7 @@ import { copyText, createStageSql } from './copy-text.ts';
  * INSERT … SELECT … ON CONFLICT into the real table, in one transaction. Tables live in their
  * own schema (WAREHOUSE_PG_SCHEMA), set as each connection's search_path.
  */
-export class PostgresWarehouse extends Queries implements Warehouse {
+export class PostgresWarehouse extends TableLoads implements Warehouse {
   readonly dialect = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #schema: string;
@@ -100,49 +86,13 @@ export class PostgresWarehouse extends Queries implements Warehouse {
     }
   }
 
-  loadSpans(rows: readonly SpanRow[]): Promise<LoadResult> {
-    return this.#load(spansLoad, rows);
-  }
-
-  loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult> {
-    return this.#load(attributedEventsLoad, rows);
-  }
-
-  loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult> {
-    return this.#load(roasWindowsLoad, latestRevisions(rows));
-  }
-
-  loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult> {
-    return this.#load(deadLettersLoad, rows);
-  }
-
-  loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult> {
-    return this.#load(impressionsLoad, rows);
-  }
-
-  loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult> {
-    return this.#load(auctionOutcomesLoad, rows);
-  }
-
-  loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult> {
-    return this.#load(alertsLoad, rows);
-  }
-
-  loadLateEvents(rows: readonly LateEventRow[]): Promise<LoadResult> {
-    return this.#load(lateEventsLoad, rows);
-  }
-
-  loadCampaigns(rows: readonly CampaignRow[]): Promise<LoadResult> {
-    return this.#load(campaignsLoad, latestCampaigns(rows));
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#pool.end();
   }
 
-  async #load<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
+  protected async loadTable<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (this.#closed) throw new Error('warehouse is closed');
     if (rows.length === 0) return { received: 0, inserted: 0, bytesWritten: 0 };
     const client = await this.#pool.connect();
