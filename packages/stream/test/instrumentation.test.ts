@@ -7,8 +7,8 @@ import { byEvent } from './support/spans.ts';
 
 /**
  * The stock kafkajs instrumentation is preloaded into every service. Here it really is: the child
- * hop starts with the production preload (packages/telemetry/src/preload.ts — its ESM loader hook
- * for kafkajs, the SDK with the event-id and cost processors, batch export over OTLP/gRPC) and
+ * hop starts with the production preload (packages/telemetry/src/preload.ts — kafkajs loaded
+ * instrumented, the SDK with the event-id and cost processors, batch export over OTLP/gRPC) and
  * exports to the warehouse's receiver in this process. With the instrumentation active, it must
  * not add a root `poll` trace per batch, a `transaction` span that re-parents sends, or its own
  * traceparent on our messages.

@@ -3,13 +3,13 @@
 // is loaded. A bad config value fails the process here, naming the variable.
 import { readEnv, toConfig } from './config.ts';
 import { telemetryHandle } from './handle.ts';
-import { registerKafkajsLoaderHook } from './kafkajs-hook.ts';
+import { loadKafkajsInstrumented } from './kafkajs-instrumented.ts';
 import { startTelemetry } from './sdk.ts';
 
 const config = toConfig(readEnv());
 if (!config.disabled && !telemetryHandle()) {
-  registerKafkajsLoaderHook();
   const handle = startTelemetry(config);
+  loadKafkajsInstrumented(); // after startTelemetry: its instrumentation patches kafkajs as it loads
   // Tools and one-shot scripts end without calling shutdownTelemetry(): flush once when the
   // loop runs dry, so their last spans are not lost. (Services call it on SIGTERM.)
   process.once('beforeExit', () => void handle.shutdown());
