@@ -30,6 +30,10 @@ adtrace_ensure_toolchain() {
     PATH="$adtrace_tc/node_modules/.bin:$PATH"
   fi
   export PATH
+  # Node's module compile cache: a process after the first takes its modules compiled (and our
+  # .ts type-stripped) from disk. Each service, CLI command and test child starts faster (a
+  # service's imports: ~0.45 s of wall time against ~0.65 s). Safe to delete; keyed by content.
+  export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$adtrace_root/.adtrace/node-compile-cache}"
   # kafkajs 2.2.4 arms a timer with a negative delay, which Node ≥ 23 reports on every client
   # (kafkajs issue #1751); the timer still fires at once, as kafkajs intends.
   case " ${NODE_OPTIONS:-} " in
