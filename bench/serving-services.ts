@@ -11,7 +11,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -24,7 +23,10 @@ import {
 } from '@adtrace/ads';
 import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
+import { freePort } from '../packages/cli/src/free-port.ts';
 import { tracked } from './children.ts';
+
+export { freePort };
 
 const root = join(import.meta.dirname, '..');
 const PRELOAD = join(root, 'packages/telemetry/src/preload.ts');
@@ -52,14 +54,6 @@ export interface LatencySummary {
   readonly servedP50Ms: number;
   readonly impressions: number;
 }
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

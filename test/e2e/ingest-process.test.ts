@@ -6,7 +6,6 @@
 // IPs sent, and each event's trace continues upstream's and names the OpenRTB request id.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dropPostgresSchema } from '@adtrace/warehouse/testing';
@@ -14,21 +13,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainTopic } from '../../packages/stream/test/support/kafka-io.ts';
 import { type TestTopics, testBrokers, testKafka, testTopics, uniqueGroupId } from '../support/kafka.ts';
+import { freePort } from '../support/ports.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const preload = join(root, 'packages/telemetry/src/preload.ts');
 const PG_URL = process.env.WAREHOUSE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EVENTS = 6;
 const run = randomUUID().slice(0, 8);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const children: { child: ChildProcess; output: () => string }[] = [];
 function startService(name: string, env: Record<string, string>) {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireBroker as acquireCliBroker } from '@adtrace/cli';
 import { ensureKafkaJars, localKafkaConfig, pomKafkaVersion, startBroker, stopBroker } from '@adtrace/cli/local-kafka';
+import { freePort } from './ports.ts';
 
 export interface BrokerLease {
   readonly brokers: string[];
@@ -47,17 +47,6 @@ async function startKafkaContainer(version: string, log: (line: string) => void)
     source: 'testcontainers',
     release: async () => void (await container.stop()),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function dockerReachable(): Promise<boolean> {

@@ -6,7 +6,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +19,7 @@ import {
   recordRequests,
 } from '../support/browser.ts';
 import { type TestTopics, testBrokers, testTopics, uniqueGroupId } from '../support/kafka.ts';
+import { freePort } from '../support/ports.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const preload = join(root, 'packages/telemetry/src/preload.ts');
@@ -30,15 +30,6 @@ interface SpanJson {
   service: string;
   name: string;
   kind: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const children: ChildProcess[] = [];

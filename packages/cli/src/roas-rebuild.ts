@@ -1,8 +1,8 @@
-import { type AddressInfo, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RoasGenerationRow } from '@adtrace/warehouse';
 import { bringUp } from './bring-up.ts';
 import { print } from './command.ts';
+import { freePort } from './free-port.ts';
 import {
   listInstances,
   type ServiceInstance,
@@ -25,17 +25,6 @@ export interface RebuildOptions {
 const generations = async () => (await getJson<{ generations: RoasGenerationRow[] }>('roas-generations')).generations;
 
 const at = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The registered service whose numbers have generations (aggregation). */
 function rebuildable(): ServiceEntry & Required<Pick<ServiceEntry, 'generations'>> {

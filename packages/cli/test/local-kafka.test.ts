@@ -2,11 +2,12 @@
 // broker the other tests use is never touched.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/support/ports.ts';
 import {
   brokerStatus,
   ensureKafkaJars,
@@ -20,15 +21,6 @@ const home = mkdtempSync(join(tmpdir(), 'adtrace-kafka-'));
 const shared = localKafkaConfig();
 const logs: string[] = [];
 const log = (line: string) => void logs.push(line);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let cfg: ReturnType<typeof localKafkaConfig>;
 beforeAll(async () => {

@@ -1,19 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/support/ports.ts';
 
 const preload = join(import.meta.dirname, '../src/preload.ts');
 const child = join(import.meta.dirname, 'fixtures/metrics-child.ts');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 describe('the preload serves metrics for Prometheus', () => {
   let proc: ChildProcess | undefined;

@@ -4,7 +4,6 @@
 // truth exactly; what the killed process had not committed is invisible to a read-committed
 // consumer, so every window's revisions still count 0, 1, 2, … without a gap or a repeat.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { applyRoasRecord, currentRows, EMPTY_ROAS_TABLE } from '@adtrace/ads';
 import { createCodec, RecordNames, type RoasWindow } from '@adtrace/schemas';
@@ -13,6 +12,7 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { committedCount, drainTopic, waitFor } from '../../../packages/stream/test/support/kafka-io.ts';
 import { testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { isSentinel, pick, produce, scenario } from './scenario.ts';
 
 const PARTITIONS = 2;
@@ -30,14 +30,6 @@ let roas: RoasWindow[];
 let committedAtKill: number;
 const children: ChildProcess[] = [];
 const outputs = new Map<ChildProcess, () => string>();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startChild(): Promise<ChildProcess> {
   const port = await freePort();

@@ -9,7 +9,6 @@
 // emitted the click at cost 0 and left both conversions unattributed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createTokenSigner, createUserKeyer } from '@adtrace/ads';
 import { type AttributedEvent, createCodec, type Impression, RecordNames } from '@adtrace/schemas';
@@ -19,6 +18,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { committedCount, drainTopic, header, waitFor } from '../../../packages/stream/test/support/kafka-io.ts';
 import { testBrokers, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { createTracking, readEnv, toConfig } from '../src/index.ts';
 import { registerTestTelemetry, sumOf, type TestTelemetry } from './support.ts';
 
@@ -125,14 +125,6 @@ let hop: Hop | undefined;
 let whileParked: KafkaMessage[];
 let messages: KafkaMessage[];
 let attributed: AttributedEvent[];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startChild(): Promise<ChildProcess> {
   const port = await freePort();

@@ -1,9 +1,10 @@
 // Services as users run them, for the end-to-end tests: each its own Node process with the
 // telemetry preloaded, its output kept so a test can read (and scan) its log.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { testBrokers } from '../../support/kafka.ts';
+
+export { freePort } from '../../support/ports.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const preload = join(root, 'packages/telemetry/src/preload.ts');
@@ -15,15 +16,6 @@ export interface Service {
 }
 
 const started: Service[] = [];
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** services/<name>/src/main.ts, or `args` (a script and its arguments) under the service name. */
 export function startService(name: string, env: Record<string, string>, args?: string[]): Service {
