@@ -4,17 +4,19 @@ import {
   CompressionTypes,
   type ConfigResourceTypes,
   type Consumer,
+  type ICustomPartitioner,
   Kafka,
   type KafkaConfig,
   type LogEntry,
   logLevel,
   type Message,
-  Partitioners,
+  type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
 import { runSuppressed } from '../suppress.ts';
 import { restartWhileBrokerAway } from './broker-away.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
+import { keyPartition } from './murmur2.ts';
 import type {
   AdminPort,
   BatchPort,
@@ -122,12 +124,28 @@ function adminPort(admin: ReturnType<Kafka['admin']>): AdminPort {
  * instrumentation's patches are removed from this instance: the runtime owns its send spans, and
  * a suppressed-but-wrapped send still costs its wrapper on every call.
  */
+/**
+ * kafkajs's DefaultPartitioner's choices (a record's own partition, else the Java client's
+ * murmur2 of its key, else round-robin over the partitions with a leader), with the murmur2 of
+ * murmur2.ts: kafkajs's costs ~4-6 µs per key, on every produced record.
+ */
+const javaCompatiblePartitioner: ICustomPartitioner = () => {
+  let next = 0;
+  return ({ partitionMetadata, message }) => {
+    if (message.partition !== null && message.partition !== undefined) return message.partition;
+    if (message.key !== null && message.key !== undefined) return keyPartition(message.key, partitionMetadata.length);
+    const led = partitionMetadata.filter((p) => p.leader >= 0);
+    const from = led.length > 0 ? led : partitionMetadata;
+    return (from[next++ % from.length] as PartitionMetadata).partitionId;
+  };
+};
+
 function createProducer(kafka: Kafka, transactionalId: string | undefined): Producer {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: javaCompatiblePartitioner,
     ...(transactionalId ? { transactionalId, transactionTimeout: 60_000, retry: TRANSACTION_RETRY } : {}),
   });
   unwrapInstrumentation(producer, ['send', 'sendBatch', 'transaction']);
