@@ -1,0 +1,100 @@
+// Our kafkajs patch encodes Produce requests with fewer allocations and copies
+// (patches/kafkajs@2.2.4.patch): encoders sized up front, headers written into their record,
+// small varlongs without Long objects. The bytes must not change: this request's framed
+// encoding is pinned to its SHA-256 under kafkajs's own code (taken before the change), and its
+// record batch must decode back to what was sent. Integration tests send it to a real broker,
+// which checks every batch's CRC and layout.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+type Encoded = { buffer: Buffer; size(): number };
+type Message = {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  timestamp: string;
+  headers?: Record<string, string | Buffer | (string | Buffer)[]>;
+};
+const produce: (args: object) => {
+  encode(): Promise<Encoded>;
+} = require('kafkajs/src/protocol/requests/produce/v3/request.js');
+const frame: (args: object) => Promise<Encoded> = require('kafkajs/src/protocol/request.js');
+const Long: { fromInt(n: number): unknown } = require('kafkajs/src/utils/long');
+const Decoder: new (b: Buffer) => unknown = require('kafkajs/src/protocol/decoder.js');
+const decodeRecordBatch: (d: unknown) => Promise<{
+  firstTimestamp: string;
+  records: {
+    offset: string;
+    timestamp: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    headers: Record<string, Buffer | Buffer[]>;
+  }[];
+}> = require('kafkajs/src/protocol/recordBatch/v0/decoder.js');
+
+/** Deterministic: every record has a timestamp (none falls back to the clock). */
+function messages(count: number, salt: number): Message[] {
+  return Array.from({ length: count }, (_, i) => ({
+    key: i % 7 === 3 ? null : i % 5 === 0 ? Buffer.from([i, salt, 255, 0]) : `key-${salt}-${i}-é`,
+    value: i % 11 === 4 ? null : Buffer.alloc(40 + ((i * 37) % 700), (i + salt) % 256),
+    // Deltas from the first: negative, zero, past 2^31 ms, and varints of every length.
+    timestamp: String(1_764_220_000_000 + (i === 9 ? 3_000_000_000 : i * (i % 3 === 0 ? -97 : 1031))),
+    headers: {
+      traceparent: `00-0af7651916cd43dd8448eb211c80319c-${String(i).padStart(16, '0')}-01`,
+      'adtrace.event-id': `evt-${salt}-${i}`,
+      ...(i % 4 === 0 && { repeated: ['a', Buffer.from('b€')] }),
+      ...(i % 6 === 1 && { 'empty-€': '' }),
+    },
+  }));
+}
+
+const request = () =>
+  produce({
+    acks: -1,
+    timeout: 30_000,
+    transactionalId: 'adtrace-test-tx-0',
+    producerId: Long.fromInt(4242),
+    producerEpoch: 7,
+    topicData: [
+      {
+        topic: 'adtrace.outcomes',
+        partitions: [
+          { partition: 0, firstSequence: 0, messages: messages(300, 1) },
+          { partition: 2, firstSequence: 17, messages: messages(1, 2) },
+        ],
+      },
+      { topic: 'adtrace.changelog-é', partitions: [{ partition: 1, firstSequence: 3, messages: messages(40, 3) }] },
+    ],
+  });
+
+describe('the patched kafkajs Produce encoding', () => {
+  it("writes kafkajs's own bytes", async () => {
+    const framed = await frame({ correlationId: 12_345, clientId: 'adtrace-test-client', request: request() });
+    expect(framed.buffer.length).toBe(framed.size());
+    expect(createHash('sha256').update(framed.buffer).digest('hex')).toBe(GOLDEN_SHA256);
+  });
+
+  it('writes record batches that decode back to the records sent', async () => {
+    const sent = messages(300, 1);
+    const payload = (await request().encode()).buffer;
+    // transactional_id, acks, timeout, then the first topic's name and its first partition.
+    const transactionalIdLength = payload.readInt16BE(0);
+    let at = 2 + transactionalIdLength + 2 + 4 + 4;
+    at += 2 + payload.readInt16BE(at) + 4; // topic name, then the partitions array's length
+    expect(payload.readInt32BE(at)).toBe(0); // partition
+    const batchSize = payload.readInt32BE(at + 4);
+    const batch = await decodeRecordBatch(new Decoder(payload.subarray(at + 8, at + 8 + batchSize)));
+    expect(batch.records).toHaveLength(sent.length);
+    for (const [i, record] of batch.records.entries()) {
+      const m = sent[i] as Message;
+      expect(record.offset).toBe(String(i));
+      expect(record.timestamp).toBe(m.timestamp);
+      expect(record.key === null ? null : Buffer.from(record.key)).toEqual(m.key === null ? null : Buffer.from(m.key));
+      expect(record.value).toEqual(m.value);
+      expect(String(record.headers.traceparent)).toBe(m.headers?.traceparent);
+    }
+  });
+});
+
+const GOLDEN_SHA256 = '65d18b6d91cdd91af2720adb3456093cfa392906eb93e28657836a986ca7d56c';
