@@ -5,7 +5,8 @@
 // kafkajs eachMessage + one awaited send per message, traced by the stock instrumentation the
 // preload registers, as a service without the runtime would be). BENCH_HOP_CLIENT=platformatic:
 // the runtime on its @platformatic/kafka client port instead of the default kafkajs one.
-// IPC with the bench: → {ready}; on the BENCH_HOP_MARKth handled message the CPU window opens;
+// IPC with the bench: → {ready}; on the BENCH_HOP_MARKth handled message the CPU window opens
+// (BENCH_HOP_WARMUP_MARK, if set and earlier: the warm-up window from there to the mark);
 // ← {end} (the backlog is out): flush telemetry, → {window, cpuUs, mainCpuUs (the event-loop thread's
 // share: the rest is GC helpers, the compiler, libuv)}; ← {stop} → {stopped, dropped,
 // cpuUs (its whole life)}, exit.
@@ -25,12 +26,25 @@ const mark = Number(env('BENCH_HOP_MARK'));
 const send = (m: object) => process.send?.(m);
 
 let handled = 0;
+const warmupMark = Number(process.env.BENCH_HOP_WARMUP_MARK ?? Number.NaN);
 let cpuAtMark: NodeJS.CpuUsage | undefined;
 let mainCpuAtMark: NodeJS.CpuUsage | undefined;
+let cpuAtWarmupMark: NodeJS.CpuUsage | undefined;
+let mainCpuAtWarmupMark: NodeJS.CpuUsage | undefined;
+let warmup: { cpuUs: number; mainCpuUs: number } | undefined;
 const onHandled = () => {
-  if (++handled !== mark) return;
+  ++handled;
+  if (handled === warmupMark) {
+    cpuAtWarmupMark = process.cpuUsage();
+    mainCpuAtWarmupMark = process.threadCpuUsage();
+  }
+  if (handled !== mark) return;
   cpuAtMark = process.cpuUsage();
   mainCpuAtMark = process.threadCpuUsage();
+  if (cpuAtWarmupMark && mainCpuAtWarmupMark) {
+    const [all, main] = [process.cpuUsage(cpuAtWarmupMark), process.threadCpuUsage(mainCpuAtWarmupMark)];
+    warmup = { cpuUs: all.user + all.system, mainCpuUs: main.user + main.system };
+  }
 };
 
 async function startNaive(): Promise<() => Promise<void>> {
@@ -78,7 +92,13 @@ process.on('message', async (m: { type: string }) => {
     if (!cpuAtMark) throw new Error(`the backlog ended after ${handled} messages, before the ${mark}th`);
     const used = process.cpuUsage(cpuAtMark);
     const main = process.threadCpuUsage(mainCpuAtMark);
-    send({ type: 'window', cpuUs: used.user + used.system, mainCpuUs: main.user + main.system, handled });
+    send({
+      type: 'window',
+      cpuUs: used.user + used.system,
+      mainCpuUs: main.user + main.system,
+      handled,
+      ...(warmup && { warmupCpuUs: warmup.cpuUs, warmupMainCpuUs: warmup.mainCpuUs }),
+    });
   } else if (m.type === 'stop') {
     await stop();
     await handle?.shutdown();
