@@ -157,6 +157,7 @@ async function measure(name: 'duckdb' | 'postgres', warehouse: WarehouseConfig) 
     const batch = requests(SPANS[name]);
     const spans = batch.length * TRACES_PER_REQUEST * 8;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -164,10 +165,13 @@ async function measure(name: 'duckdb' | 'postgres', warehouse: WarehouseConfig) 
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const inserted = service.sink.stats.spansInserted - before.spansInserted;
     if (inserted !== spans) throw new Error(`${name}: ${inserted} of ${spans} spans committed`);
     const loads = service.sink.stats.loads - before.loads;
-    return { spans, seconds, perSecond: spans / seconds, loads };
+    // Every thread of this process: the receiver, DuckDB's (PostgreSQL's server is another process,
+    // not counted), and the client's sends of pre-encoded requests.
+    return { spans, seconds, perSecond: spans / seconds, loads, cpuUsPerSpan: (cpu.user + cpu.system) / spans };
   } finally {
     client.close();
     await service.stop();
@@ -185,15 +189,20 @@ export default async function run() {
         r.spans / r.loads,
       )
         .toString()
-        .padStart(9)}`;
+        .padStart(9)}  ${r.cpuUsPerSpan.toFixed(2).padStart(10)}`;
     const table = [
       `OTLP/gRPC → committed rows; ${TRACES_PER_REQUEST * 8} spans per request, ${CONCURRENCY} in flight`,
-      'warehouse     spans  seconds    spans/s  loads  spans/txn',
+      'warehouse     spans  seconds    spans/s  loads  spans/txn  CPU µs/span (this process)',
       row('duckdb', duck),
       row('postgres', pg),
     ].join('\n');
     return {
-      figures: { spans_per_s_duckdb: Math.round(duck.perSecond), spans_per_s_postgres: Math.round(pg.perSecond) },
+      figures: {
+        spans_per_s_duckdb: Math.round(duck.perSecond),
+        spans_per_s_postgres: Math.round(pg.perSecond),
+        cpu_us_per_span_duckdb: Number(duck.cpuUsPerSpan.toFixed(2)),
+        cpu_us_per_span_postgres_receiver: Number(pg.cpuUsPerSpan.toFixed(2)),
+      },
       ratios: {
         duckdb_vs_postgres: Number((duck.perSecond / pg.perSecond).toFixed(2)),
         duckdb_vs_goal_50k: Number((duck.perSecond / 50_000).toFixed(2)),
