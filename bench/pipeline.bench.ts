@@ -123,7 +123,7 @@ export default async function run(): Promise<BenchResult> {
     return `${r.mode.label.padEnd(14)}${values.map((v) => v.toFixed(2).padStart(13)).join('')}${total.toFixed(2).padStart(10)}${(broker === undefined ? '—' : broker.toFixed(2)).padStart(10)}`;
   };
   const table = [
-    `The whole pipeline, every service a process, ${BACKLOG} requests of backlog per mode; events/s per stage (10 %–90 % of its share); spans stored: the backlog ÷ its first request → its last span stored; pipeline: the lowest`,
+    `The whole pipeline, every service a process, ${BACKLOG} requests of backlog per mode; events/s per stage (10 %–90 % of its share; spans stored: the warehouse's, 10 %–90 % of the backlog's spans); pipeline: the lowest`,
     `${'mode'.padEnd(14)}${stageNames.map((n) => n.padStart(13)).join('')}${'spans stored'.padStart(14)}${'pipeline'.padStart(10)}${'writes/ev'.padStart(11)}`,
     ...done.map(row),
     'largest consumer lag during the backlog, input records',
