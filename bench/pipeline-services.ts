@@ -20,7 +20,7 @@ import { createUserKeyer, deriveEventId, generateDemoCatalog, generateDemoUsers 
 import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
 import { listenerPid, processCpuSeconds } from './listener-pid.ts';
-import { freePort, openRtb, start, until } from './serving-services.ts';
+import { freePort, openRtb, scrapeDropped, start, until } from './serving-services.ts';
 
 const WARMUP = 400;
 const WAREHOUSE_SLACK_MS = 2000;
@@ -609,16 +609,6 @@ function cpuSeconds(child: ChildProcess): number {
 }
 
 /** Σ adtrace.telemetry.spans_dropped over the services' Prometheus endpoints. */
-async function scrapeDropped(ports: readonly number[]): Promise<number> {
-  let total = 0;
-  for (const port of ports) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    for (const line of text.split('\n')) {
-      if (line.startsWith('adtrace_telemetry_spans_dropped')) total += Number(line.split(' ').at(-1)) || 0;
-    }
-  }
-  return total;
-}
 
 /** Per service: Σ messages ÷ chunks of its `adtrace.stream.chunk.messages` histogram (every hop of it). */
 async function scrapeChunks(names: readonly string[], ports: readonly number[]): Promise<Record<string, number>> {

@@ -40,6 +40,11 @@ export interface ThroughServices {
   readonly impsPerEvent: number;
   readonly sampleRatio: number;
   readonly latencyRate: number;
+  /**
+   * Spans the four services' batch processors dropped (queue full) or failed to export, over the
+   * whole run: eventsPerS is the services' rate, and says nothing of whether their spans were stored.
+   */
+  readonly droppedSpans: number;
   /** At half of eventsPerS, as the issue asks. */
   readonly half?: LatencySummary;
   /** At LOW_RATE: the path's own latency, without queueing. */
@@ -74,6 +79,18 @@ export function start(name: string, env: Record<string, string>, logFile?: strin
     stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'inherit'],
   });
   return tracked(child);
+}
+
+/** Σ `adtrace.telemetry.spans_dropped` (queue full or failed export) over services' Prometheus endpoints. */
+export async function scrapeDropped(ports: readonly number[]): Promise<number> {
+  let total = 0;
+  for (const port of ports) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      if (line.startsWith('adtrace_telemetry_spans_dropped')) total += Number(line.split(' ').at(-1)) || 0;
+    }
+  }
+  return total;
 }
 
 /** An OpenRTB 2.6 JSON request of a demo user: a site, 1–3 imps (banners, some video), floors. */
@@ -194,15 +211,19 @@ export async function throughServices(
       DELIVERY_CAMPAIGNS_TOPIC: t.campaigns!,
     },
   };
+  const metricsPorts: number[] = [];
   for (const [name, env] of Object.entries(own)) {
     const P = name.toUpperCase();
     const health = await freePort();
+    const metrics = await freePort();
+    metricsPorts.push(metrics);
     children.push(
       start(name, {
         ...otlp,
         ...env,
         [`${P}_GROUP`]: groups[name]!,
         [`${P}_HEALTH_PORT`]: String(health),
+        ADTRACE_METRICS_PORT: String(metrics),
         [`${P}_DEAD_LETTER_TOPIC`]: name === 'ingest' ? t.rawDlq! : t.dlq!,
       }),
     );
@@ -338,6 +359,7 @@ export async function throughServices(
   const latency = options.latency ? await measureLatency() : undefined;
   await watcher.disconnect();
   await producer.disconnect();
+  const droppedSpans = await scrapeDropped(metricsPorts);
 
   for (const c of children.reverse()) {
     c.kill('SIGTERM');
@@ -351,6 +373,7 @@ export async function throughServices(
     impsPerEvent,
     sampleRatio: options.sampleRatio,
     latencyRate: eventsPerS / 2,
+    droppedSpans,
     ...latency,
   };
 }
