@@ -21,10 +21,10 @@ import {
   type Outcomes,
   type RequestFate,
   type RoasRow,
-  requestFate,
   type SentRequest,
   summarize,
 } from '../pipeline/demo-summary.ts';
+import { waitForFates } from '../pipeline/demo-wait.ts';
 import { DEMO_TMAX_MS, runPipeline } from '../pipeline/run-pipeline.ts';
 import { ms, pct, table, usd } from '../views/format.ts';
 import { getJson } from '../views/warehouse-api.ts';
@@ -42,7 +42,8 @@ service, demo catalog and segments), sends N demo OpenRTB requests (default 200)
 (drawn from the load's ground truth, as \`adtrace load\` does; those due after the run are not
 sent), and waits until every imp has an outcome and every win has
 passed aggregation (a test request's win stops at tracking: it never counts in ROAS), as the
-warehouse's spans tell. Then it prints a summary and stops everything it started.
+warehouse's spans tell, and up to 10 s more for spans still missing from a trace (each service
+exports on its own schedule). Then it prints a summary and stops everything it started.
 
 The summary (--json: one object): requests, imps, wins, noFills and noFillReasons (from the
 warehouse's auction_outcomes table: one outcome per imp, a win or a no-fill with the auction's
@@ -109,7 +110,14 @@ Exit 0 when every request got through within --timeout seconds (default 300), el
         });
         info(`demo: sent ${sent.length} requests (seed ${seed}); waiting for every event to get through`);
         const deadline = Date.now() + timeoutMs;
-        const fates = await waitForFates(sent, deadline, stop.signal);
+        const fates = await waitForFates(sent, {
+          stages: async (ids) =>
+            (await getJson<{ traces: TraceStages[] }>('trace-stages', { traceIds: ids.join(',') })).traces,
+          batch: MAX_TRACE_STAGES,
+          deadline,
+          signal: stop.signal,
+          progress: (done, of) => info(`demo: ${done} of ${of} requests through`),
+        });
         const outcomes = await waitForOutcomes(sent, fates, deadline, stop.signal);
         // Clicks due within seconds of their impression are sent by now; later ones (most
         // conversions) are not: a bounded run ends.
@@ -134,32 +142,6 @@ Exit 0 when every request got through within --timeout seconds (default 300), el
     }
   },
 };
-
-/** Polls the warehouse until every request is done (or the deadline): what each trace says happened. */
-async function waitForFates(
-  sent: readonly SentRequest[],
-  deadline: number,
-  signal: AbortSignal,
-): Promise<RequestFate[]> {
-  const fates: (RequestFate | undefined)[] = new Array(sent.length);
-  let shown = -1;
-  for (;;) {
-    const open = sent.map((s, i) => ({ s, i })).filter(({ i }) => !fates[i]?.done);
-    for (let b = 0; b < open.length; b += MAX_TRACE_STAGES) {
-      const batch = open.slice(b, b + MAX_TRACE_STAGES);
-      const { traces } = await getJson<{ traces: TraceStages[] }>('trace-stages', {
-        traceIds: batch.map(({ s }) => s.traceId).join(','),
-      });
-      const byId = new Map(traces.map((t) => [t.traceId, t]));
-      for (const { s, i } of batch) fates[i] = requestFate(s, byId.get(s.traceId)!);
-    }
-    const done = fates.filter((f) => f?.done).length;
-    if (done !== shown) info(`demo: ${done} of ${sent.length} requests through`);
-    shown = done;
-    if (done === sent.length || Date.now() > deadline || signal.aborted) return fates as RequestFate[];
-    await sleep(2000, undefined, { signal }).catch(() => {});
-  }
-}
 
 /**
  * The demo's auction outcomes from the exact auction_outcomes table (loaded from the outcomes
