@@ -1,6 +1,7 @@
 import { aggregationDedupKey, type BudgetAlertState, type CalibrationState, windowStartOf } from '@adtrace/ads';
 import { type AttributedEvent, type CampaignSpend, createCodec, RecordNames, type RoasWindow } from '@adtrace/schemas';
 import { createHop, type Hop, jsonStore, type KafkaPortFactory, type Log, type WindowEvent } from '@adtrace/stream';
+import { pointAttributes } from '@adtrace/telemetry/attributes';
 import { metrics } from '@opentelemetry/api';
 import { AggregateAttr, aggregationTracer, traceFlush } from './aggregation-spans.ts';
 import type { AggregationConfig, AggregationTopics } from './config.ts';
@@ -44,6 +45,11 @@ export function createAggregation(config: AggregationConfig, options: Aggregatio
   const flushed = meter.createCounter('ads.aggregate.windows_emitted', {
     description: 'RoasWindow records emitted, by window event (closed, restated, final, late)',
   });
+  const appliedPoint = pointAttributes((key: string) => {
+    const [kind, outcome] = key.split('\u0000');
+    return { kind, outcome };
+  });
+  const flushedPoint = pointAttributes((type: string) => ({ type }));
   const calibration = meter.createGauge('ads.model.calibration', {
     description: 'Mean predicted CTR ÷ observed CTR of a closed calibration window, per model version',
   });
@@ -130,12 +136,12 @@ export function createAggregation(config: AggregationConfig, options: Aggregatio
               if (late.meta) ctx.store('emitted').put(key, late.meta);
               if (late.record) {
                 emitRoas(ctx, late.record);
-                flushed.add(1, { type: 'late' });
+                flushed.add(1, flushedPoint('late'));
               }
               outcome = late.meta ? 'late-dropped' : 'late-unretained';
             }
             span.setAttribute(AggregateAttr.outcome, outcome);
-            applied.add(1, { kind: e.kind, outcome });
+            applied.add(1, appliedPoint(`${e.kind}\u0000${outcome}`));
 
             const step = spendStep(
               e,
@@ -179,7 +185,7 @@ export function createAggregation(config: AggregationConfig, options: Aggregatio
       const { record, meta } = windowRecord(event.value.totals, store.get(key), event.type === 'final', at, roas);
       store.put(key, meta);
       traceFlush(tracer, record, event, () => emitRoas(ctx, record));
-      flushed.add(1, { type: event.type });
+      flushed.add(1, flushedPoint(event.type));
       return [];
     },
   });

@@ -1,6 +1,7 @@
 import { type CapState, decideRequest } from '@adtrace/ads';
 import { type AuctionOutcome, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, jsonStore, type KafkaPortFactory, type Log } from '@adtrace/stream';
+import { pointAttributes } from '@adtrace/telemetry/attributes';
 import { metrics } from '@opentelemetry/api';
 import { AuctionAttr, auctionTracer, decisionSpans, sliceOf, traceDecision } from './auction-spans.ts';
 import { capLookup, recordServed } from './caps.ts';
@@ -35,6 +36,7 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
     unit: 'ms',
   });
   const noFills = meter.createCounter('ads.no_fill.total', { description: 'Imps no ad filled, by reason' });
+  const noFillPoint = pointAttributes((reason: string) => ({ reason }));
   const requestCodec = createCodec(RecordNames.ProfiledRequest);
   const impressionCodec = createCodec(RecordNames.Impression);
   const outcomeCodec = createCodec(RecordNames.AuctionOutcome);
@@ -82,6 +84,9 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
       }
       const { request, profile } = m.value;
       ctx.setEventId(request.eventId);
+      // An unsampled request (most, at a sampling ratio) records no decision spans: their
+      // attributes and scored ads are not made, and its outcomes carry the process span's context.
+      const traced = ctx.span.isRecording();
       const index = catalog.index(ctx.table('campaigns'));
       const started = performance.now();
       const capState = capLookup(ctx.store('caps'), request.userKey);
@@ -94,18 +99,18 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
         ...(capState && { capState }),
         spend,
         candidatesK: config.candidatesK,
-        scoredSpans: config.scoredSpans,
+        scoredSpans: traced ? config.scoredSpans : 0,
       });
       const finished = performance.now();
       latency.record(finished - started);
       const at = (t: number) => performance.timeOrigin + t;
       decisions.forEach((decision, i) => {
         const { outcome } = decision;
-        if (outcome.noFill) noFills.add(1, { reason: outcome.noFill.reason });
+        if (outcome.noFill) noFills.add(1, noFillPoint(outcome.noFill.reason));
         const slice = sliceOf(at(started), at(finished), decisions.length, i);
-        traceDecision(tracer, decisionSpans(decision, request.eventId), slice, () =>
-          ctx.emit({ to: 'outcomes', value: outcome, key: request.userKey, eventId: request.eventId }),
-        );
+        const emit = () => ctx.emit({ to: 'outcomes', value: outcome, key: request.userKey, eventId: request.eventId });
+        if (traced) traceDecision(tracer, decisionSpans(decision, request.eventId), slice, emit);
+        else emit();
       });
       return [];
     },

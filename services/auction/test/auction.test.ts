@@ -90,14 +90,16 @@ const sent = {
   expired: profiled('expired', { receivedAtMs: Date.now() - 10_000, tmax: 100 }),
   second: profiled('second'),
   third: profiled('third'),
+  /** Not sampled upstream (trace flags 00), as most requests are at a sampling ratio. */
+  unsampled: profiled('unsampled'),
 };
 
-async function sendRequest(r: (typeof sent)[keyof typeof sent]) {
+async function sendRequest(r: (typeof sent)[keyof typeof sent], flags = '01') {
   const { traceId, spanId, ...value } = r;
   await producer.send({
     topic: topics.names.requests,
     messages: [
-      { key: user, value: codecs.request.encode(value), headers: { traceparent: `00-${traceId}-${spanId}-01` } },
+      { key: user, value: codecs.request.encode(value), headers: { traceparent: `00-${traceId}-${spanId}-${flags}` } },
     ],
   });
 }
@@ -144,6 +146,8 @@ beforeAll(async () => {
   await committed(impressions, 3);
   await sendRequest(sent.third);
   await committed(requests, 4);
+  await sendRequest(sent.unsampled, '00');
+  await committed(requests, 5);
   outcomeMessages = await drainTopic(kafka, out);
   outcomes = outcomeMessages.map((m) => codecs.outcome.decode(m.value!));
   await hop.stop();
@@ -215,6 +219,24 @@ describe('auction', () => {
     expect(impressionSpans.filter((s) => s.attributes['adtrace.duplicate'] === true)).toHaveLength(1);
   });
 
+  it('decides an unsampled request like any other, records none of its spans, and passes its trace on unsampled', () => {
+    const { traceId } = sent.unsampled;
+    expect(
+      of(sent.unsampled)
+        .map((o) => o.impId)
+        .sort(),
+    ).toEqual(['1', '2']);
+    expect(telemetry.spans().filter((s) => s.traceId === traceId)).toEqual([]);
+    const out = outcomeMessages.filter(
+      (m) => codecs.outcome.decode(m.value!).eventId === sent.unsampled.request.eventId,
+    );
+    const parents = out.map((m) => header(m.headers, Headers.traceparent)?.split('-'));
+    expect(parents.map((p) => [p?.[1], p?.[3]])).toEqual([
+      [traceId, '00'],
+      [traceId, '00'],
+    ]);
+  });
+
   it('refuses a request older than its tmax: a 101 timeout no-fill for each imp, counted by reason', async () => {
     const expired = of(sent.expired);
     expect(expired).toHaveLength(2);
@@ -228,7 +250,8 @@ describe('auction', () => {
     }
     const points = await telemetry.points();
     expect(sumOf(points, 'ads.no_fill.total', { reason: 'TIMEOUT' })).toBe(2);
-    expect(sumOf(points, 'ads.no_fill.total', { reason: 'NO_CANDIDATES' })).toBe(3);
+    // The video imp of first, second, third and unsampled: metrics count every request, sampled or not.
+    expect(sumOf(points, 'ads.no_fill.total', { reason: 'NO_CANDIDATES' })).toBe(4);
     expect(points.some((p) => p.name === 'ads.auction.latency_ms')).toBe(true);
   });
 

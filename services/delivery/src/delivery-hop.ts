@@ -1,7 +1,7 @@
 import { createTokenSigner, impressionIdOf } from '@adtrace/ads';
 import { type AuctionOutcome, type AuctionWin, createCodec, type Impression, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
-import { SpanAttributes } from '@adtrace/telemetry/attributes';
+import { pointAttributes, SpanAttributes } from '@adtrace/telemetry/attributes';
 import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { DeliveryConfig } from './config.ts';
@@ -49,6 +49,14 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
   const outcomesTotal = meter.createCounter('ads.delivery.outcomes', {
     description: 'Auction outcomes delivery read, by outcome (a NO_FILL serves nothing) and no-fill reason',
   });
+  // Per imp: each point's attributes one frozen object per value (the SDK hashes others per record).
+  const noFillPoint = pointAttributes((reason: string) => ({ 'ads.outcome': 'NO_FILL', 'ads.no_fill_reason': reason }));
+  const winPoint = Object.freeze({ 'ads.outcome': 'WIN' });
+  const latencyPoint = pointAttributes((format: string) => ({ 'creative.type': format }));
+  const servedPoint = pointAttributes((key: string) => {
+    const [placement, format, bidType] = key.split('\u0000');
+    return { 'ads.placement': placement, 'creative.type': format, 'ads.bid_type': bidType };
+  });
   const signer = createTokenSigner(config.keyring);
   const outcomeCodec = createCodec(RecordNames.AuctionOutcome);
   const impressionCodec = createCodec(RecordNames.Impression);
@@ -82,11 +90,11 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
         throw new RejectedError('WIN_WITHOUT_WINNER', `outcome WIN of imp ${outcome.impId} has no win`);
       }
       if (outcome.outcome !== 'WIN') {
-        outcomesTotal.add(1, { 'ads.outcome': 'NO_FILL', 'ads.no_fill_reason': outcome.noFill?.reason ?? 'OTHER' });
+        outcomesTotal.add(1, noFillPoint(outcome.noFill?.reason ?? 'OTHER'));
         return [];
       }
       const win = outcome as Win;
-      outcomesTotal.add(1, { 'ads.outcome': 'WIN' });
+      outcomesTotal.add(1, winPoint);
       tracer.startActiveSpan(
         'ads.prepare_creative',
         { attributes: { [SpanAttributes.eventId]: win.eventId } },
@@ -110,15 +118,15 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
               tokenTtlMs: config.tokenTtlMs,
               trackingBaseUrl: config.trackingBaseUrl,
             });
-            span.setAttributes(servedAttributes(win, served, config.keyring.signingKeyId));
+            // Most requests are not sampled: their attributes would be built for nothing.
+            if (span.isRecording()) span.setAttributes(servedAttributes(win, served, config.keyring.signingKeyId));
             // The outcome's record timestamp is the bid request's receivedAtMs: every hop keeps its
             // input's timestamp (AuctionOutcome does not carry receivedAtMs itself).
-            latency.record(Math.max(0, servedAtMs - m.timestamp), { 'creative.type': ad.creative.format });
-            servedTotal.add(1, {
-              'ads.placement': win.placement || 'unknown',
-              'creative.type': ad.creative.format,
-              'ads.bid_type': ad.bidType,
-            });
+            latency.record(Math.max(0, servedAtMs - m.timestamp), latencyPoint(ad.creative.format));
+            servedTotal.add(
+              1,
+              servedPoint(`${win.placement || 'unknown'}\u0000${ad.creative.format}\u0000${ad.bidType}`),
+            );
             // Inside the span: it is the output's traceparent, so the chain is process → prepare → next hop.
             ctx.emit({ to: 'impressions', value: served.impression, key: win.userKey, timestamp: servedAtMs });
           }),

@@ -1,7 +1,7 @@
 import { createUserKeyer, deriveEventId, IngestError, toBidRequest } from '@adtrace/ads';
 import { type BidRequest, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
-import { SpanAttributes } from '@adtrace/telemetry/attributes';
+import { pointAttributes, SpanAttributes } from '@adtrace/telemetry/attributes';
 import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { IngestConfig } from './config.ts';
@@ -36,6 +36,10 @@ export function createIngest(config: IngestConfig, options: IngestOptions = {}):
   const tracer = serviceTracer('adtrace.ingest');
   const fieldsDropped = metrics.getMeter('adtrace.ingest').createCounter('ads.ingest.fields_dropped', {
     description: 'Malformed optional fields dropped or normalized instead of refusing the request, by field',
+  });
+  const fixPoint = pointAttributes((key: string) => {
+    const [field, action] = key.split('\u0000');
+    return { field, action };
   });
   const userKeyOf = createUserKeyer(config.userKeySecret);
   const consent = {
@@ -79,13 +83,17 @@ export function createIngest(config: IngestConfig, options: IngestOptions = {}):
               consent,
             }),
           );
-          span.setAttributes(serveAttributes(ingested, format));
-          tracer
-            .startSpan('ads.ingest.reduce_pii', {
-              attributes: { ...piiAttributes(ingested.pii), [SpanAttributes.eventId]: eventId },
-            })
-            .end();
-          for (const fix of ingested.fixes) fieldsDropped.add(1, { field: fix.field, action: fix.action });
+          // An unsampled request (most, at a sampling ratio) records nothing: its attributes and
+          // its reduce_pii child (unsampled too, under the parent-based sampler) are not made.
+          if (span.isRecording()) {
+            span.setAttributes(serveAttributes(ingested, format));
+            tracer
+              .startSpan('ads.ingest.reduce_pii', {
+                attributes: { ...piiAttributes(ingested.pii), [SpanAttributes.eventId]: eventId },
+              })
+              .end();
+          }
+          for (const fix of ingested.fixes) fieldsDropped.add(1, fixPoint(`${fix.field}\u0000${fix.action}`));
           const { request, userKey } = ingested;
           // Inside the span: it is the output's traceparent, so the chain is process → ads.serve → next hop.
           ctx.emit({ to: 'requests', value: request, key: userKey.key, eventId });

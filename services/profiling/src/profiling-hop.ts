@@ -1,6 +1,6 @@
 import { type BidRequest, createCodec, type ProfiledRequest, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log } from '@adtrace/stream';
-import { SpanAttributes } from '@adtrace/telemetry/attributes';
+import { pointAttributes, SpanAttributes } from '@adtrace/telemetry/attributes';
 import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { ProfilingConfig } from './config.ts';
@@ -40,6 +40,11 @@ export function createProfiling(config: ProfilingConfig, options: ProfilingOptio
     description:
       'Profiles built, by whether the request could be personalized, the user was known and the cache served it',
   });
+  // One frozen object per combination (8): the SDK hashes other objects on every record.
+  const profilePoint = pointAttributes((key: string) => {
+    const [personalized, known, cacheHit] = [...key].map((c) => c === '1');
+    return { personalized, known, cache_hit: cacheHit };
+  });
   const requestCodec = createCodec(RecordNames.BidRequest);
   const profiledCodec = createCodec(RecordNames.ProfiledRequest);
   const segmentsCodec = createCodec(RecordNames.UserSegments);
@@ -70,11 +75,8 @@ export function createProfiling(config: ProfilingConfig, options: ProfilingOptio
           span.setAttributes({ [SpanAttributes.eventId]: request.eventId, [USER_KEY_ATTRIBUTE]: request.userKey });
           const { profile, attributes } = profileOf(request, ctx.table('segments'));
           span.setAttributes({ ...attributes });
-          profiles.add(1, {
-            personalized: attributes['profile.personalized'],
-            known: profile.segments.length > 0 || profile.interests.length > 0,
-            cache_hit: profile.cacheHit,
-          });
+          const known = profile.segments.length > 0 || profile.interests.length > 0;
+          profiles.add(1, profilePoint(`${+attributes['profile.personalized']}${+known}${+profile.cacheHit}`));
           const value: ProfiledRequest = { request, profile, profiledAtMs: Date.now() };
           // Inside the span: it is the output's traceparent, so the chain is process → profile → next hop.
           ctx.emit({ to: 'profiled', value, key: request.userKey, eventId: request.eventId });
