@@ -21,9 +21,9 @@ import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
 import { listenerPid, processCpuSeconds } from './listener-pid.ts';
 import { freePort, openRtb, scrapeDropped, start, until } from './serving-services.ts';
+import { StoredSpans, type StoredSpansSummary, sustainedEventsPerS } from './stored-spans.ts';
 
 const WARMUP = 400;
-const WAREHOUSE_SLACK_MS = 2000;
 const LATENCY_SECONDS = 10;
 /** The runtime's histogram of a message's handling start → its chunk's commit (Prometheus name). */
 const HANDLED_TO_COMMITTED = 'adtrace_stream_processing_duration';
@@ -396,7 +396,8 @@ export async function runPipeline(
     };
     const before = await progress();
     const offsetsBefore = await endOffsets();
-    const { spansInserted: spansBefore, loads: spanLoadsBefore } = (await warehouseHealth()).spans;
+    const storedSpans = new StoredSpans(warehouseHealth);
+    await storedSpans.begin();
     const cpuBefore = children.map(cpuSeconds);
     // The broker's CPU over the same span, when it runs here (shared with whatever else uses it).
     const brokerPid = listenerPid(Number(brokers.split(',')[0]!.split(':').at(-1)));
@@ -405,10 +406,9 @@ export async function runPipeline(
     for (let i = 0; i < options.backlog; i += 500) await sendBatch(Math.min(500, options.backlog - i));
     const marks: { at: number; p: Map<Stage, { done: number; seen: number }> }[] = [];
     // The warehouse's stored span count over the same time, and after until it stops growing.
-    const spanMarks: { at: number; n: number }[] = [];
     const traced = mode.sampleRatio !== 'off';
     const markSpans = async () => {
-      if (traced) spanMarks.push({ at: performance.now(), n: (await warehouseHealth()).spans.spansInserted });
+      if (traced) await storedSpans.mark();
     };
     let finished: Map<Stage, { done: number; seen: number }> | undefined;
     await until(
@@ -450,32 +450,16 @@ export async function runPipeline(
     let spansPerEvent = 0;
     let spansPerLoad = 0;
     let droppedSpans = 0;
-    let storedAfterServicesMs = 0;
+    let stored: StoredSpansSummary | undefined;
+    let servicesDoneAt = 0;
     let messagesPerChunk: Record<string, number> = {};
     if (traced) {
-      let since = { n: -1, at: 0 };
-      const inserted = await until(
-        'the spans stored',
-        async () => {
-          await new Promise((r) => setTimeout(r, 250));
-          const { spansInserted, queuedSpans, loads } = (await warehouseHealth()).spans;
-          const at = performance.now();
-          spanMarks.push({ at, n: spansInserted });
-          if (spansInserted !== since.n) since = { n: spansInserted, at };
-          return queuedSpans === 0 && at - since.at >= 2000 ? { spansInserted, loads } : undefined;
-        },
-        600_000,
-      );
-      const total = inserted.spansInserted - spansBefore;
-      spansPerEvent = total / options.backlog;
-      spansPerLoad = total / Math.max(1, inserted.loads - spanLoadsBefore);
-      const reached = (share: number) => spanMarks.find((m) => m.n - spansBefore >= total * share)!;
-      const [first, last] = [reached(0.1), reached(0.9)];
-      spansPerSStored = (last.n - first.n) / Math.max(0.001, (last.at - first.at) / 1000);
+      stored = await storedSpans.settle(options.backlog);
+      ({ spansPerEvent, spansPerLoad } = stored);
+      spansPerSStored = stored.spansPerS;
       droppedSpans = await scrapeDropped(metricsPorts);
       const finalState = JSON.stringify([...finished!]);
-      const servicesDoneAt = marks.find((m) => JSON.stringify([...m.p]) === finalState)!.at;
-      storedAfterServicesMs = since.at - servicesDoneAt;
+      servicesDoneAt = marks.find((m) => JSON.stringify([...m.p]) === finalState)!.at;
       messagesPerChunk = await scrapeChunks(
         STAGES.map(({ name }) => name),
         metricsPorts,
@@ -490,13 +474,14 @@ export async function runPipeline(
       childNames.map((n, i) => [n, ((cpuAfter[i]! - cpuBefore[i]!) * 1000) / options.backlog]),
     );
     const servicesEventsPerS = Math.min(...stages.map((s) => s.eventsPerS));
-    const storedEventsPerS = spansPerEvent > 0 ? spansPerSStored / spansPerEvent : Number.POSITIVE_INFINITY;
-    // The warehouse bounds the pipeline when it fell behind: spans dropped, or the last stored
-    // well after the last stage committed (more than the exporters' 500 ms batch delay, a load's
-    // commit and the polls). Otherwise its rate only followed the spans' arrival, spread over
-    // every stage's time, and is no bound.
-    const warehouseBehind = droppedSpans > 0 || storedAfterServicesMs > WAREHOUSE_SLACK_MS;
-    const eventsPerS = Math.min(servicesEventsPerS, warehouseBehind ? storedEventsPerS : Number.POSITIVE_INFINITY);
+    const { eventsPerS, storedEventsPerS, warehouseBehind, storedAfterServicesMs } = stored
+      ? sustainedEventsPerS({ servicesEventsPerS, stored, events: options.backlog, droppedSpans, servicesDoneAt })
+      : {
+          eventsPerS: servicesEventsPerS,
+          storedEventsPerS: Number.POSITIVE_INFINITY,
+          warehouseBehind: false,
+          storedAfterServicesMs: 0,
+        };
     const latency = options.latency ? await measureLatency(E2E_RATE ?? eventsPerS / 2) : undefined;
     await watcher.disconnect();
     return {
