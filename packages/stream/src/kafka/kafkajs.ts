@@ -54,6 +54,9 @@ export function kafkajsPort(settings: PortSettings): KafkaPort {
   const compression = settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const toKafkajs = (batches: readonly TopicMessages[]) =>
     batches.map(({ topic, messages }) => ({ topic, messages: messages as Message[] }));
+  // The generation and member id of this port's consumer in each group it joined: a transaction's
+  // offsets carry them (KIP-447), so a member that lost its partitions cannot commit for them.
+  const members = new Map<string, GroupMembership>();
   return {
     async admin(fn) {
       const admin = kafka.admin();
@@ -65,8 +68,14 @@ export function kafkajsPort(settings: PortSettings): KafkaPort {
       }
     },
     producer: (options = {}) =>
-      producerPort(createProducer(kafka, options.transactionalId), options.transactionalId, compression, toKafkajs),
-    groupConsumer: (options) => groupConsumerPort(kafka, options),
+      producerPort(
+        createProducer(kafka, options.transactionalId),
+        options.transactionalId,
+        compression,
+        toKafkajs,
+        members,
+      ),
+    groupConsumer: (options) => groupConsumerPort(kafka, options, members),
     reader: (options) => readerPort(kafka, options),
   };
 }
@@ -152,11 +161,17 @@ function createProducer(kafka: Kafka, transactionalId: string | undefined): Prod
   return producer;
 }
 
+interface GroupMembership {
+  readonly generationId: number;
+  readonly memberId: string;
+}
+
 function producerPort(
   producer: Producer,
   transactionalId: string | undefined,
   compression: CompressionTypes,
   toKafkajs: (b: readonly TopicMessages[]) => { topic: string; messages: Message[] }[],
+  members: ReadonlyMap<string, GroupMembership>,
 ): ProducerPort {
   return {
     async connect() {
@@ -182,7 +197,12 @@ function producerPort(
             byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset, metadata: metadata ?? null }]);
           }
           const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
-          await retryConcurrentTransactions(() => txn.sendOffsets({ consumerGroupId: group, topics: topics as never }));
+          // The member as it is now (a live member that rejoined commits in its new generation);
+          // without a consumer of the group in this port, generation -1: no group check.
+          const member = members.get(group);
+          await retryConcurrentTransactions(() =>
+            txn.sendOffsets({ consumerGroupId: group, topics: topics as never, ...member } as never),
+          );
         },
         commit: () => txn.commit(),
         abort: () => txn.abort(),
@@ -234,7 +254,11 @@ async function retryLeaderElection<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Read-committed, co-partitioned, bounded fetches; the runtime owns its consumer spans. */
-function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupConsumerPort {
+function groupConsumerPort(
+  kafka: Kafka,
+  options: GroupConsumerOptions,
+  members: Map<string, GroupMembership>,
+): GroupConsumerPort {
   let memberId: string | undefined;
   const consumer: Consumer = kafka.consumer({
     groupId: options.group,
@@ -250,9 +274,16 @@ function groupConsumerPort(kafka: Kafka, options: GroupConsumerOptions): GroupCo
   unwrapInstrumentation(consumer, ['run']);
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     memberId = payload.memberId;
+    // generationId: the kafkajs patch adds it to the event
+    const { generationId } = payload as typeof payload & { generationId: number };
+    members.set(options.group, { generationId, memberId });
     options.onAssign(new Map(Object.entries(payload.memberAssignment)));
   });
   for (const event of [consumer.events.STOP, consumer.events.DISCONNECT]) consumer.on(event, () => options.onLeave());
+  // Disconnecting leaves the group: later commits of the group carry no member.
+  consumer.on(consumer.events.DISCONNECT, () => {
+    if (members.get(options.group)?.memberId === memberId) members.delete(options.group);
+  });
   const startRun = (eachBatch: (batch: BatchPort) => Promise<void>) =>
     // The run loop inherits a suppressed context: kafkajs's own client spans stay non-recording.
     runSuppressed(() =>
