@@ -38,7 +38,9 @@ test('a member the group has moved on from cannot commit offsets in a transactio
   const consumerA = portA.groupConsumer({ ...consumerOptions, onAssign: () => {} });
   const consumerB = portB.groupConsumer({
     ...consumerOptions,
-    onAssign: (a) => void (assignedToB = a.get(topic) ?? []),
+    onAssign: (a) => {
+      assignedToB = a.get(topic) ?? [];
+    },
   });
   const producerA = portA.producer({ transactionalId: uniqueGroupId('group-fencing-a') });
   try {
