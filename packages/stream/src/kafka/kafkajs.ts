@@ -29,6 +29,7 @@ import type {
   ReaderPort,
   TopicMessages,
 } from './port.ts';
+import { untilStable } from './stable-offsets.ts';
 import { unwrapInstrumentation } from './unwrap.ts';
 
 /** kafkajs's ConfigResourceTypes.TOPIC (its CommonJS enum is not a named export Node's ESM loader can see). */
@@ -103,7 +104,9 @@ function adminPort(admin: ReturnType<Kafka['admin']>): AdminPort {
     },
     endOffsets: (topic) => retryLeaderElection(() => admin.fetchTopicOffsets(topic)),
     async committed(group, topic) {
-      const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const [entry] = await untilStable(() =>
+        admin.fetchOffsets({ groupId: group, topics: [topic], requireStable: true }),
+      );
       return new Map((entry?.partitions ?? []).map((p) => [p.partition, { offset: p.offset, metadata: p.metadata }]));
     },
     async maxMessageBytes(topics) {

@@ -1,6 +1,7 @@
 import { type Admin, ConfigResourceTypes, ListOffsetTimestamps } from '@platformatic/kafka';
 import { portCall } from './platformatic-errors.ts';
 import type { AdminPort } from './port.ts';
+import { untilStable } from './stable-offsets.ts';
 
 /** The broker default of message.max.bytes, for topics that do not override max.message.bytes. */
 const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
@@ -53,8 +54,9 @@ export function platformaticAdmin(admin: Admin): AdminPort {
       const meta = await portCall(() => admin.metadata({ topics: [topic] }));
       const count = meta.topics.get(topic)?.partitionsCount ?? 0;
       const partitionIndexes = Array.from({ length: count }, (_, i) => i);
-      const [entry] = await portCall(() =>
-        admin.listConsumerGroupOffsets({ groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes }] }] }),
+      const groups = [{ groupId: group, topics: [{ name: topic, partitionIndexes }] }];
+      const [entry] = await untilStable(() =>
+        portCall(() => admin.listConsumerGroupOffsets({ groups, requireStable: true })),
       );
       const found = entry?.topics.find((t) => t.name === topic)?.partitions ?? [];
       return new Map(

@@ -56,7 +56,10 @@ export interface AdminPort {
   createTopics(topics: readonly TopicToCreate[]): Promise<void>;
   /** Low and high watermarks per partition. */
   endOffsets(topic: string): Promise<{ partition: number; low: string; high: string }[]>;
-  /** The group's committed offsets (−1 when none) and their metadata, per partition of `topic`. */
+  /**
+   * The group's committed offsets (−1 when none) and their metadata, per partition of `topic`,
+   * once no open transaction holds offsets of it (stable-offsets.ts).
+   */
   committed(group: string, topic: string): Promise<Map<number, { offset: string; metadata: string | null }>>;
   /** The largest record batch each topic accepts (`max.message.bytes`). */
   maxMessageBytes(topics: readonly string[]): Promise<Map<string, number>>;
