@@ -74,8 +74,8 @@ export interface RuntimeParts extends MessageParts {
 /**
  * Start-up in the order that keeps every guarantee: state only with exactly-once; topics
  * checked, changelogs and internal topics created; the producer connected; then the consumer
- * joins. On every assignment the owned tasks are reopened (tasks.ts: exactly-once fences each
- * task's transactional id, then restores its stores) before any of their chunks runs. What a
+ * joins. On every assignment the owned tasks are reopened (tasks.ts: their offsets read once
+ * stable, then their stores restored) before any of their chunks runs. What a
  * chunk does (a handler and its outputs, or a sink's bulk write) comes from `chunks`.
  */
 export async function boot(
@@ -145,7 +145,6 @@ export async function boot(
       group: name,
       inputs: plan.inputs,
       event,
-      delivery,
       maxConsecutiveFailures: config.maxConsecutiveFailures,
     },
     ...{ restoreTimeoutMs: config.restoreTimeoutMs, signal, log },
@@ -199,7 +198,6 @@ export async function boot(
     ...{ name, config, signal, log, metrics, assignment, tasks, port, runChunk, inputs: plan.inputs },
     checkCommitted: exactlyOnce,
     seek: (t, p, o) => consumer.seek(t, p, o),
-    owns: (t, p) => consumer.owns(t, p),
     crash,
   });
   step();

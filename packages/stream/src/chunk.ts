@@ -88,9 +88,8 @@ export async function runChunk<
       generation,
       metadata,
       batch: place.batch,
-      stillOwned: place.stillOwned,
     };
-    result = await deps.delivery.deliver(task, records, target);
+    result = await deps.delivery.deliver(records, target);
   } catch (error) {
     task.event?.rollback(task.state.stores);
     outbox.settle(error);

@@ -4,7 +4,6 @@ import type { ChunkTarget, Delivery, DeliveryResult } from './delivery.ts';
 import type { KafkaPort, PartitionOffset, ProducerPort, TopicMessages } from './kafka/port.ts';
 import { type RetryScope, retrying } from './retrying.ts';
 import { sendInParts } from './send-parts.ts';
-import type { Task } from './task.ts';
 
 type Commit = { readonly target: ChunkTarget };
 
@@ -43,11 +42,7 @@ export class AtLeastOnceDelivery implements Delivery {
     await retrying(this.scope, 'startup', () => this.producer.connect());
   }
 
-  async open(_task: Task): Promise<void> {}
-
-  async close(_task: Task): Promise<void> {}
-
-  async deliver(_task: Task, messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
+  async deliver(messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
     if (messages.length > 0) await retrying(this.scope, 'produce', () => this.sends.submit(messages));
     const written = messages.length > 0 ? 'written' : 'abandoned';
     if (!this.owned(target.generation, target.topic, target.partition)) return written;

@@ -1,34 +1,58 @@
+import { randomUUID } from 'node:crypto';
 import { backoffDelay, sleep } from './backoff.ts';
 import { classify } from './classify.ts';
 import { Abandon } from './control.ts';
 import type { ChunkTarget, Delivery, DeliveryResult } from './delivery.ts';
 import { HopCrashedError } from './errors.ts';
-import type { KafkaPort, ProducerPort, TopicMessages, TransactionPort } from './kafka/port.ts';
+import type { KafkaPort, ProducerPort, TopicMessages } from './kafka/port.ts';
 import { type RetryScope, retrying } from './retrying.ts';
 import { sendInParts } from './send-parts.ts';
-import { type Task, transactionalIdOf } from './task.ts';
 
 /** Failed transactions in a row after which recreating the producer is not going to help. */
 const MAX_FAILED_TRANSACTIONS = 10;
 
+/** A chunk waiting for the member's next transaction. */
+interface Pending {
+  readonly messages: TopicMessages[];
+  readonly target: ChunkTarget;
+  readonly owned: () => boolean;
+  settle(outcome: Outcome): void;
+}
+
 /**
- * Read-process-write in one Kafka transaction per chunk: records and the chunk's offsets
- * (`sendOffsets`, with the task's stream time as metadata) commit together or not at all.
+ * What a transaction did for a chunk: committed; abandoned (the partition moved, nothing
+ * durable); again (aborted cleanly for another chunk's sake: submit again); failed (the
+ * transaction failed and was settled by reinitializing the producer: it may have committed);
+ * or an error that crashes the hop.
+ */
+type Outcome = DeliveryResult | 'again' | 'failed' | { readonly crash: unknown };
+
+/**
+ * Read-process-write in Kafka transactions (exactly-once v2, KIP-447): one transactional
+ * producer per hop member, and one transaction for every chunk the member's tasks hand over
+ * while the previous one is in flight — records and the chunks' offsets (`sendOffsets`, with
+ * each task's stream time as metadata) commit together or not at all. Under load the chunks of
+ * one fetch's partitions share a transaction (group commit); at low load nothing waits for a
+ * timer.
  *
- * One transactional producer per task, with the id `<group>-<partition>` (the scheme Kafka
- * Streams used before EOS v2): kafkajs's TxnOffsetCommit carries no group generation (no
- * KIP-447), so the broker cannot tell a zombie's commit from the owner's by the group — but it
- * can by the transactional id. When a partition moves, its new owner initializes the task's id
- * (tasks.ts), which bumps the epoch: the old owner, paused past its session and resumed, gets
- * PRODUCER_FENCED on its next transactional call and its chunk is dropped, never committed.
+ * Fencing is the group's, not the transactional id's: a transaction's offsets carry the member's
+ * generation and id (both ports), so a member the group has moved on from — a zombie, paused
+ * past its session and resumed — has its offset commit refused and its transaction aborted. A
+ * partition's new owner reads committed offsets only once no open transaction holds them
+ * (stable-offsets.ts), so it starts after the previous owner's last transaction, committed or
+ * aborted, and never from before it.
  *
- * A failed transaction discards the producer (kafkajs #1282), initializes a new one — which
- * completes or aborts what the old one left, so the outcome is final — and then asks the group
- * what it committed: at or past the chunk's end, the "failed" commit had gone through (an
- * ambiguous commit) and the chunk is done; otherwise it is retried.
+ * A failed transaction discards the producer (kafkajs #1282) and initializes the same id again,
+ * which completes or aborts what the old one left, so the outcome is final; each chunk then asks
+ * the group what it committed: at or past the chunk's end, the "failed" commit had gone through
+ * (an ambiguous commit) and the chunk is done; otherwise it is retried.
  */
 export class ExactlyOnceDelivery implements Delivery {
   private failedInARow = 0;
+  private producer: ProducerPort | undefined;
+  private queue: Pending[] = [];
+  private flushing = false;
+  private readonly transactionalId: string;
   private readonly port: KafkaPort;
   private readonly group: string;
   private readonly owned: (generation: number, topic: string, partition: number) => boolean;
@@ -47,82 +71,115 @@ export class ExactlyOnceDelivery implements Delivery {
     this.owned = owned;
     this.limitOf = limitOf;
     this.scope = scope;
+    this.transactionalId = transactionalIdOf(group);
   }
 
-  async start(): Promise<void> {}
-
-  /** Initializes the task's transactional id: fences every older producer of it. */
-  async open(task: Task): Promise<void> {
-    await this.close(task);
-    const producer = this.port.producer({ transactionalId: transactionalIdOf(this.group, task.partition) });
-    await retrying(this.scope, 'startup', () => producer.connect());
-    task.producer = producer;
+  async start(): Promise<void> {
+    await this.connect();
   }
 
-  async close(task: Task): Promise<void> {
-    const producer = task.producer;
-    task.producer = undefined;
-    await producer?.disconnect().catch(() => {});
-  }
-
-  async deliver(task: Task, messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
-    const { topic, partition, nextOffset, generation, metadata } = target;
+  async deliver(messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult> {
+    const { topic, partition, nextOffset, generation } = target;
     const owned = () => this.owned(generation, topic, partition);
-    for (let attempt = 0; ; attempt++) {
-      if (!owned() || task.fencedIn === generation) return 'abandoned';
-      if (!task.producer && !(await this.reopen(task, target))) return 'abandoned';
-      const producer = task.producer as ProducerPort;
-      let txn: TransactionPort | undefined;
-      try {
-        txn = await producer.transaction();
-        if (messages.length > 0) await sendInParts((b) => txn!.send(b), messages, this.limitOf);
-        if (!owned()) {
-          await txn.abort();
-          return 'abandoned';
-        }
-        await txn.sendOffsets(this.group, [{ topic, partition, offset: nextOffset, metadata: metadata ?? null }]);
-        await txn.commit();
-        this.failedInARow = 0;
-        return 'committed';
-      } catch (error) {
-        await txn?.abort().catch(() => {});
-        await this.close(task);
-        const verdict = classify(error, 'transaction');
-        // Fenced: another member initialized this task's id, so it owns the partition now.
-        if (verdict.action === 'abandon' || verdict.code === 'PRODUCER_FENCED') {
-          if (verdict.code === 'PRODUCER_FENCED') task.fencedIn = generation;
-          this.scope.log('info', 'transaction dropped: the partition moved', { partition, reason: verdict.reason });
-          return 'abandoned';
-        }
-        if (verdict.action !== 'retry' || ++this.failedInARow >= MAX_FAILED_TRANSACTIONS) {
-          throw new HopCrashedError(this.scope.hop, 'transaction', error);
-        }
-        if (this.scope.signal.aborted) throw new Abandon(`stopping while transactions fail: ${verdict.reason}`);
-        this.scope.log('warn', 'transaction failed; recreating the producer', {
-          attempt: attempt + 1,
-          error: verdict.reason,
-        });
-        if (!(await this.reopen(task, target))) return 'abandoned';
-        if (await this.committedThrough(topic, partition, nextOffset)) return 'committed';
-        const { retryInitialMs: initialMs, retryMaxMs: maxMs } = this.scope.config;
-        await sleep(backoffDelay(attempt, { initialMs, maxMs }), this.scope.signal);
-      }
+    for (let attempt = 0; ; ) {
+      if (!owned()) return 'abandoned';
+      const outcome = await new Promise<Outcome>((settle) => this.submit({ messages, target, owned, settle }));
+      if (outcome === 'again') continue;
+      if (outcome === 'committed' || outcome === 'abandoned' || outcome === 'written') return outcome;
+      if (typeof outcome === 'object') throw new HopCrashedError(this.scope.hop, 'transaction', outcome.crash);
+      if (await this.committedThrough(topic, partition, nextOffset)) return 'committed';
+      const { retryInitialMs: initialMs, retryMaxMs: maxMs } = this.scope.config;
+      await sleep(backoffDelay(attempt++, { initialMs, maxMs }), this.scope.signal);
+      if (this.scope.signal.aborted) throw new Abandon('stopping while transactions fail');
     }
   }
 
-  /**
-   * Initializing the task's id fences whoever else holds it, so only the partition's owner may do
-   * it: a member paused past its session and resumed (a zombie) still believes it owns the
-   * partition, and reinitializing would fence the real owner and commit the chunk twice. So the
-   * producer is recreated mid-generation only after the group coordinator confirms this member
-   * owns the partition in a stable generation (a live member cannot lose a partition without
-   * rejoining first); otherwise the chunk is dropped, and the next assignment opens the task.
-   */
-  private async reopen(task: Task, target: ChunkTarget): Promise<boolean> {
-    const owned = await target.stillOwned?.().catch(() => false);
-    if (!owned) return false;
-    await this.open(task);
-    return true;
+  /** Group commit: one transaction in flight; what is submitted meanwhile goes in the next. */
+  private submit(pending: Pending): void {
+    this.queue.push(pending);
+    if (!this.flushing) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const chunks = this.queue.splice(0);
+      // A chunk already settled keeps its outcome (a promise settles once).
+      await this.transact(chunks).catch((error: unknown) => {
+        for (const c of chunks) c.settle(error instanceof Abandon ? 'abandoned' : { crash: error });
+      });
+    }
+    this.flushing = false;
+  }
+
+  /** One transaction for every chunk still owned; settles each chunk. */
+  private async transact(chunks: Pending[]): Promise<void> {
+    const live = chunks.filter((c) => c.owned());
+    for (const c of chunks) if (!live.includes(c)) c.settle('abandoned');
+    if (live.length === 0) return;
+    if (!this.producer) await this.connect();
+    const producer = this.producer as ProducerPort;
+    let txn: Awaited<ReturnType<ProducerPort['transaction']>> | undefined;
+    try {
+      txn = await producer.transaction();
+      const messages = live.flatMap((c) => c.messages);
+      if (messages.length > 0) await sendInParts((b) => txn!.send(b), messages, this.limitOf);
+      // A partition revoked while its records were sent: abort, and send the others again.
+      const lost = live.filter((c) => !c.owned());
+      if (lost.length > 0) {
+        await txn.abort();
+        for (const c of live) c.settle(lost.includes(c) ? 'abandoned' : 'again');
+        return;
+      }
+      const offsets = live.map(({ target: t }) => ({
+        topic: t.topic,
+        partition: t.partition,
+        offset: t.nextOffset,
+        metadata: t.metadata ?? null,
+      }));
+      await txn.sendOffsets(this.group, offsets);
+      await txn.commit();
+      this.failedInARow = 0;
+      for (const c of live) c.settle('committed');
+    } catch (error) {
+      await txn?.abort().catch(() => {});
+      await this.discard();
+      const verdict = classify(error, 'transaction');
+      // The group refused the offsets: this member left the generation, its partitions moved.
+      if (verdict.action === 'abandon') {
+        this.scope.log('info', 'transaction dropped: the partitions moved', { reason: verdict.reason });
+        for (const c of live) c.settle('abandoned');
+        return;
+      }
+      // Fenced: the coordinator aborted a transaction that outlived its timeout (the id is this
+      // member's alone); a new initialization of the id goes on from there.
+      const retriable = verdict.action === 'retry' || verdict.code === 'PRODUCER_FENCED';
+      if (!retriable || ++this.failedInARow >= MAX_FAILED_TRANSACTIONS) {
+        for (const c of live) c.settle({ crash: error });
+        return;
+      }
+      if (this.scope.signal.aborted) {
+        for (const c of live) c.settle('abandoned');
+        return;
+      }
+      this.scope.log('warn', 'transaction failed; recreating the producer', { error: verdict.reason });
+      // Initializing the id again settles the failed transaction before anyone reads offsets.
+      await this.connect();
+      for (const c of live) c.settle('failed');
+    }
+  }
+
+  /** Initializes the member's transactional id: completes or aborts what an earlier producer of it left. */
+  private async connect(): Promise<void> {
+    const producer = this.port.producer({ transactionalId: this.transactionalId });
+    await retrying(this.scope, 'startup', () => producer.connect());
+    this.producer = producer;
+  }
+
+  private async discard(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => {});
   }
 
   /** After a failure and a fresh producer (which settled the old transaction): did it commit this chunk? */
@@ -136,5 +193,15 @@ export class ExactlyOnceDelivery implements Delivery {
     return done;
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.discard();
+  }
+}
+
+/**
+ * A hop member's transactional id: unique to the process (fencing is the group generation's),
+ * prefixed by the group so an operator can tell whose transactions the broker holds.
+ */
+export function transactionalIdOf(group: string): string {
+  return `${group}-${randomUUID()}`;
 }

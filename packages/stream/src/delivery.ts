@@ -1,5 +1,4 @@
 import type { BatchPort, TopicMessages } from './kafka/port.ts';
-import type { Task } from './task.ts';
 
 /** Where a chunk's offsets go once its records are written. */
 export interface ChunkTarget {
@@ -13,8 +12,6 @@ export interface ChunkTarget {
   readonly generation: number;
   /** The batch the chunk came from: at-least-once commits through it (an idle tick has none). */
   readonly batch?: BatchPort;
-  /** Asks the group coordinator whether this member still owns the partition (kafka/port.ts `owns`). */
-  readonly stillOwned?: () => Promise<boolean>;
 }
 
 /**
@@ -26,9 +23,6 @@ export type DeliveryResult = 'committed' | 'written' | 'abandoned';
 /** Writes a chunk's records and commits its offsets: at-least-once or exactly-once. */
 export interface Delivery {
   start(): Promise<void>;
-  /** A task (re)opened in a new generation: exactly-once initializes its transactional id. */
-  open(task: Task): Promise<void>;
-  close(task: Task): Promise<void>;
-  deliver(task: Task, messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult>;
+  deliver(messages: TopicMessages[], target: ChunkTarget): Promise<DeliveryResult>;
   stop(): Promise<void>;
 }

@@ -17,8 +17,6 @@ export interface ChunkPlace {
   readonly generation: number;
   readonly task: Task;
   readonly batch: BatchPort;
-  /** Asks the group coordinator whether this member still owns the partition. */
-  stillOwned(): Promise<boolean>;
   /** Handling more messages after this moment (performance.now()) waits for the next chunk. */
   readonly deadline: number;
   /** Heartbeats during long retries; throws Abandon when the partition is being revoked. */
@@ -49,7 +47,6 @@ export interface BatchDeps {
   /** Input topic → input name. */
   readonly inputs: ReadonlyMap<string, string>;
   seek(topic: string, partition: number, offset: string): void;
-  owns(topic: string, partition: number): Promise<boolean>;
   crash(error: HopCrashedError): void;
 }
 
@@ -88,7 +85,6 @@ export function eachBatchHandler(deps: BatchDeps): (batch: BatchPort) => Promise
         const outcome = await task.run(async (): Promise<ChunkOutcome | 'seeked'> => {
           if (!owned()) return { result: 'abandoned', handled: 0 };
           if (await behindCommitted(deps, task, batch, batch.messages[i]!.offset)) return 'seeked';
-          const stillOwned = () => deps.owns(topic, partition);
           const place = {
             topic,
             partition,
@@ -96,7 +92,6 @@ export function eachBatchHandler(deps: BatchDeps): (batch: BatchPort) => Promise
             task,
             batch,
             keepAlive,
-            stillOwned,
             deadline: deadlineOf(deps.config),
           };
           return deps.runChunk(place, batch.messages.slice(i, i + deps.config.batchSize));

@@ -19,6 +19,7 @@ export type {
   KafkaPort,
   KafkaPortFactory,
   OutMessage,
+  PartitionOffset,
   PortSettings,
   ProducerPort,
   RecordHeaders,
@@ -41,7 +42,6 @@ export {
 } from './sink.ts';
 export { jsonStore } from './store-codecs.ts';
 export { runSuppressed, suppressTracing } from './suppress.ts';
-export { transactionalIdOf } from './task.ts';
 export type {
   Consumed,
   DeliveryMode,

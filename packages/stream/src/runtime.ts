@@ -114,7 +114,6 @@ export class StreamRuntime implements Hop {
     // Past the drain, retries give up; closing the producer also ends a send kafkajs would retry forever.
     this.abort.abort();
     await quietly('producer disconnect', () => handles.delivery?.stop());
-    await quietly('task producers disconnect', () => handles.tasks?.close());
     await consumerStopped;
     await quietly('consumer disconnect', () => handles.consumer?.disconnect());
     await quietly('health server close', () => handles.health?.close());

@@ -33,7 +33,7 @@ export async function runSinkChunk<In>(
     const nextOffset = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
     try {
       const target = { topic, partition, nextOffset, generation, batch: place.batch };
-      result = await deps.delivery.deliver(place.task, records, target);
+      result = await deps.delivery.deliver(records, target);
     } catch (error) {
       outbox.settle(error);
       throw error;

@@ -1,22 +1,17 @@
 import { FailureBreaker } from './control.ts';
 import type { EventState } from './event-state.ts';
-import type { ProducerPort } from './kafka/port.ts';
 import { PartitionState } from './store.ts';
 
 /**
- * One partition number of a hop: partition p of every (co-partitioned) input, p's stores, and —
- * exactly-once — p's own transactional producer. Its work runs serially, so two chunks of
- * partition p (of one input or of two) never run at once and never race on p's state.
+ * One partition number of a hop: partition p of every (co-partitioned) input and p's stores.
+ * Its work runs serially, so two chunks of partition p (of one input or of two) never run at once
+ * and never race on p's state.
  */
 export class Task {
   readonly partition: number;
   state = new PartitionState();
   /** The generation the task was last opened in (producer fenced, stores restored). */
   generation = -1;
-  /** Exactly-once: the producer of the transactional id `<group>-<partition>`. */
-  producer: ProducerPort | undefined;
-  /** The generation in which another member fenced this task's producer: no reopening until the next. */
-  fencedIn = -1;
   /** Input topics whose committed offset this generation was compared with the fetch position. */
   readonly checked = new Set<string>();
   /** Stateful hops: stream time, windows, timers, TTL expiry (event-state.ts). */
@@ -55,9 +50,4 @@ export class Task {
     this.tail = result.catch(() => {});
     return result;
   }
-}
-
-/** The transactional id of partition p's task: stable across restarts and hosts, unique per task. */
-export function transactionalIdOf(group: string, partition: number): string {
-  return `${group}-${partition}`;
 }

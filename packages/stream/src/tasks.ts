@@ -1,6 +1,5 @@
 import { changelogTopic } from './changelog.ts';
 import { DedupeSegments, restoreDedupe } from './dedupe-segments.ts';
-import type { Delivery } from './delivery.ts';
 import { changelogCodec, changelogNames, DEDUPE_STORE, type EventPlan, EventState } from './event-state.ts';
 import type { KafkaPort } from './kafka/port.ts';
 import { restorePartitions } from './restore.ts';
@@ -16,7 +15,6 @@ export interface TasksOptions {
   readonly inputs: ReadonlyMap<string, string>;
   /** Stores, windows, timers; undefined for a stateless hop. */
   readonly event: EventPlan | undefined;
-  readonly delivery: Delivery;
   readonly maxConsecutiveFailures: number;
   readonly restoreTimeoutMs: number;
   readonly signal: AbortSignal;
@@ -32,12 +30,12 @@ interface Restored {
 
 /**
  * The tasks of one hop member. On every assignment each owned task is (re)opened inside its own
- * serial queue, after the chunks it already had: exactly-once, its transactional id is
- * initialized first — which fences a previous owner and aborts (or completes) the transaction
- * it left open — and only then are its committed offsets (with the stream time committed as
- * their metadata) and its changelogs (stores, windows, timers) read, so the task holds
- * everything any committed transaction wrote and nothing more. Kept partitions are reopened too:
- * a member that missed a generation cannot know whether another member wrote meanwhile.
+ * serial queue, after the chunks it already had: its committed offsets (with the stream time
+ * committed as their metadata) are read once no open transaction holds them — the previous
+ * owner's last transaction has committed or been aborted (stable-offsets.ts) — and then its
+ * changelogs (stores, windows, timers), read committed, so the task holds everything any
+ * committed transaction wrote and nothing more. Kept partitions are reopened too: a member that
+ * missed a generation cannot know whether another member wrote meanwhile.
  */
 export class Tasks {
   private readonly tasks = new Map<number, Task>();
@@ -63,20 +61,14 @@ export class Tasks {
   }
 
   assign(partitions: readonly number[], generation: number): void {
-    const { delivery } = this.options;
-    for (const [p, task] of this.tasks) {
-      if (partitions.includes(p)) continue;
-      this.tasks.delete(p);
-      void task.run(() => delivery.close(task)).catch(() => {});
-    }
+    for (const p of this.tasks.keys()) if (!partitions.includes(p)) this.tasks.delete(p);
     const owned = partitions.map((p) => {
       const task = this.tasks.get(p) ?? new Task(p, this.options.maxConsecutiveFailures);
       this.tasks.set(p, task);
       task.checked.clear();
       return task;
     });
-    const fenced = Promise.all(owned.map((task) => task.run(() => delivery.open(task))));
-    const restored = fenced.then(() => this.restore(partitions));
+    const restored = this.restore(partitions);
     this.openedAll = false;
     const opened = Promise.all(
       owned.map((task) =>
@@ -171,11 +163,6 @@ export class Tasks {
       },
     });
     return out;
-  }
-
-  /** Closes every task's producer (after the drain). */
-  async close(): Promise<void> {
-    await Promise.all([...this.tasks.values()].map((t) => this.options.delivery.close(t).catch(() => {})));
   }
 }
 

@@ -43,7 +43,7 @@ export async function tick<O extends OutputSpecs, S extends StoreSpecs>(
     const records = outbox.seal(parts.tracer);
     const metadata = event.streamTime.serialize();
     const target = { topic, partition: task.partition, nextOffset, generation: task.generation, metadata };
-    const result = await parts.delivery.deliver(task, records, target);
+    const result = await parts.delivery.deliver(records, target);
     outbox.settle(result === 'committed' ? undefined : new Error('idle tick not committed'));
     if (result === 'committed') applyCommitted(task, writes, parts.stores);
     else event.rollback(task.state.stores);

@@ -3,7 +3,6 @@ import { expect, test } from 'vitest';
 import { testBrokers, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
 import { DEDUPE_STORE } from '../src/event-state.ts';
 import { changelogTopic, createHop, jsonStore, type Log, toConfig } from '../src/index.ts';
-import { transactionalIdOf } from '../src/task.ts';
 import { encodeExpiring } from '../src/ttl.ts';
 import { testKafkaClient } from './support/kafka-client.ts';
 import { committedCount, drainTopic, kafkaFor, makeInputs, produceInputs, waitFor } from './support/kafka-io.ts';
@@ -17,13 +16,15 @@ const KEYS = 6;
 
 /**
  * Every task of a stateful exactly-once hop is left with an open transaction, as a SIGKILL
- * mid-chunk leaves it: under each task's own transactional id, changelog records (a count of
- * 1000, a de-duplication key of an event still to come), an output, and the input offsets moved
- * to the end, none committed. The hop that starts next in the group must fence those transactions
- * before it reads anything (their changelog records are not state, their offsets not progress),
- * restore exactly what committed, and go on: each key's count continues 1, 2, 3, … without a gap
- * or a repeat, no event is dropped as a duplicate, and the killed transactions' output is never
- * seen.
+ * mid-transaction leaves it: under the killed member's transactional id, changelog records (a
+ * count of 1000, a de-duplication key of an event still to come), an output, and the input
+ * offsets moved to the end, none committed. Nobody will initialize that id again, so the
+ * transaction ends only when the coordinator aborts it at its timeout. The hop that starts next
+ * in the group must wait for that before it reads anything (stable offsets: its changelog records
+ * are not state, its offsets not progress), restore exactly what committed, and go on: each
+ * key's count continues 1, 2, 3, … without a gap or a repeat, no event is dropped as a
+ * duplicate, and the killed transaction's output is never seen. Reading the offsets the open
+ * transaction holds as if committed would skip every input to offset 100,000.
  */
 test('a task killed with an open transaction: the next owner restores exactly the committed state and goes on', async () => {
   const topics = await testTopics(['in', 'out', 'dlq'], { partitions: PARTITIONS });
@@ -90,7 +91,10 @@ test('a task killed with an open transaction: the next owner restores exactly th
   }
 }, 180_000);
 
-/** What a SIGKILLed task leaves: one open transaction per task, under the task's transactional id. */
+/**
+ * What a SIGKILLed member leaves: one open transaction over all its tasks, under its own
+ * transactional id, with the runtime's transaction timeout (10 s).
+ */
 async function leaveOpenTransactions(
   brokers: string[],
   group: string,
@@ -98,37 +102,42 @@ async function leaveOpenTransactions(
   comingEvent: number,
 ): Promise<void> {
   const kafka = new Kafka({ clientId: `${group}-killed`, brokers, logLevel: logLevel.NOTHING });
-  const producers = [];
-  for (let p = 0; p < PARTITIONS; p++) {
-    const producer = kafka.producer({
-      transactionalId: transactionalIdOf(group, p),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
-    const txn = await producer.transaction();
-    await txn.sendBatch({
-      topicMessages: [
-        {
-          topic: changelogTopic(group, 'counts'),
-          messages: Array.from({ length: KEYS }, (_, k) => ({ key: `user-${k}`, value: '1000', partition: p })),
-        },
-        {
-          topic: changelogTopic(group, DEDUPE_STORE),
-          messages: [
-            { key: `i${comingEvent}`, value: encodeExpiring(Date.UTC(2100, 0), Buffer.alloc(0)), partition: p },
-          ],
-        },
-        { topic: names.out, messages: [{ value: JSON.stringify({ zombie: true, n: 0, i: -1 }), partition: p }] },
-      ],
-    });
-    await txn.sendOffsets({
-      consumerGroupId: group,
-      topics: [{ topic: names.in, partitions: [{ partition: p, offset: '100000' }] }],
-    });
-    producers.push(producer);
-  }
-  // Neither committed nor aborted: the process is gone (disconnecting leaves the transactions open).
-  for (const producer of producers) await producer.disconnect();
+  const producer = kafka.producer({
+    transactionalId: `${group}-killed-member`,
+    transactionTimeout: 10_000,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const txn = await producer.transaction();
+  const partitions = Array.from({ length: PARTITIONS }, (_, p) => p);
+  await txn.sendBatch({
+    topicMessages: [
+      {
+        topic: changelogTopic(group, 'counts'),
+        messages: partitions.flatMap((p) =>
+          Array.from({ length: KEYS }, (_, k) => ({ key: `user-${k}`, value: '1000', partition: p })),
+        ),
+      },
+      {
+        topic: changelogTopic(group, DEDUPE_STORE),
+        messages: partitions.map((p) => ({
+          key: `i${comingEvent}`,
+          value: encodeExpiring(Date.UTC(2100, 0), Buffer.alloc(0)),
+          partition: p,
+        })),
+      },
+      {
+        topic: names.out,
+        messages: partitions.map((p) => ({ value: JSON.stringify({ zombie: true, n: 0, i: -1 }), partition: p })),
+      },
+    ],
+  });
+  await txn.sendOffsets({
+    consumerGroupId: group,
+    topics: [{ topic: names.in, partitions: partitions.map((p) => ({ partition: p, offset: '100000' })) }],
+  });
+  // Neither committed nor aborted: the process is gone (disconnecting leaves the transaction open).
+  await producer.disconnect();
 }

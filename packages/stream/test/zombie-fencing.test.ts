@@ -17,9 +17,9 @@ const KEYS = 6;
 /**
  * The zombie: one of two exactly-once members is paused (SIGSTOP) mid-stream for longer than its
  * session timeout. The broker evicts it, the group rebalances, and the other member takes its
- * partitions — initializing their tasks' transactional ids, which fences the paused member's
- * producers. Then the zombie is resumed (SIGCONT) with its chunk still in hand: its commit must be
- * refused (or never attempted), and it must rejoin and work on. Counted by event id over the
+ * partitions, in a generation the paused member is not part of. Then the zombie is resumed
+ * (SIGCONT) with its chunk still in hand: its commit must be refused (its offsets carry its old
+ * generation) or never attempted, and it must rejoin and work on. Counted by event id over the
  * output topic read committed: nothing twice, nothing missing; the counting store's sequence per
  * key shows no update applied twice or lost.
  */

@@ -1,5 +1,4 @@
 import {
-  AssignerProtocol,
   type Batch,
   CompressionTypes,
   type ConfigResourceTypes,
@@ -45,6 +44,14 @@ const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
  * would make kafkajs warn that a limited idempotent producer may lose exactly-once.)
  */
 const TRANSACTION_RETRY = { initialRetryTime: 20, multiplier: 4 };
+
+/**
+ * How long the coordinator lets a transaction stay open before it aborts it (Kafka Streams'
+ * exactly-once default). A member that dies mid-transaction holds its partitions' offsets that
+ * long: their next owner waits for stable offsets (stable-offsets.ts). The platformatic client
+ * sends its request timeout, 5 s.
+ */
+const TRANSACTION_TIMEOUT_MS = 10_000;
 
 /** The broker default of message.max.bytes, for topics that do not override max.message.bytes. */
 const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
@@ -158,7 +165,9 @@ function createProducer(kafka: Kafka, transactionalId: string | undefined): Prod
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: javaCompatiblePartitioner,
-    ...(transactionalId ? { transactionalId, transactionTimeout: 60_000, retry: TRANSACTION_RETRY } : {}),
+    ...(transactionalId
+      ? { transactionalId, transactionTimeout: TRANSACTION_TIMEOUT_MS, retry: TRANSACTION_RETRY }
+      : {}),
   });
   unwrapInstrumentation(producer, ['send', 'sendBatch', 'transaction']);
   return producer;
@@ -179,9 +188,9 @@ function producerPort(
   return {
     async connect() {
       await producer.connect();
-      // kafkajs initializes a transactional id lazily, at the first transaction() — too late to
-      // fence: the new owner would already have read offsets and state a zombie can still move.
-      // An empty transaction initializes it now (its abort sends nothing: no partition was added).
+      // kafkajs initializes a transactional id lazily, at the first transaction(); initializing it
+      // now settles what an earlier producer of the id left open before anything else happens.
+      // An empty transaction initializes it (its abort sends nothing: no partition was added).
       if (transactionalId) await (await producer.transaction()).abort();
     },
     disconnect: () => producer.disconnect(),
@@ -352,17 +361,6 @@ function groupConsumerPort(
       await run();
     },
     seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
-    async owns(topic, partition) {
-      // Asked of the coordinator, not of our own view: a member paused past its session still
-      // believes it owns its partitions. (A heartbeat would not tell: kafkajs rate-limits it.)
-      const group = await consumer.describeGroup();
-      if (group.state !== 'Stable') return false;
-      const me = group.members.find((m) => m.memberId === memberId);
-      if (!me) return false;
-      const decoded = AssignerProtocol.MemberAssignment.decode(me.memberAssignment);
-      const assignment: Record<string, number[]> = decoded?.assignment ?? {};
-      return (assignment[topic] ?? []).includes(partition);
-    },
     stop: () => {
       stopped = true;
       return consumer.stop();

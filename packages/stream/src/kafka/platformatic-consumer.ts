@@ -1,4 +1,4 @@
-import { Admin, Consumer } from '@platformatic/kafka';
+import { Consumer } from '@platformatic/kafka';
 import { coPartitioned } from './platformatic-assigner.ts';
 import { callCoordinator } from './platformatic-coordinator.ts';
 import { PortError, portCall, toPortError } from './platformatic-errors.ts';
@@ -33,7 +33,6 @@ export function platformaticGroupConsumer(
     partitionAssigner: coPartitioned,
   };
   const consumer = new Consumer({ ...base, groupId: options.group, autocommit: false, ...group });
-  let admin: Admin | undefined;
   let generation = -1;
   let rebalancing = false;
   let running = false;
@@ -213,13 +212,6 @@ export function platformaticGroupConsumer(
     seek(topic, partition, offset) {
       seeks.set(key(topic, partition), BigInt(offset));
     },
-    async owns(topic, partition) {
-      admin ??= new Admin(base);
-      const described = await portCall(() => admin!.describeGroups({ groups: [options.group] }));
-      const g = described.get(options.group);
-      if (!g || String(g.state).toUpperCase() !== 'STABLE' || !consumer.memberId) return false;
-      return g.members.get(consumer.memberId)?.assignments?.get(topic)?.partitions.includes(partition) ?? false;
-    },
     async stop() {
       running = false;
       await loop;
@@ -233,7 +225,7 @@ export function platformaticGroupConsumer(
       } catch {
         // Closing leaves the group anyway, by session timeout at worst.
       }
-      await Promise.all([consumer.close(true), admin?.close()]);
+      await consumer.close(true);
       options.onLeave();
     },
   };

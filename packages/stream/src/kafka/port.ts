@@ -138,8 +138,6 @@ export interface GroupConsumerPort {
   start(eachBatch: (batch: BatchPort) => Promise<void>): Promise<void>;
   /** The next fetch of this partition starts at `offset`; the current batch becomes stale. */
   seek(topic: string, partition: number, offset: string): void;
-  /** Whether the group coordinator has this member owning the partition in a stable generation now. */
-  owns(topic: string, partition: number): Promise<boolean>;
   /** Stops fetching and waits for the batches in hand. */
   stop(): Promise<void>;
   disconnect(): Promise<void>;
