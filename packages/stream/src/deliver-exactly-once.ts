@@ -52,6 +52,7 @@ export class ExactlyOnceDelivery implements Delivery {
   private producer: ProducerPort | undefined;
   private queue: Pending[] = [];
   private flushing = false;
+  private stopped = false;
   private readonly transactionalId: string;
   private readonly port: KafkaPort;
   private readonly group: string;
@@ -114,7 +115,8 @@ export class ExactlyOnceDelivery implements Delivery {
 
   /** One transaction for every chunk still owned; settles each chunk. */
   private async transact(chunks: Pending[]): Promise<void> {
-    const live = chunks.filter((c) => c.owned());
+    // Past the drain nothing new starts (and no producer is made again after stop() closed it).
+    const live = this.stopped ? [] : chunks.filter((c) => c.owned());
     for (const c of chunks) if (!live.includes(c)) c.settle('abandoned');
     if (live.length === 0) return;
     if (!this.producer) await this.connect();
@@ -194,6 +196,7 @@ export class ExactlyOnceDelivery implements Delivery {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.discard();
   }
 }
