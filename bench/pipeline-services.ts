@@ -110,6 +110,12 @@ export interface PipelineRun {
     readonly n: number;
     /** Per stage, during the paced phase: mean ms from a message's handling to its chunk's commit. */
     readonly handledToCommittedMs: Readonly<Record<string, number>>;
+    /**
+     * CPU seconds per 1,000 paced events, from the first paced send to the drain: the pipeline's
+     * processes together, and the broker (undefined when it is not on this machine). At a paced
+     * rate a transaction carries a few records, so this is where the transactions' price shows.
+     */
+    readonly cpuSPer1000Events: { readonly pipeline: number; readonly broker: number | undefined };
   };
 }
 
@@ -532,6 +538,9 @@ export async function runPipeline(
       const stageNames = STAGES.map(({ name }) => name);
       const handledBefore = await scrapeHistogram(HANDLED_TO_COMMITTED, stageNames, metricsPorts);
       const tickMs = 20;
+      const cpuAtStart = children.map(cpuSeconds).reduce((a, b) => a + b, 0);
+      const brokerAtStart = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
+      let paced = 0;
       const start = performance.now();
       let owed = 0;
       for (let tick = 0; performance.now() - start < LATENCY_SECONDS * 1000; tick++) {
@@ -541,11 +550,20 @@ export async function runPipeline(
         if (n > 0) {
           const now = Date.now();
           const messages = await sendBatch(n, now);
+          paced += messages.length;
           for (const m of messages) sentAt.set(deriveEventId('upstream', m.key), now);
         }
         await new Promise((r) => setTimeout(r, Math.max(0, start + (tick + 1) * tickMs - performance.now())));
       }
       await drained();
+      const perPaced = (s: number) => (s * 1000) / Math.max(1, paced);
+      const cpuSPer1000Events = {
+        pipeline: perPaced(children.map(cpuSeconds).reduce((a, b) => a + b, 0) - cpuAtStart),
+        broker:
+          brokerPid === undefined || brokerAtStart === undefined
+            ? undefined
+            : perPaced(processCpuSeconds(brokerPid) - brokerAtStart),
+      };
       await new Promise((r) => setTimeout(r, 500));
       await consumer.disconnect();
       // Per stage, a message's mean time from the start of its handling to its chunk's commit.
@@ -558,7 +576,7 @@ export async function runPipeline(
       );
       const sorted = latencies.sort((a, b) => a - b);
       const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-      return { rate, p50Ms: pct(0.5), p99Ms: pct(0.99), n: sorted.length, handledToCommittedMs };
+      return { rate, p50Ms: pct(0.5), p99Ms: pct(0.99), n: sorted.length, handledToCommittedMs, cpuSPer1000Events };
     }
   } finally {
     await producer.disconnect().catch(() => {});

@@ -156,6 +156,8 @@ export async function boot(
     topics,
     maxBytes: config.maxBytes,
     maxBytesPerPartition: config.maxBytesPerPartition,
+    fetchMinBytes: config.fetchMinBytes,
+    fetchMaxWaitMs: config.fetchMaxWaitMs,
     sessionTimeoutMs: config.sessionTimeoutMs,
     concurrency: config.partitionsConcurrently,
     // The idle policy: a partition with records fetched and not yet handled, or with more on the

@@ -11,6 +11,8 @@ describe('config in two steps', () => {
       compression: 'none',
       deadLetterTopic: 'adtrace.dead-letters',
       healthPort: undefined,
+      fetchMinBytes: 1,
+      fetchMaxWaitMs: 1000,
     });
   });
 
@@ -20,6 +22,8 @@ describe('config in two steps', () => {
       AUCTION_MODE: 'exactly-once',
       AUCTION_BATCH_SIZE: '200',
       AUCTION_HEALTH_PORT: '0',
+      AUCTION_FETCH_MIN_BYTES: '65536',
+      AUCTION_FETCH_MAX_WAIT_MS: '50',
       OTHER_BATCH_SIZE: '7',
     };
     expect(toConfig(readEnv('AUCTION', env))).toMatchObject({
@@ -27,6 +31,8 @@ describe('config in two steps', () => {
       mode: 'exactly-once',
       batchSize: 200,
       healthPort: 0,
+      fetchMinBytes: 65_536,
+      fetchMaxWaitMs: 50,
     });
   });
 

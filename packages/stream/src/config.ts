@@ -17,6 +17,15 @@ export interface StreamConfig {
   /** Fetch limits: what kafkajs may hold in memory before we have handled it. */
   readonly maxBytes: number;
   readonly maxBytesPerPartition: number;
+  /**
+   * A fetch is answered once it has this many bytes or has waited `fetchMaxWaitMs` (Kafka's
+   * fetch.min.bytes and fetch.max.wait.ms). Above 1 byte, the records that arrive within the wait
+   * are handled, and committed, together: fewer, larger transactions at low rates, for up to the
+   * wait's latency per hop; a minimum above what a backlog's fetch returns slows the backlog
+   * (bench README, "exactly-once v2").
+   */
+  readonly fetchMinBytes: number;
+  readonly fetchMaxWaitMs: number;
   /** HTTP port for /healthz and /readyz; 0 picks a free port; undefined serves none. */
   readonly healthPort: number | undefined;
   /** Attempts for an unclassified handler error before the message is dead-lettered. */
@@ -51,6 +60,8 @@ const fields = {
   partitionsConcurrently: { env: 'PARTITIONS_CONCURRENTLY', kind: { int: [1, 1024] }, def: 3 },
   maxBytes: { env: 'MAX_BYTES', kind: { int: [1024, 1 << 30] }, def: 8 << 20 },
   maxBytesPerPartition: { env: 'MAX_BYTES_PER_PARTITION', kind: { int: [1024, 1 << 30] }, def: 1 << 20 },
+  fetchMinBytes: { env: 'FETCH_MIN_BYTES', kind: { int: [1, 1 << 30] }, def: 1 },
+  fetchMaxWaitMs: { env: 'FETCH_MAX_WAIT_MS', kind: { int: [1, 30_000] }, def: 1000 },
   healthPort: { env: 'HEALTH_PORT', kind: { int: [0, 65_535] }, def: undefined },
   handlerAttempts: { env: 'HANDLER_ATTEMPTS', kind: { int: [1, 100] }, def: 3 },
   maxConsecutiveFailures: { env: 'MAX_CONSECUTIVE_FAILURES', kind: { int: [1, 1_000_000] }, def: 50 },

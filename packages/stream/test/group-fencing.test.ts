@@ -24,6 +24,8 @@ test('a member the group has moved on from cannot commit offsets in a transactio
     topics: [topic],
     maxBytes: 1 << 20,
     maxBytesPerPartition: 1 << 20,
+    fetchMinBytes: 1,
+    fetchMaxWaitMs: 1000,
     sessionTimeoutMs: 6000,
     concurrency: 1,
     onLeave: () => {},

@@ -279,7 +279,8 @@ function groupConsumerPort(
     partitionAssigners: [coPartitionedAssigner],
     maxBytes: options.maxBytes,
     maxBytesPerPartition: options.maxBytesPerPartition,
-    maxWaitTimeInMs: 1000,
+    minBytes: options.fetchMinBytes,
+    maxWaitTimeInMs: options.fetchMaxWaitMs,
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: Math.max(1000, Math.floor(options.sessionTimeoutMs / 10)),
   });

@@ -161,7 +161,8 @@ export function platformaticGroupConsumer(
         const targets = await positionsOf(assigned);
         if (gen !== generation) continue;
         const round = await fetchRound(consumer, targets, {
-          maxWaitMs: 1000,
+          minBytes: options.fetchMinBytes,
+          maxWaitMs: options.fetchMaxWaitMs,
           maxBytes: options.maxBytes,
           maxBytesPerPartition: options.maxBytesPerPartition,
         });

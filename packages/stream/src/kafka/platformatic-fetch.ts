@@ -20,6 +20,8 @@ export interface FetchedPartition {
 }
 
 export interface FetchLimits {
+  /** 1 unless given: answered as soon as anything is there. */
+  readonly minBytes?: number;
   readonly maxWaitMs: number;
   readonly maxBytes: number;
   readonly maxBytesPerPartition: number;
@@ -63,7 +65,7 @@ export async function fetchRound(consumer: Consumer, targets: readonly FetchTarg
       try {
         response = await consumer.fetch({
           node,
-          minBytes: 1,
+          minBytes: limits.minBytes ?? 1,
           maxBytes: limits.maxBytes,
           maxWaitTime: limits.maxWaitMs,
           isolationLevel: FetchIsolationLevels.READ_COMMITTED,

@@ -116,6 +116,9 @@ export interface GroupConsumerOptions {
   readonly topics: readonly string[];
   readonly maxBytes: number;
   readonly maxBytesPerPartition: number;
+  /** The broker answers a fetch once it has this many bytes, or after `fetchMaxWaitMs`. */
+  readonly fetchMinBytes: number;
+  readonly fetchMaxWaitMs: number;
   readonly sessionTimeoutMs: number;
   /** Partitions handled at once. */
   readonly concurrency: number;
