@@ -111,11 +111,11 @@ export interface PipelineRun {
     /** Per stage, during the paced phase: mean ms from a message's handling to its chunk's commit. */
     readonly handledToCommittedMs: Readonly<Record<string, number>>;
     /**
-     * CPU seconds per 1,000 paced events, from the first paced send to the drain: the pipeline's
-     * processes together, and the broker (undefined when it is not on this machine). At a paced
-     * rate a transaction carries a few records, so this is where the transactions' price shows.
+     * CPU seconds per 1,000 paced events, from the first paced send to the drain: each of the
+     * pipeline's processes, `pipeline` for all of them, and `broker` when it runs on this machine.
+     * At a paced rate a transaction carries a few records, so per-transaction costs show here.
      */
-    readonly cpuSPer1000Events: { readonly pipeline: number; readonly broker: number | undefined };
+    readonly cpuSPer1000Events: Readonly<Record<string, number>>;
   };
 }
 
@@ -538,7 +538,7 @@ export async function runPipeline(
       const stageNames = STAGES.map(({ name }) => name);
       const handledBefore = await scrapeHistogram(HANDLED_TO_COMMITTED, stageNames, metricsPorts);
       const tickMs = 20;
-      const cpuAtStart = children.map(cpuSeconds).reduce((a, b) => a + b, 0);
+      const cpuAtStart = children.map(cpuSeconds);
       const brokerAtStart = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
       let paced = 0;
       const start = performance.now();
@@ -557,13 +557,14 @@ export async function runPipeline(
       }
       await drained();
       const perPaced = (s: number) => (s * 1000) / Math.max(1, paced);
-      const cpuSPer1000Events = {
-        pipeline: perPaced(children.map(cpuSeconds).reduce((a, b) => a + b, 0) - cpuAtStart),
-        broker:
-          brokerPid === undefined || brokerAtStart === undefined
-            ? undefined
-            : perPaced(processCpuSeconds(brokerPid) - brokerAtStart),
+      const used = children.map((c, i) => cpuSeconds(c) - cpuAtStart[i]!);
+      const cpuSPer1000Events: Record<string, number> = {
+        ...Object.fromEntries(childNames.map((n, i) => [n, perPaced(used[i]!)])),
+        pipeline: perPaced(used.reduce((a, b) => a + b, 0)),
       };
+      if (brokerPid !== undefined && brokerAtStart !== undefined) {
+        cpuSPer1000Events.broker = perPaced(processCpuSeconds(brokerPid) - brokerAtStart);
+      }
       await new Promise((r) => setTimeout(r, 500));
       await consumer.disconnect();
       // Per stage, a message's mean time from the start of its handling to its chunk's commit.

@@ -71,10 +71,12 @@ export default async function run(): Promise<BenchResult> {
       e2e_rate_events_per_s: round(traced.latency!.rate, 0),
       e2e_p50_ms: round(traced.latency!.p50Ms),
       e2e_p99_ms: round(traced.latency!.p99Ms),
-      e2e_cpu_s_per_1000_events_pipeline: round(traced.latency!.cpuSPer1000Events.pipeline, 2),
-      ...(traced.latency!.cpuSPer1000Events.broker !== undefined && {
-        e2e_cpu_s_per_1000_events_broker: round(traced.latency!.cpuSPer1000Events.broker, 2),
-      }),
+      ...Object.fromEntries(
+        Object.entries(traced.latency!.cpuSPer1000Events).map(([n, v]) => [
+          `e2e_cpu_s_per_1000_events_${n}`,
+          round(v, 2),
+        ]),
+      ),
       ...Object.fromEntries(
         Object.entries(traced.latency!.handledToCommittedMs).map(([n, v]) => [
           `e2e_handled_to_committed_ms_${n}`,
