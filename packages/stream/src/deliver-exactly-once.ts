@@ -30,10 +30,10 @@ type Outcome = DeliveryResult | 'again' | 'failed' | { readonly crash: unknown }
 /**
  * Read-process-write in Kafka transactions (exactly-once v2, KIP-447): one transactional
  * producer per hop member, and one transaction for every chunk the member's tasks hand over
- * while the previous one is in flight — records and the chunks' offsets (`sendOffsets`, with
- * each task's stream time as metadata) commit together or not at all. Under load the chunks of
- * one fetch's partitions share a transaction (group commit); at low load nothing waits for a
- * timer.
+ * in the same turn of the event loop or while the previous one is in flight — records and the
+ * chunks' offsets (`sendOffsets`, with each task's stream time as metadata) commit together or
+ * not at all. The chunks of one fetch's partitions so share a transaction (group commit); at
+ * low load nothing waits for a timer.
  *
  * Fencing is the group's, not the transactional id's: a transaction's offsets carry the member's
  * generation and id (both ports), so a member the group has moved on from — a zombie, paused
@@ -104,6 +104,10 @@ export class ExactlyOnceDelivery implements Delivery {
   private async drain(): Promise<void> {
     this.flushing = true;
     while (this.queue.length > 0) {
+      // The partitions of one fetch are handled concurrently, each up to its deliver: one turn of
+      // the event loop lets those already under way join this transaction, rather than the first
+      // going alone and the rest waiting a whole transaction for the next (no timer is set).
+      await new Promise((resolve) => setImmediate(resolve));
       const chunks = this.queue.splice(0);
       // A chunk already settled keeps its outcome (a promise settles once).
       await this.transact(chunks).catch((error: unknown) => {
