@@ -109,13 +109,23 @@ export async function waitFor<T>(
   }
 }
 
-/** Committed offsets of a group, summed over partitions: how many inputs it has acknowledged. */
+/**
+ * Committed offsets of a group, summed over partitions: how many inputs it has acknowledged. A
+ * retriable refusal (a freshly started broker still loading its offsets partition) is asked again.
+ */
 export async function committedCount(kafka: Kafka, groupId: string, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (entry?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return (entry?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      } catch (error) {
+        if ((error as { retriable?: boolean }).retriable !== true || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
