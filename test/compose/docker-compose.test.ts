@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listServices, serviceRegistry, unregisteredServiceFolders } from '@adtrace/cli';
-import { localKafkaConfig, pomKafkaVersion } from '@adtrace/cli/local-kafka';
+import { brokerTuning, localKafkaConfig, pomKafkaVersion } from '@adtrace/cli/local-kafka';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -37,6 +37,13 @@ describe('docker-compose.yml', () => {
     expect(kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(kafka.environment?.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe(1);
     expect(kafka.environment?.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR).toBe(1);
+  });
+
+  it('tunes Kafka as the local broker is tuned (deploy/kafka/server.properties)', () => {
+    const env = services.kafka!.environment ?? {};
+    const tuning = brokerTuning(localKafkaConfig().deployDir);
+    expect(Object.keys(tuning)).toContain('KAFKA_GROUP_COORDINATOR_APPEND_LINGER_MS');
+    for (const [name, value] of Object.entries(tuning)) expect(String(env[name]), name).toBe(value);
   });
 
   it('has one entry per pipeline service, each with a readiness healthcheck', () => {

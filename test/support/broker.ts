@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireBroker as acquireCliBroker } from '@adtrace/cli';
-import { ensureKafkaJars, localKafkaConfig, pomKafkaVersion, startBroker, stopBroker } from '@adtrace/cli/local-kafka';
+import {
+  brokerTuning,
+  ensureKafkaJars,
+  localKafkaConfig,
+  pomKafkaVersion,
+  startBroker,
+  stopBroker,
+} from '@adtrace/cli/local-kafka';
 import { freePort } from './ports.ts';
 
 export interface BrokerLease {
@@ -31,13 +38,7 @@ async function startKafkaContainer(version: string, log: (line: string) => void)
       KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
       KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
       KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+      ...brokerTuning(localKafkaConfig().deployDir),
     })
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .withStartupTimeout(180_000)
