@@ -11,6 +11,7 @@
 // taken between 10 % and 90 % of its share of the backlog and converted to events (÷ its input
 // records per event); the pipeline's sustained rate is the slowest stage's: faster than that,
 // that stage's lag grows without bound.
+
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { createUserKeyer, deriveEventId, generateDemoCatalog, generateDemoUsers 
 import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
 import { listenerPid, processCpuSeconds } from './listener-pid.ts';
+import { rateBetween } from './rate.ts';
 import { freePort, openRtb, scrapeDropped, start, until } from './serving-services.ts';
 import { StoredSpans, type StoredSpansSummary, sustainedEventsPerS } from './stored-spans.ts';
 
@@ -436,14 +438,9 @@ export async function runPipeline(
     const stages: StageRate[] = STAGES.map(({ name }) => {
       const base = before.get(name)!.done;
       const total = finished!.get(name)!.done - base;
-      const at = (share: number) => marks.find((m) => m.p.get(name)!.done - base >= total * share)!;
-      const [first, last] = [at(0.1), at(0.9)];
       const recordsPerEvent = total / options.backlog;
-      const seconds = Math.max(0.001, (last.at - first.at) / 1000);
-      const eventsPerS =
-        total === 0
-          ? Number.POSITIVE_INFINITY
-          : (last.p.get(name)!.done - first.p.get(name)!.done) / seconds / recordsPerEvent;
+      const counts = marks.map((m) => ({ at: m.at, n: m.p.get(name)!.done - base }));
+      const eventsPerS = total === 0 ? Number.POSITIVE_INFINITY : rateBetween(counts, total) / recordsPerEvent;
       const maxLag = Math.max(...marks.map((m) => m.p.get(name)!.seen - m.p.get(name)!.done));
       return { stage: name, recordsPerEvent, eventsPerS, maxLag };
     });

@@ -25,6 +25,7 @@ import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
 import { freePort } from '../packages/cli/src/free-port.ts';
 import { tracked } from './children.ts';
+import { rateBetween } from './rate.ts';
 import { type SpanStoreHealth, StoredSpans, sustainedEventsPerS } from './stored-spans.ts';
 
 export { freePort };
@@ -316,10 +317,9 @@ export async function throughServices(
     },
     600_000,
   );
-  const first = marks.find((m) => m.done >= backlogImps * 0.1)!;
-  const last = marks.find((m) => m.done >= backlogImps * 0.9)!;
   const impsPerEvent = backlogImps / BACKLOG;
-  const servicesEventsPerS = (last.done - first.done) / impsPerEvent / ((last.at - first.at) / 1000);
+  const counts = marks.map((m) => ({ at: m.at, n: m.done }));
+  const servicesEventsPerS = rateBetween(counts, backlogImps) / impsPerEvent;
   await drained();
   const stored = await storedSpans.settle(BACKLOG);
   const droppedSpans = await scrapeDropped(metricsPorts);

@@ -3,6 +3,7 @@
 // whose spans were dropped, or are stored long after the services finished, is not an event
 // traced and stored at that rate.
 
+import { rateBetween } from './rate.ts';
 import { until } from './serving-services.ts';
 
 /** More than the exporters' 500 ms batch delay, a load's commit and the polls. */
@@ -57,11 +58,10 @@ export class StoredSpans {
       600_000,
     );
     const total = inserted.spansInserted - this.#before.n;
-    const reached = (share: number) => this.#marks.find((m) => m.n - this.#before.n >= total * share)!;
-    const [first, last] = [reached(0.1), reached(0.9)];
+    const counts = this.#marks.map((m) => ({ at: m.at, n: m.n - this.#before.n }));
     return {
       spansPerEvent: total / events,
-      spansPerS: (last.n - first.n) / Math.max(0.001, (last.at - first.at) / 1000),
+      spansPerS: rateBetween(counts, total),
       spansPerLoad: total / Math.max(1, inserted.loads - this.#before.loads),
       lastStoredAt: since.at,
     };
