@@ -22,26 +22,29 @@ const kafka = testKafka('data-commands-test');
 const catalogText = readFileSync(DEMO_CATALOG_URL, 'utf8');
 const catalog = parseNdjson<Campaign>(catalogText);
 const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
-type Label = 'campaigns' | 'refused' | 'segments' | 'raw' | 'requests' | 'dlq';
+type Label = 'campaigns' | 'refused' | 'segments' | 'raw' | 'requests' | 'dlq' | 'quiet';
 let topics: TestTopics<Label>;
 let home: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  timeout = 0,
+): Promise<{ code: number; signal: string | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: testBrokers().join(','), ADTRACE_HOME: home };
   delete env.INGEST_USER_KEY_SECRET;
   delete env.INGEST_USER_KEY_SECRET_FILE;
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...args], { env });
-    return { code: 0, stdout, stderr };
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...args], { env, timeout });
+    return { code: 0, signal: null, stdout, stderr };
   } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    const e = err as { code: number; signal: string | null; stdout: string; stderr: string };
+    return { code: e.code, signal: e.signal ?? null, stdout: e.stdout, stderr: e.stderr };
   }
 }
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'adtrace-data-'));
-  topics = await testTopics(['campaigns', 'refused', 'segments', 'raw', 'requests', 'dlq'], {
+  topics = await testTopics(['campaigns', 'refused', 'segments', 'raw', 'requests', 'dlq', 'quiet'], {
     compacted: ['campaigns', 'refused', 'segments'],
   });
 });
@@ -74,6 +77,35 @@ describe('adtrace campaigns publish', () => {
     expect(run.stderr).toContain(`line 2: campaign ${bad.id}: ads[0].bidMicros must be positive`);
     expect(await drainTopic(kafka, topics.names.refused)).toHaveLength(0);
   });
+});
+
+describe('adtrace load when the send fails', () => {
+  it('exits with the error instead of running on with its trackers', async () => {
+    // The trackers follow an existing impressions topic; the requests go to a topic that does not
+    // exist (auto-creation is off), so the send fails after kafkajs's retries. The old code left
+    // the trackers' consumer and timer running, and the process never exited.
+    const started = Date.now();
+    const load = await cli(
+      [
+        'load',
+        '--events',
+        '50',
+        '--rate',
+        '100',
+        '--topic',
+        `${topics.names.raw}-missing`,
+        // A topic nothing writes to: the trackers follow it and have nothing to send.
+        '--impressions-topic',
+        topics.names.quiet,
+        '--user-events-topic',
+        topics.names.quiet,
+      ],
+      90_000,
+    );
+    expect(load.signal, `still running after ${Date.now() - started} ms`).toBeNull();
+    expect(load.code).toBe(1);
+    expect(load.stderr).toMatch(/adtrace load: .*(topic|partition)/i);
+  }, 120_000);
 });
 
 describe('adtrace segments publish, adtrace load, and ingest', () => {

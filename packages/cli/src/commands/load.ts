@@ -8,7 +8,7 @@ import { kafkaBrokers } from '../kafka-env.ts';
 import { LOAD_MIX } from '../load/openrtb-load.ts';
 import { progressLine } from '../load/pacing.ts';
 import { pipelineWindows } from '../load/pipeline-windows.ts';
-import { sendLoad } from '../load/send-load.ts';
+import { type LoadSummary, sendLoad } from '../load/send-load.ts';
 import { startTracker, type Tracker, type TrackerSummary } from '../load/track-user-events.ts';
 import { createUserEventLoad, type UserEventLoad } from '../load/user-event-load.ts';
 
@@ -132,25 +132,33 @@ A progress bar on stderr; Ctrl-C stops after the batch in flight.`,
           userEventsTopic: values['user-events-topic'] ?? Topics.userEventsRaw,
           onSent: (sent) => record('user-event', { ...sent.event, sentAtMs: Date.now() }),
         }));
-      const summary = await sendLoad(kafka, users, {
-        events,
-        rate,
-        seed,
-        topic,
-        sampleRatio,
-        tmaxMs,
-        signal: abort.signal,
-        beforeSend: userEvents && ((t) => userEvents.request(t)),
-        onSent: truth === undefined ? undefined : (t) => record('request', t),
-        onProgress(sent, elapsedMs) {
-          // A bar redrawn in place on a terminal; in a log, a line every 10 %.
-          if (tty) process.stderr.write(`\r${progressLine(sent, events, elapsedMs)}`);
-          else if (sent === events || sent - lastShown >= events / 10) {
-            lastShown = sent;
-            info(progressLine(sent, events, elapsedMs));
-          }
-        },
-      });
+      let summary: LoadSummary;
+      try {
+        summary = await sendLoad(kafka, users, {
+          events,
+          rate,
+          seed,
+          topic,
+          sampleRatio,
+          tmaxMs,
+          signal: abort.signal,
+          beforeSend: userEvents && ((t) => userEvents.request(t)),
+          onSent: truth === undefined ? undefined : (t) => record('request', t),
+          onProgress(sent, elapsedMs) {
+            // A bar redrawn in place on a terminal; in a log, a line every 10 %.
+            if (tty) process.stderr.write(`\r${progressLine(sent, events, elapsedMs)}`);
+            else if (sent === events || sent - lastShown >= events / 10) {
+              lastShown = sent;
+              info(progressLine(sent, events, elapsedMs));
+            }
+          },
+        });
+      } catch (err) {
+        // The trackers follow impressions and send on a timer: left running, they would keep the
+        // process alive after the error (a broker gone mid-run left `adtrace load` running for good).
+        await tracker?.finish({ tailMs: 0, idleMs: 0, signal: AbortSignal.abort() }).catch(() => {});
+        throw err;
+      }
       if (tty) process.stderr.write('\n');
       const secs = summary.elapsedMs / 1000;
       print(
