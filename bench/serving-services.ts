@@ -32,7 +32,7 @@ export { freePort };
 
 const root = join(import.meta.dirname, '..');
 const PRELOAD = join(root, 'packages/telemetry/src/preload.ts');
-const BACKLOG = 8_000;
+const BACKLOG = Number(process.env.BENCH_SERVING_BACKLOG ?? 8_000);
 const WARMUP = 400;
 const LATENCY_SECONDS = 10;
 const LOW_RATE = 20;
