@@ -340,10 +340,12 @@ export default async function run(): Promise<{
   if (sampled) {
     figures.events_per_s_at_10pct_sampling = round(sampled.eventsPerS, 0);
     figures.events_per_s_at_10pct_sampling_services = round(sampled.servicesEventsPerS, 0);
+    figures.events_per_s_at_10pct_sampling_whole_backlog = round(sampled.wholeBacklogEventsPerS, 0);
   }
   if (services) {
     figures.events_per_s = round(services.eventsPerS, 0);
     figures.events_per_s_services = round(services.servicesEventsPerS, 0);
+    figures.events_per_s_whole_backlog = round(services.wholeBacklogEventsPerS, 0);
     figures.events_per_s_spans_stored = round(services.storedEventsPerS, 0);
     figures.spans_per_event = round(services.spansPerEvent, 1);
     figures.imps_per_event = round(services.impsPerEvent, 2);
@@ -398,10 +400,10 @@ export default async function run(): Promise<{
     'goals: decision p99 ≤ 2 ms and auction p99 ≤ 1 ms at 1,000 ads; decision p99 ≤ 3 ms at 10,000',
     services
       ? [
-          `through ingest → profiling → auction → delivery (processes, every event traced, demo catalog): ${services.eventsPerS.toFixed(0)} events/s sustained with its spans stored (${services.impsPerEvent.toFixed(2)} imps/event; the services ${services.servicesEventsPerS.toFixed(0)} events/s, the warehouse storing ${services.spansPerEvent.toFixed(1)} spans/event at ${Number.isFinite(services.storedEventsPerS) ? services.storedEventsPerS.toFixed(0) : '—'} events/s, ${services.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
+          `through ingest → profiling → auction → delivery (processes, every event traced, demo catalog): ${services.eventsPerS.toFixed(0)} events/s sustained with its spans stored (${services.impsPerEvent.toFixed(2)} imps/event; the services ${services.servicesEventsPerS.toFixed(0)} events/s, ${services.wholeBacklogEventsPerS.toFixed(0)} over the whole backlog, the warehouse storing ${services.spansPerEvent.toFixed(1)} spans/event at ${Number.isFinite(services.storedEventsPerS) ? services.storedEventsPerS.toFixed(0) : '—'} events/s, ${services.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
           `raw produced → impression committed at ${services.latencyRate.toFixed(0)} events/s: p50 ${services.half!.p50Ms} ms, p99 ${services.half!.p99Ms} ms (served p50 ${services.half!.servedP50Ms} ms; ${services.half!.impressions} impressions)`,
           `… at 20 events/s: p50 ${services.low!.p50Ms} ms, p99 ${services.low!.p99Ms} ms (served p50 ${services.low!.servedP50Ms} ms; ${services.low!.impressions} impressions)`,
-          `the same backlog at 10 % sampling (ADTRACE_TRACE_SAMPLE_RATIO=0.1): ${sampled?.eventsPerS.toFixed(0)} events/s sustained (the services ${sampled?.servicesEventsPerS.toFixed(0)}; warehouse ${sampled?.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
+          `the same backlog at 10 % sampling (ADTRACE_TRACE_SAMPLE_RATIO=0.1): ${sampled?.eventsPerS.toFixed(0)} events/s sustained (the services ${sampled?.servicesEventsPerS.toFixed(0)}, ${sampled?.wholeBacklogEventsPerS.toFixed(0)} over the whole backlog; warehouse ${sampled?.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
           `spans the services dropped over the backlog (export queue full or export failed): ${services.droppedSpans} traced, ${sampled?.droppedSpans ?? '—'} at 10 %; over the whole runs ${services.droppedSpansWithLatency} and ${sampled?.droppedSpansWithLatency ?? '—'}`,
         ].join('\n')
       : 'through the services: skipped (no KAFKA_BROKERS, or BENCH_SERVING_DECISION_ONLY=1)',
