@@ -67,6 +67,13 @@ export interface PipelineRun {
   /** The slowest service stage's rate alone (`eventsPerS` before the warehouse is counted). */
   readonly servicesEventsPerS: number;
   /**
+   * The backlog ÷ the time from its first request produced to the last stage's last record
+   * committed. A backlog's stages partly run one after the other (each drains what the one before
+   * queued), so a stage's own 10 %–90 % rate can be its rate nearly alone on the machine; this one,
+   * fill and drain included, cannot overstate what the services sustain together.
+   */
+  readonly wholeBacklogEventsPerS: number;
+  /**
    * The warehouse as a stage: events per second whose spans were stored, between 10 % and 90 %
    * of the backlog's spans (spansPerSStored ÷ spansPerEvent). Spans waiting in the services'
    * export queues are not stored yet, and over a longer run the queues fill and drop them
@@ -411,6 +418,7 @@ export async function runPipeline(
     const brokerPid = listenerPid(Number(brokers.split(',')[0]!.split(':').at(-1)));
     const brokerCpuBefore = brokerPid === undefined ? undefined : processCpuSeconds(brokerPid);
     const [bytesBefore, recordsBefore] = [bytes, records];
+    const backlogStartedAt = performance.now();
     for (let i = 0; i < options.backlog; i += 500) await sendBatch(Math.min(500, options.backlog - i));
     const marks: { at: number; p: Map<Stage, { done: number; seen: number }> }[] = [];
     // The warehouse's stored span count over the same time, and after until it stops growing.
@@ -477,6 +485,10 @@ export async function runPipeline(
       childNames.map((n, i) => [n, ((cpuAfter[i]! - cpuBefore[i]!) * 1000) / options.backlog]),
     );
     const servicesEventsPerS = Math.min(...stages.map((s) => s.eventsPerS));
+    const throughAt = marks.find((m) =>
+      STAGES.every(({ name }) => m.p.get(name)!.done === finished!.get(name)!.done),
+    )!.at;
+    const wholeBacklogEventsPerS = options.backlog / ((throughAt - backlogStartedAt) / 1000);
     const { eventsPerS, storedEventsPerS, warehouseBehind, storedAfterServicesMs } = stored
       ? sustainedEventsPerS({ servicesEventsPerS, stored, events: options.backlog, droppedSpans, servicesDoneAt })
       : {
@@ -493,6 +505,7 @@ export async function runPipeline(
       eventsPerS,
       stages,
       servicesEventsPerS,
+      wholeBacklogEventsPerS,
       storedEventsPerS,
       warehouseBehind,
       storedAfterServicesMs,
