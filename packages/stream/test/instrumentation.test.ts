@@ -55,7 +55,15 @@ describe.each(['at-least-once', 'exactly-once'] as const)('with the kafkajs inst
       const fromInstrumentation = spans.filter((s) => s.scope === '@opentelemetry/instrumentation-kafkajs');
       // The control send (not suppressed) proves the instrumentation was active in the child.
       expect(fromInstrumentation.map((s) => s.name)).toEqual([`send ${topics.names.control}`]);
-      const process = byEvent(spans, `process ${topics.names.in}`);
+      // An event handled twice (a chunk abandoned and fetched again) has two process spans. It
+      // happened once in CI (exactly-once, "two process spans for event evt-8"), and never alone:
+      // the child's log then says what moved its partitions.
+      let process: ReturnType<typeof byEvent>;
+      try {
+        process = byEvent(spans, `process ${topics.names.in}`);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; the child's log:\n${child.output().slice(-6000)}`);
+      }
       const handlerSpans = byEvent(spans, 'ads.test_handler');
       expect(outputs).toHaveLength(inputs.length);
       // The runtime records no span per output; the instrumentation none for its suppressed sends.
