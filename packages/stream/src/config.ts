@@ -12,7 +12,13 @@ export interface StreamConfig {
   readonly mode: DeliveryMode;
   /** Messages per chunk: one produce request (or one transaction) and one commit per chunk. */
   readonly batchSize: number;
-  /** Partitions handled at once; bounds in-flight work together with batchSize. */
+  /**
+   * Partitions handled at once. kafkajs hands a fetch's partitions to this many workers and
+   * fetches again once all are handled, so fewer than a fetch holds handles it in rounds, each
+   * its own transaction (or produce and commit). The default covers every partition a member of
+   * this project's topology is assigned (two inputs of six partitions), so a fetch's chunks share
+   * one; a lower value bounds in-flight work (with batchSize) at that price.
+   */
   readonly partitionsConcurrently: number;
   /** Fetch limits: what kafkajs may hold in memory before we have handled it. */
   readonly maxBytes: number;
@@ -57,7 +63,7 @@ const fields = {
   clientId: { env: 'CLIENT_ID', kind: 'string', def: undefined },
   mode: { env: 'MODE', kind: { oneOf: ['at-least-once', 'exactly-once'] }, def: 'at-least-once' },
   batchSize: { env: 'BATCH_SIZE', kind: { int: [1, 100_000] }, def: 500 },
-  partitionsConcurrently: { env: 'PARTITIONS_CONCURRENTLY', kind: { int: [1, 1024] }, def: 3 },
+  partitionsConcurrently: { env: 'PARTITIONS_CONCURRENTLY', kind: { int: [1, 1024] }, def: 64 },
   maxBytes: { env: 'MAX_BYTES', kind: { int: [1024, 1 << 30] }, def: 8 << 20 },
   maxBytesPerPartition: { env: 'MAX_BYTES_PER_PARTITION', kind: { int: [1024, 1 << 30] }, def: 1 << 20 },
   fetchMinBytes: { env: 'FETCH_MIN_BYTES', kind: { int: [1, 1 << 30] }, def: 1 },
