@@ -33,6 +33,8 @@ export { freePort };
 const root = join(import.meta.dirname, '..');
 const PRELOAD = join(root, 'packages/telemetry/src/preload.ts');
 const BACKLOG = Number(process.env.BENCH_SERVING_BACKLOG ?? 8_000);
+// The bench's topics have 3 partitions; the pipeline's user-keyed topics have 6 (adtrace up).
+const PARTITIONS = Number(process.env.BENCH_SERVING_PARTITIONS ?? 3);
 const WARMUP = 400;
 const LATENCY_SECONDS = 10;
 const LOW_RATE = 20;
@@ -158,7 +160,7 @@ export async function throughServices(
     waitForLeaders: true,
     topics: Object.entries(t).map(([l, topic]) => ({
       topic,
-      numPartitions: 3,
+      numPartitions: PARTITIONS,
       configEntries:
         l === 'campaigns' || l === 'spend' || l === 'segments' ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
     })),
