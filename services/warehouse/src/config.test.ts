@@ -32,3 +32,17 @@ describe('the loader’s topics', () => {
     for (const topic of topics) expect(topic).toMatch(/^run\./);
   });
 });
+
+describe('the OTLP receiver’s HTTP/2 window', () => {
+  it('is 8 MiB unless told otherwise, and a value HTTP/2 cannot take stops start-up naming it', () => {
+    expect(toConfig(readEnv({})).flowControlWindowBytes).toBe(8 << 20);
+    expect(toConfig(readEnv({ WAREHOUSE_OTLP_FLOW_CONTROL_WINDOW_BYTES: '1048576' })).flowControlWindowBytes).toBe(
+      1 << 20,
+    );
+    for (const bad of ['1000', '2147483648', 'big']) {
+      expect(() => toConfig(readEnv({ WAREHOUSE_OTLP_FLOW_CONTROL_WINDOW_BYTES: bad }))).toThrow(
+        /WAREHOUSE_OTLP_FLOW_CONTROL_WINDOW_BYTES/,
+      );
+    }
+  });
+});

@@ -16,6 +16,8 @@ export interface ServiceConfig {
   readonly otlpPort: number;
   readonly apiPort: number;
   readonly maxMessageBytes: number;
+  /** The OTLP receiver's HTTP/2 receive window, per stream and per connection (otlp/flow-control.ts). */
+  readonly flowControlWindowBytes: number;
   readonly maxSpansPerRequest: number;
   /** Spans per warehouse transaction (several Export requests go into one). */
   readonly maxBatchSpans: number;
@@ -39,6 +41,7 @@ const NAMES = [
   'WAREHOUSE_API_PORT',
   'WAREHOUSE_OTLP_MAX_MESSAGE_BYTES',
   'WAREHOUSE_OTLP_MAX_SPANS',
+  'WAREHOUSE_OTLP_FLOW_CONTROL_WINDOW_BYTES',
   'WAREHOUSE_BATCH_SPANS',
   'WAREHOUSE_QUEUE_SPANS',
   'WAREHOUSE_LOADER',
@@ -82,6 +85,9 @@ export function toConfig(env: ServiceEnv): ServiceConfig {
     // Not 4318: that is OTLP/HTTP's port, and a Collector next to us may want it.
     apiPort: int(env, 'WAREHOUSE_API_PORT', 8686, 0, 65_535),
     maxMessageBytes: int(env, 'WAREHOUSE_OTLP_MAX_MESSAGE_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    // A few full exports (4,096 spans, ~1 MB each) in flight without waiting on the receiver's
+    // event loop; HTTP/2 allows at most 2^31 - 1, and under 65,535 would be below its default.
+    flowControlWindowBytes: int(env, 'WAREHOUSE_OTLP_FLOW_CONTROL_WINDOW_BYTES', 8 * 1024 * 1024, 65_535, 2 ** 31 - 1),
     maxSpansPerRequest,
     maxBatchSpans,
     maxQueuedSpans: int(env, 'WAREHOUSE_QUEUE_SPANS', 500_000, maxSpansPerRequest, 100_000_000),

@@ -27,6 +27,7 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
     host: '127.0.0.1',
     port: 0,
     maxMessageBytes: 64 << 20,
+    flowControlWindowBytes: 8 << 20,
     maxSpansPerRequest: 100_000,
     prices: LIST_PRICES,
     sink: sink as unknown as SpanSink,

@@ -4,6 +4,7 @@ import { measured } from '../cpu-phase.ts';
 import type { SpanSink } from '../span-sink.ts';
 import { SinkOverloaded } from '../span-sink.ts';
 import { decodeExportRequest } from './decode-spans.ts';
+import { raiseFlowControlWindow } from './flow-control.ts';
 import { OtlpRejection } from './rejection.ts';
 
 export interface ReceiverOptions {
@@ -12,6 +13,8 @@ export interface ReceiverOptions {
   readonly port: number;
   /** Larger messages are refused by gRPC itself with RESOURCE_EXHAUSTED. */
   readonly maxMessageBytes: number;
+  /** HTTP/2 receive window per stream and per connection (flow-control.ts says why it is large). */
+  readonly flowControlWindowBytes: number;
   readonly maxSpansPerRequest: number;
   /** What each span's measured CPU, Kafka and query bytes cost (the span rows' cost columns). */
   readonly prices: PriceTable;
@@ -85,6 +88,9 @@ export async function startOtlpReceiver(options: ReceiverOptions): Promise<OtlpR
       err ? reject(err) : resolve(bound),
     ),
   );
+  if (!raiseFlowControlWindow(server, options.flowControlWindowBytes)) {
+    options.log('warn', 'OTLP receiver: grpc-js internals changed; its HTTP/2 windows stay at 64 KiB (slower exports)');
+  }
   let stopped: Promise<void> | undefined;
   return {
     port,
