@@ -21,6 +21,8 @@ export interface TelemetryConfig {
     readonly maxExportBatchSize: number;
     readonly scheduledDelayMillis: number;
     readonly exportTimeoutMillis: number;
+    /** Exports waiting for their answers at once (batches-in-flight.ts). */
+    readonly exportsInFlight: number;
   };
   readonly cpuClock: CpuClockKind;
 }
@@ -34,7 +36,7 @@ OTEL_SDK_DISABLED OTEL_SERVICE_NAME ADTRACE_SERVICE_VERSION ADTRACE_INSTANCE_ID 
 OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_METRICS_ENDPOINT OTEL_METRIC_EXPORT_INTERVAL
 OTEL_METRICS_EXPORTER ADTRACE_METRICS_PORT ADTRACE_METRICS_HOST ADTRACE_TRACE_SAMPLE_RATIO
 OTEL_BSP_MAX_QUEUE_SIZE OTEL_BSP_MAX_EXPORT_BATCH_SIZE OTEL_BSP_SCHEDULE_DELAY
-OTEL_BSP_EXPORT_TIMEOUT ADTRACE_COST_CPU_CLOCK
+OTEL_BSP_EXPORT_TIMEOUT ADTRACE_EXPORTS_IN_FLIGHT ADTRACE_COST_CPU_CLOCK
 `
   .split(/\s+/)
   .filter(Boolean);
@@ -99,12 +101,14 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
     throw new Error(`OTEL_SDK_DISABLED must be true or false, got "${env.OTEL_SDK_DISABLED}"`);
   }
   // Sized for the pipeline, not the SDK defaults (2048 / 512 / 5 s drop spans at a few
-  // thousand events per second): 64 Ki spans of slack, 4 Ki per export, flushed twice a second.
+  // thousand events per second): 64 Ki spans of slack, 4 Ki per export, flushed twice a second,
+  // two exports in flight (one at a time, the auction dropped spans: batches-in-flight.ts).
   const batch = {
     maxQueueSize: int(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 65_536, 1),
     maxExportBatchSize: int(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 4096, 1),
     scheduledDelayMillis: int(env, 'OTEL_BSP_SCHEDULE_DELAY', 500, 0),
     exportTimeoutMillis: int(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30_000, 1),
+    exportsInFlight: int(env, 'ADTRACE_EXPORTS_IN_FLIGHT', 2, 1, 16),
   };
   if (batch.maxExportBatchSize > batch.maxQueueSize) {
     throw new Error(

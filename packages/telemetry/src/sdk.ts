@@ -8,7 +8,6 @@ import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { type IMetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import {
-  BatchSpanProcessor,
   ParentBasedSampler,
   type SpanExporter,
   TraceIdRatioBasedSampler,
@@ -16,6 +15,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { SpanAttributes } from './attributes.ts';
+import { BatchesInFlightProcessor } from './batches-in-flight.ts';
 import type { TelemetryConfig } from './config.ts';
 import { CostSpanProcessor } from './cost-processor.ts';
 import { cpuClock } from './cpu-clock.ts';
@@ -86,7 +86,7 @@ export function startTelemetry(config: TelemetryConfig, options: StartOptions = 
   const spanProcessors = [
     new EventIdSpanProcessor(),
     new CostSpanProcessor(cpuClock(config.cpuClock)),
-    new BatchSpanProcessor({
+    new BatchesInFlightProcessor({
       exporter,
       ...config.batch,
       selfObsMeterProvider: countingMeterProvider(meterProvider, dropped),
