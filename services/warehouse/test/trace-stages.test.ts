@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MAX_TRACE_STAGES } from '@adtrace/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRawOtlpClient, encodeExportRequest, type SpanInput, type WarehouseService } from '../src/index.ts';
 import { backends, eventually, getJson, startTestService } from './support.ts';
@@ -91,6 +92,28 @@ describe.each(backends)('trace stages on $name', ({ make }) => {
     expect(byId[noFill]).toMatchObject({ services: { ingest: 1, auction: 2 }, noFills: 2, deadLettered: 0 });
     expect(byId[dead]).toMatchObject({ services: { ingest: 1 }, deadLettered: 1 });
     expect(byId[unknown]).toEqual({ traceId: unknown, services: {}, names: {}, noFills: 0, deadLettered: 0 });
+  });
+
+  it('takes the same query POSTed, its trace ids a JSON list (a URL cannot carry hundreds)', async () => {
+    const post = async (body: string) => {
+      const res = await fetch(`http://127.0.0.1:${service.apiPort}/api/trace-stages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as { traces?: unknown[]; error?: string } };
+    };
+    const { body: byGet } = await getJson(service.apiPort, `/api/trace-stages?traceIds=${[won, noFill]}`);
+    const byPost = await post(JSON.stringify({ traceIds: [won, noFill] }));
+    expect(byPost).toEqual({ status: 200, body: byGet });
+    const many = [won, ...Array.from({ length: MAX_TRACE_STAGES - 1 }, () => hex(16))];
+    const all = await post(JSON.stringify({ traceIds: many }));
+    expect(all.status).toBe(200);
+    expect(all.body.traces).toHaveLength(MAX_TRACE_STAGES);
+    expect((await post('[1, 2]')).status).toBe(400);
+    expect((await post('{"traceIds": [{}]}')).body.error).toMatch(/traceIds must be a string/);
+    const huge = await post(JSON.stringify({ traceIds: Array.from({ length: 40_000 }, () => hex(16)) }));
+    expect(huge.status).toBe(413);
   });
 
   it('refuses what is not a trace id', async () => {

@@ -3,13 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEMO_CATALOG_URL, DEMO_USERS_URL, type DemoUser, demoUserEventModel, parseNdjson } from '@adtrace/ads';
 import { type Campaign, Topics } from '@adtrace/schemas';
-import {
-  MAX_NO_FILL_TRACES,
-  MAX_TRACE_STAGES,
-  type NoFillReport,
-  type StageReport,
-  type TraceStages,
-} from '@adtrace/warehouse';
+import { MAX_NO_FILL_TRACES, MAX_TRACE_STAGES, type NoFillReport, type StageReport } from '@adtrace/warehouse';
 import { type Command, info, print, UsageError } from '../command.ts';
 import { pipelineWindows } from '../load/pipeline-windows.ts';
 import { sendLoad } from '../load/send-load.ts';
@@ -27,7 +21,7 @@ import {
 import { waitForFates } from '../pipeline/demo-wait.ts';
 import { DEMO_TMAX_MS, runPipeline } from '../pipeline/run-pipeline.ts';
 import { ms, pct, table, usd } from '../views/format.ts';
-import { getJson } from '../views/warehouse-api.ts';
+import { getJson, noFillsOf, traceStagesOf } from '../views/warehouse-api.ts';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -111,8 +105,7 @@ Exit 0 when every request got through within --timeout seconds (default 300), el
         info(`demo: sent ${sent.length} requests (seed ${seed}); waiting for every event to get through`);
         const deadline = Date.now() + timeoutMs;
         const fates = await waitForFates(sent, {
-          stages: async (ids) =>
-            (await getJson<{ traces: TraceStages[] }>('trace-stages', { traceIds: ids.join(',') })).traces,
+          stages: traceStagesOf,
           batch: MAX_TRACE_STAGES,
           deadline,
           signal: stop.signal,
@@ -159,7 +152,7 @@ async function waitForOutcomes(
     const reports: NoFillReport[] = [];
     for (let b = 0; b < sent.length; b += MAX_NO_FILL_TRACES) {
       const traceIds = sent.slice(b, b + MAX_NO_FILL_TRACES).map((s) => s.traceId);
-      reports.push(await getJson<NoFillReport>('no-fill', { traceIds: traceIds.join(',') }));
+      reports.push(await noFillsOf(traceIds));
     }
     const outcomes = addOutcomes(reports);
     if (outcomes.outcomes >= expected || Date.now() > deadline || signal.aborted) {
