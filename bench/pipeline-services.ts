@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { createUserKeyer, deriveEventId, generateDemoCatalog, generateDemoUsers } from '@adtrace/ads';
 import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
+import { SampledRequests, type TraceCompleteness, traceCompleteness } from './complete-traces.ts';
 import { listenerPid, processCpuSeconds } from './listener-pid.ts';
 import { rateBetween } from './rate.ts';
 import { freePort, openRtb, scrapeDropped, start, until } from './serving-services.ts';
@@ -95,6 +96,12 @@ export interface PipelineRun {
   readonly spansPerLoad: number;
   /** Spans the services' batch processors dropped or failed to export (their Prometheus counter). */
   readonly droppedSpans: number;
+  /**
+   * The requests ingest sampled over the warm-up and the backlog, and how many of their traces
+   * hold the spans of every stage their outcome implies, once the spans are stored
+   * (complete-traces.ts). Undefined untraced.
+   */
+  readonly traces?: TraceCompleteness;
   /**
    * Messages per committed chunk (each one transaction: 5 round trips), per service, over its
    * life (the backlog is nearly all of it): their `adtrace.stream.chunk.messages` histogram.
@@ -322,6 +329,7 @@ export async function runPipeline(
     // Every input record's offset, read committed: progress is counted in records, not offsets
     // (commit markers take offsets too). Also the size of what the pipeline writes.
     const offsets = new Map<string, number[]>();
+    const sampledRequests = new SampledRequests();
     let bytes = 0;
     let records = 0;
     const inputs = STAGES.map((s) => t[s.input]!);
@@ -334,7 +342,9 @@ export async function runPipeline(
         const key = `${batch.topic}|${batch.partition}`;
         const list = offsets.get(key) ?? [];
         offsets.set(key, list);
+        const fromIngest = batch.topic === t.requests;
         for (const m of batch.messages) {
+          if (fromIngest) sampledRequests.add(m.headers, m.value);
           list.push(Number(m.offset));
           records += 1;
           bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
@@ -464,6 +474,7 @@ export async function runPipeline(
     let stored: StoredSpansSummary | undefined;
     let servicesDoneAt = 0;
     let messagesPerChunk: Record<string, number> = {};
+    let traces: TraceCompleteness | undefined;
     if (traced) {
       stored = await storedSpans.settle(options.backlog);
       ({ spansPerEvent, spansPerLoad } = stored);
@@ -475,6 +486,7 @@ export async function runPipeline(
         STAGES.map(({ name }) => name),
         metricsPorts,
       );
+      traces = await traceCompleteness(apiPort, sampledRequests.sent());
     }
     const cpuAfter = children.map(cpuSeconds);
     const brokerCpuSPer1000Events =
@@ -515,6 +527,7 @@ export async function runPipeline(
       spansPerEvent,
       spansPerLoad,
       droppedSpans,
+      ...(traces && { traces }),
       messagesPerChunk,
       cpuSPer1000Events,
       brokerCpuSPer1000Events,

@@ -3,6 +3,7 @@ export { acquireBroker, type BrokerLease, brokerAnswers } from './broker-lease.t
 export { kafkaBrokers, usesExternalKafka } from './kafka-env.ts';
 export { ensureKafkaJars, localKafkaConfig } from './local-kafka/index.ts';
 export { logsDir, runDir, stateDir, workspaceRoot } from './paths.ts';
+export { type RequestFate, requestFate, type SentRequest } from './pipeline/demo-summary.ts';
 export { type ServiceEntry, serviceRegistry } from './service-registry.ts';
 export {
   listServices,
