@@ -7,6 +7,7 @@ import {
   type WarehouseService,
 } from '../../../services/warehouse/src/index.ts';
 import { duckdbBackend, eventually, startTestService } from '../../../services/warehouse/test/support.ts';
+import { auctionOutcome } from '../../warehouse/test/fixtures.ts';
 import { noFillsOf, traceStagesOf } from '../src/views/warehouse-api.ts';
 
 // `adtrace demo` asks the warehouse about its requests' traces MAX_TRACE_STAGES at a time. As a
@@ -44,30 +45,7 @@ describe('the warehouse API, as adtrace demo asks it', () => {
       ]),
     );
     client.close();
-    await service.warehouse.loadAuctionOutcomes([
-      {
-        eventId: 'evt-api',
-        requestId: 'req-api',
-        impId: '1',
-        userKey: null,
-        outcome: 'no_fill',
-        campaignId: null,
-        adId: null,
-        creativeId: null,
-        bidType: null,
-        bidMicros: null,
-        pctr: null,
-        clearingPriceCpmMicros: null,
-        floorCpmMicros: null,
-        candidates: 0,
-        noFillReason: 'NO_CANDIDATES',
-        noFillCode: 8,
-        noFillDetail: null,
-        modelVersion: null,
-        decidedAtMs: Date.now(),
-        traceId: known,
-      },
-    ]);
+    await service.warehouse.loadAuctionOutcomes([auctionOutcome({ eventId: 'evt-api', traceId: known })]);
     await eventually(async () => ((await traceStagesOf([known]))[0]?.services.auction === 1 ? true : undefined));
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SpanRow } from '../src/index.ts';
+import type { AuctionOutcomeRow, SpanRow } from '../src/index.ts';
 
 export const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
@@ -87,4 +87,32 @@ export function twoStageTrace(eventId: string, auctionMs: number, startUs = 1_76
       kafkaUsd: 0,
     }),
   ];
+}
+
+/** An auction outcome row: a no-fill unless `over` says otherwise. */
+export function auctionOutcome(
+  over: Partial<AuctionOutcomeRow> & Pick<AuctionOutcomeRow, 'eventId'>,
+): AuctionOutcomeRow {
+  return {
+    requestId: `req-${over.eventId}`,
+    impId: '1',
+    userKey: null,
+    outcome: 'no_fill',
+    campaignId: null,
+    adId: null,
+    creativeId: null,
+    bidType: null,
+    bidMicros: null,
+    pctr: null,
+    clearingPriceCpmMicros: null,
+    floorCpmMicros: null,
+    candidates: 0,
+    noFillReason: 'NO_CANDIDATES',
+    noFillCode: 8,
+    noFillDetail: null,
+    modelVersion: null,
+    decidedAtMs: Date.now(),
+    traceId: null,
+    ...over,
+  };
 }

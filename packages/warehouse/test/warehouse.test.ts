@@ -10,7 +10,7 @@ import {
   type Warehouse,
   type WarehouseConfig,
 } from '../src/index.ts';
-import { hex, span, twoStageTrace } from './fixtures.ts';
+import { auctionOutcome, hex, span, twoStageTrace } from './fixtures.ts';
 
 const PG_URL = process.env.WAREHOUSE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -740,24 +740,15 @@ describe.each([
   });
 
   it(`auction outcomes: the no-fill rate by reason`, async () => {
-    const base = {
+    const base = auctionOutcome({
+      eventId: 'evt-nf',
       requestId: 'req-nf',
       userKey: 'uk-2',
-      campaignId: null,
-      adId: null,
-      creativeId: null,
-      bidType: null,
-      bidMicros: null,
-      pctr: null,
-      clearingPriceCpmMicros: null,
-      floorCpmMicros: null,
       candidates: null,
       noFillCode: null,
-      noFillDetail: null,
-      modelVersion: null,
       decidedAtMs: 1_900_000_000_000,
       traceId: hex(16),
-    };
+    });
     const win = {
       ...base,
       outcome: 'win',

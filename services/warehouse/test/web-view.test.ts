@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuctionOutcomeRow, DeadLetterRow, RoasWindowRow } from '@adtrace/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auctionOutcome } from '../../../packages/warehouse/test/fixtures.ts';
 import {
   artifactPath,
   type Browser,
@@ -87,28 +88,17 @@ function spanAt(name: string, attributes: SpanInput['attributes']): SpanInput {
 
 /** One imp's row of auction_outcomes, as the loader writes it from adtrace.auction-outcomes. */
 function outcome(n: number, reason: string | null): AuctionOutcomeRow {
-  return {
+  return auctionOutcome({
     eventId: `evt-${n}`,
-    requestId: `req-${n}`,
-    impId: '1',
     userKey: 'uk-1',
     outcome: reason === null ? 'win' : 'no_fill',
     campaignId: reason === null ? 'cmp-0' : null,
-    adId: null,
-    creativeId: null,
-    bidType: null,
-    bidMicros: null,
-    pctr: null,
-    clearingPriceCpmMicros: null,
-    floorCpmMicros: null,
     candidates: null,
     noFillReason: reason,
     noFillCode: null,
-    noFillDetail: null,
-    modelVersion: null,
     decidedAtMs: T0,
     traceId: hex(16),
-  };
+  });
 }
 
 describe.skipIf(!chromium)(
