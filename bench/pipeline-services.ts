@@ -486,9 +486,10 @@ export async function runPipeline(
         STAGES.map(({ name }) => name),
         metricsPorts,
       );
-      traces = await traceCompleteness(apiPort, sampledRequests.sent());
     }
     const cpuAfter = children.map(cpuSeconds);
+    // After the CPU is read: the warehouse's queries for it are the bench's, not the pipeline's.
+    if (traced) traces = await traceCompleteness(apiPort, sampledRequests.sent());
     const brokerCpuSPer1000Events =
       brokerPid === undefined || brokerCpuBefore === undefined
         ? undefined
