@@ -11,6 +11,7 @@ import {
   lateEventsLoad,
   latestCampaigns,
 } from './attribution-tables.ts';
+import type { Dialect } from './dialect.ts';
 import { Queries } from './queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
 import { spansLoad, type TableLoad } from './tables.ts';
@@ -31,6 +32,15 @@ export const TABLE_LOADS = [
 export abstract class TableLoads extends Queries {
   /** One load: all of `rows` or none, in one transaction; keys already there as the spec says. */
   protected abstract loadTable<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult>;
+
+  /** One statement that changes rows (`sql` of the backend's dialect), run as its writes run; returns the rows changed. */
+  protected abstract write(sql: (d: Dialect) => string, params: readonly unknown[]): Promise<number>;
+
+  deleteSpansBefore(beforeMs: number): Promise<number> {
+    if (!Number.isFinite(beforeMs)) return Promise.reject(new RangeError(`beforeMs must be a number, got ${beforeMs}`));
+    const micros = String(Math.floor(beforeMs) * 1000);
+    return this.write((d) => `DELETE FROM spans WHERE start < ${d.timestampFromMicros('$1')}`, [micros]);
+  }
 
   loadSpans(rows: readonly SpanRow[]): Promise<LoadResult> {
     return this.loadTable(spansLoad, rows);

@@ -134,6 +134,11 @@ export interface Warehouse {
   /** Applies pending migrations; returns the versions applied now. */
   migrate(): Promise<number[]>;
   loadSpans(rows: readonly SpanRow[]): Promise<LoadResult>;
+  /**
+   * Deletes the spans that started before `beforeMs` (ms since the epoch): the service's span
+   * retention. Returns how many. The other tables (attribution, ROAS, outcomes) are not touched.
+   */
+  deleteSpansBefore(beforeMs: number): Promise<number>;
   loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult>;
   /**
    * Keeps each generation's latest revision per window; switches `roas_windows` to a higher

@@ -192,6 +192,21 @@ describe.each([
     expect(queries.find((q) => q.query === 'trace_ids_for_request')?.bytesScanned).toBeGreaterThan(0);
   });
 
+  it(`deletes the spans that started before a time, and only those (span retention)`, async () => {
+    // In 1980: older than every other test's spans, which this must not touch.
+    const traceId = hex(16);
+    const y1980 = 315_532_800_000_000;
+    const yearUs = 365 * 86_400_000_000;
+    const old = [span({ traceId, startUnixMicros: y1980 }), span({ traceId, startUnixMicros: y1980 + 1_000 })];
+    const kept = span({ traceId, startUnixMicros: y1980 + 2 * yearUs });
+    expect((await wh.loadSpans([...old, kept])).inserted).toBe(3);
+    const before = (y1980 + yearUs) / 1000;
+    expect(await wh.deleteSpansBefore(before)).toBe(2);
+    expect((await wh.traceSpans(traceId)).map((s) => s.spanId)).toEqual([kept.spanId]);
+    expect(await wh.deleteSpansBefore(before)).toBe(0);
+    await expect(wh.deleteSpansBefore(Number.NaN)).rejects.toThrow(RangeError);
+  });
+
   it(`loading the same spans again inserts nothing`, async () => {
     const traceId = hex(16);
     const rows = [span({ traceId }), span({ traceId }), span({ traceId })];

@@ -45,4 +45,15 @@ describe('the OTLP receiver’s HTTP/2 window', () => {
       );
     }
   });
+
+  it('keeps a week of spans by default; 0 keeps them forever; a bad value names the variable', () => {
+    expect(toConfig(readEnv({})).spanRetention.hours).toBe(168);
+    expect(toConfig(readEnv({ WAREHOUSE_SPAN_RETENTION_HOURS: '0' })).spanRetention.hours).toBe(0);
+    expect(toConfig(readEnv({ WAREHOUSE_SPAN_RETENTION_HOURS: '24' })).spanRetention.hours).toBe(24);
+    for (const bad of ['-1', '1.5', 'week', '87601']) {
+      expect(() => toConfig(readEnv({ WAREHOUSE_SPAN_RETENTION_HOURS: bad }))).toThrow(
+        /WAREHOUSE_SPAN_RETENTION_HOURS/,
+      );
+    }
+  });
 });

@@ -25,6 +25,11 @@ export interface ServiceConfig {
   readonly maxQueuedSpans: number;
   /** Prices spans as they are loaded (ADTRACE_PRICE_*, ADTRACE_PRICES_FILE; list prices by default). */
   readonly prices: PriceTable;
+  /**
+   * Spans that started longer ago than this are deleted (span-retention.ts), every `everyMs`; 0
+   * hours keeps them forever. Only `spans`: attribution, ROAS and outcome tables are kept.
+   */
+  readonly spanRetention: { readonly hours: number; readonly everyMs: number };
   readonly loader: {
     readonly enabled: boolean;
     readonly brokers: readonly string[];
@@ -44,6 +49,7 @@ const NAMES = [
   'WAREHOUSE_OTLP_FLOW_CONTROL_WINDOW_BYTES',
   'WAREHOUSE_BATCH_SPANS',
   'WAREHOUSE_QUEUE_SPANS',
+  'WAREHOUSE_SPAN_RETENTION_HOURS',
   'WAREHOUSE_LOADER',
   'WAREHOUSE_LOADER_GROUP',
   'WAREHOUSE_LOADER_ATTRIBUTED_TOPIC',
@@ -92,6 +98,8 @@ export function toConfig(env: ServiceEnv): ServiceConfig {
     maxBatchSpans,
     maxQueuedSpans: int(env, 'WAREHOUSE_QUEUE_SPANS', 500_000, maxSpansPerRequest, 100_000_000),
     prices: pricesFromEnv(env as NodeJS.ProcessEnv),
+    // A week of traces by default, as the raw dead letters' topic keeps a week; up to ten years.
+    spanRetention: { hours: int(env, 'WAREHOUSE_SPAN_RETENTION_HOURS', 168, 0, 87_600), everyMs: 5 * 60_000 },
     loader: {
       enabled: loader === 'on',
       brokers,

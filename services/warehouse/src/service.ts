@@ -9,6 +9,7 @@ import { chargePhase, startPhase, UNMEASURED } from './cpu-phase.ts';
 import { type RecordDecoders, schemaDecoders } from './loader/record-rows.ts';
 import { createTopicLoader, type TopicLoader } from './loader/topic-loader.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp/receiver.ts';
+import { type SpanRetention, startSpanRetention } from './span-retention.ts';
 import { SpanSink } from './span-sink.ts';
 
 export interface WarehouseService {
@@ -44,10 +45,12 @@ export async function startWarehouseService(
   let receiver: OtlpReceiver | undefined;
   let api: ApiServer | undefined;
   let loader: TopicLoader | undefined;
+  let retention: SpanRetention | undefined;
   const stop = async () => {
     await receiver?.stop();
     await sink.drain();
     await api?.stop();
+    await retention?.stop();
     await loader?.stop().catch((err) => log('warn', `loader stop: ${String(err)}`));
     await warehouse.close();
   };
@@ -69,6 +72,7 @@ export async function startWarehouseService(
       return { status, dialect: warehouse.dialect, spans: sink.stats, loader: loaderStats };
     };
     api = await startApiServer(config.host, config.apiPort, routes(warehouse, traced, health), log, loadUiFiles());
+    retention = startSpanRetention({ ...config.spanRetention, warehouse, tracer, log });
     if (config.loader.enabled) {
       const decoders = { ...schemaDecoders(), ...options.decoders };
       loader = createTopicLoader({ ...config.loader, warehouse, decoders, log });

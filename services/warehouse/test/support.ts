@@ -59,6 +59,8 @@ export function startTestService(
     otlpPort: 0,
     apiPort: 0,
     loader: { ...base.loader, enabled: false },
+    // Tests load spans of fixed, long-past times: kept unless a test is about retention.
+    spanRetention: { hours: 0, everyMs: base.spanRetention.everyMs },
     ...over,
   };
   return startWarehouseService(config, { log: () => {}, ...options });

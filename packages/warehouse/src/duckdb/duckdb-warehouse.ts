@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { duckdbDialect } from '../dialect.ts';
+import { type Dialect, duckdbDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import type { SqlRunner } from '../queries.ts';
 import { TABLE_LOADS, TableLoads } from '../table-loads.ts';
@@ -105,6 +105,15 @@ export class DuckDbWarehouse extends TableLoads implements Warehouse {
     for (const statement of this.#prepared.values()) (await statement.catch(() => undefined))?.destroySync();
     this.#writer.closeSync();
     this.#instance.closeSync();
+  }
+
+  /** On the writer, in the queue of loads: a delete never runs beside a load's transaction. */
+  protected write(sql: (d: Dialect) => string, params: readonly unknown[]): Promise<number> {
+    if (this.#closed) return Promise.reject(new Error('warehouse is closed'));
+    return this.#writes.run(async () => {
+      const result = await this.#writer.run(sql(duckdbDialect), params as never[]);
+      return Number(result.rowsChanged);
+    });
   }
 
   /** Queued on the writer; run alone or with the loads queued beside it (load-groups.ts). */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { postgresDialect } from '../dialect.ts';
+import { type Dialect, postgresDialect } from '../dialect.ts';
 import { migrations, schemaMigrationsTable } from '../migrations.ts';
 import type { SqlRunner } from '../queries.ts';
 import { scanBytes } from '../scan-estimate.ts';
@@ -90,6 +90,12 @@ export class PostgresWarehouse extends TableLoads implements Warehouse {
     if (this.#closed) return;
     this.#closed = true;
     await this.#pool.end();
+  }
+
+  protected async write(sql: (d: Dialect) => string, params: readonly unknown[]): Promise<number> {
+    if (this.#closed) throw new Error('warehouse is closed');
+    const result = await this.#pool.query(sql(postgresDialect), params as unknown[]);
+    return result.rowCount ?? 0;
   }
 
   protected async loadTable<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
