@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { ExpiredTokenError, ForgedTokenError, MalformedTokenError, UnknownTokenKeyError } from './token-errors.ts';
+import { decodeClaims, encodeClaims } from './token-payload.ts';
 
 /** What an impression's tracking token vouches for; clicks and conversions present it back. */
 export interface TrackingClaims {
@@ -39,13 +40,21 @@ export interface TokenSigner {
   verify(token: string, nowMs: number): VerifiedClaims;
 }
 
-const VERSION = 't1';
+/** What sign() writes: claims in bytes (token-payload.ts), a 128-bit tag. */
+const VERSION = 't2';
+/** base64url JSON and a 256-bit tag: what tokens already in pages and emails hold; verified until they expire. */
+const LEGACY_VERSION = 't1';
+/**
+ * HMAC-SHA256 cut to its first 128 bits in `t2`, as HMAC-SHA-256-128 does (RFC 4868; RFC 2104
+ * section 5 allows truncation to half the hash): a forger still needs ~2^128 tries per token.
+ */
+const TAG_BYTES = { [VERSION]: 16, [LEGACY_VERSION]: 32 } as const;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const MIN_SECRET_BYTES = 32;
 /** Tokens travel in URLs; anything longer is not one of ours. */
 const MAX_TOKEN_CHARS = 4096;
 
-// Short keys: the token is in every impression and click URL.
+// t1's short keys.
 interface Wire {
   i: string;
   e: string;
@@ -59,8 +68,9 @@ interface Wire {
 }
 
 /**
- * Signs and verifies tracking tokens: `t1.<key id>.<payload>.<signature>`, base64url JSON
- * signed with HMAC-SHA256 over everything before the last dot. Signing keys rotate: a new
+ * Signs and verifies tracking tokens: `t2.<key id>.<payload>.<tag>`, the claims in bytes
+ * (token-payload.ts) and an HMAC-SHA256 tag of everything before the last dot, both base64url;
+ * `t1` tokens (JSON claims, written before) still verify. Signing keys rotate: a new
  * key becomes the signing key, the old ones keep verifying until their `verifyUntilMs`, so
  * tokens already in pages and emails stay valid through their lifetime.
  */
@@ -79,30 +89,23 @@ export function createTokenSigner(keyring: TokenKeyring): TokenSigner {
   const signing = keys.get(keyring.signingKeyId);
   if (!signing) throw new Error(`the signing key ${keyring.signingKeyId} is not in the keyring`);
   const mac = (secret: KeyObject, signed: string): Buffer => createHmac('sha256', secret).update(signed).digest();
+  const signingPrefix = `${VERSION}.${keyring.signingKeyId}.`;
 
   return {
     sign(claims) {
-      const wire: Wire = {
-        i: claims.impressionId,
-        e: claims.eventId,
-        c: claims.campaignId,
-        a: claims.adId,
-        u: claims.userKey,
-        p: claims.clearingPriceCpmMicros,
-        t: claims.traceparent,
-        x: claims.expiresAtMs,
-        k: keyring.signingKeyId,
-      };
-      const signed = `${VERSION}.${keyring.signingKeyId}.${Buffer.from(JSON.stringify(wire)).toString('base64url')}`;
-      return `${signed}.${mac(signing.secret, signed).toString('base64url')}`;
+      const signed = signingPrefix + encodeClaims(claims).toString('base64url');
+      return `${signed}.${mac(signing.secret, signed).subarray(0, TAG_BYTES[VERSION]).toString('base64url')}`;
     },
 
     verify(token, nowMs) {
       if (token.length > MAX_TOKEN_CHARS)
         throw new MalformedTokenError(`token of ${token.length} characters is too long`);
       const parts = token.split('.');
-      if (parts.length !== 4 || parts[0] !== VERSION) throw new MalformedTokenError(`not a ${VERSION} token`);
-      const [, keyId, payload, signature] = parts as [string, string, string, string];
+      const version = parts[0];
+      if (parts.length !== 4 || (version !== VERSION && version !== LEGACY_VERSION)) {
+        throw new MalformedTokenError(`not a ${VERSION} or ${LEGACY_VERSION} token`);
+      }
+      const [, keyId, payload, signature] = parts as [typeof version, string, string, string];
       const key = keys.get(keyId);
       if (!key) throw new UnknownTokenKeyError(keyId, `no token key ${JSON.stringify(keyId.slice(0, 32))}`);
       if (nowMs > key.verifyUntilMs) {
@@ -112,26 +115,32 @@ export function createTokenSigner(keyring: TokenKeyring): TokenSigner {
         );
       }
       // Check the signature before reading anything the payload claims.
-      const expected = mac(key.secret, `${VERSION}.${keyId}.${payload}`);
+      const expected = mac(key.secret, `${version}.${keyId}.${payload}`).subarray(0, TAG_BYTES[version]);
       const given = Buffer.from(signature, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         throw new ForgedTokenError(`signature does not match the content for key ${keyId}`);
       }
-      const wire = readWire(payload);
-      if (wire.k !== keyId) throw new ForgedTokenError(`payload names key ${wire.k}, header names ${keyId}`);
-      if (nowMs > wire.x) throw new ExpiredTokenError(wire.x, nowMs);
-      return {
-        impressionId: wire.i,
-        eventId: wire.e,
-        campaignId: wire.c,
-        adId: wire.a,
-        userKey: wire.u,
-        clearingPriceCpmMicros: wire.p,
-        traceparent: wire.t,
-        expiresAtMs: wire.x,
-        keyId: wire.k,
-      };
+      const claims =
+        version === VERSION ? decodeClaims(Buffer.from(payload, 'base64url')) : legacyClaims(payload, keyId);
+      if (nowMs > claims.expiresAtMs) throw new ExpiredTokenError(claims.expiresAtMs, nowMs);
+      return { ...claims, keyId };
     },
+  };
+}
+
+/** A `t1` payload's claims; it names its key inside too. */
+function legacyClaims(payload: string, keyId: string): TrackingClaims {
+  const wire = readWire(payload);
+  if (wire.k !== keyId) throw new ForgedTokenError(`payload names key ${wire.k}, header names ${keyId}`);
+  return {
+    impressionId: wire.i,
+    eventId: wire.e,
+    campaignId: wire.c,
+    adId: wire.a,
+    userKey: wire.u,
+    clearingPriceCpmMicros: wire.p,
+    traceparent: wire.t,
+    expiresAtMs: wire.x,
   };
 }
 
