@@ -125,6 +125,7 @@ export {
   withinGraceSlackOf,
 } from './attribution/simulate/user-events.ts';
 export { type RawUserEvent, toRawUserEvent } from './attribution/simulate/wire.ts';
+export { decodeTouchState, encodeTouchState } from './attribution/touch-state-codec.ts';
 export {
   clickEventIdOf,
   EMPTY_TOUCH_STATE,

@@ -1,4 +1,4 @@
-import { clickDedupKey, conversionDedupKey, type UserTouchState } from '@adtrace/ads';
+import { clickDedupKey, conversionDedupKey, decodeTouchState, encodeTouchState } from '@adtrace/ads';
 import { type AttributedEvent, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, jsonStore, RejectedError } from '@adtrace/stream';
 import { metrics } from '@opentelemetry/api';
@@ -73,7 +73,8 @@ export function createAttribute(config: TrackingConfig, options: StageOptions = 
     },
     outputs: { attributed: { topic: topics.attributed, encode: (v: AttributedEvent) => eventCodec.encode(v) } },
     stores: {
-      touches: { ...jsonStore<UserTouchState>(), ttlMs: touchTtlMs },
+      // Written whole on every touch, changelog included: in a compact form (touch-state-codec.ts).
+      touches: { encode: encodeTouchState, decode: decodeTouchState, ttlMs: touchTtlMs },
       impressions: { ...jsonStore<ImpressionInfo>(), ttlMs: config.impressionTtlMs },
       // Never expires: a parked event leaves it only by being handled (its timer sees to that).
       parked: jsonStore<readonly Parked[]>(),
