@@ -64,18 +64,16 @@ export function withinGraceSlackOf(model: SimModel): number {
 }
 
 /**
- * A genuine token's claims under a signature nobody made, as long as the real one (22 base64url
- * characters in a t2 token, 43 in a t1): the tracker sees a forgery, not garbage. One draw of
- * the simulator's stream seeds it, so the rest of the stream is what it was when forged tokens
- * were plain strings.
+ * A genuine token's claims under a signature nobody made (43 base64url characters, as an
+ * HMAC-SHA256's): the tracker sees a forgery, not garbage. One draw of the simulator's stream
+ * seeds it, so the rest of the stream is what it was when forged tokens were plain strings.
  */
 function forge(rng: Rng, token: string): string {
   const own = createRng(rng.int(0, 2 ** 31));
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  const dot = token.lastIndexOf('.');
-  const length = dot < 0 ? 43 : token.length - dot - 1;
   let signature = '';
-  for (let i = 0; i < length; i++) signature += alphabet[own.int(0, 63)];
+  for (let i = 0; i < 43; i++) signature += alphabet[own.int(0, 63)];
+  const dot = token.lastIndexOf('.');
   return `${dot < 0 ? 'forged' : token.slice(0, dot)}.${signature}`;
 }
 
