@@ -62,7 +62,8 @@ export function simulateImpressions(model: SimModel, plan: ImpressionPlan): SimI
           campaignId: campaign.campaignId,
           adId: `${campaign.campaignId}-ad`,
           creativeId: `${campaign.campaignId}-cr`,
-          trackingToken: `tok.${impressionId}`,
+          // A stand-in shaped as a token: claims, then a signature segment, which a forger replaces.
+          trackingToken: `tok.${impressionId}.sig`,
           bidType: campaign.bidType,
           priceMicros: campaign.bidType === 'CPM' ? campaign.priceMicros : 0,
           clickPriceMicros: campaign.bidType === 'CPC' ? campaign.clickPriceMicros : 0,

@@ -57,6 +57,21 @@ describe('click and conversion simulator', { timeout: 30_000 }, () => {
     expect(events.map((e) => e.deliverAtMs)).toEqual(events.map((e) => e.deliverAtMs).sort((a, b) => a - b));
   });
 
+  it('forges a click as the genuine token with another signature of the same length, never the genuine one', () => {
+    // A signature as short as a simulated token's (`tok.<impression id>.sig`) is drawn as the
+    // genuine one now and then, and such a "forgery" would verify.
+    const { events, impressions } = run(16);
+    const genuine = new Set(impressions.map((s) => s.impression.trackingToken));
+    const forged = events.flatMap((e) => (e.kind === 'click' && e.label === 'forged' ? [e.token] : []));
+    expect(forged.length).toBeGreaterThan(30);
+    for (const token of forged) {
+      const head = token.slice(0, token.lastIndexOf('.') + 1);
+      const real = impressions.find((s) => s.impression.trackingToken.startsWith(head))?.impression.trackingToken;
+      expect(token.length).toBe(real?.length);
+      expect(genuine.has(token)).toBe(false);
+    }
+  });
+
   it('clicks at the true CTR per campaign and context', () => {
     const model = exampleModel(15, { faults: { ...exampleModel(0).faults, expired: 0 } });
     const impressions = simulateImpressions(model, { ...plan, durationMs: 60 * 60_000, meanIntervalMs: 60 });

@@ -64,16 +64,24 @@ export function withinGraceSlackOf(model: SimModel): number {
 }
 
 /**
- * A genuine token's claims under a signature nobody made (43 base64url characters, as an
- * HMAC-SHA256's): the tracker sees a forgery, not garbage. One draw of the simulator's stream
- * seeds it, so the rest of the stream is what it was when forged tokens were plain strings.
+ * A genuine token's claims under a signature nobody made, as long as the real one (22 base64url
+ * characters in a t2 token, 43 in a t1): the tracker sees a forgery, not garbage. A draw that
+ * happens to equal the real signature (likely only for the short stand-ins of simulated
+ * impressions) has its first character moved on, so a forgery never verifies. One draw of the
+ * simulator's stream seeds it, so the rest of the stream is what it was when forged tokens were
+ * plain strings.
  */
 function forge(rng: Rng, token: string): string {
   const own = createRng(rng.int(0, 2 ** 31));
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let signature = '';
-  for (let i = 0; i < 43; i++) signature += alphabet[own.int(0, 63)];
   const dot = token.lastIndexOf('.');
+  const genuine = dot < 0 ? '' : token.slice(dot + 1);
+  let signature = '';
+  for (let i = 0; i < Math.max(1, dot < 0 ? 43 : genuine.length); i++) signature += alphabet[own.int(0, 63)];
+  if (signature === genuine) {
+    const next = alphabet[(alphabet.indexOf(signature[0] ?? 'A') + 1) % alphabet.length];
+    signature = `${next}${signature.slice(1)}`;
+  }
   return `${dot < 0 ? 'forged' : token.slice(0, dot)}.${signature}`;
 }
 
