@@ -1,12 +1,12 @@
 // Our kafkajs patch encodes Produce requests with fewer allocations and copies
-// (patches/kafkajs@2.2.4.patch): encoders sized up front, headers written into their record,
-// small varlongs without Long objects. The bytes must not change: this request's framed
+// (patches/kafkajs@2.2.4.patch): every level written straight into the framed request's one
+// buffer, headers written into their record, small varlongs without Long objects. The bytes must not change: this request's framed
 // encoding is pinned to its SHA-256 under kafkajs's own code (taken before the change), and its
 // record batch must decode back to what was sent. Integration tests send it to a real broker,
 // which checks every batch's CRC and layout.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const require = createRequire(import.meta.url);
 type Encoded = { buffer: Buffer; size(): number };
@@ -73,6 +73,50 @@ describe('the patched kafkajs Produce encoding', () => {
     const framed = await frame({ correlationId: 12_345, clientId: 'adtrace-test-client', request: request() });
     expect(framed.buffer.length).toBe(framed.size());
     expect(createHash('sha256').update(framed.buffer).digest('hex')).toBe(GOLDEN_SHA256);
+  });
+
+  it("copies each record's bytes once, straight into the framed request", async () => {
+    // Stock kafkajs built every level (record, batch body, batch, partition, topic, request,
+    // frame) in a buffer of its own and copied it into the next: about seven times the request.
+    // The keys, values and header values given as buffers are copied in once; nothing else is,
+    const copy = vi.spyOn(Buffer.prototype, 'copy');
+    try {
+      const framed = await frame({ correlationId: 12_345, clientId: 'adtrace-test-client', request: request() });
+      const copied = copy.mock.calls.reduce((sum, [, , sourceStart = 0, sourceEnd], i) => {
+        const source = copy.mock.contexts[i] as Buffer;
+        return sum + (sourceEnd ?? source.length) - sourceStart;
+      }, 0);
+      const given = [messages(300, 1), messages(1, 2), messages(40, 3)]
+        .flat()
+        .flatMap((m) => [m.key, m.value, ...Object.values(m.headers ?? {}).flat()])
+        .reduce((sum, b) => sum + (Buffer.isBuffer(b) ? b.length : 0), 0);
+      expect(framed.buffer.length).toBeGreaterThan(150_000);
+      // and the two timestamp deltas past 2^31 ms, whose varlongs kafkajs builds apart (5 bytes each).
+      expect(copied).toBe(given + 10);
+    } finally {
+      copy.mockRestore();
+    }
+  });
+
+  it("checksums batches with the native CRC-32C, equal to kafkajs's own tables on any view of a buffer", () => {
+    const crc32C: ((b: Buffer) => number) & { native?: boolean } = require('kafkajs/src/protocol/recordBatch/crc32C');
+    const tables: (b: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js');
+    // @node-rs/crc32 ships prebuilt binaries for this machine's platform (pnpm-workspace.yaml).
+    expect(crc32C.native).toBe(true);
+    const bytes = createHash('sha512').update('adtrace').digest();
+    const big = Buffer.concat(Array.from({ length: 64 }, () => bytes));
+    for (const [start, end] of [
+      [0, 0],
+      [0, 1],
+      [3, 11],
+      [5, 64],
+      [7, 1500],
+      [0, big.length],
+    ] as const) {
+      const view = big.subarray(start, end);
+      expect(crc32C(view)).toBe(tables(view) >>> 0);
+    }
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283); // CRC-32C's check value (RFC 3720)
   });
 
   it('writes record batches that decode back to the records sent', async () => {
