@@ -5,13 +5,18 @@
  *
  * Phases of concurrent partitions overlap in time (a chunk's produce and commit wait on the
  * network while another partition handles), and a process CPU clock cannot tell them apart. So a
- * phase is charged the CPU used during it **minus what other phases were charged meanwhile**
- * (clamped at 0). By induction, the total charged never exceeds the process CPU used since the
- * first phase began: summing `adtrace.cost.cpu_us` over every span a process ended stays at most
- * its CPU time, whatever the interleaving. CPU outside every phase (fetching between batches,
- * span export on its timer, GC on its own) is charged to no span.
+ * phase is charged the CPU used during it **minus what other phases were charged meanwhile**,
+ * and never more than the CPU used since the first phase began that no span has been given yet
+ * (clamped at 0). Handler spans charged beyond their message's share (`chargeExcess`) are such
+ * gifts too, even when no phase was open to see them: the next phases to end absorb them. So the
+ * total charged never exceeds the process CPU used since the first phase began by more than the
+ * excess not yet absorbed: summing `adtrace.cost.cpu_us` over every span a process ended stays at
+ * most its CPU time, whatever the interleaving. CPU outside every phase (fetching between
+ * batches, span export on its timer, GC on its own) is charged to no span.
  */
 let charged = 0;
+/** The process CPU clock when the first phase began: the ledger's origin. */
+let origin: number | undefined;
 
 export function processCpuMicros(): number {
   const u = process.cpuUsage();
@@ -23,11 +28,17 @@ export class CpuPhase {
   private readonly chargedAtStart = charged;
   readonly wallAtStart = performance.now();
 
+  constructor() {
+    origin ??= this.cpuAtStart;
+  }
+
   /** Ends the phase: the CPU micros it is charged (never counted for another phase). */
   end(): { cpuMicros: number; wallMicros: number } {
-    const used = processCpuMicros() - this.cpuAtStart;
+    const now = processCpuMicros();
+    const used = now - this.cpuAtStart;
     const others = charged - this.chargedAtStart;
-    const cpuMicros = Math.max(0, used - others);
+    const unclaimed = now - (origin ?? this.cpuAtStart) - charged;
+    const cpuMicros = Math.max(0, Math.min(used - others, unclaimed));
     charged += cpuMicros;
     return { cpuMicros, wallMicros: Math.max(1, (performance.now() - this.wallAtStart) * 1000) };
   }
