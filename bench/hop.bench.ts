@@ -41,6 +41,10 @@ const PACED = 600;
 const PACE_PER_S = 200;
 const PARTITIONS = 3;
 const PAD = 'x'.repeat(300); // a few hundred bytes, like a small ad event
+// BENCH_HOP_UNSAMPLED=1: the upstream's traceparent says "not sampled", so the traced pipeline
+// records nothing and its tracing figure is what the unsampled path costs (the 90 % of a 10 %
+// sampling ratio).
+const UPSTREAM_FLAGS = process.env.BENCH_HOP_UNSAMPLED === '1' ? '00' : '01';
 // BENCH_HOP_ROUNDS: more rounds for an A/B of small effects; BENCH_HOP_QUICK=1 leaves out the
 // naive and platformatic pipelines (their figures then read NaN): a quicker A/B with BENCH_HOP_BASELINE.
 const ROUNDS = Number(process.env.BENCH_HOP_ROUNDS ?? 3);
@@ -109,7 +113,7 @@ async function produce(kafka: Kafka, topic: string, from: number, count: number,
       // A sampled upstream producer span: each process span is its child, as in a real pipeline.
       // (Its span id was once cut from a UUID and kept a '-': invalid, so every traced message
       // started a new root trace instead.)
-      traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+      traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-${UPSTREAM_FLAGS}`,
       'adtrace.event-id': `e${i}`,
     },
   });

@@ -60,6 +60,11 @@ export interface ProcessSpanInput {
  * writes get no span: their bytes and topics are set on it at seal (outbox.ts).
  */
 export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent: Context): Span {
+  // One per message: the preloaded SDK's lean path when it is there (@adtrace/telemetry lean-span.ts),
+  // which leaves a not-sampled parent's child unmade before its attributes are.
+  const lean = leanTracer();
+  const unsampled = lean?.unsampledChild(parent);
+  if (unsampled) return unsampled;
   const name = processSpanName(input.topic);
   const attributes: Attributes = {
     [Attr.partition]: String(input.partition),
@@ -69,8 +74,6 @@ export function startProcessSpan(tracer: Tracer, input: ProcessSpanInput, parent
     ...schemaAttributes(input.schema),
   };
   if (input.eventId) attributes[Attr.eventId] = input.eventId;
-  // One per message: the preloaded SDK's lean path when it is there (@adtrace/telemetry lean-span.ts).
-  const lean = leanTracer();
   if (lean) return lean.startSpan(TRACER_NAME, name, SpanKind.CONSUMER, attributes, parent);
   return tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
 }

@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CostAttributes } from './attributes.ts';
 import { toConfig } from './config.ts';
 import { telemetryHandle } from './handle.ts';
@@ -145,6 +145,36 @@ describe('the lean tracer', () => {
     const spans = await finished(exporter);
     expect(spans.map((s) => s.spanContext().traceId)).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736']);
     expect(spans[0]!.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  });
+
+  it('makes nothing for a not-sampled parent’s child: the sampler is not asked, the child is the parent’s own span, its outputs carry the upstream’s ids, flags and state', async () => {
+    const { exporter, lean } = started('1'); // a root would be sampled: the parent's flags decide
+    const asked = vi.spyOn(lean.options.sampler, 'shouldSample');
+    const upstream = { traceparent: UPSTREAM.replace(/-01$/, '-00'), tracestate: 'rojo=00f067aa0ba902b7' };
+    const parent = lean.extract(upstream, getter);
+    const processSpan = lean.startSpan('@adtrace/stream', 'process t', SpanKind.CONSUMER, attrs(), parent);
+    expect(processSpan).toBe(trace.getSpan(parent));
+    expect(processSpan.isRecording()).toBe(false);
+    const handlerSpan = lean.startSpan('svc', 'ads.serve', SpanKind.INTERNAL, {}, trace.setSpan(parent, processSpan));
+    expect(handlerSpan).toBe(processSpan);
+    handlerSpan.end();
+    processSpan.end();
+    expect(asked).not.toHaveBeenCalled();
+    const headers: Record<string, string> = {};
+    lean.inject(trace.setSpan(ROOT_CONTEXT, handlerSpan), headers, setter);
+    expect(headers).toEqual(upstream);
+    // A sampled parent's child is still the sampler's to decide, and recorded.
+    const sampled = lean.startSpan(
+      'svc',
+      'ads.serve',
+      SpanKind.INTERNAL,
+      {},
+      lean.extract({ traceparent: UPSTREAM }, getter),
+    );
+    expect(sampled.isRecording()).toBe(true);
+    expect(asked).toHaveBeenCalledTimes(1);
+    sampled.end();
+    expect((await finished(exporter)).map((s) => s.name)).toEqual(['ads.serve']);
   });
 
   it('runs the processors: a span started in an event’s context gets its event id when it ends', async () => {

@@ -50,6 +50,13 @@ export interface LeanTracerOptions {
   readonly resource: Resource;
   readonly sampler: Sampler;
   readonly processors: readonly SpanProcessor[];
+  /**
+   * The sampler is the SDK's `ParentBasedSampler` with its default delegates for sampled
+   * parents' children (AlwaysOff when the parent is not sampled), as `startTelemetry` makes it:
+   * a child of a valid, not-sampled parent is then never recorded, and is made without asking
+   * it (`unsampledChild`).
+   */
+  readonly parentBased?: boolean;
 }
 
 /** A valid traceparent's fields, as `parseTraceParent` (@opentelemetry/core) returns them. */
@@ -81,6 +88,8 @@ export class LeanTracer {
     parent: Context,
     startTime?: TimeInput,
   ): Span {
+    const unsampled = this.unsampledChild(parent);
+    if (unsampled) return unsampled;
     const parentSpan = trace.getSpanContext(parent);
     const valid = parentSpan !== undefined && validIds(parentSpan);
     const traceId = valid ? parentSpan.traceId : randomHex(16);
@@ -107,6 +116,25 @@ export class LeanTracer {
     );
     for (const p of this.options.processors) p.onStart(span as never, parent);
     return span;
+  }
+
+  /**
+   * A child of `parent` that the sampler would not record, without asking it (`parentBased`:
+   * the parent's span is valid and not sampled): the parent's own span when it records nothing,
+   * else one wrapping its span context — what the API's no-op tracer returns for a child. It makes
+   * no ids: nothing downstream can see a span that is neither exported nor different from its
+   * parent except by its span id, and what its outputs propagate is the parent's trace id and
+   * flags, so the upstream trace id travels on through every hop. Undefined when the sampler
+   * must decide (a sampled parent, none, or another sampler): `startSpan` makes the span then.
+   * At a 10 % sampling ratio nine messages in ten take this path, in every hop and handler span.
+   */
+  unsampledChild(parent: Context): Span | undefined {
+    if (!this.options.parentBased) return undefined;
+    const span = trace.getSpan(parent);
+    if (span === undefined) return undefined;
+    const sc = span.spanContext();
+    if ((sc.traceFlags & TraceFlags.SAMPLED) !== 0 || !validIds(sc)) return undefined;
+    return span.isRecording() ? trace.wrapSpanContext(sc) : span;
   }
 
   /**

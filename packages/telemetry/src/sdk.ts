@@ -96,7 +96,7 @@ export function startTelemetry(config: TelemetryConfig, options: StartOptions = 
   trace.setGlobalTracerProvider(tracerProvider);
   // The stream runtime's per-message spans: same sampler, processors and exporter (lean-span.ts).
   setLeanTracer({
-    tracer: new LeanTracer({ resource, sampler, processors: spanProcessors }),
+    tracer: new LeanTracer({ resource, sampler, processors: spanProcessors, parentBased: true }),
     provider: tracerProvider,
   });
 

@@ -122,6 +122,36 @@ describe("a service's tracer", () => {
     }
   });
 
+  it('under a not-sampled parent, runs the function with that parent’s span in the context it is in: no span, no context made', async () => {
+    const exporter = started();
+    const tracer = serviceTracer('adtrace.test');
+    const notSampled = propagation.extract(ROOT_CONTEXT, {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00',
+    });
+    const parentSpan = trace.getSpan(notSampled);
+    const seen = context.with(notSampled, () =>
+      tracer.startActiveSpan('ads.serve', (span) => {
+        span.setAttribute('ads.placement', 'p1');
+        span.end();
+        return { span, active: context.active() };
+      }),
+    );
+    expect(seen.span).toBe(parentSpan);
+    expect(seen.active).toBe(notSampled);
+    // With a sampled parent it is a span of its own, in a context of its own.
+    const sampled = propagation.extract(ROOT_CONTEXT, {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+    const own = context.with(sampled, () =>
+      tracer.startActiveSpan('ads.serve', (span) => {
+        span.end();
+        return trace.getSpan(context.active());
+      }),
+    );
+    expect(own).not.toBe(trace.getSpan(sampled));
+    expect((await finished(exporter)).map((s) => s.name)).toEqual(['ads.serve']);
+  });
+
   it('links and new roots go through the SDK; without the preloaded SDK it is the API’s tracer', async () => {
     const exporter = started();
     const tracer = serviceTracer('adtrace.test');

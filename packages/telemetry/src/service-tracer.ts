@@ -74,6 +74,9 @@ class ServiceTracer implements Tracer {
       fn = c!;
     }
     const span = this.startSpan(name, options, parent);
+    // A not-sampled parent's child is that parent's own non-recording span (lean-span.ts,
+    // `unsampledChild`): already the active context's span, so no context is made to hold it.
+    if (span === trace.getSpan(parent) && parent === context.active()) return fn(span) as ReturnType<F>;
     return context.with(trace.setSpan(parent, span), fn as (s: Span) => ReturnType<F>, undefined, span);
   }
 }
