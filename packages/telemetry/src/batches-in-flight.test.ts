@@ -63,6 +63,34 @@ describe('BatchesInFlightProcessor', () => {
     await provider.shutdown();
   });
 
+  it('at a low rate sends what ended in one export per tick, not a part of it per processor', async () => {
+    const exporter = new HeldExporter();
+    const processor = new BatchesInFlightProcessor({
+      exporter,
+      exportsInFlight: 2,
+      maxExportBatchSize: 10,
+      maxQueueSize: 1000,
+      scheduledDelayMillis: 5,
+    });
+    const provider = new TracerProvider({ spanProcessors: [processor] });
+    endSpans(provider, 4);
+    await settle();
+    expect(exporter.batches).toEqual([['s0', 's1', 's2', 's3']]);
+    exporter.answerAll();
+    // A batch's worth to one processor (the 6 that fill its 10), then the next 10 to the other.
+    endSpans(provider, 16);
+    await settle();
+    expect(
+      exporter.batches
+        .slice(1)
+        .map((b) => b.length)
+        .sort((a, b) => a - b),
+    ).toEqual([6, 10]);
+    exporter.answerAll();
+    await settle();
+    await provider.shutdown();
+  });
+
   it('drops what its queues cannot hold, and says how many: a share of maxQueueSize each', async () => {
     const exporter = new HeldExporter();
     const dropped: number[] = [];

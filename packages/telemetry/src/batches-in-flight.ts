@@ -13,7 +13,7 @@ export interface BatchesInFlightOptions extends BatchSpanProcessorOptions {
 }
 
 /**
- * The SDK's batch processor, `exportsInFlight` of them, each dealt ended spans in turn: as many
+ * The SDK's batch processor, `exportsInFlight` of them, each dealt a batch of ended spans in turn: as many
  * exports in flight at once. One `BatchSpanProcessor` sends its next batch only when the last one
  * is answered, and the warehouse answers once the batch is committed, so a process ending spans
  * faster than one export's round trip carries them (the auction: 15 spans per event) filled its
@@ -25,7 +25,10 @@ export interface BatchesInFlightOptions extends BatchSpanProcessorOptions {
  */
 export class BatchesInFlightProcessor implements SpanProcessor {
   readonly #processors: readonly BatchSpanProcessor[];
+  /** Spans dealt to one processor before the next: a batch's worth (`maxExportBatchSize`). */
+  readonly #batchSize: number;
   #next = 0;
+  #dealt = 0;
 
   constructor(options: BatchesInFlightOptions) {
     const { exportsInFlight, ...config } = options;
@@ -36,6 +39,7 @@ export class BatchesInFlightProcessor implements SpanProcessor {
       config.maxExportBatchSize ?? 1,
       Math.floor((config.maxQueueSize ?? 2048) / exportsInFlight),
     );
+    this.#batchSize = config.maxExportBatchSize ?? 512; // the SDK's default
     this.#processors = Array.from(
       { length: exportsInFlight },
       () => new BatchSpanProcessor({ ...config, maxQueueSize }),
@@ -47,9 +51,18 @@ export class BatchesInFlightProcessor implements SpanProcessor {
     for (const p of this.#processors) p.onStart(span, parentContext);
   }
 
+  /**
+   * A batch's worth to each processor in turn, not a span each: under load every processor still
+   * sends full batches, one after the other; at a low rate (a 10 % sampling ratio) one processor
+   * gets the spans and its timer sends them in one export, where dealing span by span had every
+   * processor send a part of them at each tick — as many exports, each a load with its fixed cost
+   * in the warehouse (a commit and a flush: ~3–4 ms of CPU for a load of 50 span rows in DuckDB).
+   */
   onEnd(span: ReadableSpan): void {
     const processors = this.#processors;
     processors[this.#next]!.onEnd(span);
+    if (++this.#dealt < this.#batchSize) return;
+    this.#dealt = 0;
     this.#next = this.#next + 1 === processors.length ? 0 : this.#next + 1;
   }
 
