@@ -13,7 +13,11 @@ describe('config in two steps', () => {
       healthPort: undefined,
       fetchMinBytes: 1,
       fetchMaxWaitMs: 1000,
+      instanceId: undefined,
     });
+    expect(toConfig(readEnv('AUCTION', { AUCTION_INSTANCE_ID: 'x', ADTRACE_INSTANCE_ID: ' ' })).instanceId).toBe(
+      undefined,
+    );
   });
 
   test('readEnv takes KAFKA_BROKERS and the prefixed knobs; toConfig parses them', () => {
@@ -25,9 +29,11 @@ describe('config in two steps', () => {
       AUCTION_FETCH_MIN_BYTES: '65536',
       AUCTION_FETCH_MAX_WAIT_MS: '50',
       OTHER_BATCH_SIZE: '7',
+      ADTRACE_INSTANCE_ID: 'auction-5d8f7-x2k9q',
     };
     expect(toConfig(readEnv('AUCTION', env))).toMatchObject({
       brokers: ['k1:9092', 'k2:9093'],
+      instanceId: 'auction-5d8f7-x2k9q',
       mode: 'exactly-once',
       batchSize: 200,
       healthPort: 0,

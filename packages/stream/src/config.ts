@@ -55,6 +55,15 @@ export interface StreamConfig {
    * advanced with the wall clock, so windows close and timers fire without new input.
    */
   readonly idleMs: number;
+  /**
+   * This process's name among a service's live processes (ADTRACE_INSTANCE_ID, shared with the
+   * telemetry's `service.instance.id`; a Kubernetes pod's name). When set, an exactly-once
+   * member's transactional id is `<group>-<instance id>`, the same across restarts in place: a
+   * process restarted after a crash fences the transaction its predecessor left open at once
+   * instead of leaving it to hold its partitions back until the coordinator times it out.
+   * Unset: an id of its own per process. Two live processes must never share one.
+   */
+  readonly instanceId: string | undefined;
 }
 
 type Kind = { int: [min: number, max: number] } | { oneOf: readonly string[] } | 'string' | 'list';
@@ -78,18 +87,22 @@ const fields = {
   restoreTimeoutMs: { env: 'RESTORE_TIMEOUT_MS', kind: { int: [1000, 3_600_000] }, def: 300_000 },
   sessionTimeoutMs: { env: 'SESSION_TIMEOUT_MS', kind: { int: [6000, 300_000] }, def: 30_000 },
   idleMs: { env: 'IDLE_MS', kind: { int: [100, 86_400_000] }, def: 10_000 },
+  instanceId: { env: 'ADTRACE_INSTANCE_ID', kind: 'string', def: undefined },
 } as const satisfies Record<Exclude<keyof StreamConfig, 'prefix'>, { env: string; kind: Kind; def: unknown }>;
 
 /** Raw settings, as read from the environment or written by a test; `prefix` names the variables. */
 type Field = keyof typeof fields;
 export type StreamEnv = { -readonly [K in Field]?: unknown } & { prefix?: string };
 
+/** Variables every service of a process reads under their own name, not under its prefix. */
+const SHARED: ReadonlySet<string> = new Set(['KAFKA_BROKERS', 'ADTRACE_INSTANCE_ID']);
+
 function variable(key: Field, prefix: string | undefined): string {
   const { env } = fields[key];
-  return env === 'KAFKA_BROKERS' ? env : `${prefix ?? 'STREAM'}_${env}`;
+  return SHARED.has(env) ? env : `${prefix ?? 'STREAM'}_${env}`;
 }
 
-/** Step one: the variables under `prefix` (and the shared KAFKA_BROKERS), unparsed. */
+/** Step one: the variables under `prefix` (and the shared KAFKA_BROKERS and ADTRACE_INSTANCE_ID), unparsed. */
 export function readEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): StreamEnv {
   const out: StreamEnv = { prefix };
   for (const key of Object.keys(fields) as Field[]) {

@@ -41,6 +41,8 @@ type Outcome = DeliveryResult | 'again' | 'failed' | { readonly crash: unknown }
  * partition's new owner reads committed offsets only once no open transaction holds them
  * (stable-offsets.ts), so it starts after the previous owner's last transaction, committed or
  * aborted, and never from before it.
+ * A process restarted in place under the same instance id (transactionalIdOf) aborts the
+ * transaction its crashed predecessor left open as it starts, rather than waiting out its timeout.
  *
  * A failed transaction discards the producer (kafkajs #1282) and initializes the same id again,
  * which completes or aborts what the old one left, so the outcome is final; each chunk then asks
@@ -72,7 +74,7 @@ export class ExactlyOnceDelivery implements Delivery {
     this.owned = owned;
     this.limitOf = limitOf;
     this.scope = scope;
-    this.transactionalId = transactionalIdOf(group);
+    this.transactionalId = transactionalIdOf(group, scope.config.instanceId);
   }
 
   async start(): Promise<void> {
@@ -158,7 +160,8 @@ export class ExactlyOnceDelivery implements Delivery {
         return;
       }
       // Fenced: the coordinator aborted a transaction that outlived its timeout (the id is this
-      // member's alone); a new initialization of the id goes on from there.
+      // process's alone, or its instance's, which no other live process shares); a new
+      // initialization of the id goes on from there.
       const retriable = verdict.action === 'retry' || verdict.code === 'PRODUCER_FENCED';
       if (!retriable || ++this.failedInARow >= MAX_FAILED_TRANSACTIONS) {
         for (const c of live) c.settle({ crash: error });
@@ -168,7 +171,14 @@ export class ExactlyOnceDelivery implements Delivery {
         for (const c of live) c.settle('abandoned');
         return;
       }
-      this.scope.log('warn', 'transaction failed; recreating the producer', { error: verdict.reason });
+      this.scope.log('warn', 'transaction failed; recreating the producer', {
+        error: verdict.reason,
+        // A stable id fenced while its process lives: another process initialized it too.
+        ...(verdict.code === 'PRODUCER_FENCED' &&
+          this.scope.config.instanceId !== undefined && {
+            hint: `fenced: is another live process of this service running with ADTRACE_INSTANCE_ID=${this.scope.config.instanceId}? It must be unique`,
+          }),
+      });
       // Initializing the id again settles the failed transaction before anyone reads offsets.
       await this.connect();
       for (const c of live) c.settle('failed');
@@ -206,9 +216,14 @@ export class ExactlyOnceDelivery implements Delivery {
 }
 
 /**
- * A hop member's transactional id: unique to the process (fencing is the group generation's),
- * prefixed by the group so an operator can tell whose transactions the broker holds.
+ * A hop member's transactional id, prefixed by the group so an operator can tell whose
+ * transactions the broker holds. With an instance id (ADTRACE_INSTANCE_ID, a pod's name) it is
+ * the same across the process's restarts in place, so the restarted process's initialization
+ * aborts the transaction its crashed predecessor left open, at once (Kafka Streams keeps a
+ * process id in its state directory for the same reason); otherwise it is the process's own, and
+ * such a transaction holds its partitions' last stable offset back until the coordinator times it
+ * out (TRANSACTION_TIMEOUT_MS). Zombies are fenced by the group generation either way.
  */
-export function transactionalIdOf(group: string): string {
-  return `${group}-${randomUUID()}`;
+export function transactionalIdOf(group: string, instanceId?: string): string {
+  return `${group}-${instanceId ?? randomUUID()}`;
 }

@@ -66,9 +66,11 @@ describe.each(['at-least-once', 'exactly-once'] as const)('a hop killed mid-stre
         expect(await stopChild(second, 'SIGTERM')).toBe(0);
 
         // Read committed, the outputs after the killed member's open transaction are readable only
-        // once its coordinator aborts it, at its timeout (10 s): the member's transactional id is
-        // its own, so the new member does not fence it. Until then a drain ends at the open
-        // transaction (the last stable offset) — outputs held back, not lost.
+        // once its coordinator aborts it, at its timeout (10 s): without ADTRACE_INSTANCE_ID (a
+        // replaced pod) the member's transactional id is its own, so the new member does not fence
+        // it (restarted in place under the same instance id it would: restart-in-place.test.ts).
+        // Until then a drain ends at the open transaction (the last stable offset) — outputs held
+        // back, not lost.
         const idsOf = (outputs: Awaited<ReturnType<typeof drainTopic>>) =>
           outputs.map((m) => header(m.headers, 'adtrace.event-id'));
         const outputs = await waitFor(
