@@ -6,13 +6,22 @@
 // commit markers written, the LSO moved, the next hop's fetch answered). Paced input at a low
 // rate (the path's own latency, not queueing), once with kafkajs's default retry (first retry
 // after 300 ms) and once with the runtime's transactional retry (20 ms, ×4).
+// Then transactions back to back (one producer, a one-record transaction after another, as a member
+// under load runs them): the next begun at once, and AFTER_TRANSACTION_PAUSE_MS after the last
+// ended, as the runtime does — the coordinator is still writing the last one's markers right
+// after EndTxn and answers CONCURRENT_TRANSACTIONS. And the runtime's own exactly-once hop
+// (createHop, 3 partitions) paced at a moderate rate, its e2e produce → read committed.
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { AFTER_TRANSACTION_PAUSE_MS, createHop, toConfig } from '@adtrace/stream';
 import { CompressionTypes, Kafka, logLevel, type RetryOptions } from 'kafkajs';
 import type { BenchResult } from './run.ts';
 
 const RATE = 20;
 const SECONDS = 10;
+const BACK_TO_BACK_SECONDS = 4;
+const RUNTIME_RATE = 300;
+const RUNTIME_SECONDS = 8;
 const STEPS = ['fetched', 'send', 'offsets', 'commit', 'visible', 'e2e'] as const;
 type Step = (typeof STEPS)[number];
 
@@ -111,6 +120,104 @@ async function measure(kafka: Kafka, variant: Variant): Promise<Record<Step, num
   }
 }
 
+/** One-record transactions in a loop for BACK_TO_BACK_SECONDS, each begun `pauseMs` after the last ended. */
+async function backToBack(kafka: Kafka, pauseMs: number): Promise<{ perS: number; sendMs: number[] }> {
+  const run = randomUUID().slice(0, 8);
+  const topic = `bench.hop-latency.b2b.${run}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionalId: `bench-b2b-${run}`,
+    retry: VARIANTS[1]!.retry!,
+  });
+  try {
+    await producer.connect();
+    await (await producer.transaction()).abort();
+    const sendMs: number[] = [];
+    const start = performance.now();
+    for (let i = 0; performance.now() - start < BACK_TO_BACK_SECONDS * 1000; i++) {
+      const t0 = performance.now();
+      const txn = await producer.transaction();
+      await txn.send({ topic, acks: -1, messages: [{ value: String(i) }] });
+      sendMs.push(performance.now() - t0);
+      await txn.sendOffsets({
+        consumerGroupId: `bench-b2b-${run}`,
+        topics: [{ topic, partitions: [{ partition: 0, offset: String(i + 1) }] }],
+      });
+      await txn.commit();
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    }
+    return { perS: sendMs.length / ((performance.now() - start) / 1000), sendMs };
+  } finally {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+    await admin.disconnect();
+  }
+}
+
+/** The runtime's exactly-once hop, RUNTIME_RATE messages/s for RUNTIME_SECONDS: produce → read committed, ms (the first 1.5 s left out: joins, metadata). */
+async function runtimeHop(kafka: Kafka, brokers: string[]): Promise<number[]> {
+  const run = randomUUID().slice(0, 8);
+  const [input, output, dlq] = ['in', 'out', 'dlq'].map((t) => `bench.hop-latency.runtime.${t}.${run}`) as [
+    string,
+    string,
+    string,
+  ];
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [input, output, dlq].map((topic) => ({ topic, numPartitions: 3 })),
+  });
+  const hop = createHop({
+    name: `bench-hl-runtime-${run}`,
+    mode: 'exactly-once',
+    log: (level, message) => level === 'error' && console.error(message),
+    config: toConfig({ brokers, deadLetterTopic: dlq }),
+    inputs: { in: { topic: input, decode: (b: Buffer) => JSON.parse(b.toString()) as { t: number } } },
+    outputs: { out: { topic: output, encode: (v: object) => Buffer.from(JSON.stringify(v)) } },
+    handler: (m) => [{ to: 'out', value: m.value }],
+  });
+  const source = kafka.producer();
+  const reader = kafka.consumer({ groupId: `bench-hl-runtime-read-${run}`, maxWaitTimeInMs: 1000 });
+  const seen: { t: number; ms: number }[] = [];
+  try {
+    await Promise.all([hop.start(), source.connect(), reader.connect()]);
+    await reader.subscribe({ topic: output, fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        const { t } = JSON.parse(message.value!.toString()) as { t: number };
+        seen.push({ t, ms: Date.now() - t });
+      },
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const start = performance.now();
+    let sent = 0;
+    while (performance.now() - start < RUNTIME_SECONDS * 1000) {
+      const due = Math.floor(((performance.now() - start) / 1000) * RUNTIME_RATE) - sent;
+      if (due > 0) {
+        const messages = Array.from({ length: due }, (_, j) => ({ key: String(sent + j), value: '' }));
+        for (const m of messages) m.value = JSON.stringify({ t: Date.now() });
+        await source.send({ topic: input, messages });
+        sent += due;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const deadline = Date.now() + 30_000;
+    while (seen.length < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const first = Math.min(...seen.map((s) => s.t));
+    return seen.filter((s) => s.t >= first + 1500).map((s) => s.ms);
+  } finally {
+    await hop.stop();
+    await Promise.all([source.disconnect(), reader.disconnect()]);
+    await admin.deleteTopics({ topics: [input, output, dlq] }).catch(() => {});
+    await admin.disconnect();
+  }
+}
+
 const pct = (xs: readonly number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN;
 
@@ -131,17 +238,33 @@ export default async function run(): Promise<BenchResult> {
       `${variant.label.padEnd(28)}${STEPS.map((s) => `${pct(steps[s], 0.5)} / ${pct(steps[s], 0.99)}`.padStart(18)).join('')}`,
     );
   }
+  const atOnce = await backToBack(kafka, 0);
+  const paused = await backToBack(kafka, AFTER_TRANSACTION_PAUSE_MS);
+  const runtime = await runtimeHop(kafka, brokers.split(','));
+  Object.assign(figures, {
+    back_to_back_txn_per_s_at_once: Math.round(atOnce.perS),
+    back_to_back_txn_per_s_paused: Math.round(paused.perS),
+    back_to_back_send_p50_ms_at_once: Math.round(pct(atOnce.sendMs, 0.5) * 10) / 10,
+    back_to_back_send_p50_ms_paused: Math.round(pct(paused.sendMs, 0.5) * 10) / 10,
+    runtime_e2e_p50_ms: pct(runtime, 0.5),
+    runtime_e2e_p90_ms: pct(runtime, 0.9),
+    runtime_e2e_p99_ms: pct(runtime, 0.99),
+  });
   const table = [
     `One exactly-once hop by hand (kafkajs, as the runtime's port), ${RATE} events/s for ${SECONDS} s, 1 partition; ms p50 / p99`,
     `${''.padEnd(28)}${['produced→fetched', 'send', 'sendOffsets', 'commit', 'commit→visible', 'e2e'].map((s) => s.padStart(18)).join('')}`,
     ...rows,
     `load average ${load.toFixed(1)} at start (shared machine); produced→fetched includes waiting for the batch before`,
+    `back-to-back transactions (one record each, ${BACK_TO_BACK_SECONDS} s): the next at once ${figures.back_to_back_txn_per_s_at_once}/s (send p50 ${figures.back_to_back_send_p50_ms_at_once} ms); ${AFTER_TRANSACTION_PAUSE_MS} ms after the last, as the runtime ${figures.back_to_back_txn_per_s_paused}/s (send p50 ${figures.back_to_back_send_p50_ms_paused} ms)`,
+    `the runtime's exactly-once hop (3 partitions) at ${RUNTIME_RATE} messages/s: produce → read committed p50 ${figures.runtime_e2e_p50_ms}, p90 ${figures.runtime_e2e_p90_ms}, p99 ${figures.runtime_e2e_p99_ms} ms (${runtime.length} messages)`,
   ].join('\n');
   const ratios = {
     send_p99_runtime_vs_default:
       Math.round((figures.send_p99_ms_runtime_retry! / figures.send_p99_ms_default_retry!) * 100) / 100,
     e2e_p99_runtime_vs_default:
       Math.round((figures.e2e_p99_ms_runtime_retry! / figures.e2e_p99_ms_default_retry!) * 100) / 100,
+    back_to_back_paused_vs_at_once:
+      Math.round((figures.back_to_back_txn_per_s_paused! / figures.back_to_back_txn_per_s_at_once!) * 100) / 100,
   };
   return { table, figures, ratios };
 }

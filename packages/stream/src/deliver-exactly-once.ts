@@ -11,6 +11,18 @@ import { sendInParts } from './send-parts.ts';
 /** Failed transactions in a row after which recreating the producer is not going to help. */
 const MAX_FAILED_TRANSACTIONS = 10;
 
+/**
+ * How long a member's next transaction waits after the last one ended. The coordinator answers
+ * EndTxn once it has logged the decision, then writes the commit (or abort) markers; a request
+ * of the next transaction in between is answered CONCURRENT_TRANSACTIONS and retried after 20 ms
+ * (TRANSACTION_RETRY in kafka/kafkajs.ts; the Java producer waits as long). Back to back, nearly
+ * every transaction met it: a loop of one-record transactions ran 38 a second, against 124–153
+ * with this pause between them, and a runtime hop paced at 300 messages/s went from e2e p50
+ * 19–21 ms to 9–15 (`pnpm bench hop-latency`; bench/README.md, "back-to-back transactions"). On
+ * a local broker the markers take about a millisecond; a slower one meets the retry as before.
+ */
+export const AFTER_TRANSACTION_PAUSE_MS = 2;
+
 /** A chunk waiting for the member's next transaction. */
 interface Pending {
   readonly messages: TopicMessages[];
@@ -51,6 +63,8 @@ type Outcome = DeliveryResult | 'again' | 'failed' | { readonly crash: unknown }
  */
 export class ExactlyOnceDelivery implements Delivery {
   private failedInARow = 0;
+  /** performance.now() when the last transaction ended (its markers are being written then). */
+  private endedAt = Number.NEGATIVE_INFINITY;
   private producer: ProducerPort | undefined;
   private queue: Pending[] = [];
   private flushing = false;
@@ -108,8 +122,11 @@ export class ExactlyOnceDelivery implements Delivery {
     while (this.queue.length > 0) {
       // The partitions of one fetch are handled concurrently, each up to its deliver: one turn of
       // the event loop lets those already under way join this transaction, rather than the first
-      // going alone and the rest waiting a whole transaction for the next (no timer is set).
-      await new Promise((resolve) => setImmediate(resolve));
+      // going alone and the rest waiting a whole transaction for the next (no timer is set) —
+      // unless the last transaction ended just now: then until its markers are written, and
+      // what is handed over meanwhile joins too.
+      const markers = this.endedAt + AFTER_TRANSACTION_PAUSE_MS - performance.now();
+      await new Promise((resolve) => (markers > 0 ? setTimeout(resolve, markers) : setImmediate(resolve)));
       const chunks = this.queue.splice(0);
       // A chunk already settled keeps its outcome (a promise settles once).
       await this.transact(chunks).catch((error: unknown) => {
@@ -136,6 +153,7 @@ export class ExactlyOnceDelivery implements Delivery {
       const lost = live.filter((c) => !c.owned());
       if (lost.length > 0) {
         await txn.abort();
+        this.endedAt = performance.now();
         for (const c of live) c.settle(lost.includes(c) ? 'abandoned' : 'again');
         return;
       }
@@ -147,6 +165,7 @@ export class ExactlyOnceDelivery implements Delivery {
       }));
       await txn.sendOffsets(this.group, offsets);
       await txn.commit();
+      this.endedAt = performance.now();
       this.failedInARow = 0;
       for (const c of live) c.settle('committed');
     } catch (error) {

@@ -4,6 +4,8 @@ export { type Action, classify, type Stage, type Verdict } from './classify.ts';
 export { readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
 // The process's CPU ledger: a service's own work outside hops (the warehouse's loads) measured in it too.
 export { CpuPhase } from './cpu-account.ts';
+// How long an exactly-once member's next transaction waits for the last one's markers (benches measure it).
+export { AFTER_TRANSACTION_PAUSE_MS } from './deliver-exactly-once.ts';
 export { ConfigError, HopCrashedError, RejectedError, StreamError, TransientError } from './errors.ts';
 export { eventIdOf } from './event-context.ts';
 export { FanInAttr, type FanInOptions, startFanInSpan } from './fan-in.ts';
