@@ -18,6 +18,7 @@ export type {
   DeadLetterRow,
   RoasWindowRow,
   SpanKindName,
+  SpanResourceRow,
   SpanRow,
   StatusCodeName,
 } from './rows.ts';

@@ -204,4 +204,19 @@ ${d.name === 'postgres' ? 'CREATE INDEX spans_start_brin ON spans USING brin (st
   },
   // 6–29: other tables (separate files); 30 on: ROAS generations.
   roasGenerationsMigration,
+  {
+    version: 31,
+    name: 'span_resources: what a process and a tracer say once, stored once',
+    // A span's resource and scope attributes (service.version, service.instance.id,
+    // messaging.system, otel.scope.name, … — more behind a collector that adds k8s.*) were
+    // copied into every row's attributes: ~110 bytes of each span here. They are stored once per
+    // resource, and a span names its row; older rows keep theirs inline (resource_id NULL).
+    sql: ({ types: t }) => `
+CREATE TABLE span_resources (
+  resource_id ${t.spanId} PRIMARY KEY,
+  service VARCHAR NOT NULL,
+  attributes ${t.json} NOT NULL
+);
+ALTER TABLE spans ADD COLUMN resource_id ${t.spanId};`,
+  },
 ];

@@ -19,6 +19,7 @@ import { type RoasGenerationRow, roasGenerationsSql, toRoasGeneration } from './
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanKindName, StatusCodeName } from './rows.ts';
 import { scanBytes } from './scan-estimate.ts';
 import { checkSegmentMembersQuery, type SegmentMembersQuery, segmentMembersSql } from './segment-members.ts';
+import { spanAttributes } from './span-attributes.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
 import { MAX_TRACE_STAGES, type TraceStages, toTraceStages, traceStagesSql } from './trace-stages.ts';
 import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
@@ -71,32 +72,37 @@ export class Queries {
       'trace_spans',
       'spans',
       'all',
-      `SELECT ${d.traceIdToHex('trace_id')} AS trace_id, ${d.spanIdToHex('span_id')} AS span_id,
-         ${d.spanIdToHex('parent_span_id')} AS parent_span_id, service, name, kind,
-         ${d.timestampToMicros('start')} AS start_us, duration_ms, status_code, status_message, event_id,
-         compute_usd, kafka_usd, query_usd, cost_usd, CAST(attributes AS VARCHAR) AS attributes
-       FROM spans WHERE trace_id = ${d.traceIdFromHex('$1')}
-       ORDER BY start, span_id`,
+      `SELECT ${d.traceIdToHex('s.trace_id')} AS trace_id, ${d.spanIdToHex('s.span_id')} AS span_id,
+         ${d.spanIdToHex('s.parent_span_id')} AS parent_span_id, s.service, s.name, s.kind,
+         ${d.timestampToMicros('s.start')} AS start_us, s.duration_ms, s.status_code, s.status_message, s.event_id,
+         s.compute_usd, s.kafka_usd, s.query_usd, s.cost_usd, CAST(s.attributes AS VARCHAR) AS attributes,
+         CAST(r.attributes AS VARCHAR) AS resource_attributes
+       FROM spans s LEFT JOIN span_resources r ON r.resource_id = s.resource_id
+       WHERE s.trace_id = ${d.traceIdFromHex('$1')}
+       ORDER BY s.start, s.span_id`,
       [traceId],
     );
-    return rows.map((r) => ({
-      traceId: String(r.trace_id),
-      spanId: String(r.span_id),
-      parentSpanId: toStringOrNull(r.parent_span_id),
-      service: String(r.service),
-      name: String(r.name),
-      kind: String(r.kind) as SpanKindName,
-      startUnixMicros: toNumber(r.start_us),
-      durationMs: toNumber(r.duration_ms),
-      statusCode: String(r.status_code) as StatusCodeName,
-      statusMessage: toStringOrNull(r.status_message),
-      eventId: toStringOrNull(r.event_id),
-      computeUsd: toNumber(r.compute_usd),
-      kafkaUsd: toNumber(r.kafka_usd),
-      queryUsd: toNumber(r.query_usd),
-      costUsd: toNumber(r.cost_usd),
-      attributes: parseJsonObject(r.attributes),
-    }));
+    return rows.map((r) => {
+      const span = {
+        traceId: String(r.trace_id),
+        spanId: String(r.span_id),
+        parentSpanId: toStringOrNull(r.parent_span_id),
+        service: String(r.service),
+        name: String(r.name),
+        kind: String(r.kind) as SpanKindName,
+        startUnixMicros: toNumber(r.start_us),
+        durationMs: toNumber(r.duration_ms),
+        statusCode: String(r.status_code) as StatusCodeName,
+        statusMessage: toStringOrNull(r.status_message),
+        eventId: toStringOrNull(r.event_id),
+        computeUsd: toNumber(r.compute_usd),
+        kafkaUsd: toNumber(r.kafka_usd),
+        queryUsd: toNumber(r.query_usd),
+        costUsd: toNumber(r.cost_usd),
+      };
+      const resource = r.resource_attributes == null ? undefined : parseJsonObject(r.resource_attributes);
+      return { ...span, attributes: spanAttributes(span, parseJsonObject(r.attributes), resource) };
+    });
   }
 
   async traceIdsForEvent(eventId: string): Promise<string[]> {

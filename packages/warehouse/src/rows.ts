@@ -28,10 +28,24 @@ export interface SpanRow {
   /** `adtrace.cost.usd`: the span's self cost. */
   readonly costUsd: number;
   /**
-   * All span attributes, plus its resource's and instrumentation scope's (service.version,
-   * service.instance.id, messaging.system, …; the span's own win; not service.name, a column,
-   * nor telemetry.sdk.*), as one flat JSON object.
+   * The span's own attributes as one JSON object, less what another column holds
+   * (`adtrace.event_id`). What its process and tracer set once for all their spans is stored
+   * once, in `span_resources` (`resourceId`); the trace query puts them back together.
    */
+  readonly attributesJson: string;
+  /** 16 hex digits: the row of `span_resources` holding its resource's and scope's attributes; null if none. */
+  readonly resourceId?: string | null;
+}
+
+/**
+ * What a process (its OTLP resource) and a tracer (its instrumentation scope) say once for all
+ * their spans — service.version, service.instance.id, messaging.system, otel.scope.name, …; not
+ * service.name (a column) nor telemetry.sdk.* — stored once instead of on every span's row.
+ */
+export interface SpanResourceRow {
+  /** 16 hex digits, a hash of the service and the attributes: the same resource, the same id. */
+  readonly resourceId: string;
+  readonly service: string;
   readonly attributesJson: string;
 }
 

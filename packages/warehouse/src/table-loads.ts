@@ -13,14 +13,14 @@ import {
 } from './attribution-tables.ts';
 import type { Dialect } from './dialect.ts';
 import { Queries } from './queries.ts';
-import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
-import { spansLoad, type TableLoad } from './tables.ts';
+import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanResourceRow, SpanRow } from './rows.ts';
+import { spanResourcesLoad, spansLoad, type TableLoad } from './tables.ts';
 import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from './topic-tables.ts';
 import type { LoadResult } from './warehouse.ts';
 
 /** Every table a load below writes: what a backend prepares for at start (DuckDB's staging tables, its column checks). */
 export const TABLE_LOADS = [
-  ...[spansLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad],
+  ...[spansLoad, spanResourcesLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad],
   ...[impressionsLoad, auctionOutcomesLoad, alertsLoad, lateEventsLoad, campaignsLoad],
 ] as const;
 
@@ -44,6 +44,10 @@ export abstract class TableLoads extends Queries {
 
   loadSpans(rows: readonly SpanRow[]): Promise<LoadResult> {
     return this.loadTable(spansLoad, rows);
+  }
+
+  loadSpanResources(rows: readonly SpanResourceRow[]): Promise<LoadResult> {
+    return this.loadTable(spanResourcesLoad, rows);
   }
 
   loadAttributedEvents(rows: readonly AttributedEventRow[]): Promise<LoadResult> {

@@ -1,7 +1,7 @@
 import type { AlertRow, AuctionOutcomeRow, CampaignRow, ImpressionRow, LateEventRow } from './attribution-tables.ts';
 import type { CampaignTotals, CampaignTotalsQuery } from './campaign-totals.ts';
 import type { RoasGenerationRow } from './roas-generations.ts';
-import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanRow } from './rows.ts';
+import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanResourceRow, SpanRow } from './rows.ts';
 import type { SegmentMembersQuery } from './segment-members.ts';
 import type { TraceStages } from './trace-stages.ts';
 
@@ -134,6 +134,8 @@ export interface Warehouse {
   /** Applies pending migrations; returns the versions applied now. */
   migrate(): Promise<number[]>;
   loadSpans(rows: readonly SpanRow[]): Promise<LoadResult>;
+  /** Resources the spans name (`resourceId`); one already there is left as it is. Load them before their spans. */
+  loadSpanResources(rows: readonly SpanResourceRow[]): Promise<LoadResult>;
   /**
    * Deletes the spans that started before `beforeMs` (ms since the epoch): the service's span
    * retention. Returns how many. The other tables (attribution, ROAS, outcomes) are not touched.

@@ -83,7 +83,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30, 31]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -125,12 +125,18 @@ describe.each([
       kind: 'consumer',
       eventId: 'evt-rt',
       startUnixMicros: 1_763_769_600_123_457,
-      attributesJson: JSON.stringify({
-        'adtrace.event_id': 'evt-rt',
-        'messaging.kafka.offset': 42,
-        'a\\b': 'tab\there',
-      }),
+      // As the receiver stores it: its own attributes only, the event id in its column, the
+      // resource's in span_resources.
+      attributesJson: JSON.stringify({ 'messaging.kafka.offset': 42, 'a\\b': 'tab\there' }),
+      resourceId: 'fedcba9876543210',
     });
+    const resource = {
+      resourceId: 'fedcba9876543210',
+      service: 'ingest',
+      attributesJson: '{"service.instance.id":"ingest@pod-a"}',
+    };
+    expect(await wh.loadSpanResources([resource])).toMatchObject({ inserted: 1 });
+    expect(await wh.loadSpanResources([resource])).toMatchObject({ inserted: 0 });
     const child = span({
       traceId,
       spanId: '0000000000000001',
@@ -153,11 +159,17 @@ describe.each([
       startUnixMicros: 1_763_769_600_123_457,
       costUsd: 3e-9,
     });
+    // One flat map again: the resource's, what the name says, the event id, the span's own.
     expect(spans[0]!.attributes).toEqual({
+      'service.instance.id': 'ingest@pod-a',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': 'raw',
       'adtrace.event_id': 'evt-rt',
       'messaging.kafka.offset': 42,
       'a\\b': 'tab\there',
     });
+    // A row without a resource (stored before span_resources) reads as it was stored.
+    expect(spans[1]!.attributes).toEqual({ 'adtrace.event_id': 'evt-rt' });
     expect(spans[1]).toMatchObject({ statusCode: 'error', statusMessage: 'no fill: line\nbreak' });
     expect(await wh.traceIdsForEvent('evt-rt')).toEqual([traceId]);
     expect(await wh.traceIdsForEvent('evt-none')).toEqual([]);

@@ -1,4 +1,4 @@
-import type { SpanRow, Warehouse } from '@adtrace/warehouse';
+import type { SpanResourceRow, SpanRow, Warehouse } from '@adtrace/warehouse';
 import { LOAD_SPAN_PREFIX, tracedLoad } from './load-span.ts';
 
 /** The queue is full: the receiver answers UNAVAILABLE and the exporter retries later. */
@@ -6,8 +6,13 @@ export class SinkOverloaded extends Error {
   override readonly name = 'SinkOverloaded';
 }
 
-interface Pending {
+/** What one export request brings: its spans' rows and the resources they name. */
+export interface SpanBatch {
   readonly rows: readonly SpanRow[];
+  readonly resources?: readonly SpanResourceRow[];
+}
+
+interface Pending extends SpanBatch {
   /** CPU micros it took to decode these rows from their OTLP request (charged to the load that stores them). */
   readonly decodeCpuMicros: number;
   resolve(): void;
@@ -35,6 +40,8 @@ export class SpanSink {
   #pending: Pending[] = [];
   #queued = 0;
   #loading: Promise<void> | undefined;
+  /** Resources already committed: each is loaded once, before the first spans that name it. */
+  readonly #storedResources = new Set<string>();
   #stats = { requests: 0, spansReceived: 0, spansInserted: 0, loads: 0 };
 
   constructor(warehouse: Warehouse, options: { maxBatchSpans: number; maxQueuedSpans: number }) {
@@ -47,7 +54,7 @@ export class SpanSink {
     return { ...this.#stats, queuedSpans: this.#queued };
   }
 
-  submit(rows: readonly SpanRow[], decodeCpuMicros = 0): Promise<void> {
+  submit({ rows, resources = [] }: SpanBatch, decodeCpuMicros = 0): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     if (this.#queued > 0 && this.#queued + rows.length > this.#maxQueued) {
       return Promise.reject(new SinkOverloaded(`${this.#queued} spans are waiting to be written; try again`));
@@ -55,7 +62,9 @@ export class SpanSink {
     this.#stats.requests += 1;
     this.#stats.spansReceived += rows.length;
     this.#queued += rows.length;
-    const done = new Promise<void>((resolve, reject) => this.#pending.push({ rows, decodeCpuMicros, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) =>
+      this.#pending.push({ rows, resources, decodeCpuMicros, resolve, reject }),
+    );
     this.#pump();
     return done;
   }
@@ -85,7 +94,10 @@ export class SpanSink {
     // one more load span to store, forever.
     // (Their decoding, and the load's CPU, are then charged to no span: the cost of tracing itself.)
     const ownLoadsOnly = rows.every((r) => r.name.startsWith(LOAD_SPAN_PREFIX));
-    const load = () => this.#warehouse.loadSpans(rows);
+    const load = async () => {
+      await this.#loadNewResources(group);
+      return this.#warehouse.loadSpans(rows);
+    };
     const decodeCpuMicros = group.reduce((n, p) => n + p.decodeCpuMicros, 0);
     this.#loading = (ownLoadsOnly ? load() : tracedLoad('spans', load, decodeCpuMicros)).then(
       (result) => {
@@ -99,5 +111,17 @@ export class SpanSink {
         for (const p of group) p.reject(err);
       },
     );
+  }
+
+  /** Resources named by the group's spans and not stored yet: a handful when a process starts, then none. */
+  async #loadNewResources(group: readonly Pending[]): Promise<void> {
+    const fresh = new Map<string, SpanResourceRow>();
+    for (const p of group)
+      for (const r of p.resources ?? []) if (!this.#storedResources.has(r.resourceId)) fresh.set(r.resourceId, r);
+    if (fresh.size === 0) return;
+    await this.#warehouse.loadSpanResources([...fresh.values()]);
+    // Bounded: past it, ids are loaded again (a no-op, the key is there) rather than remembered forever.
+    if (this.#storedResources.size + fresh.size > 10_000) this.#storedResources.clear();
+    for (const id of fresh.keys()) this.#storedResources.add(id);
   }
 }

@@ -39,7 +39,7 @@ describe('SpanSink group commit (real DuckDB)', () => {
 
   it('requests that arrive during a load share the next transaction; each resolves once written', async () => {
     const sink = new SpanSink(wh, { maxBatchSpans: 1000, maxQueuedSpans: 10_000 });
-    const done = [1, 2, 3, 4, 5].map((i) => sink.submit([row(trace(i)), row(trace(i))]));
+    const done = [1, 2, 3, 4, 5].map((i) => sink.submit({ rows: [row(trace(i)), row(trace(i))] }));
     await Promise.all(done);
     // The first request starts a load at once; the four that came during it go in one more.
     expect(sink.stats).toMatchObject({ requests: 5, loads: 2, spansReceived: 10, spansInserted: 10, queuedSpans: 0 });
@@ -48,15 +48,15 @@ describe('SpanSink group commit (real DuckDB)', () => {
 
   it('caps a transaction at maxBatchSpans', async () => {
     const sink = new SpanSink(wh, { maxBatchSpans: 4, maxQueuedSpans: 10_000 });
-    await Promise.all([10, 11, 12, 13].map((i) => sink.submit([row(trace(i)), row(trace(i))])));
+    await Promise.all([10, 11, 12, 13].map((i) => sink.submit({ rows: [row(trace(i)), row(trace(i))] })));
     expect(sink.stats.loads).toBe(3); // [10], then [11, 12], then [13]
   });
 
   it('a failed load fails every request in it, and writes none of them', async () => {
     const sink = new SpanSink(wh, { maxBatchSpans: 1000, maxQueuedSpans: 10_000 });
-    const first = sink.submit([row(trace(20))]);
-    const good = sink.submit([row(trace(21))]);
-    const bad = sink.submit([row('not-a-trace-id-not-a-trace-id-00')]);
+    const first = sink.submit({ rows: [row(trace(20))] });
+    const good = sink.submit({ rows: [row(trace(21))] });
+    const bad = sink.submit({ rows: [row('not-a-trace-id-not-a-trace-id-00')] });
     await first;
     await expect(good).rejects.toThrow();
     await expect(bad).rejects.toThrow();
@@ -65,9 +65,33 @@ describe('SpanSink group commit (real DuckDB)', () => {
 
   it('refuses new requests while too many spans wait', async () => {
     const sink = new SpanSink(wh, { maxBatchSpans: 1000, maxQueuedSpans: 3 });
-    const first = sink.submit([row(trace(30)), row(trace(30))]);
-    await expect(sink.submit([row(trace(31)), row(trace(31))])).rejects.toBeInstanceOf(SinkOverloaded);
+    const first = sink.submit({ rows: [row(trace(30)), row(trace(30))] });
+    await expect(sink.submit({ rows: [row(trace(31)), row(trace(31))] })).rejects.toBeInstanceOf(SinkOverloaded);
     await first;
-    await sink.submit([row(trace(32)), row(trace(32))]);
+    await sink.submit({ rows: [row(trace(32)), row(trace(32))] });
+  });
+
+  it("stores a resource once, before the first spans that name it; the trace query gives each span its resource's attributes", async () => {
+    const sink = new SpanSink(wh, { maxBatchSpans: 1000, maxQueuedSpans: 10_000 });
+    const resource = {
+      resourceId: '0123456789abcdef',
+      service: 'auction',
+      attributesJson: '{"service.instance.id":"auction@pod-a","service.version":"1.2.0"}',
+    };
+    const named = (i: number, attributesJson = '{}') =>
+      row(trace(i), { resourceId: resource.resourceId, attributesJson });
+    await sink.submit({ rows: [named(40, '{"service.version":"own"}')], resources: [resource] });
+    await Promise.all([41, 42].map((i) => sink.submit({ rows: [named(i)], resources: [resource] })));
+    const [stored] = await wh.sql('SELECT count(*) AS n FROM span_resources');
+    expect(Number(stored!.n)).toBe(1);
+    expect((await wh.traceSpans(trace(41)))[0]!.attributes).toEqual({
+      'service.instance.id': 'auction@pod-a',
+      'service.version': '1.2.0',
+    });
+    // The span's own attribute wins over its resource's.
+    expect((await wh.traceSpans(trace(40)))[0]!.attributes).toMatchObject({
+      'service.instance.id': 'auction@pod-a',
+      'service.version': 'own',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { LIST_PRICES } from '@adtrace/telemetry';
 import { startOtlpReceiver } from '../../../../services/warehouse/src/otlp/receiver.ts';
 import type { SpanSink } from '../../../../services/warehouse/src/span-sink.ts';
-import type { SpanRow } from '../../../warehouse/src/rows.ts';
+import type { SpanResourceRow, SpanRow } from '../../../warehouse/src/rows.ts';
 import type { SpanRecord } from './sdk.ts';
 
 export interface OtlpCollector {
@@ -22,7 +22,13 @@ const STATUS: Record<string, number> = { unset: 0, ok: 1, error: 2 };
  */
 export async function startOtlpCollector(): Promise<OtlpCollector> {
   const rows: SpanRow[] = [];
-  const sink = { submit: async (received: readonly SpanRow[]) => void rows.push(...received) };
+  const resources = new Map<string, Record<string, unknown>>();
+  const sink = {
+    submit: async (received: { rows: readonly SpanRow[]; resources: readonly SpanResourceRow[] }) => {
+      for (const r of received.resources) resources.set(r.resourceId, JSON.parse(r.attributesJson));
+      rows.push(...received.rows);
+    },
+  };
   const receiver = await startOtlpReceiver({
     host: '127.0.0.1',
     port: 0,
@@ -35,14 +41,17 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
   });
   return {
     endpoint: `http://127.0.0.1:${receiver.port}`,
-    spans: () => rows.map(toRecord),
+    spans: () => rows.map((row) => toRecord(row, resources.get(row.resourceId ?? ''))),
     stop: () => receiver.stop(1000),
   };
 }
 
-function toRecord(row: SpanRow): SpanRecord {
-  // service.name is a column of the row, not in its attribute map.
-  const attributes = { ...JSON.parse(row.attributesJson), 'service.name': row.service } as Record<string, unknown>;
+function toRecord(row: SpanRow, resource: Record<string, unknown> | undefined): SpanRecord {
+  // As the trace query puts a span back together: its resource's attributes, its event id, its
+  // own; service.name is a column of the row, not in its attribute map. Not what the name says:
+  // tests check the spans leave that out.
+  const own = JSON.parse(row.attributesJson) as Record<string, unknown>;
+  const attributes: Record<string, unknown> = { ...resource, ...own, 'service.name': row.service };
   return {
     name: row.name,
     kind: KIND[row.kind] ?? -1,

@@ -11,12 +11,11 @@ const num = (v: AttrValue | undefined): number => (typeof v === 'number' && Numb
 export interface Scope {
   readonly service: string;
   /**
-   * Resource and instrumentation-scope attributes: what a process (or a tracer) sets once for
-   * all its spans (service.version, service.instance.id, messaging.system, …). Each row gets
-   * them beside its own attributes, the span's own winning, so queries see one flat map.
+   * The `span_resources` row of the resource and instrumentation scope the span came in: what
+   * a process (or a tracer) sets once for all its spans (service.version, service.instance.id,
+   * messaging.system, otel.scope.name, …), stored once, not on each row (decode-spans.ts).
    */
-  readonly inherited: { readonly [key: string]: AttrValue };
-  readonly scopeName: string | undefined;
+  readonly resourceId: string | null;
   /** The warehouse's price table: spans are priced here, as they are loaded (below). */
   readonly prices: PriceTable;
 }
@@ -136,12 +135,14 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
   const [startUs, startRest] = nanosToMicros(start);
   const [endUs, endRest] = nanosToMicros(stop);
   const durationMs = Math.max(0, ((endUs - startUs) * 1000 + (endRest - startRest)) / 1e6);
-  for (const key in scope.inherited) if (!(key in attrs)) attrs[key] = scope.inherited[key]!;
-  messagingFromName(name, KINDS[kind], attrs);
-  if (scope.scopeName) attrs['otel.scope.name'] = scope.scopeName;
+  const eventId = attrs['adtrace.event_id'];
+  const costColumns = costs(attrs, KINDS[kind], scope.prices);
+  // The row keeps what cannot be derived: the event id is its column, the resource its row, and
+  // what a messaging span's name says the trace query reads from the name (@adtrace/warehouse).
+  const hasEventId = typeof eventId === 'string' && eventId !== '';
+  if (hasEventId) delete attrs['adtrace.event_id'];
   if (events.length > 0) attrs['otel.events'] = events;
   if (links.length > 0) attrs['otel.links'] = links;
-  const eventId = attrs['adtrace.event_id'];
   return {
     traceId,
     spanId,
@@ -153,27 +154,11 @@ export function span(w: Wire, end: number, scope: Scope, index: number): SpanRow
     durationMs,
     statusCode: STATUSES[status] ?? 'unset',
     statusMessage,
-    eventId: typeof eventId === 'string' && eventId !== '' ? eventId : null,
-    ...costs(attrs, KINDS[kind], scope.prices),
+    eventId: hasEventId ? eventId : null,
+    ...costColumns,
     attributesJson: JSON.stringify(attrs),
+    resourceId: scope.resourceId,
   };
-}
-
-/**
- * The stream runtime's `process <topic>` spans leave out what their name says (two attributes
- * fewer to record, encode and send per message): semconv names a messaging span
- * `{operation} {destination}`, so a CONSUMER `process …` or PRODUCER `send …` span without them
- * gets `messaging.operation.type` and `messaging.destination.name` from its name here, and the
- * row reads as if the span had carried them.
- */
-function messagingFromName(name: string, kind: SpanKindName | undefined, attrs: { [key: string]: AttrValue }): void {
-  if (kind !== 'consumer' && kind !== 'producer') return;
-  const space = name.indexOf(' ');
-  if (space <= 0 || space === name.length - 1) return;
-  const operation = name.slice(0, space);
-  if (operation !== (kind === 'consumer' ? 'process' : 'send')) return;
-  attrs['messaging.operation.type'] ??= operation;
-  attrs['messaging.destination.name'] ??= name.slice(space + 1);
 }
 
 function event(w: Wire, end: number): AttrValue {

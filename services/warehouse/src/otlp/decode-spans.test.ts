@@ -32,7 +32,7 @@ describe('decodeExportRequest, pricing at load', () => {
   const KAFKA_IN_GIB = 0.1;
   const KAFKA_OUT_GIB = 0.05;
   const QUERY_TIB = 6.25;
-  const row = (over: Partial<SpanInput>) => decodeExportRequest(request([base(over)]), 1)[0]!;
+  const row = (over: Partial<SpanInput>) => decodeExportRequest(request([base(over)]), 1).rows[0]!;
 
   it('prices what a span measured: CPU, produced bytes on a PRODUCER span, consumed bytes otherwise, scanned bytes', () => {
     const send = row({ kind: 4, attributes: { 'adtrace.cost.cpu_us': 3.6e9, 'adtrace.kafka.bytes': 1024 ** 3 } });
@@ -57,21 +57,6 @@ describe('decodeExportRequest, pricing at load', () => {
     expect(process.costUsd).toBeCloseTo(0.4, 12);
   });
 
-  it("spells out a messaging span's operation and destination from its name when it leaves them out", () => {
-    const process = row({ kind: 5, name: 'process adtrace.bid-requests', attributes: { 'adtrace.event_id': 'e1' } });
-    expect(JSON.parse(process.attributesJson)).toMatchObject({
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': 'adtrace.bid-requests',
-    });
-    // What a span carries wins; other kinds and names are left as they are.
-    const own = row({ kind: 5, name: 'process a', attributes: { 'messaging.destination.name': 'b' } });
-    expect(JSON.parse(own.attributesJson)['messaging.destination.name']).toBe('b');
-    expect(JSON.parse(row({ kind: 1, name: 'process a' }).attributesJson)).not.toHaveProperty(
-      'messaging.destination.name',
-    );
-    expect(JSON.parse(row({ kind: 5, name: 'poll a' }).attributesJson)).not.toHaveProperty('messaging.operation.type');
-  });
-
   it('prices the bytes a warehouse load span wrote at the storage-write price; other spans store nothing', () => {
     const load = row({ attributes: { 'adtrace.storage.bytes_written': 2 * 1024 ** 3 } });
     expect(load.storageUsd).toBeCloseTo(0.05, 12); // 2 GiB × $0.025
@@ -87,7 +72,7 @@ describe('decodeExportRequest, pricing at load', () => {
       queryTibUsd: 0,
       storageWriteGibUsd: 0,
     };
-    const [r] = decodeExportRequest(request([base({ attributes: { 'adtrace.cost.cpu_us': 3.6e9 } })]), 1, doubled);
+    const [r] = decodeExportRequest(request([base({ attributes: { 'adtrace.cost.cpu_us': 3.6e9 } })]), 1, doubled).rows;
     expect(r!.computeUsd).toBeCloseTo(2 * VCPU_HOUR, 12);
   });
 
@@ -103,7 +88,7 @@ describe('decodeExportRequest, pricing at load', () => {
 
 describe('decodeExportRequest', () => {
   it('turns spans into rows: ids, parent, service, µs start, duration, status, costs, attributes', () => {
-    const rows = decodeExportRequest(
+    const { rows, resources } = decodeExportRequest(
       request([
         base({
           parentSpanId: 'b7ad6b7169203331',
@@ -139,43 +124,66 @@ describe('decodeExportRequest', () => {
         queryUsd: 0,
         costUsd: 3e-9,
         attributesJson: expect.any(String),
+        resourceId: resources[0]!.resourceId,
       },
     ]);
-    expect(JSON.parse(rows[0]!.attributesJson)).toMatchObject({
-      'adtrace.event_id': 'evt-1',
+    // The span's own attributes, less its event id (a column of its own).
+    expect(JSON.parse(rows[0]!.attributesJson)).toEqual({
+      'adtrace.cost.usd': 3e-9,
+      'adtrace.cost.compute_usd': 1e-9,
+      'adtrace.cost.kafka_usd': 2e-9,
       'messaging.kafka.offset': 9_007_199_254_740_991,
       ok: true,
-      'otel.scope.name': 'adtrace-encoder',
     });
+    expect(resources).toEqual([
+      { resourceId: expect.stringMatching(/^[0-9a-f]{16}$/), service: 'auction', attributesJson: expect.any(String) },
+    ]);
+    expect(JSON.parse(resources[0]!.attributesJson)).toEqual({ 'otel.scope.name': 'adtrace-encoder' });
   });
 
-  it("gives each row the process-wide attributes of its resource and scope; the span's own win", () => {
-    const [row] = decodeExportRequest(
-      encodeExportRequest([
-        {
-          attributes: {
-            'service.name': 'auction',
-            'service.version': '1.2.0',
-            'service.instance.id': 'auction@pod-a',
-            'messaging.system': 'kafka',
-            'telemetry.sdk.language': 'nodejs',
-          },
-          scopeAttributes: { 'messaging.consumer.group.name': 'auction', 'messaging.client.id': 'auction-1' },
-          spans: [base({ attributes: { 'messaging.client.id': 'override' } })],
-        },
-      ]),
-      10,
-    );
-    const attrs = JSON.parse(row!.attributesJson);
-    expect(attrs).toMatchObject({
+  it('stores what a resource and its scope say once: every span of theirs names the same resource row', () => {
+    const process = {
+      attributes: {
+        'service.name': 'auction',
+        'service.version': '1.2.0',
+        'service.instance.id': 'auction@pod-a',
+        'messaging.system': 'kafka',
+        'telemetry.sdk.language': 'nodejs',
+      },
+      scopeAttributes: { 'messaging.consumer.group.name': 'auction', 'messaging.client.id': 'auction-1' },
+      spans: [base(), base({ spanId: '1111111111111111', attributes: { 'messaging.client.id': 'override' } })],
+    };
+    const { rows, resources } = decodeExportRequest(encodeExportRequest([process]), 10);
+    expect(resources).toHaveLength(1);
+    expect(JSON.parse(resources[0]!.attributesJson)).toEqual({
       'service.version': '1.2.0',
       'service.instance.id': 'auction@pod-a',
       'messaging.system': 'kafka',
       'messaging.consumer.group.name': 'auction',
-      'messaging.client.id': 'override',
-    });
-    expect(attrs).not.toHaveProperty('service.name'); // a column
-    expect(attrs).not.toHaveProperty('telemetry.sdk.language');
+      'messaging.client.id': 'auction-1',
+      'otel.scope.name': 'adtrace-encoder',
+    }); // not service.name (a column), nor telemetry.sdk.* (the exporter, not the work)
+    expect(rows.map((r) => r.resourceId)).toEqual([resources[0]!.resourceId, resources[0]!.resourceId]);
+    // Each row only its own: the span's attribute stays on it (and wins when the trace query merges).
+    expect(JSON.parse(rows[0]!.attributesJson)).toEqual({});
+    expect(JSON.parse(rows[1]!.attributesJson)).toEqual({ 'messaging.client.id': 'override' });
+    // The same resource in the next request, or another warehouse process: the same id.
+    expect(decodeExportRequest(encodeExportRequest([process]), 10).resources[0]!.resourceId).toBe(
+      resources[0]!.resourceId,
+    );
+    const other = { ...process, attributes: { ...process.attributes, 'service.instance.id': 'auction@pod-b' } };
+    expect(decodeExportRequest(encodeExportRequest([other]), 10).resources[0]!.resourceId).not.toBe(
+      resources[0]!.resourceId,
+    );
+  });
+
+  it("a resource that says nothing but its service's name gets no row", () => {
+    const { rows, resources } = decodeExportRequest(
+      encodeExportRequest([{ attributes: { 'service.name': 'auction' }, scopeName: '', spans: [base()] }]),
+      10,
+    );
+    expect(resources).toEqual([]);
+    expect(rows[0]).toMatchObject({ service: 'auction', resourceId: null });
   });
 
   it('reads the resource even when it comes after the spans on the wire', () => {
@@ -199,12 +207,12 @@ describe('decodeExportRequest', () => {
       .ldelim()
       .ldelim();
     w.ldelim().ldelim();
-    const [row] = decodeExportRequest(Buffer.from(w.finish()), 1);
+    const [row] = decodeExportRequest(Buffer.from(w.finish()), 1).rows;
     expect(row).toMatchObject({ service: 'profiling', name: 'late resource' });
   });
 
   it('names an unknown service and treats an all-zero parent as none', () => {
-    const [row] = decodeExportRequest(request([base({ parentSpanId: '0000000000000000' })], {}), 1);
+    const [row] = decodeExportRequest(request([base({ parentSpanId: '0000000000000000' })], {}), 1).rows;
     expect(row).toMatchObject({ service: 'unknown_service', parentSpanId: null, eventId: null, costUsd: 0 });
   });
 
@@ -232,10 +240,10 @@ describe('decodeExportRequest', () => {
   it('rejects more spans than allowed as RESOURCE_EXHAUSTED', () => {
     const spans = Array.from({ length: 5 }, (_, i) => base({ spanId: `10000000000000${String(i).padStart(2, '0')}` }));
     expect(rejection(() => decodeExportRequest(request(spans), 4)).code).toBe('RESOURCE_EXHAUSTED');
-    expect(decodeExportRequest(request(spans), 5)).toHaveLength(5);
+    expect(decodeExportRequest(request(spans), 5).rows).toHaveLength(5);
   });
 
   it('decodes an empty request to no rows', () => {
-    expect(decodeExportRequest(Buffer.alloc(0), 1)).toEqual([]);
+    expect(decodeExportRequest(Buffer.alloc(0), 1)).toEqual({ rows: [], resources: [] });
   });
 });

@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import { LIST_PRICES, type PriceTable } from '@adtrace/telemetry';
-import type { SpanRow } from '@adtrace/warehouse';
+import type { SpanResourceRow, SpanRow } from '@adtrace/warehouse';
 import { type AttrValue, keyValue } from './any-value.ts';
 import { type Scope, span } from './decode-span.ts';
 import { OtlpRejection } from './rejection.ts';
 import { MalformedProtobuf, Wire, WireType } from './wire.ts';
+
+/** A request's spans as rows, and the resources (with their scopes) they name, each once. */
+export interface DecodedSpans {
+  readonly rows: SpanRow[];
+  readonly resources: SpanResourceRow[];
+}
 
 /**
  * ExportTraceServiceRequest bytes → span rows, validated: every span needs a 16-byte trace id
@@ -12,13 +19,13 @@ import { MalformedProtobuf, Wire, WireType } from './wire.ts';
  * Field numbers: proto/opentelemetry/proto/{collector/trace,trace,common,resource}/v1.
  * Each row's cost columns are priced with `prices` (decode-span.ts).
  */
-export function decodeExportRequest(bytes: Buffer, maxSpans: number, prices: PriceTable = LIST_PRICES): SpanRow[] {
-  const rows: SpanRow[] = [];
+export function decodeExportRequest(bytes: Buffer, maxSpans: number, prices: PriceTable = LIST_PRICES): DecodedSpans {
+  const out: DecodedSpans = { rows: [], resources: [] };
   try {
     const w = new Wire(bytes);
     while (!w.done) {
       const tag = w.uint32();
-      if (tag >>> 3 === 1 && (tag & 7) === WireType.len) resourceSpans(w, w.enter(), rows, maxSpans, prices);
+      if (tag >>> 3 === 1 && (tag & 7) === WireType.len) resourceSpans(w, w.enter(), out, maxSpans, prices);
       else w.skip(tag & 7);
     }
   } catch (err) {
@@ -26,10 +33,10 @@ export function decodeExportRequest(bytes: Buffer, maxSpans: number, prices: Pri
       throw new OtlpRejection('INVALID_ARGUMENT', `malformed OTLP request: ${err.message}`);
     throw err;
   }
-  return rows;
+  return out;
 }
 
-function resourceSpans(w: Wire, end: number, rows: SpanRow[], maxSpans: number, prices: PriceTable): void {
+function resourceSpans(w: Wire, end: number, out: DecodedSpans, maxSpans: number, prices: PriceTable): void {
   const attrs: { [key: string]: AttrValue } = {};
   const scopes: [number, number][] = [];
   // The resource may come after its spans on the wire: read it first, then the spans.
@@ -54,12 +61,18 @@ function resourceSpans(w: Wire, end: number, rows: SpanRow[], maxSpans: number, 
   const inherited: { [key: string]: AttrValue } = {};
   for (const key in attrs)
     if (key !== 'service.name' && !key.startsWith('telemetry.sdk.')) inherited[key] = attrs[key]!;
-  for (const [start, stop] of scopes) {
-    scopeSpans(new Wire(w.buf, start, stop), { service, inherited, scopeName: undefined, prices }, rows, maxSpans);
-  }
+  for (const [start, stop] of scopes)
+    scopeSpans(new Wire(w.buf, start, stop), service, inherited, prices, out, maxSpans);
 }
 
-function scopeSpans(w: Wire, resource: Scope, rows: SpanRow[], maxSpans: number): void {
+function scopeSpans(
+  w: Wire,
+  service: string,
+  inherited: { readonly [key: string]: AttrValue },
+  prices: PriceTable,
+  out: DecodedSpans,
+  maxSpans: number,
+): void {
   let scopeName: string | undefined;
   const scopeAttrs: { [key: string]: AttrValue } = {};
   const spans: [number, number][] = [];
@@ -78,7 +91,15 @@ function scopeSpans(w: Wire, resource: Scope, rows: SpanRow[], maxSpans: number)
     } else if (field === 2 && (tag & 7) === WireType.len) spans.push(w.span());
     else w.skip(tag & 7);
   }
-  const scope = { ...resource, inherited: { ...resource.inherited, ...scopeAttrs }, scopeName };
+  if (spans.length === 0) return;
+  const resource = resourceRow(service, {
+    ...inherited,
+    ...scopeAttrs,
+    ...(scopeName && { 'otel.scope.name': scopeName }),
+  });
+  if (resource && !out.resources.some((r) => r.resourceId === resource.resourceId)) out.resources.push(resource);
+  const scope: Scope = { service, resourceId: resource?.resourceId ?? null, prices };
+  const { rows } = out;
   for (const [start, stop] of spans) {
     if (rows.length >= maxSpans) {
       throw new OtlpRejection('RESOURCE_EXHAUSTED', `more than ${maxSpans} spans in one request: send smaller batches`);
@@ -86,4 +107,26 @@ function scopeSpans(w: Wire, resource: Scope, rows: SpanRow[], maxSpans: number)
     w.pos = start;
     rows.push(span(w, stop, scope, rows.length));
   }
+}
+
+/** Ids of the resources seen lately: every export of a process repeats its resource, so hash it once. */
+const resourceIds = new Map<string, string>();
+
+/**
+ * The resource's row, or none when it says nothing beyond service.name. Its id is a hash of the
+ * service and the attributes (as they came, in order): the same resource gets the same id in
+ * every request and every warehouse process, so loading it again changes nothing.
+ */
+function resourceRow(service: string, attributes: { readonly [key: string]: AttrValue }): SpanResourceRow | undefined {
+  const attributesJson = JSON.stringify(attributes);
+  if (attributesJson === '{}') return undefined;
+  const key = `${service}\n${attributesJson}`;
+  let resourceId = resourceIds.get(key);
+  if (resourceId === undefined) {
+    // Not a cache of everything ever seen: a sender whose resource changes every time would grow it without end.
+    if (resourceIds.size >= 1_000) resourceIds.clear();
+    resourceId = createHash('sha256').update(key).digest('hex').slice(0, 16);
+    resourceIds.set(key, resourceId);
+  }
+  return { resourceId, service, attributesJson };
 }

@@ -17,6 +17,8 @@ export interface SpanInput {
 
 export interface ResourceInput {
   readonly attributes: Record<string, string>;
+  /** The instrumentation scope's name ('adtrace-encoder' unless given; '' for none). */
+  readonly scopeName?: string;
   /** Attributes of the instrumentation scope all `spans` share. */
   readonly scopeAttributes?: Record<string, string | number | boolean>;
   readonly spans: readonly SpanInput[];
@@ -51,10 +53,9 @@ export function encodeExportRequest(resources: readonly ResourceInput[]): Buffer
     for (const [k, v] of Object.entries(r.attributes)) keyValue(w, 1, k, v);
     w.ldelim();
     w.uint32((2 << 3) | 2).fork(); // ScopeSpans
-    w.uint32((1 << 3) | 2)
-      .fork()
-      .uint32((1 << 3) | 2)
-      .string('adtrace-encoder');
+    w.uint32((1 << 3) | 2).fork();
+    const scopeName = r.scopeName ?? 'adtrace-encoder';
+    if (scopeName !== '') w.uint32((1 << 3) | 2).string(scopeName);
     for (const [k, v] of Object.entries(r.scopeAttributes ?? {})) keyValue(w, 3, k, v);
     w.ldelim();
     for (const s of r.spans) {

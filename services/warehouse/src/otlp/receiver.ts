@@ -57,12 +57,12 @@ export async function startOtlpReceiver(options: ReceiverOptions): Promise<OtlpR
     'grpc.max_send_message_length': 1024 * 1024,
   });
   const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-    let rows: ReturnType<typeof decodeExportRequest>;
+    let spans: ReturnType<typeof decodeExportRequest>;
     let decodeCpuMicros: number;
     try {
       // Measured on the process's CPU ledger: charged to the load that stores these rows, never
       // to a load that happens to be waiting on the database meanwhile.
-      ({ result: rows, cpuMicros: decodeCpuMicros } = measured(() =>
+      ({ result: spans, cpuMicros: decodeCpuMicros } = measured(() =>
         decodeExportRequest(call.request, options.maxSpansPerRequest, options.prices),
       ));
     } catch (err) {
@@ -73,7 +73,7 @@ export async function startOtlpReceiver(options: ReceiverOptions): Promise<OtlpR
       options.log('error', `OTLP export failed to decode: ${String(err)}`);
       return callback({ code: grpc.status.INTERNAL, details: 'could not decode the request' });
     }
-    options.sink.submit(rows, decodeCpuMicros).then(
+    options.sink.submit(spans, decodeCpuMicros).then(
       () => callback(null, EMPTY_RESPONSE),
       (err: unknown) => {
         if (!(err instanceof SinkOverloaded)) options.log('error', `writing spans failed: ${String(err)}`);
