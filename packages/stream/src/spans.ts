@@ -11,8 +11,8 @@ import type { SchemaIdentity } from './types.ts';
  * resource's `messaging.system` (the telemetry package) — so they are not repeated per span.
  * Record keys never go on spans: upstream may key raw records by a user id. A `process <topic>`
  * span does not repeat its name either: its destination and operation are the name's two words
- * (semconv's `{operation} {destination}`), which the warehouse spells out as
- * `messaging.operation.type` / `messaging.destination.name` when it loads the span.
+ * (semconv's `{operation} {destination}`), which the warehouse's trace query spells out as
+ * `messaging.operation.type` / `messaging.destination.name`.
  */
 export const Attr = {
   destination: 'messaging.destination.name',

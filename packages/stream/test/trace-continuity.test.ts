@@ -92,7 +92,7 @@ describe.each(['at-least-once', 'exactly-once'] as const)('trace continuity over
           'adtrace.schema.fingerprint': '0102030405060708',
         });
         // Per process, not per span (the resource and service.name say them); keys never (PII).
-        // Nor what the name says (the warehouse spells those out at load: decode-span.ts).
+        // Nor what the name says (the warehouse's trace query spells those out: span-attributes.ts).
         const perProcess = ['messaging.system', 'messaging.consumer.group.name', 'messaging.kafka.message.key'];
         const inName = ['messaging.destination.name', 'messaging.operation.type'];
         for (const name of [...perProcess, ...inName]) {
