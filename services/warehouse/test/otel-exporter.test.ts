@@ -20,7 +20,7 @@ const run = promisify(execFile);
 /** A stock SDK per "service": its own resource, the real OTLP/gRPC exporter, nothing of ours. */
 function sdk(service: string, port: number, seen: InMemorySpanExporter) {
   return new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': service }),
+    resource: resourceFromAttributes({ 'service.name': service, 'service.instance.id': `${service}@pod-a` }),
     spanProcessors: [
       new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${port}` }) }),
       new SimpleSpanProcessor({ exporter: seen }),
@@ -97,6 +97,33 @@ describe.each(backends)('a stock OTLP exporter into the warehouse on $name', ({ 
     const inner = body.spans.find((s: { name: string }) => s.name === 'ads.auction');
     expect(inner).toMatchObject({ statusCode: 'error', statusMessage: 'no eligible ad', eventId, service: 'auction' });
     expect(inner.attributes['ads.bid_price']).toBe(1.25);
+  });
+
+  it("stores a process's resource once, not on each span's row, and gives each span back its resource's attributes", async () => {
+    const { body } = await getJson(service.apiPort, `/api/traces/${traceId}`);
+    for (const s of body.spans) {
+      expect(s.attributes).toMatchObject({
+        'service.instance.id': `${s.service}@pod-a`,
+        'otel.scope.name': 't',
+        'adtrace.event_id': eventId,
+      });
+    }
+    // What the name of a messaging span says, spelled out as semconv names it.
+    const send = body.spans.find((s: { name: string }) => s.name === 'send adtrace.bid-requests');
+    expect(send.attributes).toMatchObject({
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': 'adtrace.bid-requests',
+    });
+    // Each row keeps its own attributes only: two processes (and one tracer each), two resources.
+    const rows = await service.warehouse.sql(
+      `SELECT CAST(s.attributes AS VARCHAR) AS attributes, CAST(r.attributes AS VARCHAR) AS resource
+       FROM spans s JOIN span_resources r ON r.resource_id = s.resource_id WHERE s.event_id = $1`,
+      [eventId],
+    );
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((r) => String(r.resource))).size).toBe(2);
+    for (const r of rows)
+      expect(String(r.attributes)).not.toMatch(/service\.instance\.id|otel\.scope\.name|adtrace\.event_id/);
   });
 
   it('finds the trace by event id too', async () => {
