@@ -27,12 +27,16 @@ const MODES = {
   traced: { label: 'traced', sampleRatio: 1 },
   sampled: { label: 'sampled 10 %', sampleRatio: 0.1 },
   untraced: { label: 'untraced', sampleRatio: 'off' },
+  // Diagnosis only (not in the default run): the telemetry on, nothing sampled — what the
+  // machinery costs every event (propagation, metrics, the SDK's checks) without recording.
+  unsampled: { label: 'sampled 0 %', sampleRatio: 0 },
 } as const satisfies Record<string, TelemetryMode>;
 type ModeName = keyof typeof MODES;
+const DEFAULT_MODES: readonly ModeName[] = ['traced', 'sampled', 'untraced'];
 
-/** BENCH_PIPELINE_MODES=traced,untraced runs only those (default all three, then the broker's ceiling). */
+/** BENCH_PIPELINE_MODES=traced,untraced runs only those (default traced, sampled, untraced, then the broker's ceiling). */
 function wantedModes(): Set<ModeName> {
-  const named = (process.env.BENCH_PIPELINE_MODES ?? Object.keys(MODES).join(','))
+  const named = (process.env.BENCH_PIPELINE_MODES ?? DEFAULT_MODES.join(','))
     .split(',')
     .map((m) => m.trim())
     .filter(Boolean);
@@ -56,7 +60,7 @@ export default async function run(): Promise<BenchResult> {
       await runPipeline(kafka, brokers, MODES[name], { backlog: BACKLOG, latency: name === 'traced' }),
     );
   }
-  const { traced, sampled, untraced } = runs;
+  const { traced, sampled, untraced, unsampled } = runs;
   // The broker's ceiling only in the full run (every mode): a partial run is for diagnosis.
   const ceiling = traced && sampled && untraced ? await brokerCeiling(kafka, brokers, traced) : undefined;
   const efficiency = (r: PipelineRun) => (ceiling ? (r.eventsPerS * r.writesPerEvent) / ceiling.recordsPerS : NaN);
@@ -120,7 +124,7 @@ export default async function run(): Promise<BenchResult> {
     ...(traced && untraced && { traced_vs_untraced: round(traced.eventsPerS / untraced.eventsPerS, 2) }),
     ...(sampled && untraced && { sampled_10_vs_untraced: round(sampled.eventsPerS / untraced.eventsPerS, 2) }),
   };
-  const done = [traced, sampled, untraced].filter((r): r is PipelineRun => r !== undefined);
+  const done = [traced, sampled, unsampled, untraced].filter((r): r is PipelineRun => r !== undefined);
   const stageNames = done[0]!.stages.map((s) => s.stage);
   const processNames = Object.keys(done[0]!.cpuSPer1000Events);
   // In brackets when the warehouse kept up (no bound): its rate then only followed the spans' arrival.
