@@ -53,4 +53,55 @@ describe('DuckDB: span rows appended straight into their table', () => {
     await expect(moved.migrate()).rejects.toThrow(/warehouse table spans: columns \(.*, note\) are not the loader's/);
     await moved.close();
   });
+
+  it('a load of several data chunks stores every row as given, nulls as null, and a malformed id stores nothing', async () => {
+    // Rows go in as data chunks of 2,048 (duckdb-chunk.ts): 5,000 rows cross two boundaries, and
+    // the ids cover the edges of their encodings (leading zeros, the top bit, upper case).
+    const wh = await DuckDbWarehouse.open(join(dir, 'chunks.duckdb'));
+    await wh.migrate();
+    const edgeTraceIds = ['00000000000000000000000000000001', 'ffffffffffffffffffffffffffffffff', `80${hex(15)}`];
+    const edgeSpanIds = ['0000000000000001', 'ffffffffffffffff', '8000000000000000', '7fffffffffffffff'];
+    const rows = Array.from({ length: 5_000 }, (_, i) =>
+      span({
+        traceId: edgeTraceIds[i] ?? hex(16),
+        spanId: edgeSpanIds[i] ?? hex(8),
+        parentSpanId: i % 3 === 0 ? null : i === 1 ? 'ABCDEF0123456789' : hex(8),
+        startUnixMicros: 1_763_769_600_000_000 + i * 1_001,
+        durationMs: i / 7,
+        statusMessage: i % 1_000 === 999 ? `failed ${i}` : null,
+        eventId: i % 5 === 0 ? null : `evt-chunk-${i}`,
+        computeUsd: i * 1e-9,
+        attributesJson: JSON.stringify({ i }),
+        resourceId: i % 2 === 0 ? null : edgeSpanIds[i % 4]!,
+      }),
+    );
+    expect(await wh.loadSpans(rows)).toMatchObject({ received: 5_000, inserted: 5_000 });
+    const hex16 = (column: string) => `lpad(lower(hex(${column})), 16, '0')`;
+    const stored = await wh.sql(
+      `SELECT replace(trace_id::VARCHAR, '-', '') AS trace_id, ${hex16('span_id')} AS span_id,
+         ${hex16('parent_span_id')} AS parent_span_id, epoch_us(start) AS us, duration_ms, status_message, event_id,
+         compute_usd, (attributes->>'$.i')::INTEGER AS i, ${hex16('resource_id')} AS resource
+       FROM spans ORDER BY i`,
+    );
+    expect(stored).toHaveLength(5_000);
+    for (const [i, row] of rows.entries()) {
+      expect({ ...stored[i], us: Number(stored[i]!.us) }).toEqual({
+        trace_id: row.traceId,
+        span_id: row.spanId,
+        parent_span_id: row.parentSpanId?.toLowerCase() ?? null,
+        us: row.startUnixMicros,
+        duration_ms: row.durationMs,
+        status_message: row.statusMessage,
+        event_id: row.eventId,
+        compute_usd: row.computeUsd,
+        i,
+        resource: row.resourceId ?? null,
+      });
+    }
+
+    const malformed = [span({ traceId: hex(16) }), span({ traceId: hex(16), spanId: 'not-hex-at-all!!' })];
+    await expect(wh.loadSpans(malformed)).rejects.toThrow(/not-hex-at-all/);
+    expect(await wh.sql('SELECT count(*)::INTEGER AS n FROM spans')).toEqual([{ n: 5_000 }]);
+    await wh.close();
+  });
 });

@@ -1,5 +1,5 @@
-import { type DuckDBAppender, DuckDBTimestampValue } from '@duckdb/node-api';
-import type { DirectType, StageType, StageValue, TableLoad } from '../tables.ts';
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { StageType, StageValue, TableLoad } from '../tables.ts';
 
 export const DUCKDB_STAGE_TYPES: Record<StageType, string> = {
   text: 'VARCHAR',
@@ -26,46 +26,12 @@ const appenders: Record<StageType, Append> = {
   bytes: (a, v) => a.appendBlob(v as Buffer),
 };
 
-// Into the table's own types. The appender casts text to the column's type as CAST would:
-// 32 hex digits to a UUID, '0x' + 16 hex digits to a UBIGINT (what newRowsSql's SELECT does).
-const directAppenders: Record<DirectType, Append> = {
-  ...appenders,
-  uuid_hex: appenders.text,
-  ubigint_hex: (a, v) => a.appendVarchar(`0x${v}`),
-  timestamp_us: (a, v) =>
-    a.appendTimestamp(new DuckDBTimestampValue(BigInt(typeof v === 'number' ? Math.trunc(v) : (v as string)))),
-};
-
 /**
  * Appends rows to the staging table through DuckDB's appender (columnar, no SQL per row).
  * The appender writes inside the connection's open transaction, so a rollback takes it back.
  */
 export function appendRows<Row>(appender: DuckDBAppender, spec: TableLoad<Row>, rows: readonly Row[]): void {
-  append(
-    appender,
-    spec,
-    rows,
-    spec.columns.map(([, type]) => appenders[type]),
-  );
-}
-
-/** Appends rows straight into the table, as `spec.direct` says (an appender on the table itself). */
-export function appendDirect<Row>(appender: DuckDBAppender, spec: TableLoad<Row>, rows: readonly Row[]): void {
-  if (!spec.direct) throw new Error(`${spec.table}: no direct columns`);
-  append(
-    appender,
-    spec,
-    rows,
-    spec.direct.map(([, type]) => directAppenders[type]),
-  );
-}
-
-function append<Row>(
-  appender: DuckDBAppender,
-  spec: TableLoad<Row>,
-  rows: readonly Row[],
-  fns: readonly Append[],
-): void {
+  const fns = spec.columns.map(([, type]) => appenders[type]);
   const n = fns.length;
   try {
     for (const row of rows) {

@@ -8,7 +8,8 @@ import { TABLE_LOADS, TableLoads } from '../table-loads.ts';
 import { bytesWritten, type TableLoad } from '../tables.ts';
 import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.ts';
 import { WriteQueue } from '../write-queue.ts';
-import { appendDirect, appendRows, createStageSql } from './duckdb-append.ts';
+import { appendRows, createStageSql } from './duckdb-append.ts';
+import { appendDirect } from './duckdb-chunk.ts';
 import { LoadGroups, type QueuedLoad } from './load-groups.ts';
 
 /**
