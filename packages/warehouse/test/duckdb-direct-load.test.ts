@@ -54,13 +54,15 @@ describe('DuckDB: span rows appended straight into their table', () => {
     await moved.close();
   });
 
-  it('a load of several data chunks stores every row as given, nulls as null, and a malformed id stores nothing', async () => {
+  it('a load of several data chunks stores every row as given (edge ids, strings inline and not), nulls as null, and a malformed id stores nothing', async () => {
     // Rows go in as data chunks of 2,048 (duckdb-chunk.ts): 5,000 rows cross two boundaries, and
     // the ids cover the edges of their encodings (leading zeros, the top bit, upper case).
     const wh = await DuckDbWarehouse.open(join(dir, 'chunks.duckdb'));
     await wh.migrate();
     const edgeTraceIds = ['00000000000000000000000000000001', 'ffffffffffffffffffffffffffffffff', `80${hex(15)}`];
     const edgeSpanIds = ['0000000000000001', 'ffffffffffffffff', '8000000000000000', '7fffffffffffffff'];
+    // Strings of up to 12 ASCII bytes are written inline, longer or non-ASCII ones by DuckDB.
+    const services = ['auction', '', 'exactly12chr', 'thirteen-char', 'ünïcode', '12-byte-ü'];
     const rows = Array.from({ length: 5_000 }, (_, i) =>
       span({
         traceId: edgeTraceIds[i] ?? hex(16),
@@ -68,7 +70,8 @@ describe('DuckDB: span rows appended straight into their table', () => {
         parentSpanId: i % 3 === 0 ? null : i === 1 ? 'ABCDEF0123456789' : hex(8),
         startUnixMicros: 1_763_769_600_000_000 + i * 1_001,
         durationMs: i / 7,
-        statusMessage: i % 1_000 === 999 ? `failed ${i}` : null,
+        service: services[i % services.length]!,
+        statusMessage: i % 1_000 === 999 ? `failed ${i}` : i % 7 === 0 ? `e${i % 100}` : null,
         eventId: i % 5 === 0 ? null : `evt-chunk-${i}`,
         computeUsd: i * 1e-9,
         attributesJson: JSON.stringify({ i }),
@@ -79,7 +82,7 @@ describe('DuckDB: span rows appended straight into their table', () => {
     const hex16 = (column: string) => `lpad(lower(hex(${column})), 16, '0')`;
     const stored = await wh.sql(
       `SELECT replace(trace_id::VARCHAR, '-', '') AS trace_id, ${hex16('span_id')} AS span_id,
-         ${hex16('parent_span_id')} AS parent_span_id, epoch_us(start) AS us, duration_ms, status_message, event_id,
+         ${hex16('parent_span_id')} AS parent_span_id, epoch_us(start) AS us, duration_ms, service, status_message, event_id,
          compute_usd, (attributes->>'$.i')::INTEGER AS i, ${hex16('resource_id')} AS resource
        FROM spans ORDER BY i`,
     );
@@ -91,6 +94,7 @@ describe('DuckDB: span rows appended straight into their table', () => {
         parent_span_id: row.parentSpanId?.toLowerCase() ?? null,
         us: row.startUnixMicros,
         duration_ms: row.durationMs,
+        service: row.service,
         status_message: row.statusMessage,
         event_id: row.eventId,
         compute_usd: row.computeUsd,

@@ -5,9 +5,10 @@ import type { DirectType, StageValue, TableLoad } from '../tables.ts';
 /**
  * Rows straight into their table (`spec.direct`) as data chunks of up to 2,048 rows (DuckDB's
  * vector size): each fixed-size value (ids, times, numbers) is written as the table stores it
- * into a buffer that goes to DuckDB in one copy per column and chunk, each string in one call.
- * Value by value through the appender a span row took 19 native calls and its ids a cast from
- * text in each: 4.1–4.3 µs of appending against 2.6 this way (bench/README.md, session 25).
+ * into a buffer that goes to DuckDB in one copy per column and chunk, and so is a string short
+ * enough for DuckDB to keep inline; a longer string is one call. Value by value through the
+ * appender a span row took 19 native calls and its ids a cast from text in each (bench/README.md,
+ * "span rows into DuckDB as data chunks").
  * Like the appender, it writes inside the connection's open transaction; a key already there
  * fails the flush, and the rows go nowhere (the caller then runs the load with `insertSql`).
  */
@@ -39,7 +40,7 @@ const WIDTH: Record<DirectType, number> = {
   double: 8,
   int: 4,
   bool: 1,
-  text: 0,
+  text: 16, // a duckdb_string_t (duckdb.h); strings past 12 bytes are assigned after the copy
   bytes: 0,
 };
 
@@ -65,6 +66,7 @@ function chunkOf<Row>(
     return new DataView(buffers[c]!);
   });
   const nulls = columns.map(() => false);
+  const long: { column: number; row: number; text: string }[] = [];
   for (let r = 0; r < n; r++) {
     const values = spec.values(rows[start + r]!);
     for (let c = 0; c < columns.length; c++) {
@@ -80,7 +82,10 @@ function chunkOf<Row>(
       }
       const [name, type] = columns[c]!;
       const view = views[c];
-      if (view) writeFixed(view, r, type, v, `${spec.table}.${name}`);
+      if (type === 'text') {
+        const text = String(v);
+        if (!inlineString(view!, r, text)) long.push({ column: c, row: r, text });
+      } else if (view) writeFixed(view, r, type, v, `${spec.table}.${name}`);
       else if (type === 'bytes') duckdb.vector_assign_string_element_len(vectors[c]!, r, v as Buffer);
       else duckdb.vector_assign_string_element(vectors[c]!, r, String(v));
     }
@@ -95,8 +100,35 @@ function chunkOf<Row>(
     const view = views[c];
     if (view) duckdb.copy_data_to_vector(vector, 0, view.buffer, 0, n * WIDTH[columns[c]![1]]);
   }
+  // After the copies, which would overwrite them: the vector keeps these strings' bytes.
+  for (const { column, row, text } of long) duckdb.vector_assign_string_element(vectors[column]!, row, text);
   chunk.rowCount = n;
   return chunk;
+}
+
+/**
+ * A string of up to 12 ASCII characters as DuckDB stores it inline (duckdb.h, `duckdb_string_t`:
+ * its length, then its bytes, zero-padded to 16): service, kind and status are, on every span,
+ * and so cost no call into DuckDB. False, and the slot zeroed, for a string DuckDB must hold.
+ */
+function inlineString(view: DataView, r: number, text: string): boolean {
+  const at = r * 16;
+  zero16(view, at);
+  if (text.length > 12) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127) {
+      zero16(view, at);
+      return false;
+    }
+    view.setUint8(at + 4 + i, code);
+  }
+  view.setUint32(at, text.length, true);
+  return true;
+}
+
+function zero16(view: DataView, at: number): void {
+  for (let i = 0; i < 16; i += 4) view.setUint32(at + i, 0);
 }
 
 /** Row `r`'s value into a column buffer, little-endian, as DuckDB stores the type. */
