@@ -55,22 +55,27 @@ export interface TableLoad<Row> {
  * are not in it.
  */
 export function bytesWritten<Row>(spec: TableLoad<Row>, rows: readonly Row[]): number {
-  const fixed = spec.columns.map(([name]) => spec.storedBytes?.[name]);
+  const fixed = fixedSizes(spec);
   let total = 0;
   for (const row of rows) {
     const values = spec.values(row);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v === null || v === undefined) continue;
-      const size = fixed[i];
-      if (size !== undefined) total += size;
-      else if (typeof v === 'string') total += 2 + Buffer.byteLength(v);
-      else if (typeof v === 'boolean') total += 1;
-      else if (Buffer.isBuffer(v)) total += v.length;
-      else total += 8;
-    }
+    for (let i = 0; i < values.length; i++) total += valueBytes(values[i], fixed[i]);
   }
   return total;
+}
+
+/** Per staged column, the size `storedBytes` gives it (undefined: sized by its value). */
+export const fixedSizes = (spec: TableLoad<unknown>): (number | undefined)[] =>
+  spec.columns.map(([name]) => spec.storedBytes?.[name]);
+
+/** One value's bytes, as `bytesWritten` counts them; `fixed` from `fixedSizes`. */
+export function valueBytes(v: StageValue | undefined, fixed: number | undefined): number {
+  if (v === null || v === undefined) return 0;
+  if (fixed !== undefined) return fixed;
+  if (typeof v === 'string') return 2 + Buffer.byteLength(v);
+  if (typeof v === 'boolean') return 1;
+  if (Buffer.isBuffer(v)) return v.length;
+  return 8;
 }
 
 /**

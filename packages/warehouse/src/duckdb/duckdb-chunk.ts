@@ -1,6 +1,6 @@
 import { type DuckDBAppender, DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
-import type { DirectType, StageValue, TableLoad } from '../tables.ts';
+import { type DirectType, fixedSizes, type StageValue, type TableLoad, valueBytes } from '../tables.ts';
 
 /**
  * Rows straight into their table (`spec.direct`) as data chunks of up to 2,048 rows (DuckDB's
@@ -12,15 +12,17 @@ import type { DirectType, StageValue, TableLoad } from '../tables.ts';
  * Like the appender, it writes inside the connection's open transaction; a key already there
  * fails the flush, and the rows go nowhere (the caller then runs the load with `insertSql`).
  */
-export function appendDirect<Row>(appender: DuckDBAppender, spec: TableLoad<Row>, rows: readonly Row[]): void {
+export function appendDirect<Row>(appender: DuckDBAppender, spec: TableLoad<Row>, rows: readonly Row[]): number {
   const columns = spec.direct;
   if (!columns) throw new Error(`${spec.table}: no direct columns`);
   const types = columns.map((_, i) => appender.columnType(i));
+  const load = { spec, columns, types, fixed: fixedSizes(spec), bytes: 0 };
   try {
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-      appender.appendDataChunk(chunkOf(spec, columns, types, rows, start, Math.min(CHUNK_ROWS, rows.length - start)));
+      appender.appendDataChunk(chunkOf(load, rows, start, Math.min(CHUNK_ROWS, rows.length - start)));
     }
     appender.flushSync();
+    return load.bytes;
   } catch (err) {
     // Rows left in the appender would be flushed when the garbage collector destroys it, into
     // whatever transaction is open then (duckdb-append.ts says more): dropped here.
@@ -48,14 +50,17 @@ const WIDTH: Record<DirectType, number> = {
 const buffers: ArrayBuffer[] = [];
 const validities: Uint8Array<ArrayBuffer>[] = [];
 
-function chunkOf<Row>(
-  spec: TableLoad<Row>,
-  columns: NonNullable<TableLoad<Row>['direct']>,
-  types: readonly DuckDBType[],
-  rows: readonly Row[],
-  start: number,
-  n: number,
-): DuckDBDataChunk {
+interface DirectLoad<Row> {
+  readonly spec: TableLoad<Row>;
+  readonly columns: NonNullable<TableLoad<Row>['direct']>;
+  readonly types: readonly DuckDBType[];
+  /** `fixedSizes(spec)`, for `bytes`: the load's `bytesWritten`, counted as the values go in. */
+  readonly fixed: readonly (number | undefined)[];
+  bytes: number;
+}
+
+function chunkOf<Row>(load: DirectLoad<Row>, rows: readonly Row[], start: number, n: number): DuckDBDataChunk {
+  const { spec, columns, types, fixed } = load;
   const chunk = DuckDBDataChunk.create(types, n);
   const vectors = columns.map((_, c) => duckdb.data_chunk_get_vector(chunk.chunk, c));
   const views = columns.map(([, type], c) => {
@@ -71,6 +76,7 @@ function chunkOf<Row>(
     const values = spec.values(rows[start + r]!);
     for (let c = 0; c < columns.length; c++) {
       const v = values[c];
+      load.bytes += valueBytes(v, fixed[c]);
       if (v === null || v === undefined) {
         if (!nulls[c]) {
           nulls[c] = true;

@@ -172,13 +172,14 @@ export class DuckDbWarehouse extends TableLoads implements Warehouse {
   async #insertNew<Row>(spec: TableLoad<Row>, rows: readonly Row[]): Promise<LoadResult> {
     if (!spec.direct) return this.#stageAndInsert(spec, rows, spec.newRowsSql!(duckdbDialect));
     const appender = await this.#writer.createAppender(spec.table);
+    let bytes: number;
     try {
-      appendDirect(appender, spec, rows);
+      bytes = appendDirect(appender, spec, rows);
     } finally {
       appender.closeSync();
     }
     for (const sql of spec.afterInsertSql?.(duckdbDialect) ?? []) await this.#writer.run(sql);
-    return { received: rows.length, inserted: rows.length, bytesWritten: bytesWritten(spec, rows) };
+    return { received: rows.length, inserted: rows.length, bytesWritten: bytes };
   }
 
   /** A direct load appends by position: its columns must be the table's, in the table's order. */
