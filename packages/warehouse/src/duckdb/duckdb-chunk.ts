@@ -4,11 +4,11 @@ import { type DirectType, fixedSizes, type StageValue, type TableLoad, valueByte
 
 /**
  * Rows straight into their table (`spec.direct`) as data chunks of up to 2,048 rows (DuckDB's
- * vector size): each fixed-size value (ids, times, numbers) is written as the table stores it
- * into a buffer that goes to DuckDB in one copy per column and chunk, and so is a string short
- * enough for DuckDB to keep inline; a longer string is one call. Value by value through the
- * appender a span row took 19 native calls and its ids a cast from text in each (bench/README.md,
- * "span rows into DuckDB as data chunks").
+ * vector size). Fixed-size values (ids, times, numbers), and strings short enough for DuckDB to
+ * keep inline, are written as the table stores them into one buffer per column, which goes to
+ * DuckDB in one copy per chunk; a longer string is one call. Value by value through the appender
+ * a span row took 19 native calls and a text-to-id cast in each id's (bench/README.md, "span
+ * rows into DuckDB as data chunks"). Returns the bytes written, as `bytesWritten` counts them.
  * Like the appender, it writes inside the connection's open transaction; a key already there
  * fails the flush, and the rows go nowhere (the caller then runs the load with `insertSql`).
  */
@@ -33,7 +33,7 @@ export function appendDirect<Row>(appender: DuckDBAppender, spec: TableLoad<Row>
 
 const CHUNK_ROWS = 2048;
 
-/** Bytes per value of the types written into a buffer; 0: a string or blob, assigned one by one. */
+/** Bytes per value in a column's buffer; 0: a blob, assigned value by value. */
 const WIDTH: Record<DirectType, number> = {
   uuid_hex: 16,
   ubigint_hex: 8,
