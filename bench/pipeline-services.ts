@@ -479,7 +479,10 @@ export async function runPipeline(
       stored = await storedSpans.settle(options.backlog);
       ({ spansPerEvent, spansPerLoad } = stored);
       spansPerSStored = stored.spansPerS;
-      droppedSpans = await scrapeDropped(metricsPorts);
+      droppedSpans = await scrapeDropped(
+        metricsPorts,
+        STAGES.map(({ name }) => name),
+      );
       const finalState = JSON.stringify([...finished!]);
       servicesDoneAt = marks.find((m) => JSON.stringify([...m.p]) === finalState)!.at;
       messagesPerChunk = await scrapeChunks(
@@ -635,8 +638,6 @@ function profiled(name: string, logs: string): Record<string, string> {
 function cpuSeconds(child: ChildProcess): number {
   return processCpuSeconds(child.pid!);
 }
-
-/** Σ adtrace.telemetry.spans_dropped over the services' Prometheus endpoints. */
 
 /** Per service: Σ messages ÷ chunks of its `adtrace.stream.chunk.messages` histogram (every hop of it). */
 async function scrapeChunks(names: readonly string[], ports: readonly number[]): Promise<Record<string, number>> {

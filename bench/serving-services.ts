@@ -102,15 +102,24 @@ export function start(name: string, env: Record<string, string>, logFile?: strin
   return tracked(child);
 }
 
-/** Σ `adtrace.telemetry.spans_dropped` (queue full or failed export) over services' Prometheus endpoints. */
-export async function scrapeDropped(ports: readonly number[]): Promise<number> {
+/**
+ * Σ `adtrace.telemetry.spans_dropped` (queue full or failed export) over services' Prometheus
+ * endpoints; when any were lost, which service lost them and why goes to stderr (`names[i]` is
+ * the service of `ports[i]`).
+ */
+export async function scrapeDropped(ports: readonly number[], names: readonly string[] = []): Promise<number> {
   let total = 0;
-  for (const port of ports) {
+  const detail: string[] = [];
+  for (const [i, port] of ports.entries()) {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     for (const line of text.split('\n')) {
-      if (line.startsWith('adtrace_telemetry_spans_dropped')) total += Number(line.split(' ').at(-1)) || 0;
+      if (!line.startsWith('adtrace_telemetry_spans_dropped')) continue;
+      const n = Number(line.split(' ').at(-1)) || 0;
+      total += n;
+      if (n > 0) detail.push(`${names[i] ?? `:${port}`} ${/reason="([^"]+)"/.exec(line)?.[1] ?? '?'} ${n}`);
     }
   }
+  if (detail.length > 0) console.error(`bench: spans dropped: ${detail.join(', ')}`);
   return total;
 }
 
@@ -332,7 +341,7 @@ export async function throughServices(
   const wholeBacklogEventsPerS = BACKLOG / ((marks.at(-1)!.at - backlogStartedAt) / 1000);
   await drained();
   const stored = await storedSpans.settle(BACKLOG);
-  const droppedSpans = await scrapeDropped(metricsPorts);
+  const droppedSpans = await scrapeDropped(metricsPorts, Object.keys(own));
   const sustained = sustainedEventsPerS({
     servicesEventsPerS,
     stored,
@@ -397,7 +406,7 @@ export async function throughServices(
   const latency = options.latency ? await measureLatency() : undefined;
   await watcher.disconnect();
   await producer.disconnect();
-  const droppedAfter = await scrapeDropped(metricsPorts);
+  const droppedAfter = await scrapeDropped(metricsPorts, Object.keys(own));
 
   for (const c of children.reverse()) {
     c.kill('SIGTERM');

@@ -39,7 +39,8 @@ describe('telemetry config', () => {
       }),
     );
     expect(c.tracesEndpoint).toBe('http://collector:4317');
-    expect(c.metricsEndpoint).toBe('http://collector:4317');
+    // Where spans go is not where metrics go: neither the warehouse nor our collector takes them.
+    expect(c.metricsEndpoint).toBeUndefined();
     expect(c.sampleRatio).toBe(0.25);
     expect(c.metricsPort).toBe(9464);
     expect(c.batch).toMatchObject({ maxQueueSize: 100, maxExportBatchSize: 10 });
@@ -54,8 +55,20 @@ describe('telemetry config', () => {
     ['ADTRACE_COST_CPU_CLOCK', 'wall'],
     ['OTEL_SDK_DISABLED', 'yes'],
     ['OTEL_METRICS_EXPORTER', 'statsd'],
+    ['OTEL_LOG_LEVEL', 'loud'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => toConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('sends OTLP metrics only where a metrics endpoint or exporter is named', () => {
+    const base = { OTEL_SERVICE_NAME: 'x', ADTRACE_SERVICE_VERSION: '1' };
+    expect(toConfig({ ...base, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://m:4317' }).metricsEndpoint).toBe(
+      'http://m:4317',
+    );
+    expect(
+      toConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_METRICS_EXPORTER: 'otlp' })
+        .metricsEndpoint,
+    ).toBe('http://c:4317');
   });
 
   it('OTEL_METRICS_EXPORTER chooses the metric exporters', () => {

@@ -1,4 +1,5 @@
 import type { CpuClockKind } from './cpu-clock.ts';
+import { SDK_LOG_LEVELS, type SdkLogLevel } from './sdk-log.ts';
 import { defaultInstanceId, guessServiceName, guessServiceVersion } from './service-identity.ts';
 
 export interface TelemetryConfig {
@@ -25,6 +26,8 @@ export interface TelemetryConfig {
     readonly exportsInFlight: number;
   };
   readonly cpuClock: CpuClockKind;
+  /** OTEL_LOG_LEVEL: what of the SDK's own diagnostics reaches the log (sdk-log.ts). */
+  readonly logLevel: SdkLogLevel;
 }
 
 /** The raw strings, as the environment has them. Tests build this by hand. */
@@ -36,7 +39,7 @@ OTEL_SDK_DISABLED OTEL_SERVICE_NAME ADTRACE_SERVICE_VERSION ADTRACE_INSTANCE_ID 
 OTEL_EXPORTER_OTLP_TRACES_ENDPOINT OTEL_EXPORTER_OTLP_METRICS_ENDPOINT OTEL_METRIC_EXPORT_INTERVAL
 OTEL_METRICS_EXPORTER ADTRACE_METRICS_PORT ADTRACE_METRICS_HOST ADTRACE_TRACE_SAMPLE_RATIO
 OTEL_BSP_MAX_QUEUE_SIZE OTEL_BSP_MAX_EXPORT_BATCH_SIZE OTEL_BSP_SCHEDULE_DELAY
-OTEL_BSP_EXPORT_TIMEOUT ADTRACE_EXPORTS_IN_FLIGHT ADTRACE_COST_CPU_CLOCK
+OTEL_BSP_EXPORT_TIMEOUT ADTRACE_EXPORTS_IN_FLIGHT ADTRACE_COST_CPU_CLOCK OTEL_LOG_LEVEL
 `
   .split(/\s+/)
   .filter(Boolean);
@@ -67,17 +70,15 @@ function url(env: TelemetryEnv, name: string): string | undefined {
 }
 
 /**
- * OTEL_METRICS_EXPORTER (otlp, prometheus, none; comma-separated) when given. Otherwise:
- * Prometheus when a port is set, OTLP when someone named a collector — not by default, since
- * the default endpoint is the warehouse, which takes traces only.
+ * OTEL_METRICS_EXPORTER (otlp, prometheus, none; comma-separated) when given. Otherwise
+ * Prometheus, plus OTLP when someone named a metrics endpoint (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT).
+ * Not on OTEL_EXPORTER_OTLP_ENDPOINT alone: that names where spans go, the warehouse or a
+ * collector with a traces pipeline (deploy/otel/collector.yaml), and neither takes metrics — each
+ * export failed with UNIMPLEMENTED every 10 s, unseen until the SDK's diagnostics were logged.
  */
 function metricsExporters(env: TelemetryEnv): string[] {
   const raw = env.OTEL_METRICS_EXPORTER;
-  if (raw === undefined) {
-    const auto: string[] = ['prometheus'];
-    if (env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT) auto.push('otlp');
-    return auto;
-  }
+  if (raw === undefined) return env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ? ['prometheus', 'otlp'] : ['prometheus'];
   const list = raw.split(',').map((s) => s.trim().toLowerCase());
   const bad = list.find((s) => !['otlp', 'prometheus', 'none'].includes(s));
   if (bad !== undefined) throw new Error(`OTEL_METRICS_EXPORTER must list otlp, prometheus or none, got "${raw}"`);
@@ -96,6 +97,12 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
   const clock = env.ADTRACE_COST_CPU_CLOCK ?? 'process';
   if (clock !== 'thread' && clock !== 'process')
     throw new Error(`ADTRACE_COST_CPU_CLOCK must be thread or process, got "${clock}"`);
+  const logLevel = (env.OTEL_LOG_LEVEL?.toLowerCase() ?? 'warn') as SdkLogLevel;
+  if (!Object.hasOwn(SDK_LOG_LEVELS, logLevel)) {
+    throw new Error(
+      `OTEL_LOG_LEVEL must be one of ${Object.keys(SDK_LOG_LEVELS).join(', ')}, got "${env.OTEL_LOG_LEVEL}"`,
+    );
+  }
   const disabledRaw = env.OTEL_SDK_DISABLED?.toLowerCase();
   if (disabledRaw !== undefined && disabledRaw !== 'true' && disabledRaw !== 'false') {
     throw new Error(`OTEL_SDK_DISABLED must be true or false, got "${env.OTEL_SDK_DISABLED}"`);
@@ -123,7 +130,7 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
     instanceId: env.ADTRACE_INSTANCE_ID ?? defaultInstanceId(serviceName),
     serviceVersion: env.ADTRACE_SERVICE_VERSION ?? guessServiceVersion(),
     tracesEndpoint: url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? common ?? 'http://127.0.0.1:4317',
-    // Metrics only where someone named a collector: the default endpoint is the warehouse.
+    // OTLP metrics only where asked for (metricsExporters): the default endpoint is the warehouse.
     metricsEndpoint: metricsExporters(env).includes('otlp')
       ? (url(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? common ?? 'http://127.0.0.1:4317')
       : undefined,
@@ -133,5 +140,6 @@ export function toConfig(env: TelemetryEnv): TelemetryConfig {
     sampleRatio,
     batch,
     cpuClock: clock,
+    logLevel,
   };
 }

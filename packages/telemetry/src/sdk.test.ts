@@ -1,5 +1,6 @@
 import { context, metrics, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { ExportResultCode } from '@opentelemetry/core';
+import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CostAttributes } from './attributes.ts';
 import { toConfig } from './config.ts';
@@ -60,5 +61,50 @@ describe('startTelemetry', () => {
     const handle = startTelemetry(config('1'), { spanExporter: new InMemorySpanExporter() });
     await Promise.all([handle.shutdown(), handle.shutdown()]);
     expect(telemetryHandle()).toBeUndefined();
+  });
+
+  it('says in the log when spans are lost: a failed export, a full queue', async () => {
+    const lines: string[] = [];
+    const failing: SpanExporter = {
+      export: (_spans, done) => done({ code: ExportResultCode.FAILED, error: new Error('warehouse unreachable') }),
+      shutdown: async () => {},
+    };
+    const small = toConfig({
+      OTEL_SERVICE_NAME: 'test',
+      OTEL_BSP_SCHEDULE_DELAY: '10',
+      OTEL_BSP_MAX_QUEUE_SIZE: '2',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1',
+      ADTRACE_EXPORTS_IN_FLIGHT: '1',
+    });
+    const handle = startTelemetry(small, { spanExporter: failing, writeLog: (l) => lines.push(l) });
+    const tracer = trace.getTracer('t');
+    for (let i = 0; i < 5; i++) tracer.startSpan(`s${i}`).end();
+    await handle.flush();
+    const { queueFull, exportFailed } = spansDropped();
+    await handle.shutdown();
+    const logged = lines.map((l) => JSON.parse(l) as { level: string; service: string; message: string });
+    expect(queueFull).toBeGreaterThan(0);
+    expect(exportFailed).toBeGreaterThan(0);
+    // A failed export says why; the run's losses are told when it stops.
+    expect(logged.find((l) => l.message.includes('warehouse unreachable'))).toMatchObject({ service: 'test' });
+    expect(logged.at(-1)).toMatchObject({
+      level: 'warn',
+      service: 'test',
+      message: `telemetry: lost ${queueFull + exportFailed} spans in this run (queue full ${queueFull}, export failed ${exportFailed})`,
+    });
+  });
+
+  it('writes nothing at OTEL_LOG_LEVEL=none', async () => {
+    const lines: string[] = [];
+    const failing: SpanExporter = {
+      export: (_spans, done) => done({ code: ExportResultCode.FAILED, error: new Error('warehouse unreachable') }),
+      shutdown: async () => {},
+    };
+    const quiet = toConfig({ OTEL_SERVICE_NAME: 'test', OTEL_BSP_SCHEDULE_DELAY: '10', OTEL_LOG_LEVEL: 'none' });
+    const handle = startTelemetry(quiet, { spanExporter: failing, writeLog: (l) => lines.push(l) });
+    trace.getTracer('t').startSpan('s').end();
+    await handle.flush();
+    expect(spansDropped().exportFailed).toBe(1);
+    expect(lines).toEqual([]);
   });
 });

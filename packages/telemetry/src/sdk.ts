@@ -25,11 +25,14 @@ import { setTelemetryHandle, type TelemetryHandle } from './handle.ts';
 import { clearLeanTracer, LeanTracer, setLeanTracer } from './lean-span.ts';
 import { kafkaMessageBytes } from './message-bytes.ts';
 import { registerRuntimeMetrics } from './runtime-metrics.ts';
+import { SDK_LOG_LEVELS, sdkLogger } from './sdk-log.ts';
 import { AdtraceTraceExporter } from './trace-exporter.ts';
 
 export interface StartOptions {
   /** Replaces the OTLP trace exporter (tests). */
   readonly spanExporter?: SpanExporter;
+  /** Where the SDK's diagnostics go, a JSON line each (default: stderr; tests). */
+  readonly writeLog?: (line: string) => void;
 }
 
 /**
@@ -54,6 +57,10 @@ export function processAttributes(config: TelemetryConfig): Record<string, strin
  */
 export function startTelemetry(config: TelemetryConfig, options: StartOptions = {}): TelemetryHandle {
   const resource = resourceFromAttributes(processAttributes(config));
+  diag.setLogger(sdkLogger(config.serviceName, options.writeLog), {
+    logLevel: SDK_LOG_LEVELS[config.logLevel],
+    suppressOverrideMessage: true,
+  });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
@@ -122,7 +129,14 @@ export function startTelemetry(config: TelemetryConfig, options: StartOptions = 
         stopRuntimeMetrics();
         clearLeanTracer(tracerProvider);
         await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+        // The SDK tells a full queue's drops only when a later span gets in: the run's total, once.
+        if (dropped.total > 0) {
+          diag.warn(
+            `lost ${dropped.total} spans in this run (queue full ${dropped.queueFull}, export failed ${dropped.exportFailed})`,
+          );
+        }
         setTelemetryHandle(undefined);
+        diag.disable();
       })();
       return stopping;
     },
