@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.ts';
-import { skipExisting, stageColumns, type TableLoad } from './tables.ts';
+import { type DirectType, skipExisting, stageColumns, type TableLoad } from './tables.ts';
 
 // The attribution teams' tables loaded from Kafka (migrations 6 and 7): impressions, auction
 // outcomes, alerts, late events and the campaigns dimension. How a load works is in tables.ts.
@@ -116,6 +116,9 @@ export const impressionsLoad: TableLoad<ImpressionRow> = {
   columns: stageColumns(
     'impression_id text, event_id text, request_id text, imp_id text, user_key text, campaign_id text, ad_id text, creative_id text, bid_type text, price_micros bigint, click_price_micros bigint, pctr double, model_version text, event_time_ms bigint, trace_id text',
   ),
+  direct: stageColumns<DirectType>(
+    'impression_id text, event_id text, request_id text, imp_id text, user_key text, campaign_id text, ad_id text, creative_id text, bid_type text, price_micros bigint, click_price_micros bigint, pctr double, model_version text, event_time timestamp_ms, trace_id text, loaded_at load_time',
+  ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.impressionId, r.eventId, r.requestId, r.impId, r.userKey, r.campaignId, r.adId, r.creativeId, r.bidType, r.priceMicros, r.clickPriceMicros, r.pctr, r.modelVersion, r.eventTimeMs, r.traceId],
   ...skipExisting(
@@ -133,6 +136,9 @@ export const auctionOutcomesLoad: TableLoad<AuctionOutcomeRow> = {
   stage: 'auction_outcomes_stage',
   columns: stageColumns(
     'event_id text, request_id text, imp_id text, user_key text, outcome text, campaign_id text, ad_id text, creative_id text, bid_type text, bid_micros bigint, pctr double, clearing_price_cpm_micros bigint, floor_cpm_micros bigint, candidates int, no_fill_reason text, no_fill_code int, no_fill_detail text, model_version text, decided_at_ms bigint, trace_id text',
+  ),
+  direct: stageColumns<DirectType>(
+    'event_id text, request_id text, imp_id text, user_key text, outcome text, campaign_id text, ad_id text, creative_id text, bid_type text, bid_micros bigint, pctr double, clearing_price_cpm_micros bigint, floor_cpm_micros bigint, candidates int, no_fill_reason text, no_fill_code int, no_fill_detail text, model_version text, decided_at timestamp_ms, trace_id text, loaded_at load_time',
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.eventId, r.requestId, r.impId, r.userKey, r.outcome, r.campaignId, r.adId, r.creativeId, r.bidType, r.bidMicros, r.pctr, r.clearingPriceCpmMicros, r.floorCpmMicros, r.candidates, r.noFillReason, r.noFillCode, r.noFillDetail, r.modelVersion, r.decidedAtMs, r.traceId],

@@ -7,10 +7,13 @@ export type StageValue = string | number | boolean | Buffer | null;
 
 /**
  * How a staged value is appended straight into its table's column (DuckDB, `direct`): as the
- * staging type, or converted — hex text the appender casts to a UUID (`uuid_hex`) or to an
- * unsigned 64-bit integer (`ubigint_hex`), microseconds since the epoch to a TIMESTAMP.
+ * staging type, or converted — hex text to a UUID (`uuid_hex`) or to an unsigned 64-bit integer
+ * (`ubigint_hex`), micro- or milliseconds since the epoch to a TIMESTAMP (`timestamp_us`,
+ * `timestamp_ms`). `load_time` is no staged value: the time of the load, for a trailing
+ * `loaded_at` column that the staged INSERT leaves to its DEFAULT current_timestamp (the
+ * appender cannot leave a column to its default).
  */
-export type DirectType = StageType | 'uuid_hex' | 'ubigint_hex' | 'timestamp_us';
+export type DirectType = StageType | 'uuid_hex' | 'ubigint_hex' | 'timestamp_us' | 'timestamp_ms' | 'load_time';
 
 /**
  * How one table is bulk loaded: rows go (appender / COPY) into a session-local staging table
@@ -42,7 +45,7 @@ export interface TableLoad<Row> {
    * (`values`), and how each is appended — an appender straight into the table instead of the
    * staging table and `newRowsSql`. Same rule: a key already there (or twice in the load) fails
    * the load, which then runs with `insertSql`. The warehouse checks these names against the
-   * table when it opens.
+   * table when it opens. A `load_time` column takes no staged value: the others take them in order.
    */
   readonly direct?: readonly (readonly [name: string, type: DirectType])[];
 }

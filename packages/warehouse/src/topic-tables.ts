@@ -1,6 +1,6 @@
 import { afterRoasLoadSql } from './roas-generations.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow } from './rows.ts';
-import { skipExisting, stageColumns, type TableLoad } from './tables.ts';
+import { type DirectType, skipExisting, stageColumns, type TableLoad } from './tables.ts';
 
 // The tables loaded from Kafka topics (attributed events, ROAS windows, dead letters); how a
 // load works is in tables.ts.
@@ -10,6 +10,10 @@ export const attributedEventsLoad: TableLoad<AttributedEventRow> = {
   stage: 'attributed_events_stage',
   columns: stageColumns(
     'event_id text, kind text, original_event_id text, campaign_id text, ad_id text, touch text, cost_micros bigint, value_micros bigint, pctr double, event_time_ms bigint, attributed_at_ms bigint, trace_id text, impression_id text, touch_event_id text, touch_time_ms bigint, original_currency text, original_value_micros bigint, model_version text',
+  ),
+  // loaded_at sits among the columns: those after it were added later (migrations).
+  direct: stageColumns<DirectType>(
+    'event_id text, kind text, original_event_id text, campaign_id text, ad_id text, touch text, cost_micros bigint, value_micros bigint, pctr double, event_time timestamp_ms, attributed_at timestamp_ms, trace_id text, loaded_at load_time, impression_id text, touch_event_id text, touch_time timestamp_ms, original_currency text, original_value_micros bigint, model_version text',
   ),
   // biome-ignore format: in column order, as the list above
   values: (r) => [r.eventId, r.kind, r.originalEventId, r.campaignId, r.adId, r.touch, r.costMicros, r.valueMicros, r.pctr, r.eventTimeMs, r.attributedAtMs, r.traceId, r.impressionId, r.touchEventId, r.touchTimeMs, r.originalCurrency, r.originalValueMicros, r.modelVersion],

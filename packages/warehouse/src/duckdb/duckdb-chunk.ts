@@ -16,7 +16,10 @@ export function appendDirect<Row>(appender: DuckDBAppender, spec: TableLoad<Row>
   const columns = spec.direct;
   if (!columns) throw new Error(`${spec.table}: no direct columns`);
   const types = columns.map((_, i) => appender.columnType(i));
-  const load = { spec, columns, types, fixed: fixedSizes(spec), bytes: 0 };
+  // Each column's staged value (`spec.values`), in order; a `load_time` column takes none (-1).
+  let staged = 0;
+  const valueAt = columns.map(([, type]) => (type === 'load_time' ? -1 : staged++));
+  const load = { spec, columns, types, valueAt, fixed: fixedSizes(spec), bytes: 0, loadTimeUs: Date.now() * 1000 };
   try {
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
       appender.appendDataChunk(chunkOf(load, rows, start, Math.min(CHUNK_ROWS, rows.length - start)));
@@ -38,6 +41,8 @@ const WIDTH: Record<DirectType, number> = {
   uuid_hex: 16,
   ubigint_hex: 8,
   timestamp_us: 8,
+  timestamp_ms: 8,
+  load_time: 8,
   bigint: 8,
   double: 8,
   int: 4,
@@ -54,13 +59,17 @@ interface DirectLoad<Row> {
   readonly spec: TableLoad<Row>;
   readonly columns: NonNullable<TableLoad<Row>['direct']>;
   readonly types: readonly DuckDBType[];
+  /** Per column, the index of its value in `spec.values(row)`; -1 for `load_time`. */
+  readonly valueAt: readonly number[];
   /** `fixedSizes(spec)`, for `bytes`: the load's `bytesWritten`, counted as the values go in. */
   readonly fixed: readonly (number | undefined)[];
   bytes: number;
+  /** What a `load_time` column holds: the load's time, µs since the epoch. */
+  readonly loadTimeUs: number;
 }
 
 function chunkOf<Row>(load: DirectLoad<Row>, rows: readonly Row[], start: number, n: number): DuckDBDataChunk {
-  const { spec, columns, types, fixed } = load;
+  const { spec, columns, types, valueAt, fixed } = load;
   const chunk = DuckDBDataChunk.create(types, n);
   const vectors = columns.map((_, c) => duckdb.data_chunk_get_vector(chunk.chunk, c));
   const views = columns.map(([, type], c) => {
@@ -75,8 +84,14 @@ function chunkOf<Row>(load: DirectLoad<Row>, rows: readonly Row[], start: number
   for (let r = 0; r < n; r++) {
     const values = spec.values(rows[start + r]!);
     for (let c = 0; c < columns.length; c++) {
-      const v = values[c];
-      load.bytes += valueBytes(v, fixed[c]);
+      const [name, type] = columns[c]!;
+      const at = valueAt[c]!;
+      if (at < 0) {
+        setInt64(views[c]!, r * 8, load.loadTimeUs);
+        continue;
+      }
+      const v = values[at];
+      load.bytes += valueBytes(v, fixed[at]);
       if (v === null || v === undefined) {
         if (!nulls[c]) {
           nulls[c] = true;
@@ -86,7 +101,6 @@ function chunkOf<Row>(load: DirectLoad<Row>, rows: readonly Row[], start: number
         validities[c]![r >> 3]! &= ~(1 << (r & 7));
         continue;
       }
-      const [name, type] = columns[c]!;
       const view = views[c];
       if (type === 'text') {
         const text = String(v);
@@ -152,6 +166,9 @@ function writeFixed(view: DataView, r: number, type: DirectType, v: StageValue, 
     case 'timestamp_us':
     case 'bigint':
       setInt64(view, r * 8, v);
+      return;
+    case 'timestamp_ms':
+      setInt64(view, r * 8, Number(v) * 1000);
       return;
     case 'double':
       view.setFloat64(r * 8, Number(v), true);
