@@ -141,15 +141,14 @@ function makeRunner(tree: Tree, exporterSpans: { n: number }, flush: () => Promi
           spend: spendOf,
           candidatesK: 32,
           scoredSpans: 3,
+          ...(traced && { clock: () => performance.now() }),
         });
         if (traced) {
-          const at = performance.now() + performance.timeOrigin;
-          decisions.forEach((d: Module, k: number) => {
-            const slice = spans.sliceOf(at - 0.1, at, decisions.length, k);
-            spans.traceDecision(tracer, spans.decisionSpans(d, request.eventId), slice, () =>
+          for (const d of decisions) {
+            spans.traceDecision(tracer, spans.decisionSpans(d, request.eventId), spans.epochTimes(d.times), () =>
               emitted.push(context.active()),
             );
-          });
+          }
         }
         return decisions;
       };

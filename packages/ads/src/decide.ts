@@ -33,6 +33,24 @@ export interface DecisionOptions {
   readonly pacing?: PolicyInput['pacing'];
   readonly candidatesK?: number;
   readonly scoredSpans?: number;
+  /**
+   * A monotonic clock in ms (`performance.now`): given, each imp's decision says when its stages
+   * ended (`times`), so its spans show each stage's own time. Not given (an unsampled request),
+   * no clock is read.
+   */
+  readonly clock?: () => number;
+}
+
+/**
+ * When an imp's decision began and each of its stages ended, on `DecisionOptions.clock`. The
+ * first imp begins with the request, so the request's shared targeting work is its candidate
+ * selection's. A timed-out imp ran no stage: all four are the moment it was judged late.
+ */
+export interface StageTimes {
+  readonly start: number;
+  readonly candidatesEnd: number;
+  readonly policyEnd: number;
+  readonly end: number;
 }
 
 export interface ImpDecision {
@@ -43,6 +61,8 @@ export interface ImpDecision {
   readonly candidates: CandidateSelection | null;
   readonly policy: PolicyResult | null;
   readonly auction: AuctionResult | null;
+  /** With `DecisionOptions.clock` only. */
+  readonly times?: StageTimes;
 }
 
 /** Decides every imp of a request; the request-level targeting work is shared by its imps. */
@@ -53,8 +73,17 @@ export function decideRequest(
   profile: UserProfile,
   options: DecisionOptions,
 ): ImpDecision[] {
+  const { clock } = options;
+  let start = clock?.();
   const timedOut = isTimedOut(request.receivedAtMs, request.tmax, options.nowMs);
-  if (timedOut) return request.imp.map((imp) => timeout(request, imp, options));
+  if (timedOut) {
+    return request.imp.map((imp) => {
+      const late = timeout(request, imp, options);
+      if (start === undefined) return late;
+      const at = start;
+      return { ...late, times: { start: at, candidatesEnd: at, policyEnd: at, end: at } };
+    });
+  }
   const targeting = prepareRequestTargeting(index, request, profile, options.nowMs);
   // Caps and spend do not change while a request is decided, and its imps (and an imp's ads of
   // one campaign) ask for the same campaigns again: each campaign is looked up once per request
@@ -69,7 +98,8 @@ export function decideRequest(
     ...(spend && { spend: spend.get }),
   };
   return request.imp.map((imp) => {
-    const decision = decideImp(index, model, targeting, request, imp, profile, perImp);
+    const decision = decideImp(index, model, targeting, request, imp, profile, perImp, start);
+    start = undefined; // the next imp begins when its decideImp does
     const winner = decision.auction?.winner;
     // An uncapped campaign's cap state is never asked for: its win changes nothing to remember.
     if (caps && winner && winner.candidate.entry.campaign.frequencyCaps.length > 0) {
@@ -104,8 +134,13 @@ export function decideImp(
   imp: Imp,
   profile: UserProfile,
   options: DecisionOptions,
+  /** When this imp's decision began, if before this call (the request's start, for its first imp). */
+  startedAt?: number,
 ): ImpDecision {
+  const { clock } = options;
+  const start = startedAt ?? clock?.();
   const candidates = selectCandidates(index, imp, targeting, options.candidatesK ?? DEFAULT_CANDIDATES_K);
+  const candidatesEnd = clock?.();
   const policy = policyFilter(candidates.candidates, {
     request,
     imp,
@@ -115,6 +150,7 @@ export function decideImp(
     ...(options.pacing !== undefined && { pacing: options.pacing }),
     score: scorer(model, request, imp, profile),
   });
+  const policyEnd = clock?.();
   const auction = runAuction(policy.bids, {
     at: request.at,
     floorCpmMicros: policy.floorCpmMicros,
@@ -130,7 +166,9 @@ export function decideImp(
         win: null,
         noFill: noFill(noFillReason(candidates.attributes, policy.attributes)),
       };
-  return { imp, outcome, modelVersion: model.modelVersion, candidates, policy, auction };
+  const decision = { imp, outcome, modelVersion: model.modelVersion, candidates, policy, auction };
+  if (start === undefined) return decision;
+  return { ...decision, times: { start, candidatesEnd: candidatesEnd!, policyEnd: policyEnd!, end: clock!() } };
 }
 
 /** pCTR and eCPM of a candidate; the context's feature hashes are computed once per imp. */

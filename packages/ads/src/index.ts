@@ -169,7 +169,15 @@ export {
   selectCandidates,
 } from './candidates.ts';
 export { type CreativeAttributes, type PreparedCreative, prepareCreative, type TrackingUrls } from './creative.ts';
-export { type DecisionOptions, decideImp, decideRequest, type ImpDecision, noFillReason, scorer } from './decide.ts';
+export {
+  type DecisionOptions,
+  decideImp,
+  decideRequest,
+  type ImpDecision,
+  noFillReason,
+  type StageTimes,
+  scorer,
+} from './decide.ts';
 export { DEMO_CATALOG_OPTIONS, DEMO_PUBLISHED_MS, DEMO_SEED, generateDemoCatalog } from './demo/catalog.ts';
 export {
   DEMO_CATALOG_URL,

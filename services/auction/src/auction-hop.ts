@@ -3,7 +3,7 @@ import { type AuctionOutcome, createCodec, RecordNames } from '@adtrace/schemas'
 import { createHop, type Hop, jsonStore, type KafkaPortFactory, type Log } from '@adtrace/stream';
 import { pointAttributes } from '@adtrace/telemetry/attributes';
 import { metrics } from '@opentelemetry/api';
-import { AuctionAttr, auctionTracer, decisionSpans, sliceOf, traceDecision } from './auction-spans.ts';
+import { AuctionAttr, auctionTracer, decisionSpans, epochTimes, traceDecision } from './auction-spans.ts';
 import { capLookup, recordServed } from './caps.ts';
 import { createCatalog } from './catalog.ts';
 import type { AuctionConfig, AuctionTopics } from './config.ts';
@@ -100,18 +100,17 @@ export function createAuction(config: AuctionConfig, options: AuctionOptions = {
         spend,
         candidatesK: config.candidatesK,
         scoredSpans: traced ? config.scoredSpans : 0,
+        ...(traced && { clock: () => performance.now() }),
       });
-      const finished = performance.now();
-      latency.record(finished - started);
-      const at = (t: number) => performance.timeOrigin + t;
-      decisions.forEach((decision, i) => {
-        const { outcome } = decision;
+      latency.record(performance.now() - started);
+      for (const decision of decisions) {
+        const { outcome, times } = decision;
         if (outcome.noFill) noFills.add(1, noFillPoint(outcome.noFill.reason));
-        const slice = sliceOf(at(started), at(finished), decisions.length, i);
         const emit = () => ctx.emit({ to: 'outcomes', value: outcome, key: request.userKey, eventId: request.eventId });
-        if (traced) traceDecision(tracer, decisionSpans(decision, request.eventId), slice, emit);
+        // times: only where traced (the clock was given).
+        if (times) traceDecision(tracer, decisionSpans(decision, request.eventId), epochTimes(times), emit);
         else emit();
-      });
+      }
       return [];
     },
   });

@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { buildAdIndex, decideRequest, loadPctrModel, SHIPPED_PCTR_MODEL_URL } from '@adtrace/ads';
 import type { Campaign } from '@adtrace/schemas';
 import { exampleCampaign, exampleProfiledRequest } from '@adtrace/schemas/testing';
-import { describe, expect, it } from 'vitest';
-import { AuctionAttr, decisionSpans, sliceOf } from './auction-spans.ts';
+import { CostAttributes, CostSpanProcessor, withCpuMeter } from '@adtrace/telemetry';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuctionAttr, decisionSpans, epochTimes, traceDecision } from './auction-spans.ts';
 
 const model = loadPctrModel(JSON.parse(readFileSync(SHIPPED_PCTR_MODEL_URL, 'utf8')));
 const campaigns: Campaign[] = [1, 2, 3, 4, 5].map((n) => ({
@@ -13,8 +17,13 @@ const campaigns: Campaign[] = [1, 2, 3, 4, 5].map((n) => ({
   ads: exampleCampaign.ads.map((a) => ({ ...a, id: `ad-${n}`, bidType: 'CPM' as const, bidMicros: n * 2_000_000 })),
 }));
 const { request, profile } = exampleProfiledRequest;
-const decide = (nowMs: number, scoredSpans = 3) =>
-  decideRequest(buildAdIndex(campaigns), model, request, profile, { nowMs, scoredSpans });
+const decide = (nowMs: number, scoredSpans = 3, clock?: () => number) =>
+  decideRequest(buildAdIndex(campaigns), model, request, profile, { nowMs, scoredSpans, ...(clock && { clock }) });
+/** A clock that moves 1 ms at each read: stage times become read counts. */
+const ticking = () => {
+  let t = 0;
+  return () => ++t;
+};
 
 describe('decision spans', () => {
   it('carries each stage’s attributes, score_ad for the top N only, and the event id on every span', () => {
@@ -66,13 +75,48 @@ describe('decision spans', () => {
     }
   });
 
-  it('splits a request’s decision time over its imps without overlap, so no time is counted twice', () => {
-    const slices = [0, 1, 2].map((i) => sliceOf(1000, 1003, 3, i));
-    expect(slices).toEqual([
-      { start: 1000, end: 1001 },
-      { start: 1001, end: 1002 },
-      { start: 1002, end: 1003 },
+  it('times each imp’s stages on the clock it is given, the first imp from the request’s start; none without one', () => {
+    const clock = ticking();
+    const [banner, video] = decide(request.receivedAtMs + 5, 3, clock);
+    // Read 1 before the request's targeting (the first imp's candidate selection), then each stage.
+    expect(banner!.times).toEqual({ start: 1, candidatesEnd: 2, policyEnd: 3, end: 4 });
+    expect(video!.times).toEqual({ start: 5, candidatesEnd: 6, policyEnd: 7, end: 8 });
+    expect(decide(request.receivedAtMs + 5)[0]!.times).toBeUndefined();
+    const late = decide(request.receivedAtMs + request.tmax! + 1, 3, ticking());
+    expect(late.map((d) => d.times)).toEqual([
+      { start: 1, candidatesEnd: 1, policyEnd: 1, end: 1 },
+      { start: 1, candidatesEnd: 1, policyEnd: 1, end: 1 },
     ]);
-    expect(sliceOf(5, 9, 0, 0)).toEqual({ start: 5, end: 9 });
+  });
+
+  describe('traceDecision', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      spanProcessors: [new CostSpanProcessor(), new SimpleSpanProcessor({ exporter })],
+    });
+    const manager = new AsyncLocalStorageContextManager();
+    beforeAll(() => context.setGlobalContextManager(manager.enable()));
+    afterAll(() => context.disable());
+
+    it('gives each stage span its own stage’s time as self time, hence its CPU; the emit runs under ads.auction', () => {
+      const [banner] = decide(request.receivedAtMs + 5);
+      // Stages of 2, 3 and 5 ms, epoch ms as spans take them; a handler's CPU meter at rate 0.5.
+      const times = epochTimes({ start: 10, candidatesEnd: 12, policyEnd: 15, end: 20 }, 1_764_000_000_000);
+      const meter = { rate: 0.5, chargedUs: 0 };
+      let emittedUnder: string | undefined;
+      context.with(withCpuMeter(context.active(), meter), () =>
+        traceDecision(provider.getTracer('t'), decisionSpans(banner!, request.eventId), times, () => {
+          emittedUnder = (trace.getActiveSpan() as unknown as { name: string } | undefined)?.name;
+        }),
+      );
+      const byName = Object.fromEntries(exporter.getFinishedSpans().map((s) => [s.name, s]));
+      const cpu = (name: string) => byName[name]!.attributes[CostAttributes.cpuMicros];
+      expect(cpu('ads.candidate_selection')).toBeCloseTo(1_000, 3); // 2 ms × 0.5
+      expect(cpu('ads.policy_filter')).toBeCloseTo(1_500, 3);
+      expect(cpu('ads.auction')).toBeCloseTo(2_500, 3);
+      expect(cpu('ads.auction.score_ad')).toBe(0);
+      expect(meter.chargedUs).toBeCloseTo(5_000, 3); // the decision's 10 ms × 0.5, counted once
+      expect(emittedUnder).toBe('ads.auction');
+    });
   });
 });

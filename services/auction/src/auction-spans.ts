@@ -1,13 +1,12 @@
 // The spans of one imp's decision, nested as one chain in the request's trace:
 // ads.candidate_selection → ads.policy_filter → ads.auction → ads.auction.score_ad (top N), and
-// the outcome emitted under ads.auction (its traceparent: delivery's process span is its child). decide.ts decides a whole request in one call, so
-// the stage attributes are exact but the stage times are not known: the request's decision time
-// is split evenly over its imps, and each imp's stage spans share its slice (all of it self time
-// of ads.auction; score_ad spans are instants at its end). No time is counted twice, which the
-// cost per span depends on; per-stage timing would need hooks in decide.ts. A timed-out request
-// never reached the stages: only its ads.auction span is opened.
+// the outcome emitted under ads.auction (its traceparent: delivery's process span is its child).
+// decide.ts times each imp's stages (`StageTimes`): each span starts where its stage began and
+// all end with the decision, so a span's self time (its duration less its child's) is its own
+// stage's time — what the cost per span charges. score_ad spans are instants at the end. A
+// timed-out request never reached the stages: only its ads.auction span is opened.
 
-import type { ImpDecision } from '@adtrace/ads';
+import type { ImpDecision, StageTimes } from '@adtrace/ads';
 import { SpanAttributes } from '@adtrace/telemetry/attributes';
 import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
@@ -50,37 +49,36 @@ export function decisionSpans(decision: ImpDecision, eventId: string): DecisionS
   };
 }
 
-/** When an imp's spans start and end (ms since the epoch, fractional). */
-export interface SpanSlice {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** The even split of a request's decision [start, end] over its n imps. */
-export function sliceOf(start: number, end: number, n: number, i: number): SpanSlice {
-  const step = (end - start) / Math.max(1, n);
-  return { start: start + i * step, end: start + (i + 1) * step };
+/** A decision's stage times (`performance.now` ms) as the epoch ms, fractional, that spans take. */
+export function epochTimes(times: StageTimes, origin = performance.timeOrigin): StageTimes {
+  return {
+    start: origin + times.start,
+    candidatesEnd: origin + times.candidatesEnd,
+    policyEnd: origin + times.policyEnd,
+    end: origin + times.end,
+  };
 }
 
 /**
- * Opens the decision's spans over `slice`, each the parent of the next, and runs `inside` (the
- * emit of the outcome) in ads.auction's context before ending them. The parents are passed to
- * startSpan rather than made active one by one (startActiveSpan): only the emit, which takes its
- * parent from the active context, runs in a context.with — one per imp instead of three.
+ * Opens the decision's spans at their stages' starts (`times`, epoch ms), each the parent of the
+ * next, and runs `inside` (the emit of the outcome) in ads.auction's context before ending them
+ * all at `times.end`. The parents are passed to startSpan rather than made active one by one
+ * (startActiveSpan): only the emit, which takes its parent from the active context, runs in a
+ * context.with — one per imp instead of three.
  */
-export function traceDecision(tracer: Tracer, spans: DecisionSpans, slice: SpanSlice, inside: () => void): void {
-  const { start, end } = slice;
+export function traceDecision(tracer: Tracer, spans: DecisionSpans, times: StageTimes, inside: () => void): void {
+  const { end } = times;
   let parent = context.active();
   const opened: Span[] = [];
-  const open = (name: string, attributes: Attributes) => {
+  const open = (name: string, attributes: Attributes, start: number) => {
     const span = tracer.startSpan(name, { attributes, startTime: start }, parent);
     opened.push(span);
     parent = trace.setSpan(parent, span);
   };
   try {
-    if (spans.candidateSelection) open('ads.candidate_selection', spans.candidateSelection);
-    if (spans.policyFilter) open('ads.policy_filter', spans.policyFilter);
-    open('ads.auction', spans.auction);
+    if (spans.candidateSelection) open('ads.candidate_selection', spans.candidateSelection, times.start);
+    if (spans.policyFilter) open('ads.policy_filter', spans.policyFilter, times.candidatesEnd);
+    open('ads.auction', spans.auction, spans.policyFilter ? times.policyEnd : times.start);
     for (const attributes of spans.scoreAds) {
       tracer.startSpan('ads.auction.score_ad', { attributes, startTime: end }, parent).end(end);
     }

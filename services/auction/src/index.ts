@@ -3,8 +3,7 @@ export {
   AuctionAttr,
   type DecisionSpans,
   decisionSpans,
-  type SpanSlice,
-  sliceOf,
+  epochTimes,
   traceDecision,
 } from './auction-spans.ts';
 export { capLookup, recordServed } from './caps.ts';
