@@ -123,6 +123,12 @@ export interface LoadResult {
   readonly inserted: number;
   /** Bytes of the rows offered, as a storage-write API bills them (tables.ts `bytesWritten`). */
   readonly bytesWritten: number;
+  /**
+   * Set when the load ran in one transaction with others (DuckDB's group commit): the group, and
+   * this load's share of its work (its bytes over the group's). What the transaction cost is the
+   * group's, and whoever measures it by wall-clock phases can split it by `share`.
+   */
+  readonly group?: { readonly id: number; readonly share: number };
 }
 
 /**

@@ -74,4 +74,28 @@ describe('tracedLoad: what a load span is charged', () => {
     expect(chunk.end().cpuMicros).toBeLessThan(BURN_US / 3);
     exporter.reset();
   });
+
+  it('loads of one transaction (a group commit) split its CPU by their shares, not all to the first to end', async () => {
+    // Both loads wait on one transaction, which burns once; their answers name the group.
+    let commit!: () => void;
+    const transaction = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const member = (share: number) => async () => {
+      await transaction;
+      return { ...result, group: { id: 7, share } };
+    };
+    const spans = tracedLoad('spans', member(0.75));
+    const impressions = tracedLoad('impressions', member(0.25));
+    burn(BURN_US);
+    commit();
+    await Promise.all([spans, impressions]);
+    const cpu = (name: string) =>
+      exporter.getFinishedSpans().find((s) => s.name === name)!.attributes[CostAttributes.cpuMicros] as number;
+    const [a, b] = [cpu('warehouse.load spans'), cpu('warehouse.load impressions')];
+    expect(a + b).toBeGreaterThanOrEqual(BURN_US);
+    expect(a / (a + b)).toBeCloseTo(0.75, 2);
+    expect(b / (a + b)).toBeCloseTo(0.25, 2);
+    exporter.reset();
+  });
 });

@@ -1,7 +1,8 @@
-import { SpanAttributes } from '@adtrace/telemetry';
+import { CostAttributes, SpanAttributes } from '@adtrace/telemetry';
 import type { LoadResult } from '@adtrace/warehouse';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { chargePhase, startPhase, UNMEASURED } from './cpu-phase.ts';
+import { groupCpuMicros } from './group-cpu.ts';
 
 /** The span name of a load; a load of nothing but such spans is not traced again (it would never end). */
 export const LOAD_SPAN_PREFIX = 'warehouse.load ';
@@ -23,8 +24,10 @@ export function tracedLoad(table: string, load: () => Promise<LoadResult>, decod
   const attributes = { ...UNMEASURED, ...(decodeCpuMicros > 0 && { 'adtrace.load.decode_cpu_us': decodeCpuMicros }) };
   return tracer.startActiveSpan(`${LOAD_SPAN_PREFIX}${table}`, { root: true, attributes }, async (span) => {
     const phase = startPhase();
+    let group: LoadResult['group'];
     try {
       const result = await load();
+      group = result.group;
       // Rows already there (a redelivery) are not written again: only the new ones' share.
       const written = result.received > 0 ? Math.round((result.bytesWritten * result.inserted) / result.received) : 0;
       span.setAttributes({
@@ -38,7 +41,11 @@ export function tracedLoad(table: string, load: () => Promise<LoadResult>, decod
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       throw error;
     } finally {
-      chargePhase(span, phase, decodeCpuMicros);
+      if (group) {
+        // One transaction with other loads: its CPU split by bytes among them (group-cpu.ts).
+        const cpuMicros = await groupCpuMicros(group, phase.end().cpuMicros);
+        span.setAttribute(CostAttributes.cpuMicros, cpuMicros + decodeCpuMicros);
+      } else chargePhase(span, phase, decodeCpuMicros);
       span.end();
     }
   });

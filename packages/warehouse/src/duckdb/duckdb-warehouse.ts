@@ -12,6 +12,9 @@ import { appendRows, createStageSql } from './duckdb-append.ts';
 import { appendDirect } from './duckdb-chunk.ts';
 import { LoadGroups, type QueuedLoad } from './load-groups.ts';
 
+/** Group commits so far (`LoadResult.group.id`). */
+let groups = 0;
+
 /**
  * The embedded warehouse. One writer connection, loads queued one at a time; reads get a
  * connection each, so a report never waits behind a load (DuckDB's MVCC isolates them).
@@ -157,10 +160,14 @@ export class DuckDbWarehouse extends TableLoads implements Warehouse {
       // A plain INSERT writes every row or fails; anything else, and the loads run alone.
       if (inserted !== rows.length) throw new Error(`${spec.table}: ${inserted} of ${rows.length} rows inserted`);
     }
-    return loads.map(({ spec, rows }) => ({
+    const bytes = loads.map(({ spec, rows }) => bytesWritten(spec, rows));
+    const total = bytes.reduce((n, b) => n + b, 0);
+    const id = ++groups;
+    return loads.map(({ rows }, i) => ({
       received: rows.length,
       inserted: rows.length,
-      bytesWritten: bytesWritten(spec, rows),
+      bytesWritten: bytes[i]!,
+      group: { id, share: total > 0 ? bytes[i]! / total : 1 / loads.length },
     }));
   }
 
