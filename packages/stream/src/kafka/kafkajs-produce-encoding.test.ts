@@ -2,8 +2,9 @@
 // (patches/kafkajs@2.2.4.patch): every level written straight into the framed request's one
 // buffer, headers written into their record, small varlongs without Long objects. The bytes must not change: this request's framed
 // encoding is pinned to its SHA-256 under kafkajs's own code (taken before the change), and its
-// record batch must decode back to what was sent. Integration tests send it to a real broker,
-// which checks every batch's CRC and layout.
+// record batch must decode back to what was sent. Produce v12 (transactions v2) carries the same
+// record batches in the flexible encoding. Integration tests send both to a real broker, which
+// checks every batch's CRC and layout.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
@@ -19,6 +20,7 @@ type Message = {
 const produce: (args: object) => {
   encode(): Promise<Encoded>;
 } = require('kafkajs/src/protocol/requests/produce/v3/request.js');
+const produceV12: typeof produce = require('kafkajs/src/protocol/requests/produce/v12/request.js');
 const frame: (args: object) => Promise<Encoded> = require('kafkajs/src/protocol/request.js');
 const Long: { fromInt(n: number): unknown } = require('kafkajs/src/utils/long');
 const Decoder: new (b: Buffer) => unknown = require('kafkajs/src/protocol/decoder.js');
@@ -49,8 +51,8 @@ function messages(count: number, salt: number): Message[] {
   }));
 }
 
-const request = () =>
-  produce({
+const request = (build = produce) =>
+  build({
     acks: -1,
     timeout: 30_000,
     transactionalId: 'adtrace-test-tx-0',
@@ -140,6 +142,60 @@ describe('the patched kafkajs Produce encoding', () => {
       expect(record.value).toEqual(m.value);
       expect(String(record.headers.traceparent)).toBe(m.headers?.traceparent);
     }
+  });
+
+  it('writes Produce v12 (transactions v2) as v3 in the flexible encoding, record batches byte for byte', async () => {
+    const v3 = (await request().encode()).buffer;
+    const v12 = await request(produceV12).encode();
+    expect(v12.buffer.length).toBe(v12.size()); // the sizes summed up front are the bytes written
+    const batches = (payload: Buffer, flexible: boolean) => {
+      let at = 0;
+      const uvarint = () => {
+        let value = 0;
+        for (let shift = 0; ; shift += 7) {
+          const byte = payload[at++] as number;
+          value |= (byte & 0x7f) << shift;
+          if (byte < 0x80) return value;
+        }
+      };
+      const int = (bytes: 2 | 4) => {
+        at += bytes;
+        return bytes === 2 ? payload.readInt16BE(at - 2) : payload.readInt32BE(at - 4);
+      };
+      const length = () => (flexible ? uvarint() - 1 : int(4));
+      const string = () => {
+        const n = flexible ? uvarint() - 1 : int(2);
+        at += Math.max(0, n);
+        return n < 0 ? null : payload.toString('utf8', at - n, at);
+      };
+      const tags = () => flexible && expect(uvarint()).toBe(0);
+      const out: { topic: string | null; partition: number; batch: Buffer }[] = [];
+      tags(); // the request header's tagged fields
+      expect(string()).toBe('adtrace-test-tx-0');
+      at += 6; // acks, timeout
+      for (let t = length(); t > 0; t--) {
+        const topic = string();
+        for (let p = length(); p > 0; p--) {
+          const partition = int(4);
+          const size = length();
+          out.push({ topic, partition, batch: payload.subarray(at, at + size) });
+          at += size;
+          tags();
+        }
+        tags();
+      }
+      tags();
+      expect(at).toBe(payload.length);
+      return out;
+    };
+    const flexible = batches(v12.buffer, true);
+    expect(flexible.map(({ topic, partition }) => `${topic}/${partition}`)).toEqual([
+      'adtrace.outcomes/0',
+      'adtrace.outcomes/2',
+      'adtrace.changelog-é/1',
+    ]);
+    expect(flexible).toEqual(batches(v3, false));
+    expect(flexible[0]!.batch.length).toBeGreaterThan(16_384); // a record set's length takes 3 varint bytes
   });
 });
 
