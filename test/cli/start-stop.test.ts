@@ -3,7 +3,7 @@
 // its own (a service that dies). Its services run in process groups of their own, so they never
 // see the terminal's signal: start must stop them. Afterwards no process carrying the sandbox's
 // ADTRACE_HOME is alive and every port it used is free.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,18 @@ describe('adtrace start, ended every way', () => {
       }
       expect(box.leftovers()).not.toContain(warehousePid);
       await expectNothingLeft(box);
+      // Every service's final export reached the warehouse, which stops after them (stopWaves).
+      // Stopped together, every service of a 90 s first run logged its last spans lost (export
+      // failed); this shorter run does not always lose the race on that code (stop-waves.test.ts
+      // pins the order itself).
+      const logs = readdirSync(join(box.home, 'logs'));
+      expect(logs).toContain('ingest.log');
+      for (const log of logs) {
+        const lost = readFileSync(join(box.home, 'logs', log), 'utf8')
+          .split('\n')
+          .filter((line) => line.includes('telemetry: lost'));
+        expect(lost, log).toEqual([]);
+      }
     });
   }
 

@@ -34,6 +34,8 @@ export interface ServiceEntry {
   readonly generations?: { readonly variable: string; readonly groupVariable: string };
   /** A web page it serves (the warehouse's web view): `up` prints its URL, `status --json` gives it as `ui`. */
   readonly ui?: { readonly portVar: string; readonly port: number; readonly path: string };
+  /** It receives the other services' spans (OTLP): it stops after them, so their last export reaches it. */
+  readonly receivesSpans?: true;
 }
 
 /** A service built on the stream runtime: /readyz on <NAME>_HEALTH_PORT. */
@@ -57,6 +59,7 @@ export const serviceRegistry: readonly ServiceEntry[] = [
     metricsPort: 9464,
     // The web view, on the query API's server.
     ui: { portVar: 'WAREHOUSE_API_PORT', port: 8686, path: '/ui/' },
+    receivesSpans: true,
   },
   streamService('ingest', 'OpenRTB bid requests → BidRequest', 8082, 9465, ['INGEST_USER_KEY_SECRET']),
   streamService('profiling', 'BidRequest → ProfiledRequest (segments global table)', 8083, 9466),

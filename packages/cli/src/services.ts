@@ -167,6 +167,27 @@ export async function stopService(name: string, graceMs = 15_000): Promise<boole
   return true;
 }
 
+/**
+ * The waves in which services stop: every service that exports spans at once, then the ones that
+ * receive them (the warehouse). Stopped together, each service's final export at shutdown found
+ * the warehouse's receiver already closed and its last spans were lost (a first run: every
+ * service logged "telemetry: lost N spans in this run (… export failed N)").
+ */
+export function stopWaves(names: readonly string[]): string[][] {
+  const receivers = names.filter((name) => entry(name).receivesSpans);
+  const senders = names.filter((name) => !receivers.includes(name));
+  return [senders, receivers].filter((wave) => wave.length > 0);
+}
+
+/** Stops the named services wave by wave (`stopWaves`): whether each was running, by name. */
+export async function stopServices(names: readonly string[]): Promise<Map<string, boolean>> {
+  const stopped = new Map<string, boolean>();
+  for (const wave of stopWaves(names)) {
+    await Promise.all(wave.map(async (name) => stopped.set(name, await stopService(name))));
+  }
+  return stopped;
+}
+
 /** The last `lines` lines of its log. */
 export function logTail(name: string, lines = 20): string {
   const file = logFile(name);

@@ -3,7 +3,7 @@ import { acquireBroker } from '../broker-lease.ts';
 import { type Command, info, print, UsageError } from '../command.ts';
 import { listInstances } from '../service-instances.ts';
 import { serviceRegistry } from '../service-registry.ts';
-import { assertKnownServices, listServices, readinessUrl, serviceState, stopService, uiUrl } from '../services.ts';
+import { assertKnownServices, listServices, readinessUrl, serviceState, stopServices, uiUrl } from '../services.ts';
 import { ensureTopics } from '../topics.ts';
 
 export const upCommand: Command = {
@@ -44,7 +44,9 @@ ROAS rebuild's aggregation-gN), and waits until they have drained and exited. Th
     // Instances (a rebuild's generation) first: they are extra processes of registered services.
     const names = args.length > 0 ? args : [...listInstances().map((i) => i.name), ...listServices()];
     assertKnownServices(names);
-    for (const name of names) print(`${name.padEnd(10)} ${(await stopService(name)) ? 'stopped' : 'was not running'}`);
+    // The warehouse last: it receives the others' spans (stopWaves).
+    const stopped = await stopServices(names);
+    for (const name of names) print(`${name.padEnd(10)} ${stopped.get(name) ? 'stopped' : 'was not running'}`);
     return 0;
   },
 };

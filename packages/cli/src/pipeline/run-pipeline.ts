@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { bringUp } from '../bring-up.ts';
 import { acquireBroker, type BrokerLease } from '../broker-lease.ts';
 import { info, print } from '../command.ts';
-import { listServices, stopService } from '../services.ts';
+import { listServices, stopServices } from '../services.ts';
 import { ensureTopics } from '../topics.ts';
 import { publishDemoData } from './demo-data.ts';
 
@@ -42,7 +42,7 @@ export async function runPipeline<T>(signal: AbortSignal, body: (pipeline: Pipel
     print(`demo data  ${data.campaigns} campaigns, segments of ${data.users} users published`);
     return await body({ brokers: lease.brokers, services, kafka });
   } finally {
-    await Promise.all(ours.map((name) => stopService(name)));
+    await stopServices(ours);
     await lease?.release();
   }
 }
