@@ -158,6 +158,7 @@ export async function boot(
     maxBytesPerPartition: config.maxBytesPerPartition,
     fetchMinBytes: config.fetchMinBytes,
     fetchMaxWaitMs: config.fetchMaxWaitMs,
+    lingerMs: config.lingerMs,
     sessionTimeoutMs: config.sessionTimeoutMs,
     concurrency: config.partitionsConcurrently,
     // The idle policy: a partition with records fetched and not yet handled, or with more on the

@@ -13,6 +13,7 @@ describe('config in two steps', () => {
       healthPort: undefined,
       fetchMinBytes: 1,
       fetchMaxWaitMs: 1000,
+      lingerMs: 0,
       instanceId: undefined,
     });
     expect(toConfig(readEnv('AUCTION', { AUCTION_INSTANCE_ID: 'x', ADTRACE_INSTANCE_ID: ' ' })).instanceId).toBe(
@@ -28,6 +29,7 @@ describe('config in two steps', () => {
       AUCTION_HEALTH_PORT: '0',
       AUCTION_FETCH_MIN_BYTES: '65536',
       AUCTION_FETCH_MAX_WAIT_MS: '50',
+      AUCTION_LINGER_MS: '5',
       OTHER_BATCH_SIZE: '7',
       ADTRACE_INSTANCE_ID: 'auction-5d8f7-x2k9q',
     };
@@ -39,6 +41,7 @@ describe('config in two steps', () => {
       healthPort: 0,
       fetchMinBytes: 65_536,
       fetchMaxWaitMs: 50,
+      lingerMs: 5,
     });
   });
 
@@ -49,6 +52,7 @@ describe('config in two steps', () => {
     expect(fails({ AUCTION_MODE: 'exactly-twice' })).toThrow(
       /^AUCTION_MODE: expected one of at-least-once, exactly-once/,
     );
+    expect(fails({ AUCTION_LINGER_MS: '2000' })).toThrow(/^AUCTION_LINGER_MS: expected an integer from 0 to 1000/);
     expect(fails({ KAFKA_BROKERS: 'localhost' })).toThrow(/^KAFKA_BROKERS: expected host:port/);
     expect(fails({ AUCTION_RETRY_INITIAL_MS: '500', AUCTION_RETRY_MAX_MS: '100' })).toThrow(/^AUCTION_RETRY_MAX_MS/);
   });

@@ -32,6 +32,15 @@ export interface StreamConfig {
    */
   readonly fetchMinBytes: number;
   readonly fetchMaxWaitMs: number;
+  /**
+   * After a fetch that returned records and left none behind on the broker, the next fetch waits
+   * until this long after it (Kafka's producer linger.ms, on the consuming side): what arrives
+   * meanwhile is handled and committed together, one transaction (or produce and commit, or
+   * warehouse load) for it all. 0 (the default) for the hops on an event's path, whose latency it
+   * would add to; the warehouse's topic loader, which no event waits on, lingers 500 ms. A fetch
+   * that came back empty, or one that left records behind (a backlog), waits for nothing.
+   */
+  readonly lingerMs: number;
   /** HTTP port for /healthz and /readyz; 0 picks a free port; undefined serves none. */
   readonly healthPort: number | undefined;
   /** Attempts for an unclassified handler error before the message is dead-lettered. */
@@ -77,6 +86,7 @@ const fields = {
   maxBytesPerPartition: { env: 'MAX_BYTES_PER_PARTITION', kind: { int: [1024, 1 << 30] }, def: 1 << 20 },
   fetchMinBytes: { env: 'FETCH_MIN_BYTES', kind: { int: [1, 1 << 30] }, def: 1 },
   fetchMaxWaitMs: { env: 'FETCH_MAX_WAIT_MS', kind: { int: [1, 30_000] }, def: 1000 },
+  lingerMs: { env: 'LINGER_MS', kind: { int: [0, 1000] }, def: 0 },
   healthPort: { env: 'HEALTH_PORT', kind: { int: [0, 65_535] }, def: undefined },
   handlerAttempts: { env: 'HANDLER_ATTEMPTS', kind: { int: [1, 100] }, def: 3 },
   maxConsecutiveFailures: { env: 'MAX_CONSECUTIVE_FAILURES', kind: { int: [1, 1_000_000] }, def: 50 },

@@ -26,6 +26,7 @@ test('a member the group has moved on from cannot commit offsets in a transactio
     maxBytesPerPartition: 1 << 20,
     fetchMinBytes: 1,
     fetchMaxWaitMs: 1000,
+    lingerMs: 0,
     sessionTimeoutMs: 6000,
     concurrency: 1,
     onLeave: () => {},

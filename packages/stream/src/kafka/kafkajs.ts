@@ -15,6 +15,7 @@ import {
 import { runSuppressed } from '../suppress.ts';
 import { restartWhileBrokerAway } from './broker-away.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
+import { Linger } from './linger.ts';
 import { keyPartition } from './murmur2.ts';
 import type {
   AdminPort,
@@ -297,6 +298,9 @@ function groupConsumerPort(
   consumer.on(consumer.events.DISCONNECT, () => {
     if (members.get(options.group)?.memberId === memberId) members.delete(options.group);
   });
+  // kafkajs fetches again once every batch of a fetch is handled (its fetcher waits for the
+  // workers): holding each batch's return until the linger is over holds the next fetch.
+  const linger = new Linger(options.lingerMs);
   const startRun = (eachBatch: (batch: BatchPort) => Promise<void>) =>
     // The run loop inherits a suppressed context: kafkajs's own client spans stay non-recording.
     runSuppressed(() =>
@@ -304,20 +308,24 @@ function groupConsumerPort(
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.concurrency,
-        // patches/kafkajs@2.2.4.patch: kafkajs hands batches over one at a time and none when empty.
-        ...(options.onFetch && {
-          onFetch: (batches) =>
-            options.onFetch!(
-              batches.map((b) => ({
-                topic: b.topic,
-                partition: b.partition,
-                hasRecords: !b.isEmpty(),
-                behindAfter: behindAfter(b),
-              })),
-            ),
-        }),
-        eachBatch: ({ batch, heartbeat, commitOffsetsIfNecessary, resolveOffset, isRunning, isStale }) =>
-          eachBatch({
+        // patches/kafkajs@2.2.4.patch: every batch of a fetch, before kafkajs hands the non-empty
+        // ones over one at a time.
+        onFetch: (batches) => {
+          linger.fetched(
+            batches.some((b) => !b.isEmpty()),
+            batches.some((b) => behindAfter(b)),
+          );
+          options.onFetch?.(
+            batches.map((b) => ({
+              topic: b.topic,
+              partition: b.partition,
+              hasRecords: !b.isEmpty(),
+              behindAfter: behindAfter(b),
+            })),
+          );
+        },
+        eachBatch: async ({ batch, heartbeat, commitOffsetsIfNecessary, resolveOffset, isRunning, isStale }) => {
+          await eachBatch({
             topic: batch.topic,
             partition: batch.partition,
             highWatermark: batch.highWatermark,
@@ -336,7 +344,9 @@ function groupConsumerPort(
             resolveOffset,
             isRunning,
             isStale,
-          }),
+          });
+          await linger.over();
+        },
       }),
     );
   let handler: ((batch: BatchPort) => Promise<void>) | undefined;
@@ -364,6 +374,7 @@ function groupConsumerPort(
     seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
     stop: () => {
       stopped = true;
+      linger.release();
       return consumer.stop();
     },
     disconnect: () => consumer.disconnect(),

@@ -1,4 +1,5 @@
 import { Consumer } from '@platformatic/kafka';
+import { Linger } from './linger.ts';
 import { coPartitioned } from './platformatic-assigner.ts';
 import { callCoordinator } from './platformatic-coordinator.ts';
 import { PortError, portCall, toPortError } from './platformatic-errors.ts';
@@ -36,6 +37,7 @@ export function platformaticGroupConsumer(
   let generation = -1;
   let rebalancing = false;
   let running = false;
+  const linger = new Linger(options.lingerMs);
   let loop: Promise<void> | undefined;
   let assigned: FetchTarget[] = [];
   const positions = new Map<string, bigint>();
@@ -177,6 +179,10 @@ export function platformaticGroupConsumer(
             behindAfter: behindAfter(f),
           })),
         );
+        linger.fetched(
+          round.partitions.some((f) => f.records.length > 0),
+          round.partitions.some((f) => behindAfter(f)),
+        );
         const queue = [...round.partitions];
         const worker = async () => {
           for (let f = queue.shift(); f && running; f = queue.shift()) {
@@ -187,6 +193,7 @@ export function platformaticGroupConsumer(
           }
         };
         await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+        await linger.over();
       } catch (error) {
         failures += 1;
         settings.log('warn', 'platformatic fetch failed', { error: String(error), failures });
@@ -215,10 +222,12 @@ export function platformaticGroupConsumer(
     },
     async stop() {
       running = false;
+      linger.release();
       await loop;
     },
     async disconnect() {
       running = false;
+      linger.release();
       await loop;
       if (members.get(options.group)?.consumer === consumer) members.delete(options.group);
       try {

@@ -119,6 +119,8 @@ export interface GroupConsumerOptions {
   /** The broker answers a fetch once it has this many bytes, or after `fetchMaxWaitMs`. */
   readonly fetchMinBytes: number;
   readonly fetchMaxWaitMs: number;
+  /** After a fetch with records, the next one is sent no sooner than this long after it (config.ts, lingerMs). */
+  readonly lingerMs: number;
   readonly sessionTimeoutMs: number;
   /** Partitions handled at once. */
   readonly concurrency: number;
