@@ -68,9 +68,14 @@ export function stageReportSql(d: Dialect, by: 'service' | 'span'): { stages: st
   const stage = by === 'span' ? `service || ' ' || name` : 'service';
   const costStage = by === 'span' ? stage : costStageSql(d);
   const traceLoad = by === 'span' ? '0' : `CASE WHEN name = '${TRACE_LOAD_SPAN}' THEN 1 ELSE 0 END`;
+  // Only the range's spans are read whole. A trace that began before $1 is no event of the range,
+  // and of its earlier spans only whether any carries an event matters (whether its later spans
+  // are shared work): \`early\` reads two narrow columns of those, where reading every span of the
+  // range's traces whole (their attributes too) scanned the whole table however short the range —
+  // the live view asks for 5 minutes every 5 s, of a table that keeps a week (bench/README.md,
+  // "the live view's cost query").
   const ev = `
-WITH t AS (SELECT DISTINCT trace_id FROM spans WHERE start >= ${d.timestampFromMicros('$1')}),
-s AS (
+WITH s AS (
   SELECT trace_id, span_id, parent_span_id, ${stage} AS stage, ${d.timestampToMicros('start')} AS start_us,
     duration_ms, compute_usd, kafka_usd, query_usd, storage_usd, cost_usd, event_id,
     ${costStage} AS cost_stage, ${traceLoad} AS is_trace_load,
@@ -79,20 +84,26 @@ s AS (
     CASE WHEN name = '${SERVED_SPAN}' THEN ${d.timestampToMicros('start')} + duration_ms * 1000 END AS served_us,
     CASE WHEN name = '${ATTRIBUTE_SPAN}' AND ${d.jsonText('attributes', EVENT_TYPE_ATTRIBUTE)} = 'conversion'
       THEN ${d.timestampToMicros('start')} END AS converted_us
-  FROM spans WHERE trace_id IN (SELECT trace_id FROM t)
+  FROM spans WHERE start >= ${d.timestampFromMicros('$1')}
+),
+early AS (
+  SELECT trace_id, count(event_id) AS n_events FROM spans
+  WHERE start < ${d.timestampFromMicros('$1')} AND trace_id IN (SELECT DISTINCT trace_id FROM s)
+  GROUP BY trace_id
 ),
 tr AS (
-  SELECT trace_id, min(start_us) AS first_us, count(event_id) AS n_events,
-    (max(start_us + duration_ms * 1000) - min(start_us)) / 1000.0 AS e2e_ms,
+  SELECT s.trace_id, count(s.event_id) + coalesce(max(early.n_events), 0) AS n_events,
+    count(early.trace_id) AS began_before,
+    (max(start_us + duration_ms * 1000) - min(start_us)) / 1000.0 AS e2e_ms, min(start_us) AS first_us,
     max(served_us) AS served_us, min(converted_us) AS converted_us
-  FROM s GROUP BY trace_id
+  FROM s LEFT JOIN early ON early.trace_id = s.trace_id GROUP BY s.trace_id
 ),
-ev AS (SELECT * FROM tr WHERE n_events > 0 AND first_us >= $1)`;
+ev AS (SELECT * FROM tr WHERE n_events > 0 AND began_before = 0)`;
   const stages = `${ev},
 sc AS (
   SELECT s.*, CASE WHEN ev.trace_id IS NULL THEN 0 ELSE 1 END AS in_event
   FROM s JOIN tr ON tr.trace_id = s.trace_id LEFT JOIN ev ON ev.trace_id = s.trace_id
-  WHERE ev.trace_id IS NOT NULL OR (tr.n_events = 0 AND s.start_us >= $1)
+  WHERE ev.trace_id IS NOT NULL OR tr.n_events = 0
 ),
 se AS (SELECT * FROM sc WHERE in_event = 1),
 hop AS (

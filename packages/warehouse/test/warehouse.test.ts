@@ -354,6 +354,7 @@ describe.each([
     const old = hex(16);
     // Began in range: ingest 10 ms, impression served at 50 ms, converted 2 h later in the same trace.
     const fresh = hex(16);
+    const shared = hex(16);
     const [ingest, delivery, tracking] = [hex(8), hex(8), hex(8)];
     await wh.loadSpans([
       span({
@@ -408,6 +409,17 @@ describe.each([
         ...fixed,
         costUsd: 4e-6,
       }),
+      // Shared work that began before the range: only its span in range counts.
+      ...[-5_000, 30_000].map((at) =>
+        span({
+          traceId: shared,
+          service: 'aggregation',
+          startUnixMicros: t(at),
+          durationMs: 1,
+          ...fixed,
+          costUsd: 5e-6,
+        }),
+      ),
     ]);
     const report = await wh.stageStats({ sinceMs: since / 1000 });
     expect(report.events).toBe(1);
@@ -415,8 +427,8 @@ describe.each([
     // The old trace's click is not counted; the fresh trace's conversion two hours later is.
     expect(byStage.tracking).toMatchObject({ events: 1, costUsd: 3e-6, sharedUsd: 0 });
     expect(byStage.ingest).toMatchObject({ events: 1, costUsd: 1e-6 });
-    expect(byStage.aggregation).toMatchObject({ events: 0, costUsd: 4e-6, sharedUsd: 4e-6 });
-    expect(report.costPerEventUsd).toBeCloseTo(1e-6 + 2e-6 + 3e-6 + 4e-6, 15);
+    expect(byStage.aggregation).toMatchObject({ events: 0, costUsd: 4e-6 + 5e-6, sharedUsd: 4e-6 + 5e-6 });
+    expect(report.costPerEventUsd).toBeCloseTo(1e-6 + 2e-6 + 3e-6 + 4e-6 + 5e-6, 15);
     expect(report.serving).toEqual({ events: 1, p50Ms: 50, p99Ms: 50 });
     expect(report.conversionLag.events).toBe(1);
     expect(report.conversionLag.p50Ms).toBeCloseTo(7_200_000, 6);
