@@ -5,7 +5,7 @@
 // aggregation has closed any window. Own topics and own warehouse; the view's groups are read,
 // never joined.
 import type { AttributedEventRow } from '@adtrace/warehouse';
-import { Partitioners } from 'kafkajs';
+import { type ConsumerConfig, type Kafka, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckdbBackend, startTestService } from '../../../services/warehouse/test/support.ts';
 import { type TestTopics, testKafka, testTopics, uniqueGroupId } from '../../../test/support/kafka.ts';
@@ -139,6 +139,50 @@ describe("adtrace start's live view", () => {
     expect.soft(stage('profiling')).toMatch(/profiling\s+0\.0\/s/);
     expect.soft(lines[0]).toContain('| dead letters 6 |');
     expect.soft(lines[0]).toContain('no-fill – (no auctions yet)'); // the warehouse answered
+  });
+
+  it('the reader commits where it is once an interval, not after every batch (~35 commits a second in the demo before)', async () => {
+    // The real client and broker; only a listener on the reader's consumer, to count its commits.
+    let groupId = '';
+    let commits = 0;
+    const watched = {
+      admin: () => kafka.admin(),
+      consumer: (config: ConsumerConfig) => {
+        groupId = config.groupId;
+        const consumer = kafka.consumer(config);
+        consumer.on(consumer.events.COMMIT_OFFSETS, () => void commits++);
+        return consumer;
+      },
+    } as unknown as Kafka;
+    const topic = view.campaigns; // read by no other test here
+    const reader = await startRecordCounter(
+      watched,
+      { fromNow: [], fromBeginning: [topic] },
+      { maxWaitTimeInMs: 100, minBytes: 1, commitIntervalMs: 1000 },
+    );
+    try {
+      const started = Date.now();
+      // 30 transactions a record to each of 3 partitions, ~100 ms apart: dozens of batches.
+      for (let i = 0; i < 30; i++) {
+        await writeTransactions(topic, 1);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await until(() => reader.counts().get(topic) === 90, `90 records, have ${reader.counts().get(topic)}`);
+      await new Promise((r) => setTimeout(r, 1500)); // one more interval: where it ended is committed
+      const seconds = (Date.now() - started) / 1000;
+      expect(commits).toBeGreaterThan(0);
+      expect(commits, `${commits} commits in ${seconds.toFixed(1)} s`).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+      // Committed: past each partition's last record, i.e. at its last transaction's commit marker.
+      const [committed] = await topics.admin.fetchOffsets({ groupId, topics: [topic] });
+      const byPartition = (ps: { partition: number; offset: string }[]) =>
+        ps.sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset));
+      const ends = await topics.admin.fetchTopicOffsets(topic);
+      expect(byPartition(committed!.partitions)).toEqual(
+        byPartition(ends.map((p) => ({ ...p, offset: String(Number(p.high) - 1) }))),
+      );
+    } finally {
+      await reader.stop();
+    }
   });
 
   it('ROAS of the top campaigns moves before any window closes: provisional from attributed events, then closed windows', async () => {
