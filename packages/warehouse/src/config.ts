@@ -8,6 +8,11 @@ export type WarehouseConfig =
       readonly path: string;
       /** DuckDB's worker threads (WAREHOUSE_DUCKDB_THREADS); absent: DuckDB's default, every core. */
       readonly threads?: number;
+      /**
+       * The least time between two of the writer's group commits, unless a group's worth of rows
+       * waits (WAREHOUSE_DUCKDB_COMMIT_INTERVAL_MS; load-groups.ts); absent: 0, no wait.
+       */
+      readonly commitIntervalMs?: number;
     }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema: string; readonly poolSize: number };
 
@@ -17,6 +22,7 @@ const NAMES = [
   'WAREHOUSE_URL',
   'WAREHOUSE_PATH',
   'WAREHOUSE_DUCKDB_THREADS',
+  'WAREHOUSE_DUCKDB_COMMIT_INTERVAL_MS',
   'WAREHOUSE_PG_SCHEMA',
   'WAREHOUSE_PG_POOL',
   'ADTRACE_HOME',
@@ -30,6 +36,14 @@ const NAMES = [
  * Heavy ad-hoc reads on a machine with cores to spare may want more.
  */
 const DEFAULT_DUCKDB_THREADS = 1;
+
+/**
+ * 250 ms between the writer's transactions unless 2,048 rows wait: at the demo's 20 events/s
+ * every span export and every partition's loader chunk was a transaction of its own, ~23 a
+ * second at several ms of CPU each whatever their size (bench/README.md, "the warehouse's
+ * commits"). A span or row reaches its table up to that much later; a backlog never waits.
+ */
+const DEFAULT_DUCKDB_COMMIT_INTERVAL_MS = 250;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): WarehouseEnv {
   return Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]));
@@ -81,7 +95,14 @@ export function toConfig(env: WarehouseEnv): WarehouseConfig {
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new Error(`WAREHOUSE_DUCKDB_THREADS must be an integer in [1, 1024], got "${threadsRaw}"`);
   }
-  if (env.WAREHOUSE_PATH === ':memory:') return { kind: 'duckdb', path: ':memory:', threads };
-  const path = resolve(env.WAREHOUSE_PATH ?? join(defaultStateDir(env), 'warehouse.duckdb'));
-  return { kind: 'duckdb', path, threads };
+  const intervalRaw = env.WAREHOUSE_DUCKDB_COMMIT_INTERVAL_MS ?? String(DEFAULT_DUCKDB_COMMIT_INTERVAL_MS);
+  const commitIntervalMs = Number(intervalRaw);
+  if (!Number.isInteger(commitIntervalMs) || commitIntervalMs < 0 || commitIntervalMs > 10_000) {
+    throw new Error(`WAREHOUSE_DUCKDB_COMMIT_INTERVAL_MS must be an integer in [0, 10000], got "${intervalRaw}"`);
+  }
+  const path =
+    env.WAREHOUSE_PATH === ':memory:'
+      ? ':memory:'
+      : resolve(env.WAREHOUSE_PATH ?? join(defaultStateDir(env), 'warehouse.duckdb'));
+  return { kind: 'duckdb', path, threads, commitIntervalMs };
 }

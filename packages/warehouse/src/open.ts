@@ -6,7 +6,7 @@ import type { Warehouse, WarehouseOptions } from './warehouse.ts';
 /** Connects to the configured warehouse, without touching its schema. */
 export function connectWarehouse(config: WarehouseConfig, options: WarehouseOptions = {}): Promise<Warehouse> {
   return config.kind === 'duckdb'
-    ? DuckDbWarehouse.open(config.path, options, config.threads)
+    ? DuckDbWarehouse.open(config.path, options, config)
     : PostgresWarehouse.open(config.url, config.schema, config.poolSize, options);
 }
 

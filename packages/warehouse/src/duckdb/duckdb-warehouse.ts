@@ -25,10 +25,7 @@ export class DuckDbWarehouse extends TableLoads implements Warehouse {
   readonly #writer: DuckDBConnection;
   readonly #writes = new WriteQueue();
   /** Loads queued while the writer is busy run together (load-groups.ts). */
-  readonly #loads = new LoadGroups(this.#writes, {
-    one: (load) => this.#loadAlone(load),
-    allNew: (loads) => this.#inTransaction(() => this.#insertAllNew(loads)),
-  });
+  readonly #loads: LoadGroups;
   /**
    * The loads' statements, prepared once on the writer: parsing and planning the INSERT … SELECT
    * … ON CONFLICT took about half of its CPU on a chunk of a hundred rows (DuckDB 1.5: ~2.6 ms
@@ -42,14 +39,30 @@ export class DuckDbWarehouse extends TableLoads implements Warehouse {
     writer: DuckDBConnection,
     runner: SqlRunner,
     options: WarehouseOptions,
+    commitIntervalMs: number | undefined,
   ) {
     super(runner, options.onQuery);
     this.#instance = instance;
     this.#writer = writer;
+    this.#loads = new LoadGroups(
+      this.#writes,
+      {
+        one: (load) => this.#loadAlone(load),
+        allNew: (loads) => this.#inTransaction(() => this.#insertAllNew(loads)),
+      },
+      { commitIntervalMs },
+    );
   }
 
-  /** `threads`: DuckDB's worker threads (WarehouseConfig); undefined leaves DuckDB's default. */
-  static async open(path: string, options: WarehouseOptions = {}, threads?: number): Promise<DuckDbWarehouse> {
+  /**
+   * `threads`: DuckDB's worker threads; `commitIntervalMs`: the least time between two group
+   * commits (load-groups.ts). Both from WarehouseConfig; undefined leaves DuckDB's default and 0.
+   */
+  static async open(
+    path: string,
+    options: WarehouseOptions = {},
+    { threads, commitIntervalMs }: { threads?: number; commitIntervalMs?: number } = {},
+  ): Promise<DuckDbWarehouse> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // DuckDB checkpoints when its WAL passes 16 MB by default: under a steady span load that is
     // a full checkpoint (column data and the primary key index) every few loads, the largest
@@ -80,7 +93,7 @@ export class DuckDbWarehouse extends TableLoads implements Warehouse {
         return Number(rows[0]?.n ?? 0);
       },
     };
-    return new DuckDbWarehouse(instance, writer, runner, options);
+    return new DuckDbWarehouse(instance, writer, runner, options, commitIntervalMs);
   }
 
   migrate(): Promise<number[]> {
@@ -105,6 +118,7 @@ export class DuckDbWarehouse extends TableLoads implements Warehouse {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#loads.flush();
     await this.#writes.drain();
     for (const statement of this.#prepared.values()) (await statement.catch(() => undefined))?.destroySync();
     this.#writer.closeSync();

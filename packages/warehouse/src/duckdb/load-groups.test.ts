@@ -89,4 +89,47 @@ describe('LoadGroups', () => {
       ['roas_window_generations'],
     ]);
   });
+
+  describe('with a commit interval', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('loads trickling in while the writer is idle wait for the interval and go together: a few groups, not one per load', async () => {
+      const { ran, runners } = recording();
+      const groups = new LoadGroups(new WriteQueue(), runners, { commitIntervalMs: 150 });
+      const answers: Promise<LoadResult>[] = [];
+      const started = performance.now();
+      for (let i = 0; i < 30; i++) {
+        answers.push(groups.load({ spec: spans, rows: [`s${i}`] }));
+        await sleep(15);
+      }
+      const results = await Promise.all(answers);
+      const ms = performance.now() - started;
+      expect(results).toEqual(answers.map(() => result(1)));
+      expect(ran.flat()).toHaveLength(30); // every load ran, once
+      // One group at once, then one per interval: 450+ ms of trickle is at most 1 + ms/150 + 1.
+      expect(ran.length, `${ran.length} groups in ${ms.toFixed(0)} ms`).toBeLessThanOrEqual(Math.ceil(ms / 150) + 1);
+      const without = recording();
+      const plain = new LoadGroups(new WriteQueue(), without.runners);
+      for (let i = 0; i < 30; i++) {
+        await plain.load({ spec: spans, rows: [`s${i}`] });
+        await sleep(15);
+      }
+      expect(without.ran).toHaveLength(30); // no interval: each load its own transaction
+    });
+
+    it('a group’s worth of rows does not wait for the interval, nor does a flush', async () => {
+      const { ran, runners } = recording();
+      const groups = new LoadGroups(new WriteQueue(), runners, { commitIntervalMs: 60_000 });
+      await groups.load({ spec: spans, rows: ['first'] }); // the first group: at once
+      const t0 = performance.now();
+      await groups.load({ spec: spans, rows: Array.from({ length: 2048 }, (_, i) => `r${i}`) });
+      const small = groups.load({ spec: impressions, rows: ['i'] });
+      await sleep(50);
+      expect(ran).toHaveLength(2); // the small load waits for the interval…
+      groups.flush(); // …until the warehouse closes
+      expect(await small).toEqual(result(1));
+      expect(ran).toEqual([['spans'], ['spans'], ['impressions']]);
+      expect(performance.now() - t0).toBeLessThan(30_000);
+    });
+  });
 });
