@@ -38,7 +38,7 @@ const NAMES = [
 const DEFAULT_DUCKDB_THREADS = 1;
 
 /**
- * 250 ms between the writer's transactions unless 2,048 rows wait: at the demo's 20 events/s
+ * 250 ms between the writer's transactions unless 256 rows wait: at the demo's 20 events/s
  * every span export and every partition's loader chunk was a transaction of its own, ~23 a
  * second at several ms of CPU each whatever their size (bench/README.md, "the warehouse's
  * commits"). A span or row reaches its table up to that much later; a backlog never waits.

@@ -25,6 +25,11 @@ export interface SinkStats {
   readonly spansInserted: number;
   readonly loads: number;
   readonly queuedSpans: number;
+  /**
+   * Of spansInserted, the warehouse's own load spans that came alone (stored untraced, below):
+   * what follows every load by an export and a load, not the spans of any event.
+   */
+  readonly ownLoadSpansInserted: number;
 }
 
 /**
@@ -42,7 +47,7 @@ export class SpanSink {
   #loading: Promise<void> | undefined;
   /** Resources already committed: each is loaded once, before the first spans that name it. */
   readonly #storedResources = new Set<string>();
-  #stats = { requests: 0, spansReceived: 0, spansInserted: 0, loads: 0 };
+  #stats = { requests: 0, spansReceived: 0, spansInserted: 0, loads: 0, ownLoadSpansInserted: 0 };
 
   constructor(warehouse: Warehouse, options: { maxBatchSpans: number; maxQueuedSpans: number }) {
     this.#warehouse = warehouse;
@@ -103,6 +108,7 @@ export class SpanSink {
       (result) => {
         this.#stats.loads += 1;
         this.#stats.spansInserted += result.inserted;
+        if (ownLoadsOnly) this.#stats.ownLoadSpansInserted += result.inserted;
         settle();
         for (const p of group) p.resolve();
       },

@@ -46,6 +46,13 @@ describe('SpanSink group commit (real DuckDB)', () => {
     for (const i of [1, 5]) expect(await wh.traceSpans(trace(i))).toHaveLength(2);
   });
 
+  it('counts the warehouse’s own load spans that come alone apart (no event’s spans: the bench’s "last stored" leaves them out)', async () => {
+    const sink = new SpanSink(wh, { maxBatchSpans: 1000, maxQueuedSpans: 10_000 });
+    await sink.submit({ rows: [row(trace(30)), row(trace(30))] });
+    await sink.submit({ rows: [row(trace(31), { name: 'warehouse.load spans', service: 'warehouse' })] });
+    expect(sink.stats).toMatchObject({ spansInserted: 3, ownLoadSpansInserted: 1 });
+  });
+
   it('caps a transaction at maxBatchSpans', async () => {
     const sink = new SpanSink(wh, { maxBatchSpans: 4, maxQueuedSpans: 10_000 });
     await Promise.all([10, 11, 12, 13].map((i) => sink.submit({ rows: [row(trace(i)), row(trace(i))] })));
