@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noFillText, roasLines } from './pipeline-view.ts';
+import { costText, noFillText, roasLines } from './pipeline-view.ts';
 
 describe("the live view's no-fill rate (the outcomes table's, of imps auctioned)", () => {
   it('says the rate and of how many imps, or why there is none', () => {
@@ -50,5 +50,23 @@ describe("the live view's ROAS lines (provisional from attributed events, and cl
     expect(closed).toBe(
       '  ROAS closed windows (adtrace.roas, top 3 by spend): a ROAS 2.50 (spent $0.0200, revenue $0.0500), b ROAS 2.00 (spent $0.0150, revenue $0.0300)',
     );
+  });
+});
+
+describe("the live view's cost per 1,000 events (the pipeline's, and the warehouse's queries apart)", () => {
+  const stage = (name: string, queryUsd = 0) => ({ stage: name, latencyP50Ms: 1, latencyP99Ms: 2, queryUsd });
+
+  it('takes the query API’s cost out of the pipeline’s figure and says it apart', () => {
+    // 1,000 events at $0.02 per 1,000: $0.018 of it the warehouse's queries (this view asking).
+    const cost = { events: 1000, costPerEventUsd: 0.00002, stages: [stage('auction'), stage('warehouse', 0.018)] };
+    expect(costText(cost)).toBe("$0.00200 + $0.0180 of warehouse queries (this view's among them)");
+  });
+
+  it('is the whole figure when nothing was queried, and a dash before any event', () => {
+    expect(costText({ events: 10, costPerEventUsd: 0.000002, stages: [stage('auction'), stage('warehouse')] })).toBe(
+      '$0.00200',
+    );
+    expect(costText({ events: 0, costPerEventUsd: 0, stages: [] })).toBe('–');
+    expect(costText(undefined)).toBe('–');
   });
 });
