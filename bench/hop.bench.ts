@@ -325,11 +325,11 @@ async function pipeline(
 /** The warehouse service (OTLP receiver, DuckDB in a temp dir) the traced children export to. */
 async function startWarehouse(): Promise<Warehouse & { cleanup(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'adtrace-bench-hop-'));
-  const base = svc.toConfig(svc.readEnv({}));
+  // The service's own settings (DuckDB on one thread, its commit interval), on a file of its own.
+  const base = svc.toConfig(svc.readEnv({ WAREHOUSE_PATH: join(dir, 'warehouse.duckdb') }));
   const service = await svc.startWarehouseService(
     {
       ...base,
-      warehouse: { kind: 'duckdb', path: join(dir, 'warehouse.duckdb') },
       host: '127.0.0.1',
       otlpPort: 0,
       apiPort: 0,

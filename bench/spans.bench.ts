@@ -57,11 +57,11 @@ const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
 export default async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'adtrace-bench-spans-'));
-  const base = svc.toConfig(svc.readEnv({}));
+  // The service's own settings (DuckDB on one thread, its commit interval), on a file of its own.
+  const base = svc.toConfig(svc.readEnv({ WAREHOUSE_PATH: join(dir, 'warehouse.duckdb') }));
   const warehouse = await svc.startWarehouseService(
     {
       ...base,
-      warehouse: { kind: 'duckdb', path: join(dir, 'warehouse.duckdb') },
       host: '127.0.0.1',
       otlpPort: 0,
       apiPort: 0,

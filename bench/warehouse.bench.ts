@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WarehouseConfig } from '@adtrace/warehouse';
+import { toConfig as toWarehouseConfig, type WarehouseConfig } from '@adtrace/warehouse';
 import { dropPostgresSchema } from '@adtrace/warehouse/testing';
 
 const SPANS = { duckdb: 400_000, postgres: 200_000 } as const;
@@ -182,7 +182,8 @@ export default async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'adtrace-bench-wh-'));
   const schema = `bench_wh_${hex(4)}`;
   try {
-    const duck = await measure('duckdb', { kind: 'duckdb', path: join(dir, 'warehouse.duckdb') });
+    // The warehouse service's own DuckDB settings (one thread, its commit interval).
+    const duck = await measure('duckdb', toWarehouseConfig({ WAREHOUSE_PATH: join(dir, 'warehouse.duckdb') }));
     const pg = await measure('postgres', { kind: 'postgres', url: PG_URL, schema, poolSize: 4 });
     const row = (n: string, r: typeof duck) =>
       `${n.padEnd(10)} ${String(r.spans).padStart(8)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.perSecond).toString().padStart(10)} ${String(r.loads).padStart(6)} ${Math.round(
