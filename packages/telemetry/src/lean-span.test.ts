@@ -62,6 +62,17 @@ async function finished(exporter: InMemorySpanExporter): Promise<ReadableSpan[]>
   return exporter.getFinishedSpans();
 }
 
+/** A sampled upstream's child: recorded, sampled, with the upstream's state, and the sampler never asked. */
+function sampledChildOf(lean: LeanTracer, asked: { mock: { calls: unknown[] } }): void {
+  const parent = lean.extract({ traceparent: UPSTREAM, tracestate: 'rojo=00f067aa0ba902b7' }, getter);
+  const sampled = lean.startSpan('svc', 'ads.serve', SpanKind.INTERNAL, {}, parent);
+  expect(sampled.isRecording()).toBe(true);
+  expect(sampled.spanContext().traceFlags).toBe(1);
+  expect(sampled.spanContext().traceState?.serialize()).toBe('rojo=00f067aa0ba902b7');
+  expect(asked.mock.calls).toHaveLength(0);
+  sampled.end();
+}
+
 afterEach(async () => {
   await telemetryHandle()?.shutdown();
   trace.disable();
@@ -163,18 +174,20 @@ describe('the lean tracer', () => {
     const headers: Record<string, string> = {};
     lean.inject(trace.setSpan(ROOT_CONTEXT, handlerSpan), headers, setter);
     expect(headers).toEqual(upstream);
-    // A sampled parent's child is still the sampler's to decide, and recorded.
-    const sampled = lean.startSpan(
-      'svc',
-      'ads.serve',
-      SpanKind.INTERNAL,
-      {},
-      lean.extract({ traceparent: UPSTREAM }, getter),
-    );
-    expect(sampled.isRecording()).toBe(true);
-    expect(asked).toHaveBeenCalledTimes(1);
-    sampled.end();
+    sampledChildOf(lean, asked);
     expect((await finished(exporter)).map((s) => s.name)).toEqual(['ads.serve']);
+  });
+
+  it('records a sampled parent’s child without asking the sampler either, as ParentBasedSampler would: with the parent’s trace state', async () => {
+    const { exporter, lean } = started('0'); // a root would not be sampled: the parent's flags decide
+    const asked = vi.spyOn(lean.options.sampler, 'shouldSample');
+    sampledChildOf(lean, asked);
+    const [span] = await finished(exporter);
+    expect(span?.spanContext().traceState?.serialize()).toBe('rojo=00f067aa0ba902b7');
+    expect(span?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    // A root is still the sampler's (ratio 0: not recorded).
+    expect(lean.startSpan('svc', 'root', SpanKind.INTERNAL, {}, ROOT_CONTEXT).isRecording()).toBe(false);
+    expect(asked).toHaveBeenCalledTimes(1);
   });
 
   it('runs the processors: a span started in an event’s context gets its event id when it ends', async () => {

@@ -45,16 +45,27 @@ import type { ReadableSpan, Sampler, SpanProcessor, TimedEvent } from '@opentele
 const COUNT_LIMIT = 128;
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 const NONE: never[] = Object.freeze([]) as unknown as never[];
+/**
+ * What `ParentBasedSampler` with its default delegates answers for a valid, sampled parent's
+ * child (AlwaysOn: record and sample, no attributes, the parent's trace state): given without
+ * asking it, as `unsampledChild` does for a not-sampled parent. Every process span of a sampled
+ * message takes this path.
+ */
+const SAMPLED_CHILD = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED }) as {
+  readonly decision: SamplingDecision;
+  readonly attributes?: Attributes;
+  readonly traceState?: SpanContext['traceState'];
+};
 
 export interface LeanTracerOptions {
   readonly resource: Resource;
   readonly sampler: Sampler;
   readonly processors: readonly SpanProcessor[];
   /**
-   * The sampler is the SDK's `ParentBasedSampler` with its default delegates for sampled
-   * parents' children (AlwaysOff when the parent is not sampled), as `startTelemetry` makes it:
-   * a child of a valid, not-sampled parent is then never recorded, and is made without asking
-   * it (`unsampledChild`).
+   * The sampler is the SDK's `ParentBasedSampler` with its default delegates for parents'
+   * children (AlwaysOn when the parent is sampled, AlwaysOff when not), as `startTelemetry` makes
+   * it: a child of a valid parent is then recorded exactly when the parent is, and is made
+   * without asking it (`unsampledChild`, `SAMPLED_CHILD`).
    */
   readonly parentBased?: boolean;
 }
@@ -94,7 +105,10 @@ export class LeanTracer {
     const valid = parentSpan !== undefined && validIds(parentSpan);
     const traceId = valid ? parentSpan.traceId : randomHex(16);
     const spanId = randomHex(8);
-    const result = this.options.sampler.shouldSample(parent, traceId, name, kind, attributes, NONE);
+    const result =
+      valid && this.options.parentBased && (parentSpan.traceFlags & TraceFlags.SAMPLED) !== 0
+        ? SAMPLED_CHILD
+        : this.options.sampler.shouldSample(parent, traceId, name, kind, attributes, NONE);
     const sampled = result.decision === SamplingDecision.RECORD_AND_SAMPLED;
     const spanContext: SpanContext = {
       traceId,
