@@ -208,6 +208,10 @@ function hexValue(charCode: number): number {
   return charCode - 55;
 }
 
+/** `hexValue` of every ASCII code, looked up: three ids, 64 hex digits, per span. */
+const HEX_VALUES = Int32Array.from({ length: 128 }, (_, c) => hexValue(c));
+const hexDigit = (charCode: number): number => (charCode < 128 ? HEX_VALUES[charCode]! : hexValue(charCode));
+
 class Writer {
   buf: Buffer;
   pos = 0;
@@ -327,31 +331,29 @@ class Writer {
     this.ensure(n);
     const buf = this.buf;
     let p = this.pos;
-    for (let i = 0; i < n * 2; i += 2) buf[p++] = (hexValue(hex.charCodeAt(i)) << 4) | hexValue(hex.charCodeAt(i + 1));
+    for (let i = 0; i < n * 2; i += 2) buf[p++] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
     this.pos = p;
   }
 
+  /** One pass for ASCII text (a byte per character, written as it is checked); other text is encoded and copied. */
   string(s: string): void {
     const len = s.length;
-    let ascii = true;
+    const at = this.pos;
+    this.varint(len);
+    this.ensure(len);
+    const buf = this.buf;
+    let p = this.pos;
     for (let i = 0; i < len; i++) {
-      if (s.charCodeAt(i) > 127) {
-        ascii = false;
-        break;
+      const c = s.charCodeAt(i);
+      if (c > 127) {
+        // TextEncoder's bytes, as the stock writer (lone surrogates become U+FFFD, as Buffer's).
+        this.pos = at;
+        this.raw(Buffer.from(s, 'utf8'), true);
+        return;
       }
+      buf[p++] = c;
     }
-    if (ascii) {
-      this.varint(len);
-      this.ensure(len);
-      const buf = this.buf;
-      let p = this.pos;
-      for (let i = 0; i < len; i++) buf[p++] = s.charCodeAt(i);
-      this.pos = p;
-    } else {
-      // TextEncoder's bytes, as the stock writer (lone surrogates become U+FFFD, as Buffer's).
-      const bytes = Buffer.from(s, 'utf8');
-      this.raw(bytes, true);
-    }
+    this.pos = p;
   }
 
   raw(bytes: Uint8Array, withLength: boolean): void {
