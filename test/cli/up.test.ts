@@ -90,7 +90,7 @@ describe('adtrace up', () => {
       const up = runCli(box, ['up', 'warehouse']);
       expect(await up.exited, up.output()).toBe(1);
       expect(up.output()).not.toMatch(/warehouse\s+started/);
-      expect(up.output()).toContain('warehouse exited during start-up; the last lines of');
+      expect(up.output()).toMatch(/warehouse exited during start-up \(exit code 1\); the last lines of/);
       expect(up.output()).toContain('EADDRINUSE');
       expect(box.leftovers()).toEqual([]);
     } finally {

@@ -136,6 +136,8 @@ export function startService(name: string, env: NodeJS.ProcessEnv = {}): Service
     },
   );
   if (child.pid === undefined) throw new Error(`could not start service ${name}`);
+  startUpExits.delete(name);
+  child.once('exit', (code, signal) => startUpExits.set(name, { code, signal }));
   child.unref();
   writeFileSync(pidFile(name), String(child.pid));
   return serviceState(name);
@@ -197,6 +199,30 @@ export function logTail(name: string, lines = 20): string {
 
 export type Readiness = { readonly ready: true } | { readonly ready: false; readonly why: string };
 
+/** How each service this process started has exited (`waitUntilReady` says it when start-up fails). */
+const startUpExits = new Map<string, { code: number | null; signal: NodeJS.Signals | null }>();
+
+/**
+ * Why a service starting is no longer running: its exit code or the signal that killed it, once
+ * this process has seen it (up to a second after); or, if the process in its pid file is alive,
+ * that it no longer passes for the service. An empty log alone had said nothing (a CI run's
+ * "ingest exited during start-up" with no line of ingest's, session 30).
+ */
+async function startUpFailure(name: string): Promise<string> {
+  for (let i = 0; i < 20 && !startUpExits.has(name); i++) await sleep(50);
+  const exit = startUpExits.get(name);
+  if (exit) return `exited during start-up (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`})`;
+  const file = pidFile(name);
+  const pid = existsSync(file) ? Number(readFileSync(file, 'utf8')) : Number.NaN;
+  try {
+    process.kill(pid, 0);
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return `its process ${pid} is alive but not the service (command line "${cmdline}")`;
+  } catch {
+    return 'exited during start-up';
+  }
+}
+
 /**
  * Waits until the service's readiness endpoint answers 200, the process exits, or `timeoutMs`
  * passes. An aborted `signal` rejects with its reason.
@@ -206,7 +232,7 @@ export async function waitUntilReady(name: string, timeoutMs: number, signal?: A
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     signal?.throwIfAborted();
-    if (!serviceState(name).running) return { ready: false, why: 'exited during start-up' };
+    if (!serviceState(name).running) return { ready: false, why: await startUpFailure(name) };
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await res.body?.cancel();
