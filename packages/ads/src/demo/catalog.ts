@@ -106,8 +106,11 @@ function ad(random: () => number, advertiser: DemoAdvertiser, id: string): Ad {
     id,
     active: random() > 0.02,
     bidType: cpc ? 'CPC' : 'CPM',
-    // CPM 0.50–8.00 USD; CPC 0.20–2.50 USD per click (× a demo CTR of ~1.5 % ≈ CPM 3–37).
-    bidMicros: Math.round((cpc ? 0.2 + random() * 2.3 : 0.5 + random() * 7.5) * 100) * 10_000,
+    // CPM 0.50–8.00 USD; CPC 0.03–0.30 USD per click: at the 2–6 % pCTR of the candidates that
+    // win, an eCPM of 0.60–18, so CPC and CPM ads compete (a 300-request demo: 45 % of impressions
+    // CPM). At 0.20–2.50 USD a CPC ad was worth CPM 4–150 and no CPM ad ever won: every impression
+    // was CPC, and a campaign spent nothing until a click.
+    bidMicros: Math.round((cpc ? 0.03 + random() * 0.27 : 0.5 + random() * 7.5) * 100) * 10_000,
     embedding: quantizeEmbedding(embedding),
     creative: {
       id: creativeId,
