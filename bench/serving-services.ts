@@ -25,6 +25,7 @@ import { createCodec, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
 import { freePort } from '../packages/cli/src/free-port.ts';
 import { tracked } from './children.ts';
+import { listenerPid, processCpuSeconds } from './listener-pid.ts';
 import { rateBetween } from './rate.ts';
 import { type SpanStoreHealth, StoredSpans, sustainedEventsPerS } from './stored-spans.ts';
 
@@ -70,6 +71,13 @@ export interface ThroughServices {
   readonly half?: LatencySummary;
   /** At LOW_RATE: the path's own latency, without queueing. */
   readonly low?: LatencySummary;
+  /**
+   * CPU seconds per 1,000 backlog events of each process (user + system, every thread, from
+   * /proc/<pid>/stat), from the backlog's first request produced until its spans settled:
+   * the four services, the warehouse, and `broker` when it runs on this machine (anything else
+   * using it meanwhile is in its figure too).
+   */
+  readonly cpuSPer1000Events: Record<string, number>;
 }
 
 /** Raw request produced → its (first) impression committed and read, over the events that won. */
@@ -321,6 +329,13 @@ export async function throughServices(
   await storedSpans.begin();
   const base = imps;
   const impsBefore = imps;
+  const names = ['warehouse', ...Object.keys(own)];
+  const brokerPid = listenerPid(Number(brokers.split(',')[0]!.split(':').at(-1)));
+  const cpuNow = () => [
+    ...children.map((c) => processCpuSeconds(c.pid!)),
+    ...(brokerPid === undefined ? [] : [processCpuSeconds(brokerPid)]),
+  ];
+  const cpuBefore = cpuNow();
   const backlogStartedAt = performance.now();
   for (let i = 0; i < BACKLOG; i += 500) await sendBatch(500);
   const backlogImps = imps - impsBefore;
@@ -341,6 +356,9 @@ export async function throughServices(
   const wholeBacklogEventsPerS = BACKLOG / ((marks.at(-1)!.at - backlogStartedAt) / 1000);
   await drained();
   const stored = await storedSpans.settle(BACKLOG);
+  const cpuSPer1000Events = Object.fromEntries(
+    cpuNow().map((after, i) => [names[i] ?? 'broker', ((after - cpuBefore[i]!) * 1000) / BACKLOG]),
+  );
   const droppedSpans = await scrapeDropped(metricsPorts, Object.keys(own));
   const sustained = sustainedEventsPerS({
     servicesEventsPerS,
@@ -427,6 +445,7 @@ export async function throughServices(
     latencyRate: eventsPerS / 2,
     droppedSpans,
     droppedSpansWithLatency: droppedAfter,
+    cpuSPer1000Events,
     ...latency,
   };
 }

@@ -333,10 +333,32 @@ export default async function run(): Promise<{
   const kafka = brokers
     ? new Kafka({ clientId: 'bench-serving', brokers: brokers.split(','), logLevel: logLevel.ERROR })
     : undefined;
+  // BENCH_SERVING_MODES=traced|sampled runs one of the two backlogs (default both).
+  const modes = (process.env.BENCH_SERVING_MODES ?? 'traced,sampled').split(',').map((m) => m.trim());
   const services =
-    kafka && brokers ? await throughServices(kafka, brokers, { sampleRatio: 1, latency: true }) : undefined;
+    kafka && brokers && modes.includes('traced')
+      ? await throughServices(kafka, brokers, { sampleRatio: 1, latency: true })
+      : undefined;
   const sampled =
-    kafka && brokers ? await throughServices(kafka, brokers, { sampleRatio: 0.1, latency: false }) : undefined;
+    kafka && brokers && modes.includes('sampled')
+      ? await throughServices(kafka, brokers, { sampleRatio: 0.1, latency: false })
+      : undefined;
+  for (const [mode, r] of [
+    ['traced', services],
+    ['sampled_10', sampled],
+  ] as const) {
+    for (const [name, s] of Object.entries(r?.cpuSPer1000Events ?? {})) {
+      figures[`cpu_s_per_1000_events_${mode}_${name}`] = round(s, 3);
+    }
+  }
+  const cpuLine = (r: typeof services) =>
+    r
+      ? `  CPU s per 1,000 events over the backlog: ${Object.entries(r.cpuSPer1000Events)
+          .map(([name, s]) => `${name} ${s.toFixed(3)}`)
+          .join(', ')}; all ${Object.values(r.cpuSPer1000Events)
+          .reduce((a, b) => a + b, 0)
+          .toFixed(3)}`
+      : '';
   if (sampled) {
     figures.events_per_s_at_10pct_sampling = round(sampled.eventsPerS, 0);
     figures.events_per_s_at_10pct_sampling_services = round(sampled.servicesEventsPerS, 0);
@@ -398,15 +420,22 @@ export default async function run(): Promise<{
     ),
     `load average at start ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (this machine is shared; min-of-3 p99 discounts preemption)`,
     'goals: decision p99 ≤ 2 ms and auction p99 ≤ 1 ms at 1,000 ads; decision p99 ≤ 3 ms at 10,000',
-    services
+    sampled && !services
       ? [
-          `through ingest → profiling → auction → delivery (processes, every event traced, demo catalog): ${services.eventsPerS.toFixed(0)} events/s sustained with its spans stored (${services.impsPerEvent.toFixed(2)} imps/event; the services ${services.servicesEventsPerS.toFixed(0)} events/s, ${services.wholeBacklogEventsPerS.toFixed(0)} over the whole backlog, the warehouse storing ${services.spansPerEvent.toFixed(1)} spans/event at ${Number.isFinite(services.storedEventsPerS) ? services.storedEventsPerS.toFixed(0) : '—'} events/s, ${services.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
-          `raw produced → impression committed at ${services.latencyRate.toFixed(0)} events/s: p50 ${services.half!.p50Ms} ms, p99 ${services.half!.p99Ms} ms (served p50 ${services.half!.servedP50Ms} ms; ${services.half!.impressions} impressions)`,
-          `… at 20 events/s: p50 ${services.low!.p50Ms} ms, p99 ${services.low!.p99Ms} ms (served p50 ${services.low!.servedP50Ms} ms; ${services.low!.impressions} impressions)`,
-          `the same backlog at 10 % sampling (ADTRACE_TRACE_SAMPLE_RATIO=0.1): ${sampled?.eventsPerS.toFixed(0)} events/s sustained (the services ${sampled?.servicesEventsPerS.toFixed(0)}, ${sampled?.wholeBacklogEventsPerS.toFixed(0)} over the whole backlog; warehouse ${sampled?.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
-          `spans the services dropped over the backlog (export queue full or export failed): ${services.droppedSpans} traced, ${sampled?.droppedSpans ?? '—'} at 10 %; over the whole runs ${services.droppedSpansWithLatency} and ${sampled?.droppedSpansWithLatency ?? '—'}`,
+          `through ingest → profiling → auction → delivery at 10 % sampling (ADTRACE_TRACE_SAMPLE_RATIO=0.1): ${sampled.eventsPerS.toFixed(0)} events/s sustained (the services ${sampled.servicesEventsPerS.toFixed(0)}, ${sampled.wholeBacklogEventsPerS.toFixed(0)} over the whole backlog; warehouse ${sampled.warehouseBehind ? 'behind: the bound' : 'keeping up'}); spans dropped ${sampled.droppedSpans}`,
+          cpuLine(sampled),
         ].join('\n')
-      : 'through the services: skipped (no KAFKA_BROKERS, or BENCH_SERVING_DECISION_ONLY=1)',
+      : services
+        ? [
+            `through ingest → profiling → auction → delivery (processes, every event traced, demo catalog): ${services.eventsPerS.toFixed(0)} events/s sustained with its spans stored (${services.impsPerEvent.toFixed(2)} imps/event; the services ${services.servicesEventsPerS.toFixed(0)} events/s, ${services.wholeBacklogEventsPerS.toFixed(0)} over the whole backlog, the warehouse storing ${services.spansPerEvent.toFixed(1)} spans/event at ${Number.isFinite(services.storedEventsPerS) ? services.storedEventsPerS.toFixed(0) : '—'} events/s, ${services.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
+            cpuLine(services),
+            `raw produced → impression committed at ${services.latencyRate.toFixed(0)} events/s: p50 ${services.half!.p50Ms} ms, p99 ${services.half!.p99Ms} ms (served p50 ${services.half!.servedP50Ms} ms; ${services.half!.impressions} impressions)`,
+            `… at 20 events/s: p50 ${services.low!.p50Ms} ms, p99 ${services.low!.p99Ms} ms (served p50 ${services.low!.servedP50Ms} ms; ${services.low!.impressions} impressions)`,
+            `the same backlog at 10 % sampling (ADTRACE_TRACE_SAMPLE_RATIO=0.1): ${sampled?.eventsPerS.toFixed(0)} events/s sustained (the services ${sampled?.servicesEventsPerS.toFixed(0)}, ${sampled?.wholeBacklogEventsPerS.toFixed(0)} over the whole backlog; warehouse ${sampled?.warehouseBehind ? 'behind: the bound' : 'keeping up'})`,
+            cpuLine(sampled),
+            `spans the services dropped over the backlog (export queue full or export failed): ${services.droppedSpans} traced, ${sampled?.droppedSpans ?? '—'} at 10 %; over the whole runs ${services.droppedSpansWithLatency} and ${sampled?.droppedSpansWithLatency ?? '—'}`,
+          ].join('\n')
+        : 'through the services: skipped (no KAFKA_BROKERS, or BENCH_SERVING_DECISION_ONLY=1)',
     'goals: ≥ 2,000 events/s with every event traced (≥ 5,000 at 10 % sampling); e2e p99 ≤ 50 ms at half that rate',
   ].join('\n');
   return { table, figures, ratios };
