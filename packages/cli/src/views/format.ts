@@ -7,7 +7,19 @@ export function usd(v: number): string {
   return abs >= 0.001 ? `$${v.toPrecision(3)}` : `$${v.toExponential(2)}`;
 }
 
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * A duration given in ms, for people: in ms under 10 s, then in s, min, h and d — a click or
+ * conversion joins its impression's trace minutes or days later, which read as 859624ms.
+ */
 export function ms(v: number): string {
+  if (v >= 2 * DAY_MS) return `${(v / DAY_MS).toFixed(1)}d`;
+  if (v >= 2 * HOUR_MS) return `${(v / HOUR_MS).toFixed(1)}h`;
+  if (v >= 2 * MINUTE_MS) return `${(v / MINUTE_MS).toFixed(1)}min`;
+  if (v >= 10_000) return `${(v / 1000).toFixed(1)}s`;
   return v >= 100 ? `${v.toFixed(0)}ms` : v >= 10 ? `${v.toFixed(1)}ms` : `${v.toFixed(2)}ms`;
 }
 
