@@ -20,6 +20,9 @@ afterAll(async () => {
 
 describe('a service that stops during start-up', () => {
   it('is reported with its exit code', async () => {
+    // Readiness is asked where this process's environment says (a free port: a pipeline running
+    // on this machine answers on the default one), the child is started with a port it refuses.
+    process.env.INGEST_HEALTH_PORT = String(await freePort());
     startService('ingest', { INGEST_HEALTH_PORT: 'not-a-port', ADTRACE_METRICS_PORT: String(await freePort()) });
     const readiness = await waitUntilReady('ingest', 30_000);
     expect(readiness).toEqual({ ready: false, why: 'exited during start-up (exit code 1)' });
@@ -28,9 +31,10 @@ describe('a service that stops during start-up', () => {
   it('is reported with the signal that killed it', async () => {
     // No broker answers here: the service keeps trying and is not ready until it is killed.
     const port = await freePort();
+    process.env.INGEST_HEALTH_PORT = String(await freePort());
     startService('ingest', {
       KAFKA_BROKERS: `127.0.0.1:${port}`,
-      INGEST_HEALTH_PORT: String(await freePort()),
+      INGEST_HEALTH_PORT: process.env.INGEST_HEALTH_PORT,
       ADTRACE_METRICS_PORT: String(await freePort()),
     });
     const waiting = waitUntilReady('ingest', 30_000);
