@@ -1,8 +1,9 @@
 // `adtrace demo --requests N --json`, as a user runs it: it brings the whole pipeline up (every
 // service its own process), sends N demo requests, waits until each has gone as far as its
 // outcome implies, prints one JSON object and stops everything it started.
+import { pipelineTopics, Topics } from '@adtrace/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testBrokers } from '../support/kafka.ts';
+import { testBrokers, testKafka } from '../support/kafka.ts';
 import { heldPorts, runCli, type Sandbox, sandbox } from './isolated-cli.ts';
 
 let box: Sandbox | undefined;
@@ -27,6 +28,7 @@ interface DemoJson {
 describe('adtrace demo', () => {
   it('sends N requests, waits until every event is through, prints the summary as JSON, leaves nothing', async () => {
     box = await sandbox(testBrokers());
+    const defaultsBefore = await existing(Object.values(Topics));
     // A fresh seed: request ids repeat with a seed, and ingest drops a request id it has seen.
     const seed = String(Math.floor(Math.random() * 2 ** 31));
     // 80 requests (~160 imps): no-fills are ~7 % of the demo's imps, and 40 requests (~80 imps)
@@ -72,5 +74,35 @@ describe('adtrace demo', () => {
     }
     expect(box.leftovers(), 'processes of the pipeline still running').toEqual([]);
     expect(await heldPorts(box), 'ports still held').toEqual([]);
+    // Its topics are its namespace's (ADTRACE_TOPIC_NAMESPACE): the tests reuse a broker that
+    // answers on the local address, a running pipeline's, and a sandbox on the default names
+    // re-read that pipeline's requests with fresh groups and wrote its own copies into its topics.
+    const own = pipelineTopics(box.env.ADTRACE_TOPIC_NAMESPACE!);
+    expect(await recordsIn(own.bidRequestsRaw)).toBe(80);
+    expect(await existing(Object.values(Topics)), 'default topics the sandbox created').toEqual(defaultsBefore);
   }, 600_000);
 });
+
+/** Which of `topics` exist on the test broker. */
+async function existing(topics: readonly string[]): Promise<string[]> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const present = new Set(await admin.listTopics());
+    return topics.filter((t) => present.has(t));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Records written to a topic no transaction writes to (offsets are then records). */
+async function recordsIn(topic: string): Promise<number> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { workspaceRoot } from '@adtrace/cli';
 import { ensureKafkaJars, localKafkaConfig } from '@adtrace/cli/local-kafka';
+import { Kafka, logLevel } from 'kafkajs';
 import { serviceRegistry } from '../../packages/cli/src/service-registry.ts';
 import { freePort, portIsFree } from '../support/ports.ts';
 
@@ -22,8 +23,11 @@ export interface Sandbox {
   readonly ports: number[];
   /** Pids of live processes whose environment carries this sandbox's ADTRACE_HOME. */
   leftovers(): number[];
-  /** Kills leftovers (a failed test must not leave them) and removes the home. */
-  dispose(): void;
+  /**
+   * Kills leftovers (a failed test must not leave them), removes the home, and on a shared
+   * broker deletes the sandbox's topics (its namespace's and its groups' changelogs).
+   */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -32,6 +36,10 @@ export interface Sandbox {
  */
 export async function sandbox(brokers: readonly string[] | undefined): Promise<Sandbox> {
   const home = mkdtempSync(join(tmpdir(), 'adtrace-cli-'));
+  // Its own topics too: on a shared broker (a running pipeline's, which the tests reuse when one
+  // answers on the local address) a sandbox on the default names read that pipeline's requests
+  // with fresh groups and wrote its own copies into that pipeline's topics.
+  const namespace = `test-cli-${randomUUID().slice(0, 8)}`;
   const [otlp, api, ready, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // Every stream service gets its own health port and consumer group: a sandbox must never join
   // the real groups or collide with a running pipeline.
@@ -40,6 +48,7 @@ export async function sandbox(brokers: readonly string[] | undefined): Promise<S
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ADTRACE_HOME: home,
+    ADTRACE_TOPIC_NAMESPACE: namespace,
     WAREHOUSE_OTLP_PORT: String(otlp),
     WAREHOUSE_API_PORT: String(api),
     WAREHOUSE_LOADER_HEALTH_PORT: String(ready),
@@ -83,15 +92,35 @@ export async function sandbox(brokers: readonly string[] | undefined): Promise<S
     env,
     ports,
     leftovers,
-    dispose() {
+    async dispose() {
       for (const pid of leftovers()) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {}
       }
       rmSync(home, { recursive: true, force: true });
+      if (brokers) await deleteTopicsOf(brokers, env, namespace);
     },
   };
+}
+
+/** Deletes the sandbox's topics on a shared broker: its namespace's, and its groups' changelogs. */
+async function deleteTopicsOf(brokers: readonly string[], env: NodeJS.ProcessEnv, namespace: string): Promise<void> {
+  const groups = Object.entries(env)
+    .filter(([name]) => name.endsWith('_GROUP'))
+    .map(([, group]) => group!);
+  const admin = new Kafka({ brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const ours = (await admin.listTopics()).filter(
+      (t) => t.startsWith(`${namespace}.`) || groups.some((g) => t.startsWith(`${g}.`) || t.startsWith(`${g}-`)),
+    );
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+  } catch {
+    // Best effort: a broker gone already (a test that stopped it) leaves nothing to delete.
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }
 
 function processesWith(entry: string): number[] {

@@ -27,7 +27,7 @@ let topics: Awaited<ReturnType<typeof testTopics<Labels>>> | undefined;
 let warehouse: WarehouseService | undefined;
 
 afterEach(async () => {
-  box?.dispose();
+  await box?.dispose();
   await warehouse?.stop();
   const base = box?.env.AGGREGATION_GROUP;
   const stores = ['emitted', 'spend', 'budgetAlerts', 'calibration', 'dedupe', 'window-roas'];

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { topicSpecs } from '@adtrace/schemas';
+import { TOPIC_NAMESPACE, topicSpecs } from '@adtrace/schemas';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { print } from './command.ts';
 import { kafkaBrokers } from './kafka-env.ts';
@@ -133,7 +133,7 @@ function endOffsetsText(now: Reading, last: Reading | undefined): string {
     .filter(([, n]) => n > 0)
     .map(([name, n]) => {
       const rate = last ? ((n - (last.ends.get(name) ?? 0)) * 1000) / (now.at - last.at) : 0;
-      return `${name.replace('adtrace.', '')} ${n} (+${rate.toFixed(1)}/s)`;
+      return `${name.replace(`${TOPIC_NAMESPACE}.`, '')} ${n} (+${rate.toFixed(1)}/s)`;
     });
   return topics.length > 0 ? `end offsets: ${topics.join(', ')}` : 'no messages yet';
 }

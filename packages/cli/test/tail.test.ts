@@ -89,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hop?.stop();
-  box?.dispose();
+  await box?.dispose();
   await topics?.cleanup();
 });
 

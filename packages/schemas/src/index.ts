@@ -134,13 +134,19 @@ export {
 } from './openrtb/validation-error.ts';
 export {
   type AvroTopic,
+  DEFAULT_TOPIC_NAMESPACE,
+  pipelineTopics,
   RAW_TOPICS,
   recordNameOf,
+  TOPIC_NAMESPACE,
+  type TopicKey,
   type TopicName,
   type TopicRecord,
   type TopicSpec,
   Topics,
+  topicNamespaceOf,
   topicRecords,
   topicSpecs,
+  topicSpecsOf,
   USER_KEYED_PARTITIONS,
 } from './topics.ts';

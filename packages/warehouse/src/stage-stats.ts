@@ -15,17 +15,18 @@ export const WAREHOUSE_STAGE = 'warehouse';
 /**
  * Whose data each table and topic the warehouse loads holds: the stage that wrote it. The
  * warehouse's loads of a table (`warehouse.load <table>`) and its per-record spans of a topic
- * (`process <topic>`) are the cost of storing that stage's output, so they count as that
- * stage's cost. Dead letters and the campaign catalog belong to no one stage: the warehouse's.
+ * (`process <namespace>.<topic>`: `topic` is the name after the namespace, ADTRACE_TOPIC_NAMESPACE)
+ * are the cost of storing that stage's output, so they count as that stage's cost. Dead letters
+ * and the campaign catalog belong to no one stage: the warehouse's.
  */
 export const STORED_FOR: Readonly<Record<string, { readonly table: string; readonly topic: string }[]>> = {
-  auction: [{ table: 'auction_outcomes', topic: 'adtrace.auction-outcomes' }],
-  delivery: [{ table: 'impressions', topic: 'adtrace.impressions' }],
-  tracking: [{ table: 'attributed_events', topic: 'adtrace.attributed-events' }],
+  auction: [{ table: 'auction_outcomes', topic: 'auction-outcomes' }],
+  delivery: [{ table: 'impressions', topic: 'impressions' }],
+  tracking: [{ table: 'attributed_events', topic: 'attributed-events' }],
   aggregation: [
-    { table: 'roas_windows', topic: 'adtrace.roas' },
-    { table: 'alerts', topic: 'adtrace.alerts' },
-    { table: 'late_events', topic: 'adtrace.late-events' },
+    { table: 'roas_windows', topic: 'roas' },
+    { table: 'alerts', topic: 'alerts' },
+    { table: 'late_events', topic: 'late-events' },
   ],
 };
 
@@ -33,10 +34,10 @@ export const STORED_FOR: Readonly<Record<string, { readonly table: string; reado
 function costStageSql(d: Dialect): string {
   const pairs = Object.entries(STORED_FOR).flatMap(([stage, stored]) => stored.map((x) => ({ stage, ...x })));
   const byTable = pairs.map((p) => `WHEN '${p.table}' THEN '${p.stage}'`).join(' ');
-  const byTopic = pairs.map((p) => `WHEN 'process ${p.topic}' THEN '${p.stage}'`).join(' ');
+  const byTopic = pairs.map((p) => `WHEN name LIKE 'process %.${p.topic}' THEN '${p.stage}'`).join(' ');
   return `CASE WHEN service = '${WAREHOUSE_STAGE}' THEN coalesce(
       CASE ${d.jsonText('attributes', 'adtrace.load.table')} ${byTable} END,
-      CASE name ${byTopic} END, service)
+      CASE ${byTopic} END, service)
     ELSE service END`;
 }
 

@@ -14,7 +14,7 @@ type Labels = 'events' | 'roas' | 'spend' | 'alerts' | 'late' | 'campaigns';
 let box: Sandbox | undefined;
 let topics: Awaited<ReturnType<typeof testTopics<Labels>>> | undefined;
 afterEach(async () => {
-  box?.dispose();
+  await box?.dispose();
   await topics?.cleanup();
 });
 

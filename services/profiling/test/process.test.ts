@@ -12,7 +12,7 @@ import { testBrokers, testKafka, testTopics } from '../../../test/support/kafka.
 let box: Sandbox | undefined;
 let topics: Awaited<ReturnType<typeof testTopics<'requests' | 'profiled' | 'segments'>>> | undefined;
 afterEach(async () => {
-  box?.dispose();
+  await box?.dispose();
   await topics?.cleanup();
 });
 

@@ -56,7 +56,7 @@ describe('Confluent framing', () => {
   it('registers the schema under <topic>-value and writes 00 + big-endian id', async () => {
     const registry = new InMemorySchemaRegistry();
     await registry.register('other', JSON.stringify(currentSchemas.Alert)); // takes id 1
-    const codec = await openTopicCodec(Topics.impressions, { registry });
+    const codec = await openTopicCodec('impressions', { registry });
     const bytes = codec.encode(exampleRecords.Impression);
     expect(codec.format).toBe('confluent');
     expect([...bytes.subarray(0, 5)]).toEqual([0, 0, 0, 0, 2]);

@@ -1,7 +1,7 @@
 import { definedName, type SchemaObject } from '../avro/schema-json.ts';
 import { currentSchemas, schemaHistory } from '../generated/schemas.ts';
 import type { RecordName, RecordTypes } from '../generated/types.ts';
-import { type AvroTopic, type TopicRecord, topicRecords } from '../topics.ts';
+import { type AvroTopic, type TopicRecord, Topics, topicRecords } from '../topics.ts';
 import { type Codec, type CodecOptions, createRegistrySchemaCodec, createSchemaCodec } from './schema-codec.ts';
 import type { SchemaRegistry } from './schema-registry.ts';
 
@@ -35,14 +35,18 @@ export async function openCodec<N extends RecordName>(
   });
 }
 
-/** The codec of the record a topic carries; the registry subject defaults to `<topic>-value`. */
-export function openTopicCodec<T extends AvroTopic>(
-  topic: T,
+/**
+ * The codec of the record the topic `Topics[key]` carries; the registry subject defaults to
+ * `<topic>-value`.
+ */
+export function openTopicCodec<K extends AvroTopic>(
+  key: K,
   options: OpenCodecOptions = {},
-): Promise<Codec<TopicRecord<T>>> {
-  const name = topicRecords[topic];
+): Promise<Codec<TopicRecord<K>>> {
+  const topic = Topics[key];
+  const name = topicRecords[topic]!;
   return openCodec(name, { ...options, subject: options.subject ?? `${topic}-value` }) as Promise<
-    Codec<TopicRecord<T>>
+    Codec<TopicRecord<K>>
   >;
 }
 

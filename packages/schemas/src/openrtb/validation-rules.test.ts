@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openTopicCodec } from '../codec/record-codecs.ts';
 import { exampleOpenRtbRequest, exampleRawBidRequest } from '../testing/index.ts';
-import { Topics } from '../topics.ts';
 import { parseOpenRtbBidRequest, validateOpenRtbBidRequest } from './parse-bid-request.ts';
 import { ValidationError } from './validation-error.ts';
 
@@ -195,13 +194,13 @@ describe('malformed optional fields', () => {
 
 describe('the Avro RawBidRequest', () => {
   it('is the contract of the raw topic and validates to the same request as the JSON', async () => {
-    const codec = await openTopicCodec(Topics.bidRequestsRaw);
+    const codec = await openTopicCodec('bidRequestsRaw');
     const decoded = codec.decode(codec.encode(exampleRawBidRequest));
     expect(validateOpenRtbBidRequest(decoded)).toEqual(parseOpenRtbBidRequest(json(exampleOpenRtbRequest)));
   });
 
   it('is held to the same rules', async () => {
-    const codec = await openTopicCodec(Topics.bidRequestsRaw);
+    const codec = await openTopicCodec('bidRequestsRaw');
     const decoded = codec.decode(codec.encode({ ...exampleRawBidRequest, at: 3 }));
     expect(() => validateOpenRtbBidRequest(decoded)).toThrow(/at must be 1 \(first price\) or 2 \(second price\)/);
   });
