@@ -79,6 +79,9 @@ describe('adtrace demo', () => {
     // re-read that pipeline's requests with fresh groups and wrote its own copies into its topics.
     const own = pipelineTopics(box.env.ADTRACE_TOPIC_NAMESPACE!);
     expect(await recordsIn(own.bidRequestsRaw)).toBe(80);
+    // tracking's internal topic too: two pipelines' trackers shared one.
+    const rekeyed = `${box.env.ADTRACE_TOPIC_NAMESPACE}.tracking.user-events-by-user`;
+    expect(await existing([rekeyed])).toEqual([rekeyed]);
     expect(await existing(Object.values(Topics)), 'default topics the sandbox created').toEqual(defaultsBefore);
   }, 600_000);
 });

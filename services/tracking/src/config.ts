@@ -7,7 +7,7 @@ import {
   type TokenKeyring,
   toAttributionConfig,
 } from '@adtrace/ads';
-import { Topics } from '@adtrace/schemas';
+import { TOPIC_NAMESPACE, Topics } from '@adtrace/schemas';
 import { parseTokenKeys } from '@adtrace/service-delivery';
 import {
   ConfigError,
@@ -89,8 +89,8 @@ export type TrackingEnv = { readonly stream: StreamEnv; readonly rekeyStream: St
 };
 
 const DAY_MS = 86_400_000;
-/** The internal topic stage one writes and stage two reads. */
-export const REKEYED_TOPIC = 'adtrace.tracking.user-events-by-user';
+/** The internal topic stage one writes and stage two reads, in the pipeline's topic namespace. */
+export const REKEYED_TOPIC = `${TOPIC_NAMESPACE}.tracking.user-events-by-user`;
 
 /** Step one: TRACKING_*, the shared secrets' variables and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TrackingEnv {
