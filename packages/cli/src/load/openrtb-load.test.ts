@@ -15,6 +15,13 @@ describe('generateLoad', () => {
     expect(new Set(events.map((e) => e.request.id)).size).toBe(events.length);
   });
 
+  // A video floor was three banner floors in binary floating point: "bidfloor":0.9299999999999999.
+  it('prices floors in whole cents, as an exchange writes them', () => {
+    for (const e of events) {
+      for (const imp of e.request.imp) expect(Number((imp.bidfloor as number).toFixed(2))).toBe(imp.bidfloor);
+    }
+  });
+
   it('is deterministic for a seed and differs between seeds', () => {
     expect([...generateLoad(users, 7, 50)].map((e) => e.request)).toEqual(events.slice(0, 50).map((e) => e.request));
     expect([...generateLoad(users, 8, 50)][0]!.request).not.toEqual(events[0]!.request);

@@ -175,7 +175,7 @@ function imp(rng: Rng, id: string, deviceType: number, unfillable: boolean) {
     plcmt: 1,
   };
   if (deviceType === 3 || rng.chance(0.2))
-    return { imp: { id, video, bidfloor: floor * 3, tagid: `video-${id}` }, formats: ['video'] };
+    return { imp: { id, video, bidfloor: Math.round(floor * 300) / 100, tagid: `video-${id}` }, formats: ['video'] };
   const sizes = [...new Set(Array.from({ length: rng.int(1, 2) }, () => rng.pick(BANNER_SIZES)))];
   const banner = { format: sizes.map(([w, h]) => ({ w, h })), pos: rng.pick([0, 1, 1, 3]) };
   const formats = sizes.map(([w, h]) => `b${w}x${h}`);
