@@ -237,6 +237,7 @@ export async function runPipeline(
           WAREHOUSE_LOADER_ATTRIBUTED_TOPIC: t.attributed!,
           WAREHOUSE_LOADER_ROAS_TOPIC: t.roas!,
           WAREHOUSE_LOADER_DEAD_LETTER_TOPIC: t.dlq!,
+          WAREHOUSE_LOADER_RAW_DEAD_LETTER_TOPIC: t.rawDlq!,
           // Every topic it loads the run's own: the shared adtrace.* topics may not exist on the
           // broker, and a fresh group would read all their history into this run's warehouse.
           WAREHOUSE_LOADER_IMPRESSIONS_TOPIC: t.impressions!,

@@ -84,11 +84,11 @@ export const toAttributedEvent = (r: Row): AttributedEventRow => ({
   modelVersion: toStringOrNull(r.model_version),
 });
 
-export const deadLettersSql = (d: Dialect, limit: number) => `
+export const deadLettersSql = (d: Dialect, limit: number, table: 'dead_letters' | 'raw_dead_letters') => `
 SELECT dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
   ${ms(d, 'original_timestamp')} AS original_timestamp_ms, ${ms(d, 'dead_lettered_at')} AS dead_lettered_at_ms,
   reason, code, error_class, stage, event_id, traceparent, key, value, CAST(headers AS VARCHAR) AS headers
-FROM dead_letters
+FROM ${table}
 ORDER BY dead_lettered_at DESC NULLS LAST, dlq_partition, dlq_offset DESC LIMIT ${limit}`;
 
 export const toDeadLetter = (r: Row): DeadLetterRow => ({

@@ -219,4 +219,33 @@ CREATE TABLE span_resources (
 );
 ALTER TABLE spans ADD COLUMN resource_id ${t.spanId};`,
   },
+  {
+    version: 32,
+    name: "raw_dead_letters: the raw topics' dead letters, redacted",
+    // The dead letters of the raw topics (upstream's bid requests, the trackers' events) hold
+    // personal data; the warehouse keeps them apart from dead_letters and only redacted (no key,
+    // ids removed, IPs truncated; @adtrace/ads redactRawDeadLetter). Their own table, as their
+    // (partition, offset) are of another topic.
+    sql: ({ types: t }) => `
+CREATE TABLE raw_dead_letters (
+  dlq_partition INTEGER NOT NULL,
+  dlq_offset BIGINT NOT NULL,
+  original_topic VARCHAR,
+  original_partition INTEGER,
+  original_offset BIGINT,
+  original_timestamp ${t.timestamp},
+  dead_lettered_at ${t.timestamp},
+  reason VARCHAR,
+  code VARCHAR,
+  error_class VARCHAR,
+  stage VARCHAR,
+  event_id VARCHAR,
+  traceparent VARCHAR,
+  key ${t.bytes},
+  value ${t.bytes},
+  headers ${t.json} NOT NULL,
+  loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp,
+  PRIMARY KEY (dlq_partition, dlq_offset)
+);`,
+  },
 ];

@@ -245,8 +245,13 @@ export class Queries {
   }
 
   async deadLetters(query: ListQuery = {}): Promise<DeadLetterRow[]> {
-    const sql = deadLettersSql(this.#db.dialect, limit(query.limit));
-    return (await this.#run('dead_letters', 'dead_letters', 'all', sql, [])).map(toDeadLetter);
+    const n = limit(query.limit);
+    const list = async (table: 'dead_letters' | 'raw_dead_letters') =>
+      (await this.#run(table, table, 'all', deadLettersSql(this.#db.dialect, n, table), [])).map(toDeadLetter);
+    const [pipeline, raw] = await Promise.all([list('dead_letters'), list('raw_dead_letters')]);
+    // Each newest first; merged the same way, a letter without a time last.
+    const at = (r: DeadLetterRow) => r.deadLetteredAtMs ?? Number.NEGATIVE_INFINITY;
+    return [...pipeline, ...raw.map((r) => ({ ...r, raw: true }))].sort((a, b) => at(b) - at(a)).slice(0, n);
   }
 
   async flushTraceIds(query: { campaignId: string; windowStartMs: number }): Promise<string[]> {

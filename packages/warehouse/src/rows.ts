@@ -132,4 +132,6 @@ export interface DeadLetterRow {
   readonly value: Buffer | null;
   /** Every header of the dead letter, values as UTF-8 strings. */
   readonly headersJson: string;
+  /** Listed from raw_dead_letters: a raw topic's dead letter, redacted (key and ids gone, IPs truncated). */
+  readonly raw?: boolean;
 }

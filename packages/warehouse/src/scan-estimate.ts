@@ -1,3 +1,24 @@
+/** dead_letters and raw_dead_letters: the same columns. */
+const DEAD_LETTER_BYTES: Record<string, number> = {
+  dlq_partition: 8,
+  dlq_offset: 8,
+  original_topic: 30,
+  original_partition: 8,
+  original_offset: 8,
+  original_timestamp: 8,
+  dead_lettered_at: 8,
+  reason: 80,
+  code: 20,
+  error_class: 20,
+  stage: 12,
+  event_id: 38,
+  traceparent: 57,
+  key: 40,
+  value: 600,
+  headers: 500,
+  loaded_at: 8,
+};
+
 /**
  * Bytes a query "scans", priced like BigQuery on-demand: every row of each table it reads, times
  * the width of the columns it reads (no partition pruning, no index shortcuts). It is a model,
@@ -67,25 +88,8 @@ export const COLUMN_BYTES: Record<string, Record<string, number>> = {
     loaded_at: 8,
   },
   roas_generation_progress: { generation: 4, campaign_id: 20, complete_through: 8 },
-  dead_letters: {
-    dlq_partition: 8,
-    dlq_offset: 8,
-    original_topic: 30,
-    original_partition: 8,
-    original_offset: 8,
-    original_timestamp: 8,
-    dead_lettered_at: 8,
-    reason: 80,
-    code: 20,
-    error_class: 20,
-    stage: 12,
-    event_id: 38,
-    traceparent: 57,
-    key: 40,
-    value: 600,
-    headers: 500,
-    loaded_at: 8,
-  },
+  dead_letters: DEAD_LETTER_BYTES,
+  raw_dead_letters: DEAD_LETTER_BYTES,
   auction_outcomes: {
     event_id: 38,
     request_id: 38,

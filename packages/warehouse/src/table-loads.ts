@@ -15,12 +15,18 @@ import type { Dialect } from './dialect.ts';
 import { Queries } from './queries.ts';
 import type { AttributedEventRow, DeadLetterRow, RoasWindowRow, SpanResourceRow, SpanRow } from './rows.ts';
 import { spanResourcesLoad, spansLoad, type TableLoad } from './tables.ts';
-import { attributedEventsLoad, deadLettersLoad, latestRevisions, roasWindowsLoad } from './topic-tables.ts';
+import {
+  attributedEventsLoad,
+  deadLettersLoad,
+  latestRevisions,
+  rawDeadLettersLoad,
+  roasWindowsLoad,
+} from './topic-tables.ts';
 import type { LoadResult } from './warehouse.ts';
 
 /** Every table a load below writes: what a backend prepares for at start (DuckDB's staging tables, its column checks). */
 export const TABLE_LOADS = [
-  ...[spansLoad, spanResourcesLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad],
+  ...[spansLoad, spanResourcesLoad, attributedEventsLoad, roasWindowsLoad, deadLettersLoad, rawDeadLettersLoad],
   ...[impressionsLoad, auctionOutcomesLoad, alertsLoad, lateEventsLoad, campaignsLoad],
 ] as const;
 
@@ -60,6 +66,10 @@ export abstract class TableLoads extends Queries {
 
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult> {
     return this.loadTable(deadLettersLoad, rows);
+  }
+
+  loadRawDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult> {
+    return this.loadTable(rawDeadLettersLoad, rows);
   }
 
   loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult> {

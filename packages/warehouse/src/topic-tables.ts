@@ -66,24 +66,30 @@ WHERE excluded.revision > roas_window_generations.revision`,
   afterInsertSql: afterRoasLoadSql,
 };
 
-export const deadLettersLoad: TableLoad<DeadLetterRow> = {
-  table: 'dead_letters',
-  stage: 'dead_letters_stage',
-  columns: stageColumns(
-    'dlq_partition int, dlq_offset bigint, original_topic text, original_partition int, original_offset bigint, original_timestamp_ms bigint, dead_lettered_at_ms bigint, reason text, code text, error_class text, stage text, event_id text, traceparent text, key bytes, value bytes, headers text',
-  ),
-  // biome-ignore format: in column order, as the list above
-  values: (r) => [r.dlqPartition, r.dlqOffset, r.originalTopic, r.originalPartition, r.originalOffset, r.originalTimestampMs, r.deadLetteredAtMs, r.reason, r.code, r.errorClass, r.stage, r.eventId, r.traceparent, r.key, r.value, r.headersJson],
-  ...skipExisting(
-    (d) => `
-INSERT INTO dead_letters (dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
+/** dead_letters, or raw_dead_letters (the raw topics' dead letters, redacted): the same columns. */
+function deadLetterLoad(table: 'dead_letters' | 'raw_dead_letters'): TableLoad<DeadLetterRow> {
+  return {
+    table,
+    stage: `${table}_stage`,
+    columns: stageColumns(
+      'dlq_partition int, dlq_offset bigint, original_topic text, original_partition int, original_offset bigint, original_timestamp_ms bigint, dead_lettered_at_ms bigint, reason text, code text, error_class text, stage text, event_id text, traceparent text, key bytes, value bytes, headers text',
+    ),
+    // biome-ignore format: in column order, as the list above
+    values: (r) => [r.dlqPartition, r.dlqOffset, r.originalTopic, r.originalPartition, r.originalOffset, r.originalTimestampMs, r.deadLetteredAtMs, r.reason, r.code, r.errorClass, r.stage, r.eventId, r.traceparent, r.key, r.value, r.headersJson],
+    ...skipExisting(
+      (d) => `
+INSERT INTO ${table} (dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
   original_timestamp, dead_lettered_at, reason, code, error_class, stage, event_id, traceparent, key, value, headers)
 SELECT dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
   ${d.timestampFromMicros('original_timestamp_ms * 1000')}, ${d.timestampFromMicros('dead_lettered_at_ms * 1000')},
   reason, code, error_class, stage, event_id, traceparent, key, value, CAST(headers AS ${d.types.json})
-FROM dead_letters_stage`,
-  ),
-};
+FROM ${table}_stage`,
+    ),
+  };
+}
+
+export const deadLettersLoad = deadLetterLoad('dead_letters');
+export const rawDeadLettersLoad = deadLetterLoad('raw_dead_letters');
 
 /** Keeps the highest revision per (generation, campaign, window): one INSERT … ON CONFLICT DO UPDATE may touch a row once. */
 export function latestRevisions(rows: readonly RoasWindowRow[]): RoasWindowRow[] {

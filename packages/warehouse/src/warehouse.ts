@@ -154,6 +154,8 @@ export interface Warehouse {
    */
   loadRoasWindows(rows: readonly RoasWindowRow[]): Promise<LoadResult>;
   loadDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult>;
+  /** The raw topics' dead letters, already redacted (raw_dead_letters); listed by `deadLetters` with `raw` set. */
+  loadRawDeadLetters(rows: readonly DeadLetterRow[]): Promise<LoadResult>;
   loadImpressions(rows: readonly ImpressionRow[]): Promise<LoadResult>;
   loadAuctionOutcomes(rows: readonly AuctionOutcomeRow[]): Promise<LoadResult>;
   loadAlerts(rows: readonly AlertRow[]): Promise<LoadResult>;
@@ -188,7 +190,7 @@ export interface Warehouse {
   segmentMembers(query: SegmentMembersQuery): Promise<string[]>;
   /** Auction outcomes decided in range (of the traces given, if any): wins, the no-fill rate, by reason. */
   noFillReport(query?: NoFillQuery): Promise<NoFillReport>;
-  /** Newest first. */
+  /** Newest first, of dead_letters and raw_dead_letters together (the latter with `raw`). */
   deadLetters(query?: ListQuery): Promise<DeadLetterRow[]>;
   /**
    * Traces of the aggregation's `ads.aggregate.flush` spans for one campaign's window (one per

@@ -83,7 +83,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30, 31]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30, 31, 32]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -912,7 +912,7 @@ describe.each([
     expect(await name()).toEqual([['third', true]]);
   });
 
-  it(`dead letters keep bytes and headers, newest first`, async () => {
+  it(`dead letters keep bytes and headers, newest first, the raw topics' apart and listed with them`, async () => {
     const base = {
       originalTopic: 'adtrace.bid-requests.raw',
       originalPartition: 2,
@@ -941,6 +941,19 @@ describe.each([
     expect(rows[0]!.value).toEqual(base.value);
     expect(rows[0]!.key).toEqual(base.key);
     expect(JSON.parse(rows[0]!.headersJson)).toEqual({ 'adtrace.dlq.reason': 'imp[0].id is missing' });
+    // A raw topic's dead letter at the same place of its own topic: a row of its own, listed with them.
+    const raw = { ...older, key: null, value: Buffer.from('{"id":"r1"}'), deadLetteredAtMs: 1_763_769_601_500 };
+    expect((await wh.loadRawDeadLetters([raw, raw])).inserted).toBe(1);
+    const both = await wh.deadLetters({ limit: 10 });
+    expect(both.map((r) => [r.dlqOffset, r.raw === true])).toEqual([
+      ['3', false],
+      ['7', true],
+      ['7', false],
+    ]);
+    expect(both[1]!.value).toEqual(raw.value);
+    expect((await wh.deadLetters({ limit: 2 })).map((r) => r.deadLetteredAtMs)).toEqual([
+      1_763_769_602_000, 1_763_769_601_500,
+    ]);
   });
 
   it(`a campaign window's flush spans are found by campaign and window start, latest first`, async () => {

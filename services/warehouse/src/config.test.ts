@@ -8,6 +8,7 @@ describe('the loader’s topics', () => {
       attributedEvents: Topics.attributedEvents,
       roas: Topics.roas,
       deadLetters: Topics.deadLetters,
+      rawDeadLetters: Topics.deadLettersRaw,
       impressions: Topics.impressions,
       auctionOutcomes: Topics.auctionOutcomes,
       alerts: Topics.alerts,
@@ -21,6 +22,7 @@ describe('the loader’s topics', () => {
       WAREHOUSE_LOADER_ATTRIBUTED_TOPIC: 'run.attributed',
       WAREHOUSE_LOADER_ROAS_TOPIC: 'run.roas',
       WAREHOUSE_LOADER_DEAD_LETTER_TOPIC: 'run.dlq',
+      WAREHOUSE_LOADER_RAW_DEAD_LETTER_TOPIC: 'run.raw-dlq',
       WAREHOUSE_LOADER_IMPRESSIONS_TOPIC: 'run.impressions',
       WAREHOUSE_LOADER_AUCTION_OUTCOMES_TOPIC: 'run.outcomes',
       WAREHOUSE_LOADER_ALERTS_TOPIC: 'run.alerts',
@@ -28,7 +30,7 @@ describe('the loader’s topics', () => {
       WAREHOUSE_LOADER_CAMPAIGNS_TOPIC: 'run.campaigns',
     });
     const topics = Object.values(toConfig(env).loader.topics);
-    expect(topics).toHaveLength(8);
+    expect(topics).toHaveLength(9);
     for (const topic of topics) expect(topic).toMatch(/^run\./);
   });
 });

@@ -13,7 +13,7 @@ const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('the topic loader', () => {
   const backend = duckdbBackend();
-  let topics: TestTopics<'attributed' | 'roas' | 'dlq'>;
+  let topics: TestTopics<'attributed' | 'roas' | 'dlq' | 'rawDlq'>;
   let service: WarehouseService | undefined;
   const campaignId = `cmp-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -22,13 +22,18 @@ describe('the topic loader', () => {
       enabled: true,
       brokers: testBrokers(),
       groupId,
-      topics: { attributedEvents: topics.names.attributed, roas: topics.names.roas, deadLetters: topics.names.dlq },
+      topics: {
+        attributedEvents: topics.names.attributed,
+        roas: topics.names.roas,
+        deadLetters: topics.names.dlq,
+        rawDeadLetters: topics.names.rawDlq,
+      },
     };
     return startTestService(backend, { loader }, { decoders: json });
   };
 
   beforeAll(async () => {
-    topics = await testTopics(['attributed', 'roas', 'dlq'], { partitions: 1 });
+    topics = await testTopics(['attributed', 'roas', 'dlq', 'rawDlq'], { partitions: 1 });
     const producer = testKafka('loader-test').producer();
     await producer.connect();
     const event = {
@@ -113,6 +118,28 @@ describe('the topic loader', () => {
       topic: topics.names.dlq,
       messages: [dlq('17', 'imp[0].id is missing'), dlq('18', 'not JSON')],
     });
+    // A raw topic's dead letter: upstream's request as it came, a person's ids and IP in it.
+    const refused = {
+      id: 'req-raw-1',
+      imp: [{ id: '1', banner: { w: 300, h: 250 }, bidfloor: 0.5, bidfloorcur: 'SEK' }],
+      user: { id: 'person-42', buyeruid: 'buyer-42' },
+      device: { ip: '203.0.113.77', ifa: 'ifa-42' },
+    };
+    await producer.send({
+      topic: topics.names.rawDlq,
+      messages: [
+        {
+          key: 'req-raw-1',
+          value: JSON.stringify(refused),
+          headers: {
+            ...dlq('5', 'imp[0].bidfloorcur SEK has no USD rate configured').headers,
+            [DeadLetterHeaders.code]: 'UNKNOWN_CURRENCY',
+            [DeadLetterHeaders.errorClass]: 'RejectedError',
+            'x-upstream-user': 'person-42',
+          },
+        },
+      ],
+    });
     await producer.disconnect();
   });
 
@@ -127,6 +154,10 @@ describe('the topic loader', () => {
     originalTopic: string;
     originalOffset: string;
     reason: string;
+    code: string;
+    raw: boolean;
+    keyBase64: string | null;
+    valueBase64: string | null;
     headers: Record<string, string>;
   };
   const deadLetters = async (): Promise<DeadLetter[]> =>
@@ -137,7 +168,7 @@ describe('the topic loader', () => {
     service = await start(firstGroup);
     const rows = await eventually(
       async () => {
-        const d = (await deadLetters()).filter((r) => r.stage === 'ingest');
+        const d = (await deadLetters()).filter((r) => r.stage === 'ingest' && !r.raw);
         return d.length === 2 ? d : undefined;
       },
       30_000,
@@ -155,6 +186,35 @@ describe('the topic loader', () => {
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       valueBytes: 3,
     });
+  });
+
+  it("loads a raw topic's dead letter redacted: no key, no person's ids, the IP truncated, only the runtime's headers", async () => {
+    const row = await eventually(
+      async () => (await deadLetters()).find((r) => r.code === 'UNKNOWN_CURRENCY'),
+      30_000,
+      "the raw topic's dead letter",
+    );
+    expect(row).toMatchObject({
+      raw: true,
+      stage: 'ingest',
+      reason: 'imp[0].bidfloorcur SEK has no USD rate configured',
+      originalTopic: 'adtrace.bid-requests.raw',
+      originalOffset: '5',
+      keyBase64: null,
+    });
+    const value = Buffer.from(row!.valueBase64!, 'base64').toString('utf8');
+    expect(JSON.parse(value)).toMatchObject({
+      id: 'req-raw-1',
+      imp: [{ bidfloorcur: 'SEK' }],
+      device: { ip: '203.0.113.0' },
+    });
+    for (const secret of ['person-42', 'buyer-42', 'ifa-42', '203.0.113.77']) {
+      expect(value).not.toContain(secret);
+      expect(JSON.stringify(row!.headers)).not.toContain(secret);
+    }
+    expect(row!.headers[DeadLetterHeaders.reason]).toBe('imp[0].bidfloorcur SEK has no USD rate configured');
+    // The pipeline's own dead letters are listed beside it, as before.
+    expect((await deadLetters()).filter((r) => r.stage === 'ingest' && !r.raw)).toHaveLength(2);
   });
 
   it('loads attributed events (trace id from the traceparent) and keeps the latest ROAS revision', async () => {
@@ -222,7 +282,8 @@ describe('the topic loader', () => {
     await eventually(
       async () => {
         const loaded = (await getJson(service!.apiPort, '/api/health')).body.loader?.loaded ?? {};
-        return topics.names.dlq in loaded && topics.names.attributed in loaded ? true : undefined;
+        const through = [topics.names.dlq, topics.names.rawDlq, topics.names.attributed].every((t) => t in loaded);
+        return through ? true : undefined;
       },
       30_000,
       'the second loader to go through the topics',
@@ -232,14 +293,15 @@ describe('the topic loader', () => {
     const all = await eventually(
       async () => {
         const d = await deadLetters();
-        return d.length === 4 ? d : undefined;
+        return d.length === 5 ? d : undefined;
       },
       30_000,
       "the second loader's dead letter",
     );
     const places = all.map((r) => `${r.stage} ${r.originalTopic} ${r.originalOffset}`);
-    expect(new Set(places).size).toBe(4);
-    expect(all.filter((r) => r.stage === 'ingest')).toHaveLength(2);
+    expect(new Set(places).size).toBe(5);
+    expect(all.filter((r) => r.raw)).toHaveLength(1);
+    expect(all.filter((r) => r.stage === 'ingest' && !r.raw)).toHaveLength(2);
     const events = (await getJson(service!.apiPort, `/api/attributed-events?campaignId=${campaignId}`)).body.events;
     expect(events).toHaveLength(2);
   });

@@ -118,5 +118,7 @@ export function deadLetterView(d: DeadLetterRow) {
     valueBytes: d.value?.length ?? 0,
     valuePreview: preview(d.value),
     headers: JSON.parse(d.headersJson) as Record<string, string>,
+    /** A raw topic's dead letter: its value here is the redacted copy, its key not kept. */
+    raw: d.raw === true,
   };
 }

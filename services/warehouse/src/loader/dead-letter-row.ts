@@ -1,3 +1,4 @@
+import { redactRawDeadLetter } from '@adtrace/ads';
 import { DeadLetterHeaders, findHeader, Headers, type RecordMeta } from '@adtrace/stream';
 import type { DeadLetterRow } from '@adtrace/warehouse';
 
@@ -46,5 +47,26 @@ export function deadLetterRow(record: RecordMeta, value: Buffer | null): DeadLet
     key: record.key,
     value,
     headersJson: JSON.stringify(headers),
+  };
+}
+
+/** The headers a raw dead letter's copy keeps: the runtime's own; upstream's may carry anything. */
+const RAW_KEPT_HEADERS = new Set<string>([...Object.values(DeadLetterHeaders), Headers.eventId, Headers.traceparent]);
+
+/**
+ * A record of a raw topic's dead-letters topic (upstream's bid requests, the trackers' events) →
+ * a row of raw_dead_letters: what deadLetterRow keeps, less what may identify a person — no key
+ * (upstream's ids), the value redacted by the original topic's rules (ids removed, IPs truncated;
+ * nothing when unreadable: redactRawDeadLetter), and only the runtime's headers. Total, as deadLetterRow.
+ */
+export function rawDeadLetterRow(record: RecordMeta, value: Buffer | null): DeadLetterRow {
+  const row = deadLetterRow(record, null);
+  const redacted = redactRawDeadLetter(value, row.originalTopic ?? '').value;
+  const headers = Object.entries(JSON.parse(row.headersJson) as Record<string, string>);
+  return {
+    ...row,
+    key: null,
+    value: redacted === null ? null : Buffer.from(redacted, 'utf8'),
+    headersJson: JSON.stringify(Object.fromEntries(headers.filter(([name]) => RAW_KEPT_HEADERS.has(name)))),
   };
 }

@@ -20,7 +20,7 @@ import {
   impressionRow,
   lateEventRow,
 } from './attribution-rows.ts';
-import { deadLetterRow } from './dead-letter-row.ts';
+import { deadLetterRow, rawDeadLetterRow } from './dead-letter-row.ts';
 import { asSinkError } from './load-errors.ts';
 import { attributedEventRow, type RecordDecoders, roasWindowRow } from './record-rows.ts';
 
@@ -28,6 +28,8 @@ export interface LoaderTopics {
   readonly attributedEvents: string;
   readonly roas: string;
   readonly deadLetters: string;
+  /** The raw topics' dead letters, loaded redacted into raw_dead_letters; left out, not loaded. */
+  readonly rawDeadLetters?: string;
   /** The attribution topics; a topic left out is not loaded. */
   readonly impressions?: string;
   readonly auctionOutcomes?: string;
@@ -41,6 +43,7 @@ export type LoadRow =
   | { readonly table: 'attributed_events'; readonly row: AttributedEventRow }
   | { readonly table: 'roas_windows'; readonly row: RoasWindowRow }
   | { readonly table: 'dead_letters'; readonly row: DeadLetterRow }
+  | { readonly table: 'raw_dead_letters'; readonly row: DeadLetterRow }
   | { readonly table: 'impressions'; readonly row: ImpressionRow }
   | { readonly table: 'auction_outcomes'; readonly row: AuctionOutcomeRow }
   | { readonly table: 'alerts'; readonly row: AlertRow }
@@ -72,6 +75,10 @@ export function loaderInputs(
     table: 'dead_letters',
     row: deadLetterRow(record, value),
   });
+  const rawDead = (value: Buffer | null, record: RecordMeta): LoadRow => ({
+    table: 'raw_dead_letters',
+    row: rawDeadLetterRow(record, value),
+  });
   return [
     {
       topic: topics.attributedEvents,
@@ -85,6 +92,15 @@ export function loaderInputs(
       decode: counted((bytes) => ({ table: 'roas_windows', row: roasWindowRow(decoders.roasWindow(bytes)) })),
     },
     { topic: topics.deadLetters, decode: dead, tombstone: (_key, record) => dead(null, record) },
+    ...(topics.rawDeadLetters === undefined
+      ? []
+      : [
+          {
+            topic: topics.rawDeadLetters,
+            decode: rawDead,
+            tombstone: (_key: unknown, r: RecordMeta) => rawDead(null, r),
+          },
+        ]),
     ...attributionInputs(topics, decoders, counted),
   ];
 }
@@ -171,6 +187,8 @@ function loadTable(warehouse: Warehouse, rows: readonly LoadRow[]): Promise<Load
       return warehouse.loadRoasWindows(of('roas_windows'));
     case 'dead_letters':
       return warehouse.loadDeadLetters(of('dead_letters'));
+    case 'raw_dead_letters':
+      return warehouse.loadRawDeadLetters(of('raw_dead_letters'));
     case 'impressions':
       return warehouse.loadImpressions(of('impressions'));
     case 'auction_outcomes':
