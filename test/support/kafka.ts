@@ -36,12 +36,15 @@ export interface TestTopics<K extends string> {
  */
 export async function testTopics<K extends string>(
   labels: readonly K[],
-  options: { partitions?: number; compacted?: readonly K[] } = {},
+  options: { partitions?: number; compacted?: readonly K[]; namespace?: string } = {},
 ): Promise<TestTopics<K>> {
   const admin = testKafka('adtrace-test-admin').admin();
   await admin.connect();
   const suffix = randomUUID().slice(0, 8);
-  const names = Object.fromEntries(labels.map((l) => [l, `test.${l}.${suffix}`])) as Record<K, string>;
+  // With a namespace, `<namespace>.<label>`: a pipeline's own names (ADTRACE_TOPIC_NAMESPACE), for
+  // code that reads its default topics.
+  const nameOf = (l: K) => (options.namespace ? `${options.namespace}.${l}` : `test.${l}.${suffix}`);
+  const names = Object.fromEntries(labels.map((l) => [l, nameOf(l)])) as Record<K, string>;
   // Not kafkajs's waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded KRaft
   // broker answers for a moment after creating a topic, before its metadata has caught up.
   await admin.createTopics({

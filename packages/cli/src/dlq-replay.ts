@@ -42,26 +42,42 @@ function originalHeaders(m: KafkaMessage, replayOf: string): IHeaders {
   return headers;
 }
 
-/** Reads the dead-letter topic from its start to its end as of now, under a throwaway group. */
-async function readToEnd(kafka: Kafka, topic: string, onMessage: (m: KafkaMessage, partition: number) => void) {
+/** Reads the dead-letter topics from their start to their end as of now, under a throwaway group. */
+async function readToEnd(
+  kafka: Kafka,
+  topics: readonly string[],
+  onMessage: (m: KafkaMessage, topic: string, partition: number) => void,
+) {
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `adtrace-dlq-replay-${randomUUID().slice(0, 8)}`;
   const consumer = kafka.consumer({ groupId });
   try {
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-    const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
+    const ends = new Map<string, bigint>();
+    const pending = new Set<string>();
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+        // low = high: empty, or every record gone by retention (the raw topic keeps 7 days).
+        if (BigInt(p.high) > BigInt(p.low)) pending.add(`${topic}/${p.partition}`);
+      }
     if (pending.size === 0) return;
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
+      // Done by each batch's last offset, not the last message's: the exactly-once stages write
+      // their dead letters in transactions, so a partition ends in a commit marker no message has.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const tp = `${payload.topic}/${payload.partition}`;
+        const end = ends.get(tp);
+        if (end !== undefined && BigInt(payload.lastOffset) >= end - 1n && pending.delete(tp) && pending.size === 0)
+          resolve();
+      });
       consumer
         .run({
           autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
-            const end = ends.get(partition)!;
-            if (BigInt(message.offset) < end) onMessage(message, partition);
-            if (BigInt(message.offset) >= end - 1n && pending.delete(partition) && pending.size === 0) resolve();
+          eachMessage: async ({ topic, partition, message }) => {
+            if (BigInt(message.offset) < ends.get(`${topic}/${partition}`)!) onMessage(message, topic, partition);
           },
         })
         .catch(reject);
@@ -74,17 +90,24 @@ async function readToEnd(kafka: Kafka, topic: string, onMessage: (m: KafkaMessag
 }
 
 /**
- * Sends the matching dead letters back to the topics they came from, with their original key,
- * value and headers (plus `adtrace.replay-of`), after a fix. A letter replayed twice is sent
+ * Both dead-letter topics: the raw one holds the raw topics' letters (ingest's invalid bid
+ * requests, tracking's forged or expired clicks), the ones most worth replaying after a fix.
+ */
+export const DEFAULT_DEAD_LETTER_TOPICS: readonly string[] = [Topics.deadLettersRaw, Topics.deadLetters];
+
+/**
+ * Sends the matching dead letters of `deadLetterTopics` (default both) back to the topics they
+ * came from, with their original key, value and headers (plus `adtrace.replay-of`, naming the
+ * dead letter's topic, partition and offset), after a fix. A letter replayed twice is sent
  * twice: the consumers de-duplicate by event id. `dryRun` only lists what would be sent.
  */
 export async function replayDeadLetters(
   kafka: Kafka,
-  options: { filter?: ReplayFilter; deadLetterTopic?: string; dryRun?: boolean } = {},
+  options: { filter?: ReplayFilter; deadLetterTopics?: readonly string[]; dryRun?: boolean } = {},
 ): Promise<ReplayedLetter[]> {
-  const topic = options.deadLetterTopic ?? Topics.deadLetters;
+  const topics = options.deadLetterTopics ?? DEFAULT_DEAD_LETTER_TOPICS;
   const chosen: Array<{ letter: ReplayedLetter; message: KafkaMessage }> = [];
-  await readToEnd(kafka, topic, (message, partition) => {
+  await readToEnd(kafka, topics, (message, topic, partition) => {
     const originalTopic = findHeader(message.headers, DeadLetterHeaders.originalTopic);
     if (!originalTopic || !matches(message, options.filter ?? {})) return;
     const letter: ReplayedLetter = {

@@ -1,6 +1,7 @@
 // Dead letters made by the real stream runtime, then replayed after a "fix": they return to
 // their original topic with their key, value and original headers (traceparent included), minus
-// the dead-letter headers, plus adtrace.replay-of; filters and --dry-run send nothing extra.
+// the dead-letter headers, plus adtrace.replay-of; filters and --dry-run send nothing extra. By
+// default it reads both dead-letter topics, the raw one (ingest's and tracking's letters) too.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,7 +13,7 @@ import { REPLAY_OF_HEADER, replayDeadLetters } from '../src/dlq-replay.ts';
 
 const kafka = testKafka('dlq-replay-test');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-let topics: TestTopics<'in' | 'out' | 'dlq'>;
+let topics: TestTopics<'in' | 'out' | 'dlq' | 'raw'>;
 let hop: Hop;
 const stage = uniqueGroupId('ingest');
 
@@ -39,7 +40,7 @@ async function readAll(topic: string, expected: number): Promise<KafkaMessage[]>
 }
 
 beforeAll(async () => {
-  topics = await testTopics(['in', 'out', 'dlq'], { partitions: 2 });
+  topics = await testTopics(['in', 'out', 'dlq', 'raw'], { partitions: 2 });
   hop = createHop({
     name: stage,
     log: () => {},
@@ -75,12 +76,12 @@ afterAll(async () => {
 
 describe('adtrace dlq replay', () => {
   it('lists without sending on a dry run, and a filter that matches nothing replays nothing', async () => {
-    const dry = await replayDeadLetters(kafka, { deadLetterTopic: topics.names.dlq, dryRun: true });
+    const dry = await replayDeadLetters(kafka, { deadLetterTopics: [topics.names.dlq], dryRun: true });
     expect(dry.map((l) => l.eventId).sort()).toEqual(['evt-2', 'evt-4']);
     expect(dry.every((l) => l.stage === stage && l.code === 'NEEDS_FIX' && l.originalTopic === topics.names.in)).toBe(
       true,
     );
-    const none = await replayDeadLetters(kafka, { deadLetterTopic: topics.names.dlq, filter: { stage: 'other' } });
+    const none = await replayDeadLetters(kafka, { deadLetterTopics: [topics.names.dlq], filter: { stage: 'other' } });
     expect(none).toEqual([]);
     const offsets = await topics.admin.fetchTopicOffsets(topics.names.in);
     expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(4);
@@ -102,6 +103,72 @@ describe('adtrace dlq replay', () => {
       expect(JSON.parse(m.value!.toString())).toMatchObject({ bad: true });
       expect(m.headers?.traceparent?.toString()).toBe(TRACEPARENT);
       expect(m.headers?.[REPLAY_OF_HEADER]?.toString()).toMatch(new RegExp(`^${topics.names.dlq}/\\d@\\d+$`));
+      for (const name of Object.values(DeadLetterHeaders)) expect(m.headers).not.toHaveProperty(name);
+    }
+  });
+});
+
+describe('adtrace dlq replay, by default', () => {
+  // The CLI's default topics, under a namespace of the test's own (never adtrace.*).
+  const namespace = uniqueGroupId('dlq-ns');
+  let own: TestTopics<'dead-letters' | 'dead-letters.raw'>;
+  let rawHop: Hop | undefined;
+  const RAW = '{"id":"req-1","imp":[{"bidfloor":0.5,"bidfloorcur":"SEK"}]}';
+
+  beforeAll(async () => {
+    own = await testTopics(['dead-letters', 'dead-letters.raw'], { namespace, partitions: 1 });
+    // As ingest does: exactly-once, so the raw letter is written in a transaction.
+    rawHop = createHop({
+      name: uniqueGroupId('ingest-raw'),
+      mode: 'exactly-once',
+      log: () => {},
+      config: toConfig({ brokers: testBrokers(), deadLetterTopic: own.names['dead-letters.raw'] }),
+      inputs: { raw: { topic: topics.names.raw, decode: (b: Buffer) => b } },
+      outputs: { out: { topic: topics.names.out, encode: (v: Buffer) => v } },
+      handler: () => {
+        throw new RejectedError('UNKNOWN_CURRENCY', 'bidfloorcur SEK has no USD rate');
+      },
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: topics.names.raw,
+      messages: [{ key: 'req-1', value: RAW, headers: { traceparent: TRACEPARENT, 'adtrace.event-id': 'req-1' } }],
+    });
+    await rawHop.start();
+    const [letter] = await readAll(own.names['dead-letters.raw'], 1);
+    await rawHop.stop();
+    // A letter at the same partition and offset (0@0) of the regular topic: replay-of tells them apart.
+    await producer.send({
+      topic: own.names['dead-letters'],
+      messages: [
+        { key: letter!.key, value: letter!.value, headers: { ...letter!.headers, 'adtrace.event-id': 'req-2' } },
+      ],
+    });
+    await producer.disconnect();
+  });
+  afterAll(async () => {
+    await rawHop?.stop();
+    await own?.cleanup();
+  });
+
+  it('replays the letters of the raw dead-letter topic too, each naming its dead-letter topic', async () => {
+    const run = promisify(execFile);
+    const main = join(import.meta.dirname, '..', 'src', 'main.ts');
+    const { stdout } = await run(process.execPath, [main, 'dlq', 'replay', '--code', 'UNKNOWN_CURRENCY', '--json'], {
+      env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), ADTRACE_TOPIC_NAMESPACE: namespace },
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout).replayed).toBe(2);
+
+    const replayed = (await readAll(topics.names.raw, 3)).filter((m) => m.headers?.[REPLAY_OF_HEADER] !== undefined);
+    expect(new Set(replayed.map((m) => m.headers?.[REPLAY_OF_HEADER]?.toString()))).toEqual(
+      new Set([`${own.names['dead-letters.raw']}/0@0`, `${own.names['dead-letters']}/0@0`]),
+    );
+    for (const m of replayed) {
+      expect(m.key?.toString()).toBe('req-1');
+      expect(m.value?.toString()).toBe(RAW);
+      expect(m.headers?.traceparent?.toString()).toBe(TRACEPARENT);
       for (const name of Object.values(DeadLetterHeaders)) expect(m.headers).not.toHaveProperty(name);
     }
   });

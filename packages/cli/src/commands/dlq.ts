@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Topics } from '@adtrace/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import { type Command, print, UsageError } from '../command.ts';
 import { replayDeadLetters } from '../dlq-replay.ts';
@@ -21,7 +22,8 @@ export const dlqCommand: Command = {
   name: 'dlq',
   summary: 'dead letters with their reasons; replay them after a fix',
   help: `Usage: adtrace dlq list [--limit N] [--json]
-       adtrace dlq replay [--stage S] [--code C] [--topic T] [--since ISO-TIME] [--dry-run] [--json]
+       adtrace dlq replay [--stage S] [--code C] [--topic T] [--since ISO-TIME]
+                          [--dead-letter-topic T]... [--dry-run] [--json]
 
 Lists dead letters, newest first: when, the stage that gave up, the code and reason, where the
 message came from (topic, partition, offset) and its event id when known.
@@ -31,10 +33,13 @@ message came from (topic, partition, offset) and its event id when known.
 
 list reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default http://127.0.0.1:8686).
 
-replay reads adtrace.dead-letters from Kafka and sends the matching letters back to the topics
-they came from, with their original key, value and headers — traceparent included, so the retry
-joins the event's trace — plus adtrace.replay-of naming the dead letter. Filters: --stage (the
-service that gave up), --code, --topic (the original topic), --since (dead-lettered at or after).
+replay reads both dead-letter topics from Kafka — ${Topics.deadLettersRaw} (the raw topics'
+letters: ingest's invalid bid requests, e.g. UNKNOWN_CURRENCY, tracking's forged or expired
+clicks) and ${Topics.deadLetters} — and sends the matching letters back to the topics they came
+from, with their original key, value and headers — traceparent included, so the retry joins the
+event's trace — plus adtrace.replay-of naming the dead letter (its topic/partition@offset).
+Filters, on both topics: --stage (the service that gave up), --code, --topic (the original
+topic), --since (dead-lettered at or after). --dead-letter-topic T (repeatable) reads only T.
 Replaying twice sends twice; consumers de-duplicate by event id. --dry-run lists without sending.`,
   async run(argv) {
     const [action, ...args] = argv;
@@ -82,7 +87,8 @@ async function replay(args: string[]): Promise<number> {
       since: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      'dead-letter-topic': { type: 'string' },
+      // Repeatable: restricts replay to these dead-letter topics (default both, raw and regular).
+      'dead-letter-topic': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -97,7 +103,7 @@ async function replay(args: string[]): Promise<number> {
       ...(values.topic && { originalTopic: values.topic }),
       ...(sinceMs !== undefined && { sinceMs }),
     },
-    ...(values['dead-letter-topic'] && { deadLetterTopic: values['dead-letter-topic'] }),
+    ...(values['dead-letter-topic'] && { deadLetterTopics: values['dead-letter-topic'] }),
     dryRun: values['dry-run'],
   });
   if (values.json) {
