@@ -42,6 +42,17 @@ function originalHeaders(m: KafkaMessage, replayOf: string): IHeaders {
   return headers;
 }
 
+/**
+ * The original record's time (its dead letter's header): a replay keeps its event time. A bid
+ * request replayed an hour later is judged by the auction against its tmax from when upstream
+ * sent it (a TIMEOUT no-fill, not an impression served and billed an hour late); a click or a
+ * conversion keeps its place in the attribution windows and its ROAS window.
+ */
+function originalTimestamp(m: KafkaMessage): string | undefined {
+  const t = findHeader(m.headers, DeadLetterHeaders.originalTimestamp);
+  return t !== undefined && /^\d{1,15}$/.test(t) ? t : undefined;
+}
+
 /** Reads the dead-letter topics from their start to their end as of now, under a throwaway group. */
 async function readToEnd(
   kafka: Kafka,
@@ -128,11 +139,15 @@ export async function replayDeadLetters(
         acks: -1,
         topicMessages: [...byTopic].map(([original, items]) => ({
           topic: original,
-          messages: items.map(({ letter, message }) => ({
-            key: message.key,
-            value: message.value,
-            headers: originalHeaders(message, letter.deadLetter),
-          })),
+          messages: items.map(({ letter, message }) => {
+            const timestamp = originalTimestamp(message);
+            return {
+              key: message.key,
+              value: message.value,
+              headers: originalHeaders(message, letter.deadLetter),
+              ...(timestamp !== undefined && { timestamp }),
+            };
+          }),
         })),
       });
     } finally {

@@ -36,8 +36,10 @@ list reads the warehouse service's query API: ADTRACE_WAREHOUSE_API (default htt
 replay reads both dead-letter topics from Kafka — ${Topics.deadLettersRaw} (the raw topics'
 letters: ingest's invalid bid requests, e.g. UNKNOWN_CURRENCY, tracking's forged or expired
 clicks) and ${Topics.deadLetters} — and sends the matching letters back to the topics they came
-from, with their original key, value and headers — traceparent included, so the retry joins the
-event's trace — plus adtrace.replay-of naming the dead letter (its topic/partition@offset).
+from, with their original key, value, headers and timestamp — traceparent included, so the retry
+joins the event's trace; the timestamp keeps its event time, so a bid request replayed late is
+a TIMEOUT no-fill, never a late impression — plus adtrace.replay-of naming the dead letter (its
+topic/partition@offset).
 Filters, on both topics: --stage (the service that gave up), --code, --topic (the original
 topic), --since (dead-lettered at or after). --dead-letter-topic T (repeatable) reads only T.
 Replaying twice sends twice; consumers de-duplicate by event id. --dry-run lists without sending.`,
