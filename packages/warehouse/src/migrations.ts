@@ -248,4 +248,47 @@ CREATE TABLE raw_dead_letters (
   PRIMARY KEY (dlq_partition, dlq_offset)
 );`,
   },
+  {
+    version: 33,
+    name: "a dead letter's identity: its place and its time",
+    // A dead letter was known by its place alone (partition, offset), so after its topic was
+    // recreated, or the warehouse was pointed at another cluster, a new letter at an old place was
+    // taken for the stored one and never loaded. Its time (`dlq_time_ms`: the dead-lettered-at
+    // header, else the record's timestamp, else 0 — what dead_lettered_at holds, never NULL) joins
+    // the key: the same record read again has the same, a letter of another incarnation another.
+    // The tables are rebuilt (DuckDB cannot change a primary key); old rows take it from
+    // dead_lettered_at, as the loader computes it.
+    sql: (d) => ['dead_letters', 'raw_dead_letters'].map((table) => deadLetterKeyedByTime(d, table)).join('\n'),
+  },
 ];
+
+function deadLetterKeyedByTime({ types: t, timestampToMicros }: Dialect, table: string): string {
+  const columns = `dlq_partition, dlq_offset, original_topic, original_partition, original_offset, original_timestamp,
+  dead_lettered_at, reason, code, error_class, stage, event_id, traceparent, key, value, headers, loaded_at`;
+  return `
+CREATE TABLE ${table}_v33 (
+  dlq_partition INTEGER NOT NULL,
+  dlq_offset BIGINT NOT NULL,
+  dlq_time_ms BIGINT NOT NULL,
+  original_topic VARCHAR,
+  original_partition INTEGER,
+  original_offset BIGINT,
+  original_timestamp ${t.timestamp},
+  dead_lettered_at ${t.timestamp},
+  reason VARCHAR,
+  code VARCHAR,
+  error_class VARCHAR,
+  stage VARCHAR,
+  event_id VARCHAR,
+  traceparent VARCHAR,
+  key ${t.bytes},
+  value ${t.bytes},
+  headers ${t.json} NOT NULL,
+  loaded_at ${t.timestamp} NOT NULL DEFAULT current_timestamp,
+  PRIMARY KEY (dlq_partition, dlq_offset, dlq_time_ms)
+);
+INSERT INTO ${table}_v33 (dlq_time_ms, ${columns})
+SELECT COALESCE(CAST(${timestampToMicros('dead_lettered_at')} / 1000 AS BIGINT), 0), ${columns} FROM ${table};
+DROP TABLE ${table};
+ALTER TABLE ${table}_v33 RENAME TO ${table};`;
+}

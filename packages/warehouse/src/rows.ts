@@ -114,7 +114,7 @@ export interface RoasWindowRow {
 }
 
 export interface DeadLetterRow {
-  /** Where the dead letter itself sits in the dead-letters topic: its identity. */
+  /** Where the dead letter itself sits in the dead-letters topic: with `deadLetteredAtMs` (0 when null), its identity. */
   readonly dlqPartition: number;
   readonly dlqOffset: string;
   readonly originalTopic: string | null;

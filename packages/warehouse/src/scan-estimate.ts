@@ -2,6 +2,7 @@
 const DEAD_LETTER_BYTES: Record<string, number> = {
   dlq_partition: 8,
   dlq_offset: 8,
+  dlq_time_ms: 8,
   original_topic: 30,
   original_partition: 8,
   original_offset: 8,

@@ -66,7 +66,11 @@ WHERE excluded.revision > roas_window_generations.revision`,
   afterInsertSql: afterRoasLoadSql,
 };
 
-/** dead_letters, or raw_dead_letters (the raw topics' dead letters, redacted): the same columns. */
+/**
+ * dead_letters, or raw_dead_letters (the raw topics' dead letters, redacted): the same columns. A
+ * letter is known by its place and its time (migration 33), so a recreated topic's letters at old
+ * places are loaded, and the same letter read again is not.
+ */
 function deadLetterLoad(table: 'dead_letters' | 'raw_dead_letters'): TableLoad<DeadLetterRow> {
   return {
     table,
@@ -78,9 +82,9 @@ function deadLetterLoad(table: 'dead_letters' | 'raw_dead_letters'): TableLoad<D
     values: (r) => [r.dlqPartition, r.dlqOffset, r.originalTopic, r.originalPartition, r.originalOffset, r.originalTimestampMs, r.deadLetteredAtMs, r.reason, r.code, r.errorClass, r.stage, r.eventId, r.traceparent, r.key, r.value, r.headersJson],
     ...skipExisting(
       (d) => `
-INSERT INTO ${table} (dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
+INSERT INTO ${table} (dlq_partition, dlq_offset, dlq_time_ms, original_topic, original_partition, original_offset,
   original_timestamp, dead_lettered_at, reason, code, error_class, stage, event_id, traceparent, key, value, headers)
-SELECT dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
+SELECT dlq_partition, dlq_offset, COALESCE(dead_lettered_at_ms, 0), original_topic, original_partition, original_offset,
   ${d.timestampFromMicros('original_timestamp_ms * 1000')}, ${d.timestampFromMicros('dead_lettered_at_ms * 1000')},
   reason, code, error_class, stage, event_id, traceparent, key, value, CAST(headers AS ${d.types.json})
 FROM ${table}_stage`,

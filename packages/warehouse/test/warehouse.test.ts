@@ -83,7 +83,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30, 31, 32]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30, 31, 32, 33]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -954,6 +954,36 @@ describe.each([
     expect((await wh.deadLetters({ limit: 2 })).map((r) => r.deadLetteredAtMs)).toEqual([
       1_763_769_602_000, 1_763_769_601_500,
     ]);
+  });
+
+  it(`a recreated topic's dead letter at a place an older one held is loaded beside it, once`, async () => {
+    const letter = (deadLetteredAtMs: number | null, reason: string) => ({
+      dlqPartition: 4,
+      dlqOffset: '0',
+      originalTopic: 'adtrace.bid-requests',
+      originalPartition: 4,
+      originalOffset: '12',
+      originalTimestampMs: 1_763_769_500_000,
+      deadLetteredAtMs,
+      reason,
+      code: 'SCHEMA',
+      errorClass: 'DecodeError',
+      stage: 'profiling',
+      eventId: null,
+      traceparent: null,
+      key: null,
+      value: Buffer.from([1]),
+      headersJson: '{}',
+    });
+    const before = letter(1_763_769_600_000, 'the letter before the topic was recreated');
+    const after = letter(1_763_773_200_000, 'the letter after');
+    const timeless = letter(null, 'a letter with no time');
+    expect((await wh.loadDeadLetters([before])).inserted).toBe(1);
+    expect((await wh.loadDeadLetters([after, before, timeless])).inserted).toBe(2);
+    expect((await wh.loadDeadLetters([after, timeless])).inserted).toBe(0);
+    const atPlace = (await wh.deadLetters({ limit: 50 })).filter((r) => r.dlqPartition === 4 && r.dlqOffset === '0');
+    expect(atPlace.map((r) => r.reason)).toEqual([after.reason, before.reason, timeless.reason]);
+    expect((await wh.loadRawDeadLetters([before, after, after])).inserted).toBe(2);
   });
 
   it(`a campaign window's flush spans are found by campaign and window start, latest first`, async () => {
