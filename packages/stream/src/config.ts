@@ -37,8 +37,9 @@ export interface StreamConfig {
    * until this long after it (Kafka's producer linger.ms, on the consuming side): what arrives
    * meanwhile is handled and committed together, one transaction (or produce and commit, or
    * warehouse load) for it all. 0 (the default) for the hops on an event's path, whose latency it
-   * would add to; the warehouse's topic loader, which no event waits on, lingers 500 ms. A fetch
-   * that came back empty, or one that left records behind (a backlog), waits for nothing.
+   * would add to; hops no request waits on linger (BACKGROUND_LINGER_MS; the warehouse's topic
+   * loader 500 ms). A fetch that came back empty, or one that left records behind (a backlog),
+   * waits for nothing.
    */
   readonly lingerMs: number;
   /** HTTP port for /healthz and /readyz; 0 picks a free port; undefined serves none. */
@@ -99,6 +100,17 @@ const fields = {
   idleMs: { env: 'IDLE_MS', kind: { int: [100, 86_400_000] }, def: 10_000 },
   instanceId: { env: 'ADTRACE_INSTANCE_ID', kind: 'string', def: undefined },
 } as const satisfies Record<Exclude<keyof StreamConfig, 'prefix'>, { env: string; kind: Kind; def: unknown }>;
+
+/**
+ * The linger of a hop no request waits on (attribution, re-keying, ROAS): a service sets it as
+ * its default, `<PREFIX>_LINGER_MS` overrides it. At the demo's 20 events/s every hop committed a
+ * transaction for each record or two — ~55 broker requests an event, the broker ~65 % of a core
+ * at ~0.6 ms of its CPU a request; tracking's two hops and aggregation lingering 200 ms took
+ * 7.4–7.7 transactions an event to 5.8–6.0 and the machine from 160–171 % to 134–150 %
+ * (bench/README.md, session 33). What they feed (attributed events, ROAS, campaign spend) is
+ * seen up to 200 ms later per hop; a backlog never waits.
+ */
+export const BACKGROUND_LINGER_MS = 200;
 
 /** Raw settings, as read from the environment or written by a test; `prefix` names the variables. */
 type Field = keyof typeof fields;

@@ -1,7 +1,7 @@
 export { bufferGetter, findHeader, overwriteSetter } from './carrier.ts';
 export { changelogTopic } from './changelog.ts';
 export { type Action, classify, type Stage, type Verdict } from './classify.ts';
-export { readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
+export { BACKGROUND_LINGER_MS, readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
 // The process's CPU ledger: a service's own work outside hops (the warehouse's loads) measured in it too.
 export { CpuPhase } from './cpu-account.ts';
 // How long an exactly-once member's next transaction waits for the last one's markers (benches measure it).

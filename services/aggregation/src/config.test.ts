@@ -23,6 +23,11 @@ describe('aggregation config', () => {
     expect(c.usdRates).toEqual({ USD: 1 });
   });
 
+  it('lingers 200 ms, no request waiting on it, unless AGGREGATION_LINGER_MS says otherwise', () => {
+    expect(config().stream.lingerMs).toBe(200);
+    expect(config({ AGGREGATION_LINGER_MS: '0' }).stream.lingerMs).toBe(0);
+  });
+
   it('a rebuild generation gets its own consumer group, so it starts from empty state', () => {
     const c = config({ AGGREGATION_GENERATION: '3' });
     expect(c.roas.generation).toBe(3);

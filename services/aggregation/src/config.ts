@@ -8,6 +8,7 @@ import {
 } from '@adtrace/ads';
 import { Topics } from '@adtrace/schemas';
 import {
+  BACKGROUND_LINGER_MS,
   ConfigError,
   intSetting,
   readSettings,
@@ -81,7 +82,8 @@ export function toConfig(env: AggregationEnv): AggregationConfig {
     retentionMs: int(env, 'AGGREGATION_RETENTION_MS', DEFAULT_ROAS_CONFIG.retentionMs, 0, 30 * DAY),
   });
   return {
-    stream: toStreamConfig(env.stream),
+    // No request waits on ROAS or spend: it lingers (BACKGROUND_LINGER_MS).
+    stream: toStreamConfig({ lingerMs: BACKGROUND_LINGER_MS, ...env.stream }),
     group: env.AGGREGATION_GROUP ?? (generation === 0 ? 'aggregation' : `aggregation-g${generation}`),
     topics: {
       events: env.AGGREGATION_EVENTS_TOPIC ?? Topics.attributedEvents,

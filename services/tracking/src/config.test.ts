@@ -38,6 +38,12 @@ describe('tracking config', () => {
     expect(c.rekeySkewMs).toBe(5_000);
   });
 
+  it('both hops linger, no request waiting on them; each variable overrides its own', () => {
+    expect([config(base).rekeyStream.lingerMs, config(base).stream.lingerMs]).toEqual([200, 200]);
+    const c = config({ ...base, TRACKING_REKEY_LINGER_MS: '0', TRACKING_LINGER_MS: '50' });
+    expect([c.rekeyStream.lingerMs, c.stream.lingerMs]).toEqual([0, 50]);
+  });
+
   it('makes the windows, rates and topics configurable', () => {
     const c = config({
       ...base,

@@ -10,6 +10,7 @@ import {
 import { TOPIC_NAMESPACE, Topics } from '@adtrace/schemas';
 import { parseTokenKeys } from '@adtrace/service-delivery';
 import {
+  BACKGROUND_LINGER_MS,
   ConfigError,
   intSetting,
   readEnv as readStreamEnv,
@@ -110,8 +111,13 @@ export function toConfig(env: TrackingEnv): TrackingConfig {
     throw new ConfigError('TRACKING_CLICK_WINDOW_MS', (error as Error).message);
   }
   return {
-    rekeyStream: toStreamConfig({ deadLetterTopic: Topics.deadLettersRaw, ...env.rekeyStream }),
-    stream: toStreamConfig(env.stream),
+    // No request waits on attribution: both hops linger (BACKGROUND_LINGER_MS).
+    rekeyStream: toStreamConfig({
+      deadLetterTopic: Topics.deadLettersRaw,
+      lingerMs: BACKGROUND_LINGER_MS,
+      ...env.rekeyStream,
+    }),
+    stream: toStreamConfig({ lingerMs: BACKGROUND_LINGER_MS, ...env.stream }),
     group: env.TRACKING_GROUP ?? 'tracking',
     topics: {
       raw: env.TRACKING_RAW_TOPIC ?? Topics.userEventsRaw,
