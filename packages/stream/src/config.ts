@@ -124,6 +124,11 @@ function variable(key: Field, prefix: string | undefined): string {
   return SHARED.has(env) ? env : `${prefix ?? 'STREAM'}_${env}`;
 }
 
+/** The variables `readEnv(prefix)` reads, KAFKA_BROKERS and ADTRACE_INSTANCE_ID among them. */
+export function streamVariables(prefix: string): string[] {
+  return (Object.keys(fields) as Field[]).map((key) => variable(key, prefix));
+}
+
 /** Step one: the variables under `prefix` (and the shared KAFKA_BROKERS and ADTRACE_INSTANCE_ID), unparsed. */
 export function readEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): StreamEnv {
   const out: StreamEnv = { prefix };

@@ -1,7 +1,14 @@
 export { bufferGetter, findHeader, overwriteSetter } from './carrier.ts';
 export { changelogTopic } from './changelog.ts';
 export { type Action, classify, type Stage, type Verdict } from './classify.ts';
-export { BACKGROUND_LINGER_MS, readEnv, type StreamConfig, type StreamEnv, toConfig } from './config.ts';
+export {
+  BACKGROUND_LINGER_MS,
+  readEnv,
+  type StreamConfig,
+  type StreamEnv,
+  streamVariables,
+  toConfig,
+} from './config.ts';
 // The process's CPU ledger: a service's own work outside hops (the warehouse's loads) measured in it too.
 export { CpuPhase } from './cpu-account.ts';
 // How long an exactly-once member's next transaction waits for the last one's markers (benches measure it).
@@ -32,7 +39,7 @@ export { unwrapInstrumentation } from './kafka/unwrap.ts';
 export { LateHeaders } from './late.ts';
 export type { Dedupe } from './process-message.ts';
 export { runUntilSignal } from './run.ts';
-export { intSetting, readSettings, secretSetting } from './settings.ts';
+export { checkSettingNames, intSetting, readSettings, secretSetting } from './settings.ts';
 export {
   createSink,
   type Sink,

@@ -48,3 +48,49 @@ export function secretSetting(settings: object, name: string, help: string): str
   if (text === undefined || text === '') throw new ConfigError(name, `required: ${help} (or ${name}_FILE)`);
   return text;
 }
+
+/** Unknown names already warned about: a process reads its settings more than once (tests, the CLI). */
+const warned = new Set<string>();
+
+/**
+ * Checks the variables under a service's prefixes (`AUCTION` → `AUCTION_*`) against the names its
+ * settings read. A name a few edits from a known one is a typo — `AUCTION_SCORED_ADS` for
+ * `AUCTION_SCORED_SPANS`, `AGGREGATION_LINGER` for `AGGREGATION_LINGER_MS` — that would otherwise
+ * be ignored and the default used without a word: it stops start-up with a ConfigError naming both.
+ * Any other unknown name may be someone else's (a tool's, a platform's), so it is only warned
+ * about (a process warning, in the service's log). Empty values are unset, as everywhere here.
+ */
+export function checkSettingNames(env: NodeJS.ProcessEnv, prefixes: readonly string[], known: Iterable<string>): void {
+  const names = new Set(known);
+  for (const name of Object.keys(env).sort()) {
+    if (!env[name]?.trim() || names.has(name) || !prefixes.some((p) => name.startsWith(`${p}_`))) continue;
+    const near = nearestName(name, names);
+    if (near) throw new ConfigError(name, `no setting has this name; did you mean ${near}?`);
+    if (warned.has(name)) continue;
+    warned.add(name);
+    process.emitWarning(`${name} is set, but no setting of this service has that name: ignored`, 'ConfigWarning');
+  }
+}
+
+/** The known name fewest edits away (Levenshtein), if that is at most a quarter of its length (and 2 or more). */
+function nearestName(name: string, known: ReadonlySet<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}

@@ -18,7 +18,8 @@ export type WarehouseConfig =
 
 export type WarehouseEnv = Readonly<Record<string, string | undefined>>;
 
-const NAMES = [
+/** The variables the warehouse's config reads (the warehouse service checks its own against them too). */
+export const WAREHOUSE_SETTINGS = [
   'WAREHOUSE_URL',
   'WAREHOUSE_PATH',
   'WAREHOUSE_DUCKDB_THREADS',
@@ -46,7 +47,7 @@ const DEFAULT_DUCKDB_THREADS = 1;
 const DEFAULT_DUCKDB_COMMIT_INTERVAL_MS = 250;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): WarehouseEnv {
-  return Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]));
+  return Object.fromEntries(WAREHOUSE_SETTINGS.map((n) => [n, env[n]?.trim() || undefined]));
 }
 
 /** The workspace's state dir (ADTRACE_HOME, else <root>/.adtrace), found like the CLI finds it. */

@@ -6,7 +6,14 @@ export type {
   LateEventRow,
 } from './attribution-tables.ts';
 export type { CampaignTotals, CampaignTotalsQuery } from './campaign-totals.ts';
-export { defaultStateDir, readEnv, toConfig, type WarehouseConfig, type WarehouseEnv } from './config.ts';
+export {
+  defaultStateDir,
+  readEnv,
+  toConfig,
+  WAREHOUSE_SETTINGS,
+  type WarehouseConfig,
+  type WarehouseEnv,
+} from './config.ts';
 export { DuckDbWarehouse } from './duckdb/duckdb-warehouse.ts';
 export { type Migration, migrations, REQUEST_ID_ATTRIBUTE } from './migrations.ts';
 export { connectWarehouse, openWarehouse } from './open.ts';

@@ -10,11 +10,13 @@ import { Topics } from '@adtrace/schemas';
 import {
   BACKGROUND_LINGER_MS,
   ConfigError,
+  checkSettingNames,
   intSetting,
   readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
+  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -66,6 +68,7 @@ export type AggregationEnv = { readonly stream: StreamEnv } & { readonly [K in N
 
 /** Step one: AGGREGATION_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AggregationEnv {
+  checkSettingNames(env, ['AGGREGATION'], [...NAMES, ...streamVariables('AGGREGATION')]);
   const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('AGGREGATION', env), ...own };
 }

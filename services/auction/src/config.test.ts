@@ -28,6 +28,13 @@ describe('auction config', () => {
     expect(c.scoredSpans).toBe(3);
   });
 
+  it('stops start-up on a misspelt variable, naming the setting it was meant for', () => {
+    // Before, AUCTION_SCORED_ADS was ignored and 3 ads scored, without a word.
+    expect(() => config({ AUCTION_SCORED_ADS: '5' })).toThrow(ConfigError);
+    expect(() => config({ AUCTION_SCORED_ADS: '5' })).toThrow(/AUCTION_SCORED_ADS: .*AUCTION_SCORED_SPANS/);
+    expect(() => config({ AUCTION_BATCH_SIZ: '5' })).toThrow(/did you mean AUCTION_BATCH_SIZE\?/);
+  });
+
   it('lets tests and staging runs override topics and group', () => {
     const c = config({
       AUCTION_GROUP: 'auction-staging',

@@ -11,11 +11,13 @@ import {
 import { Topics } from '@adtrace/schemas';
 import {
   ConfigError,
+  checkSettingNames,
   intSetting,
   readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
+  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -73,6 +75,7 @@ const DAY_MS = 86_400_000;
 
 /** Step one: AUCTION_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AuctionEnv {
+  checkSettingNames(env, ['AUCTION'], [...NAMES, ...streamVariables('AUCTION')]);
   const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('AUCTION', env), ...own };
 }

@@ -2,12 +2,14 @@ import type { TokenKeyring } from '@adtrace/ads';
 import { Topics } from '@adtrace/schemas';
 import {
   ConfigError,
+  checkSettingNames,
   intSetting,
   readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
   secretSetting,
+  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 import { parseTokenKeys } from './token-keys.ts';
@@ -50,6 +52,7 @@ const DAY_MS = 86_400_000;
 
 /** Step one: DELIVERY_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): DeliveryEnv {
+  checkSettingNames(env, ['DELIVERY'], [...NAMES, ...streamVariables('DELIVERY')]);
   const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('DELIVERY', env), ...own };
 }

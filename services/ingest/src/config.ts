@@ -2,12 +2,14 @@ import { MIN_USER_KEY_SECRET_BYTES, parseUsdRates, type UsdRates } from '@adtrac
 import { DEFAULT_OPENRTB_MAX_BYTES, Topics } from '@adtrace/schemas';
 import {
   ConfigError,
+  checkSettingNames,
   intSetting,
   readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
   secretSetting,
+  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -53,6 +55,7 @@ export type IngestEnv = { readonly stream: StreamEnv } & { readonly [K in (typeo
 
 /** Step one: INGEST_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): IngestEnv {
+  checkSettingNames(env, ['INGEST'], [...NAMES, ...streamVariables('INGEST')]);
   const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('INGEST', env), ...own };
 }

@@ -1,10 +1,12 @@
 import { Topics } from '@adtrace/schemas';
 import {
+  checkSettingNames,
   intSetting,
   readSettings,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
+  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -36,6 +38,7 @@ export type ProfilingEnv = { readonly stream: StreamEnv } & { readonly [K in (ty
 
 /** Step one: PROFILING_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ProfilingEnv {
+  checkSettingNames(env, ['PROFILING'], [...NAMES, ...streamVariables('PROFILING')]);
   const own = readSettings(NAMES, env);
   return { stream: readStreamEnv('PROFILING', env), ...own };
 }

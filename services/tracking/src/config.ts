@@ -12,10 +12,12 @@ import { parseTokenKeys } from '@adtrace/service-delivery';
 import {
   BACKGROUND_LINGER_MS,
   ConfigError,
+  checkSettingNames,
   intSetting,
   readEnv as readStreamEnv,
   type StreamConfig,
   type StreamEnv,
+  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -95,6 +97,11 @@ export const REKEYED_TOPIC = `${TOPIC_NAMESPACE}.tracking.user-events-by-user`;
 
 /** Step one: TRACKING_*, the shared secrets' variables and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TrackingEnv {
+  checkSettingNames(
+    env,
+    ['TRACKING'],
+    [...NAMES, ...streamVariables('TRACKING'), ...streamVariables('TRACKING_REKEY')],
+  );
   const own = Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined]).filter(([, v]) => v));
   return { stream: readStreamEnv('TRACKING', env), rekeyStream: readStreamEnv('TRACKING_REKEY', env), ...own };
 }

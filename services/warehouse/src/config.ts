@@ -1,9 +1,16 @@
 import { Topics } from '@adtrace/schemas';
-import { intSetting, readEnv as readStreamEnv, toConfig as streamConfig } from '@adtrace/stream';
+import {
+  checkSettingNames,
+  intSetting,
+  readEnv as readStreamEnv,
+  toConfig as streamConfig,
+  streamVariables,
+} from '@adtrace/stream';
 import { type PriceTable, pricesFromEnv } from '@adtrace/telemetry';
 import {
   readEnv as readWarehouseEnv,
   toConfig as toWarehouseConfig,
+  WAREHOUSE_SETTINGS,
   type WarehouseConfig,
   type WarehouseEnv,
 } from '@adtrace/warehouse';
@@ -71,6 +78,7 @@ const NAMES = [
 ] as const;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+  checkSettingNames(env, ['WAREHOUSE'], [...NAMES, ...WAREHOUSE_SETTINGS, ...streamVariables('WAREHOUSE_LOADER')]);
   return { ...readWarehouseEnv(env), ...Object.fromEntries(NAMES.map((n) => [n, env[n]?.trim() || undefined])) };
 }
 
