@@ -27,7 +27,7 @@ test('a dead letter keeps key, value and headers, and adds every DeadLetterHeade
   expect(record.message.value).toEqual(message.value);
   expect(record.message.headers).toEqual({
     traceparent: Buffer.from(traceparent),
-    'adtrace.event-id': Buffer.from('e1'),
+    'adtrace.event-id': 'e1',
     [DeadLetterHeaders.reason]: 'bid request has no imp',
     [DeadLetterHeaders.code]: 'NO_IMP',
     [DeadLetterHeaders.errorClass]: 'RejectedError',
@@ -40,4 +40,13 @@ test('a dead letter keeps key, value and headers, and adds every DeadLetterHeade
     [DeadLetterHeaders.deadLetteredAt]: '1700000000500',
   });
   expect([record.topic, record.kind, record.eventId]).toEqual(['adtrace.dead-letters', 'dead-letter', 'e1']);
+});
+
+test('a dead letter names the event its handler set, though its input carried none (a raw request)', () => {
+  // Before, only the input's own event-id header went with it: ingest's dead letters named no event.
+  const message = { key: null, value: Buffer.from('{}'), offset: '7', timestamp: '1700000000000', headers: {} };
+  const verdict = classify(new RejectedError('UNKNOWN_CURRENCY', 'no rate'), 'handle');
+  const source = { topic: 'raw', partition: 0, stage: 'ingest', deadLetterTopic: 'dlq.raw' };
+  const record = deadLetterRecord(message as unknown as KafkaMessage, source, verdict, ROOT_CONTEXT, 'e2');
+  expect(record.message.headers['adtrace.event-id']).toBe('e2');
 });

@@ -17,7 +17,9 @@ export interface DeadLetterSource {
 }
 
 /**
- * The original key, value and headers plus the DeadLetterHeaders. The record's own
+ * The original key, value and headers plus the DeadLetterHeaders, and the event id — the
+ * input's, or the one its handler set before failing (ingest names a raw request's event before
+ * anything can fail), so the letter names its event as the process span does. The record's own
  * `traceparent` is then overwritten with the context of the process span that parked it
  * (outbox.ts), so a replay continues the event's trace below the point where it was parked; the
  * original traceparent is kept in `adtrace.dlq.original-traceparent`.
@@ -44,6 +46,7 @@ export function deadLetterRecord(
   set(DeadLetterHeaders.originalTimestamp, message.timestamp);
   set(DeadLetterHeaders.originalTraceparent, findHeader(message.headers, Headers.traceparent));
   set(DeadLetterHeaders.deadLetteredAt, String(now));
+  set(Headers.eventId, eventId);
   return {
     kind: 'dead-letter',
     topic: source.deadLetterTopic,

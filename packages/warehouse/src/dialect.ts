@@ -28,6 +28,8 @@ export interface Dialect {
   jsonText(column: string, key: string): string;
   /** UTF-8 bytes of a text or JSON value as text. */
   textBytes(expr: string): string;
+  /** Whether a bytes column, read as UTF-8, holds a text parameter (false when it is not UTF-8). */
+  bytesContain(column: string, param: string): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -41,6 +43,8 @@ export const duckdbDialect: Dialect = {
   timestampToMicros: (e) => `epoch_us(${e})`,
   jsonText: (c, k) => `json_extract_string(${c}, '$."${k}"')`,
   textBytes: (e) => `strlen(CAST(${e} AS VARCHAR))`,
+  // decode(), not a cast: a cast writes quotes and other bytes as \xNN.
+  bytesContain: (c, p) => `contains(try(decode(${c})), ${p})`,
 };
 
 export const postgresDialect: Dialect = {
@@ -61,4 +65,5 @@ export const postgresDialect: Dialect = {
   timestampToMicros: (e) => `CAST(round(extract(epoch from ${e}) * 1000000) AS bigint)`,
   jsonText: (c, k) => `(${c} ->> '${k}')`,
   textBytes: (e) => `octet_length(CAST(${e} AS text))`,
+  bytesContain: (c, p) => `position(convert_to(${p}, 'UTF8') in ${c}) > 0`,
 };

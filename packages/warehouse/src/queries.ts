@@ -22,7 +22,7 @@ import { checkSegmentMembersQuery, type SegmentMembersQuery, segmentMembersSql }
 import { spanAttributes } from './span-attributes.ts';
 import { stageReportSql, toStageReport } from './stage-stats.ts';
 import { MAX_TRACE_STAGES, type TraceStages, toTraceStages, traceStagesSql } from './trace-stages.ts';
-import { limit, parseJsonObject, TRACE_ID, toNumber, toStringOrNull } from './values.ts';
+import { limit, parseJsonObject, TRACE_ID, toBufferOrNull, toNumber, toStringOrNull } from './values.ts';
 import type {
   ListQuery,
   NoFillQuery,
@@ -120,20 +120,40 @@ export class Queries {
 
   /**
    * Trace ids whose ingest span carries this OpenRTB request id (the one id an exchange knows),
-   * earliest first. Request ids are unique per exchange, not across them, so there may be several.
+   * earliest first, then those of raw dead letters holding a request of that id: a request refused
+   * before ingest read its id (not OpenRTB, a broken rule) has no such span, only the trace of its
+   * refusal, and "what happened to my request?" is asked of those most. Request ids are unique per
+   * exchange, not across them, so there may be several.
    */
   async traceIdsForRequest(requestId: string): Promise<string[]> {
     const d = this.#db.dialect;
-    const rows = await this.#run(
-      'trace_ids_for_request',
-      'spans',
-      ['trace_id', 'attributes', 'start'],
-      `SELECT ${d.traceIdToHex('trace_id')} AS trace_id, min(start) AS first_start
-       FROM spans WHERE ${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)} = $1
-       GROUP BY trace_id ORDER BY first_start, trace_id LIMIT 100`,
-      [requestId],
-    );
-    return rows.map((r) => String(r.trace_id));
+    const [spanRows, letterRows] = await Promise.all([
+      this.#run(
+        'trace_ids_for_request',
+        'spans',
+        ['trace_id', 'attributes', 'start'],
+        `SELECT ${d.traceIdToHex('trace_id')} AS trace_id, min(start) AS first_start
+         FROM spans WHERE ${d.jsonText('attributes', REQUEST_ID_ATTRIBUTE)} = $1
+         GROUP BY trace_id ORDER BY first_start, trace_id LIMIT 100`,
+        [requestId],
+      ),
+      // The redacted copy is JSON.stringify's: a request's own id is `"id":<the id as JSON>` in it
+      // (so are its imps' and site's: each candidate is parsed and its top-level id compared).
+      this.#run(
+        'trace_ids_for_rejected_request',
+        'raw_dead_letters',
+        ['value', 'traceparent', 'dead_lettered_at'],
+        `SELECT value, traceparent FROM raw_dead_letters WHERE ${d.bytesContain('value', '$1')}
+         ORDER BY dead_lettered_at, dlq_partition, dlq_offset LIMIT 100`,
+        [`"id":${JSON.stringify(requestId)}`],
+      ),
+    ]);
+    const ids = spanRows.map((r) => String(r.trace_id));
+    for (const r of letterRows) {
+      const traceId = requestOf(toBufferOrNull(r.value))?.id === requestId && traceIdOf(r.traceparent);
+      if (traceId && !ids.includes(traceId)) ids.push(traceId);
+    }
+    return ids;
   }
 
   async traceStages(traceIds: readonly string[]): Promise<TraceStages[]> {
@@ -268,4 +288,20 @@ export class Queries {
     );
     return rows.map((r) => String(r.trace_id));
   }
+}
+
+/** A raw dead letter's redacted JSON, if it is a JSON object. */
+function requestOf(value: Buffer | null): { readonly id?: unknown } | undefined {
+  try {
+    const parsed: unknown = value === null ? null : JSON.parse(value.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The trace id of a W3C traceparent (`00-<trace id>-<span id>-<flags>`), if it is one. */
+function traceIdOf(traceparent: unknown): string | undefined {
+  const traceId = typeof traceparent === 'string' ? traceparent.split('-')[1] : undefined;
+  return traceId !== undefined && TRACE_ID.test(traceId) ? traceId : undefined;
 }

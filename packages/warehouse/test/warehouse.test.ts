@@ -986,6 +986,48 @@ describe.each([
     expect((await wh.loadRawDeadLetters([before, after, after])).inserted).toBe(2);
   });
 
+  it(`finds a request refused before ingest read its id by its raw dead letter, and only by its own id`, async () => {
+    const requestId = `req-"rejected"-${hex(4)}`;
+    const [refused, replayed, other] = [hex(16), hex(16), hex(16)];
+    const letter = (offset: number, traceId: string, value: object | string | null) => ({
+      dlqPartition: 2,
+      dlqOffset: String(offset),
+      originalTopic: 'adtrace.bid-requests.raw',
+      originalPartition: 0,
+      originalOffset: String(offset),
+      originalTimestampMs: 1_763_769_600_000,
+      deadLetteredAtMs: 1_763_769_600_000 + offset,
+      reason: 'imp: must have at least 1 item',
+      code: 'INVALID_OPENRTB',
+      errorClass: 'RejectedError',
+      stage: 'ingest',
+      eventId: null,
+      traceparent: `00-${traceId}-${hex(8)}-01`,
+      key: null,
+      value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+      headersJson: '{}',
+    });
+    await wh.loadRawDeadLetters([
+      letter(900, refused, { id: requestId, imp: [] }),
+      // Its imp's id, not its own; an unreadable letter; another request.
+      letter(901, other, { id: 'req-x', imp: [{ id: requestId }] }),
+      letter(902, other, `{"id":${JSON.stringify(requestId)}`),
+      letter(903, other, null),
+    ]);
+    // Replayed once its rule was fixed, the same request went through: ingest's span, another trace.
+    await wh.loadSpans([
+      span({
+        traceId: replayed,
+        service: 'ingest',
+        name: 'ads.serve',
+        attributesJson: JSON.stringify({ 'openrtb.request_id': requestId }),
+      }),
+    ]);
+    expect(await wh.traceIdsForRequest(requestId)).toEqual([replayed, refused]);
+    expect(await wh.traceIdsForRequest('req-x')).toEqual([other]);
+    expect(queries.findLast((q) => q.query === 'trace_ids_for_rejected_request')?.bytesScanned).toBeGreaterThan(0);
+  });
+
   it(`a campaign window's flush spans are found by campaign and window start, latest first`, async () => {
     const flush = (campaignId: string, windowStartMs: number, startUnixMicros: number) =>
       span({

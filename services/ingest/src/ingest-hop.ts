@@ -6,7 +6,7 @@ import { serviceTracer } from '@adtrace/telemetry/tracer';
 import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { IngestConfig } from './config.ts';
 import { createRawDecoder } from './decode-raw.ts';
-import { piiAttributes, serveAttributes } from './serve-attributes.ts';
+import { IngestAttr, piiAttributes, serveAttributes } from './serve-attributes.ts';
 
 export interface IngestTopics {
   readonly raw: string;
@@ -73,7 +73,8 @@ export function createIngest(config: IngestConfig, options: IngestOptions = {}):
           // Before anything can fail, so a dead letter of this request carries its event too.
           const eventId = deriveEventId(config.source, raw.id);
           ctx.setEventId(eventId);
-          span.setAttribute(SpanAttributes.eventId, eventId);
+          // Both ids before anything can fail: `adtrace trace <request id>` finds a rejected request too.
+          span.setAttributes({ [SpanAttributes.eventId]: eventId, [IngestAttr.requestId]: raw.id });
           const ingested = refuseIngestErrors(() =>
             toBidRequest(raw, {
               source: config.source,

@@ -19,7 +19,6 @@ describe('ads.serve attributes', () => {
     const ingested = ingest(personal);
     const attrs = serveAttributes(ingested, 'json');
     expect(attrs).toMatchObject({
-      [IngestAttr.requestId]: personal.id,
       [IngestAttr.placement]: 'news.example.com',
       [IngestAttr.platform]: 'site',
       [IngestAttr.userKey]: ingested.userKey.key,

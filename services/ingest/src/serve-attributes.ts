@@ -31,8 +31,8 @@ export const PiiAttr = {
 
 export function serveAttributes(ingested: Ingested, format: 'json' | 'avro'): Attributes {
   const { request, userKey, consent } = ingested;
+  // The request id is set with the event id before anything can fail (ingest-hop.ts).
   return {
-    [IngestAttr.requestId]: request.id,
     [IngestAttr.placement]: placementOf(request),
     [IngestAttr.platform]: platformOf(request),
     [IngestAttr.userKey]: userKey.key,

@@ -6,6 +6,7 @@ import { createUserKeyer, deriveEventId } from '@adtrace/ads';
 import { type BidRequest, createCodec, type RawBidRequest, RecordNames } from '@adtrace/schemas';
 import { exampleOpenRtbRequest, exampleRawBidRequest } from '@adtrace/schemas/testing';
 import { changelogTopic, DeadLetterHeaders, Headers, type Hop } from '@adtrace/stream';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { committedCount, drainTopic, header, waitFor } from '../../../packages/stream/test/support/kafka-io.ts';
@@ -220,6 +221,18 @@ describe('ingest', () => {
         DeadLetterHeaders.code,
       ),
     ).toBe('UNKNOWN_CURRENCY');
+  });
+
+  it("a request refused by the handler: its dead letter names its event, its ads.serve span the upstream's request id", () => {
+    // What `adtrace dlq list` shows as EVENT and how `adtrace trace <request id>` finds it. Before,
+    // the letter had no event id and the span no request id: "no trace" for the requests an
+    // exchange most asks about.
+    const { key } = invalid.unknownCurrency;
+    const dl = deadLetters.find((m) => m.key?.toString() === key)!;
+    expect(header(dl.headers, Headers.eventId)).toBe(deriveEventId(SOURCE, key));
+    const serve = spansNamed('ads.serve').find((x) => x.attributes[IngestAttr.requestId] === key);
+    expect(serve?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(serve?.attributes['adtrace.event_id']).toBe(deriveEventId(SOURCE, key));
   });
 
   it('drops or normalizes a malformed optional field, counts it by field, and lets the request flow', async () => {
