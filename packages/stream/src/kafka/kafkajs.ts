@@ -1,4 +1,5 @@
 import {
+  type Admin,
   type Batch,
   CompressionTypes,
   type ConfigResourceTypes,
@@ -68,8 +69,7 @@ export function kafkajsPort(settings: PortSettings): KafkaPort {
   const members = new Map<string, GroupMembership>();
   return {
     async admin(fn) {
-      const admin = kafka.admin();
-      await admin.connect();
+      const admin = await connectedAdmin(kafka);
       try {
         return await fn(adminPort(admin));
       } finally {
@@ -89,7 +89,28 @@ export function kafkajsPort(settings: PortSettings): KafkaPort {
   };
 }
 
-function adminPort(admin: ReturnType<Kafka['admin']>): AdminPort {
+/**
+ * An admin client that knows the cluster's brokers. A new kafkajs admin knows only its seed
+ * brokers until its first metadata request, so its first group-coordinator lookup finds the
+ * coordinator's node id in an empty broker pool and retries after kafkajs's default 300 ms.
+ * The runtime reads a group's committed offsets (fetchOffsets) on the first chunk of every input
+ * partition in a generation (each-batch.ts, behindCommitted): that wait was every partition's
+ * first record at every exactly-once hop, after each start and rebalance — 250–350 ms a hop,
+ * most of the TIMEOUT no-fills of a pipeline's first seconds.
+ */
+export async function connectedAdmin(kafka: Kafka): Promise<Admin> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.describeCluster();
+    return admin;
+  } catch (error) {
+    await admin.disconnect().catch(() => {});
+    throw error;
+  }
+}
+
+function adminPort(admin: Admin): AdminPort {
   return {
     listTopics: () => admin.listTopics(),
     async partitionCounts(topics) {
