@@ -9,17 +9,29 @@ import type { RoasWindow } from './roas-codec.ts';
  *    older record never replaces a newer one.
  * 2. Generations. `adtrace roas rebuild` publishes the same windows again under a higher
  *    generation, recomputed from the beginning. It becomes the one you show only once it has
- *    caught up: for every campaign the current generation has published, the candidate's highest
- *    completeThroughMs has reached the current one's. Until then keep its rows but show the
- *    current generation's; after, never go back.
+ *    caught up on every campaign the current generation has published: the candidate's highest
+ *    completeThroughMs has reached the current one's, or the current one's windows of the
+ *    campaign are all final and the candidate has made final the latest of them too (without
+ *    traffic, windows go final on each process's own idle ticks, so completeThroughMs alone can
+ *    stay a fraction of a second apart for good). Until then keep its rows but show the current
+ *    generation's; after, never go back.
  *
  * The warehouse (`roas_windows`) and @adtrace/ads (`applyRoasRecord`) follow the same rules.
  */
+/** A generation's progress on a campaign: the highest completeThroughMs, the end of its latest window and of its latest final one. */
+interface Progress {
+  completeThrough: number;
+  windowsThrough: number;
+  finalThrough: number;
+}
+
+const NONE = Number.NEGATIVE_INFINITY;
+
 export class RoasTable {
   /** The generation shown; null before the first record. */
   current: number | null = null;
-  /** generation → campaign → highest completeThroughMs. */
-  readonly #progress = new Map<number, Map<string, number>>();
+  /** generation → campaign → how far it has published. */
+  readonly #progress = new Map<number, Map<string, Progress>>();
   /** generation → "campaign|windowStartMs" → latest revision. */
   readonly #rows = new Map<number, Map<string, RoasWindow>>();
 
@@ -31,10 +43,18 @@ export class RoasTable {
     const existing = rows.get(key);
     if (!existing || record.revision > existing.revision) rows.set(key, record);
 
-    const progress = this.#progress.get(record.generation) ?? new Map<string, number>();
+    const progress = this.#progress.get(record.generation) ?? new Map<string, Progress>();
     this.#progress.set(record.generation, progress);
-    if (record.completeThroughMs > (progress.get(record.campaignId) ?? Number.NEGATIVE_INFINITY))
-      progress.set(record.campaignId, record.completeThroughMs);
+    const before = progress.get(record.campaignId) ?? {
+      completeThrough: NONE,
+      windowsThrough: NONE,
+      finalThrough: NONE,
+    };
+    progress.set(record.campaignId, {
+      completeThrough: Math.max(before.completeThrough, record.completeThroughMs),
+      windowsThrough: Math.max(before.windowsThrough, record.windowEndMs),
+      finalThrough: Math.max(before.finalThrough, record.final ? record.windowEndMs : NONE),
+    });
 
     if (this.current === null) {
       this.current = record.generation;
@@ -47,12 +67,16 @@ export class RoasTable {
     return next;
   }
 
-  /** True once `generation` has reached the current generation's progress for every campaign. */
+  /** True once `generation` has caught up with the current generation on every campaign. */
   caughtUp(generation: number): boolean {
     if (this.current === null) return false;
-    const mine = this.#progress.get(generation) ?? new Map<string, number>();
-    for (const [campaign, ms] of this.#progress.get(this.current) ?? [])
-      if ((mine.get(campaign) ?? Number.NEGATIVE_INFINITY) < ms) return false;
+    const mine = this.#progress.get(generation) ?? new Map<string, Progress>();
+    for (const [campaign, theirs] of this.#progress.get(this.current) ?? []) {
+      const own = mine.get(campaign);
+      if (!own) return false;
+      const allFinal = theirs.finalThrough === theirs.windowsThrough && own.finalThrough >= theirs.finalThrough;
+      if (own.completeThrough < theirs.completeThrough && !allFinal) return false;
+    }
     return true;
   }
 

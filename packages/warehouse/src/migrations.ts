@@ -1,6 +1,6 @@
 import { attributionTablesSql } from './attribution-tables.ts';
 import type { Dialect } from './dialect.ts';
-import { roasGenerationsMigration } from './roas-generations.ts';
+import { roasFinalProgressMigration, roasGenerationsMigration } from './roas-generations.ts';
 
 /**
  * Versioned schema. A migration is applied once, in order, recorded in `schema_migrations`;
@@ -260,6 +260,7 @@ CREATE TABLE raw_dead_letters (
     // dead_lettered_at, as the loader computes it.
     sql: (d) => ['dead_letters', 'raw_dead_letters'].map((table) => deadLetterKeyedByTime(d, table)).join('\n'),
   },
+  roasFinalProgressMigration,
 ];
 
 function deadLetterKeyedByTime({ types: t, timestampToMicros }: Dialect, table: string): string {

@@ -1,4 +1,4 @@
-// Migration 30 on a warehouse that already holds ROAS windows in the old one-row-per-window table:
+// Migrations 30 and 34 on a warehouse that already holds ROAS windows in the old one-row-per-window table:
 // its rows become their generation's, the highest generation among them stays current, and loads
 // go on under the generation rules. Real DuckDB and PostgreSQL.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -119,6 +119,18 @@ describe.each(backends)('migration 30 on $name with windows loaded before it', (
         ['old-b', 1, 3, 1],
       ]);
       expect((await wh.roasWindows({ generation: 0 })).map((r) => r.impressions)).toEqual([5]);
+      // Migration 34 filled each campaign's latest window and latest final window from the rows
+      // before it: a rebuild that makes the same windows final, though its completeThroughMs
+      // falls short of theirs (closed on another idle tick), takes over.
+      await wh.loadRoasWindows([
+        window({ generation: 2, complete: true, completeThroughMs: t0 + 60_500 }),
+        window({ campaignId: 'old-b', generation: 2, complete: true, completeThroughMs: t0 + 60_500 }),
+      ]);
+      expect((await wh.roasGenerations()).map((g) => [g.generation, g.current])).toEqual([
+        [0, false],
+        [1, false],
+        [2, true],
+      ]);
     } finally {
       await wh.close();
     }

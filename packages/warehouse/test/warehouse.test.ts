@@ -83,7 +83,7 @@ describe.each([
   });
 
   it(`migrations are versioned and applied once`, async () => {
-    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30, 31, 32, 33]);
+    expect(await wh.migrate()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 30, 31, 32, 33, 34]);
     expect(await wh.migrate()).toEqual([]);
   });
 
@@ -652,6 +652,75 @@ describe.each([
     // Since: windows starting at or after the time.
     expect((await wh.roasWindows({ campaignId: a, sinceMs: t0 + 30_000 })).map((r) => r.windowStartMs)).toEqual([
       t0 + 60_000,
+    ]);
+  });
+
+  it(`a rebuild of a quiet pipeline becomes current once it has made final every window the current one has`, async () => {
+    // Found from a user's seat: without traffic, windows go final on the idle policy's ticks and
+    // each process's tick overshoots a window's end by its own part of a second, so `adtrace roas
+    // rebuild` never finished (121 of 198 campaigns "caught up" on completeThroughMs, flapping).
+    const own = make();
+    const wh = await connectWarehouse(await own.config());
+    onTestFinished(async () => {
+      await wh.close();
+      await own.cleanup();
+    });
+    await wh.migrate();
+    const t0 = 1_763_769_600_000;
+    const w = (campaignId: string, generation: number, over: Partial<RoasWindowRow>): RoasWindowRow => ({
+      campaignId,
+      windowStartMs: t0,
+      windowEndMs: t0 + 60_000,
+      impressions: 10,
+      clicks: 0,
+      conversions: 0,
+      spendMicros: 20_000,
+      revenueMicros: 0,
+      roas: 0,
+      observedCtr: 0,
+      predictedCtr: 0.02,
+      revision: 0,
+      complete: true,
+      completeThroughMs: t0 + 60_000,
+      emittedAtMs: t0 + 180_000,
+      generation,
+      lateDropped: 0,
+      clickThroughConversions: 0,
+      viewThroughConversions: 0,
+      clickThroughRevenueMicros: 0,
+      viewThroughRevenueMicros: 0,
+      ...over,
+    });
+    const [a, b] = [`quiet-a-${hex(3)}`, `quiet-b-${hex(3)}`];
+    const later = { windowStartMs: t0 + 60_000, windowEndMs: t0 + 120_000 };
+    // Generation 0: a's window final (closed by a tick 400 ms past its end), b's second window still open.
+    await wh.loadRoasWindows([
+      w(a, 0, { revision: 0, complete: false, completeThroughMs: t0 + 30_000 }),
+      w(a, 0, { revision: 1, completeThroughMs: t0 + 60_400 }),
+      w(b, 0, { completeThroughMs: t0 + 60_400 }),
+      w(b, 0, { ...later, complete: false, impressions: 3, completeThroughMs: t0 + 90_000 }),
+    ]);
+    // Generation 1 makes the same windows final, its ticks 100 ms past the ends.
+    await wh.loadRoasWindows([
+      w(a, 1, { completeThroughMs: t0 + 60_100 }),
+      w(b, 1, { completeThroughMs: t0 + 60_100 }),
+    ]);
+    const caughtUp = async () =>
+      (await wh.roasGenerations()).map((g) => [g.generation, g.current, g.caughtUpCampaigns, g.currentCampaigns]);
+    expect(await caughtUp()).toEqual([
+      [0, true, 2, 2],
+      [1, false, 1, 2], // a: every window final in both; b: generation 0 has an open window past
+    ]);
+    // Generation 0 closes b's second window on a tick; generation 1 on its own, 300 ms earlier.
+    await wh.loadRoasWindows([w(b, 0, { ...later, impressions: 3, revision: 1, completeThroughMs: t0 + 120_500 })]);
+    await wh.loadRoasWindows([w(b, 1, { ...later, impressions: 3, completeThroughMs: t0 + 120_200 })]);
+    expect(await caughtUp()).toEqual([
+      [0, false, 2, 2],
+      [1, true, 2, 2],
+    ]);
+    expect((await wh.roasWindows({ campaignId: b })).map((r) => [r.generation, r.impressions, r.complete])).toEqual([
+      [1, 3, true],
+      [1, 10, true],
     ]);
   });
 

@@ -8,10 +8,11 @@ const row = (
   revision: number,
   completeThroughMs: number,
   impressions: number,
+  window: { startMs: number; final: boolean } = { startMs: 0, final: false },
 ): RoasWindow => ({
   campaignId,
-  windowStartMs: 0,
-  windowEndMs: 60_000,
+  windowStartMs: window.startMs,
+  windowEndMs: window.startMs + 60_000,
   impressions,
   clicks: 0,
   conversions: 0,
@@ -21,7 +22,7 @@ const row = (
   observedCtr: null,
   predictedCtr: null,
   completeThroughMs,
-  final: false,
+  final: window.final,
   revision,
   emittedAtMs: 0,
   generation,
@@ -56,5 +57,37 @@ describe('restatements and generations', () => {
     t = applyRoasRecord(t, row('a', 0, 9, 5_000, 99)); // the old generation keeps going: ignored
     expect(t.current).toBe(1);
     expect(currentRows(t)[0]!.impressions).toBe(11);
+  });
+
+  // A quiet pipeline: the last windows went final on the idle policy's wall-clock ticks, and each
+  // process's tick overshoots the window's end by its own fraction of a second. Found from a
+  // user's seat: `adtrace roas rebuild` on a pipeline without traffic never finished (121 of 198
+  // campaigns "caught up", flapping as each minute closed).
+  it('switches once the rebuild has made final every window the current generation has, whatever tick closed them', () => {
+    const final = (startMs: number) => ({ startMs, final: true });
+    let t = apply([
+      row('a', 0, 0, 30_000, 4, { startMs: 0, final: false }),
+      row('a', 0, 1, 60_400, 4, final(0)),
+      row('b', 0, 0, 120_700, 2, final(60_000)),
+    ]);
+    t = applyRoasRecord(t, row('a', 1, 0, 60_100, 4, final(0))); // closed by an earlier tick
+    expect(t.current).toBe(0);
+    t = applyRoasRecord(t, row('b', 1, 0, 120_050, 2, final(60_000)));
+    expect(t.current).toBe(1);
+    expect(currentRows(t).map((r) => [r.campaignId, r.generation, r.final])).toEqual([
+      ['a', 1, true],
+      ['b', 1, true],
+    ]);
+  });
+
+  it('does not switch on final windows while the current generation still has one open', () => {
+    let t = apply([
+      row('a', 0, 0, 60_400, 4, { startMs: 0, final: true }),
+      row('a', 0, 0, 60_400, 1, { startMs: 60_000, final: false }),
+    ]);
+    t = applyRoasRecord(t, row('a', 1, 0, 60_100, 4, { startMs: 0, final: true }));
+    expect(t.current).toBe(0); // its open window [60 s, 120 s) has events the rebuild has not shown
+    t = applyRoasRecord(t, row('a', 1, 0, 60_400, 1, { startMs: 60_000, final: false }));
+    expect(t.current).toBe(1);
   });
 });
