@@ -96,7 +96,7 @@ describe.each(backends)('migration 33 on $name with dead letters loaded before i
     cleanups.push(cleanup);
     const wh = await connectWarehouse(config);
     try {
-      expect(await wh.migrate()).toEqual([33]);
+      expect(await wh.migrate()).toEqual(migrations.filter((m) => m.version >= 33).map((m) => m.version));
       const loads = { dead_letters: wh.loadDeadLetters.bind(wh), raw_dead_letters: wh.loadRawDeadLetters.bind(wh) };
       for (const [table, load] of Object.entries(loads)) {
         const old = [letter(table, 0, t0), letter(table, 1, null)];
