@@ -28,7 +28,8 @@ export interface RestartPolicy {
  * kafkajs restarts a consumer only after errors it calls retriable; a broker that is restarting
  * makes it give up for good with "Failed to find group coordinator" (the broker answers, its
  * group coordinator is still loading). That is the world, not a bug: `start` runs again, with a
- * backoff from 0.5 s to 30 s, for as long as the broker is away. Anything else, or a consumer
+ * backoff from 0.5 s to 2 s (as the consumer's own retries), for as long as the broker is away:
+ * a longer pause is time the service stays stopped after the broker is back. Anything else, or a consumer
  * being stopped, goes to `crash`.
  */
 export function restartWhileBrokerAway(parts: {
@@ -42,7 +43,7 @@ export function restartWhileBrokerAway(parts: {
   let restarts = 0;
   const crashed = (error: unknown) => {
     if (parts.stopped() || !brokerAway(error)) return parts.crash(error);
-    const delay = Math.min(30_000, 500 * 2 ** Math.min(restarts++, 6));
+    const delay = Math.min(2_000, 500 * 2 ** Math.min(restarts++, 2));
     schedule(() => {
       if (!parts.stopped()) parts.start().catch(crashed);
     }, delay);
