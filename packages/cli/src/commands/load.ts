@@ -144,6 +144,12 @@ A progress bar on stderr; Ctrl-C stops after the batch in flight.`,
           signal: abort.signal,
           beforeSend: userEvents && ((t) => userEvents.request(t)),
           onSent: truth === undefined ? undefined : (t) => record('request', t),
+          onWait(reason) {
+            if (tty) process.stderr.write('\n');
+            info(`load: waiting for the broker (${reason}); the batch is sent again when it answers`);
+          },
+          onResume: (waitedMs) =>
+            info(`load: the broker answers again after ${(waitedMs / 1000).toFixed(1)} s; carrying on`),
           onProgress(sent, elapsedMs) {
             // A bar redrawn in place on a terminal; in a log, a line every 10 %.
             if (tty) process.stderr.write(`\r${progressLine(sent, events, elapsedMs)}`);
@@ -164,6 +170,7 @@ A progress bar on stderr; Ctrl-C stops after the batch in flight.`,
       print(
         `sent ${summary.sent} requests (${summary.imps} imps) in ${secs.toFixed(1)} s, ${Math.round(summary.sent / secs)}/s: ` +
           `${summary.test} test, ${summary.gdprWithoutConsent} GDPR without consent, ${summary.unfillable} unfillable; seed ${seed}` +
+          (summary.waitedMs > 0 ? ` (${(summary.waitedMs / 1000).toFixed(1)} s of it waiting for the broker)` : '') +
           (abort.signal.aborted ? ' (stopped)' : ''),
       );
       if (tracker && userEvents) await finishUserEvents(tracker, userEvents, tailMs, abort.signal, record);

@@ -104,6 +104,7 @@ signal, 1 after an error.`,
 /**
  * The demo load until `signal` aborts. A broker that goes away (restarting, electing leaders) is
  * waited for, as the live view does, and the load carries on; any other error ends `start`.
+ * (sendLoad waits for a broker that goes away mid-run; this loop, for one not there yet.)
  */
 async function steadyLoad(
   kafka: Kafka,
@@ -121,6 +122,8 @@ async function steadyLoad(
         tmaxMs: DEMO_TMAX_MS,
         signal,
         ...(beforeSend && { beforeSend }),
+        // A broker that goes away mid-run is waited for by the load itself, which carries on.
+        onWait: (why) => info(`load: waiting for the broker (${why})`),
       });
     } catch (err) {
       const why = transientReason(err);

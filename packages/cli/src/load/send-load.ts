@@ -1,11 +1,21 @@
 // Sends the demo load through @adtrace/producer at a rate: batches of whatever is due, a
-// progress callback, an abort signal. One trace per event is started by the producer.
+// progress callback, an abort signal. Each event starts its own trace (sampled at `sampleRatio`).
+//
+// A broker that goes away mid-run (restarted by ops, a long election) is waited for, as a
+// production producer does: the batch it was sending is sent again, with the same request ids
+// and trace ids (ingest de-duplicates a request that was written the first time after all), and
+// the load's clock pauses while it waits, so it resumes at its rate instead of in a burst. A
+// broker that is not there when the load starts is an error, said at once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DemoUser } from '@adtrace/ads';
-import { createBidRequestProducer } from '@adtrace/producer';
+import { type BidRequestProducer, createBidRequestProducer, newTraceparent } from '@adtrace/producer';
 import type { Kafka } from 'kafkajs';
+import { transientReason } from '../transient.ts';
 import { generateLoad, type LoadTruth } from './openrtb-load.ts';
 import { dueAtMs, dueCount } from './pacing.ts';
+
+/** Between two attempts while the broker is away (each attempt is kafkajs's own retries first). */
+const BROKER_AWAY_PAUSE_MS = 1_000;
 
 export interface LoadRun {
   readonly events: number;
@@ -23,11 +33,17 @@ export interface LoadRun {
   beforeSend?(truth: LoadTruth): void;
   /** Called with each sent request's truth and trace id. */
   onSent?(truth: LoadTruth & { readonly traceId: string }): void;
+  /** Called when the broker does not answer and the load waits for it (then once per change of reason). */
+  onWait?(reason: string): void;
+  /** Called when the broker answers again after a wait, with how long the load waited. */
+  onResume?(waitedMs: number): void;
 }
 
 export interface LoadSummary {
   readonly sent: number;
   readonly elapsedMs: number;
+  /** Of elapsedMs, the time spent waiting for a broker that was away. */
+  readonly waitedMs: number;
   readonly test: number;
   readonly gdprWithoutConsent: number;
   readonly unfillable: number;
@@ -35,17 +51,54 @@ export interface LoadSummary {
 }
 
 export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: LoadRun): Promise<LoadSummary> {
-  const producer = await createBidRequestProducer(kafka, {
-    // openrtb-load.test.ts proves every generated request passes ingest's rules: checking each
-    // again here would cost a third of the load's CPU.
-    validate: false,
-    ...(run.topic && { topic: run.topic }),
-    ...(run.sampleRatio !== undefined && { sampleRatio: run.sampleRatio }),
-  });
   const maxBatch = run.maxBatch ?? 500;
+  const sampleRatio = run.sampleRatio ?? 1;
   const events = generateLoad(users, run.seed, run.events, { tmaxMs: run.tmaxMs });
-  const summary = { sent: 0, test: 0, gdprWithoutConsent: 0, unfillable: 0, imps: 0 };
-  const start = performance.now();
+  const summary = { sent: 0, test: 0, gdprWithoutConsent: 0, unfillable: 0, imps: 0, waitedMs: 0 };
+  const began = performance.now();
+  // The pacing clock's origin: moved forward by each wait, so a wait makes the load late, not fast.
+  let start = began;
+  let producer: BidRequestProducer | undefined;
+  const connect = () =>
+    createBidRequestProducer(kafka, {
+      // openrtb-load.test.ts proves every generated request passes ingest's rules: checking each
+      // again here would cost a third of the load's CPU.
+      validate: false,
+      ...(run.topic && { topic: run.topic }),
+    });
+  /** Runs `attempt` until it succeeds, waiting out a broker that is away; undefined when aborted. */
+  const untilBrokerAnswers = async <T>(attempt: () => Promise<T>): Promise<T | undefined> => {
+    const from = performance.now();
+    let waitedFrom: number | undefined;
+    let said: string | undefined;
+    for (;;) {
+      try {
+        const result = await attempt();
+        if (waitedFrom !== undefined) {
+          const waited = performance.now() - waitedFrom;
+          summary.waitedMs += waited;
+          start += waited;
+          run.onResume?.(waited);
+        }
+        return result;
+      } catch (err) {
+        const why = transientReason(err);
+        if (why === undefined || run.signal?.aborted) throw err;
+        // From the first attempt: its own retries were the first of the wait.
+        waitedFrom ??= from;
+        if (why !== said) run.onWait?.(why);
+        said = why;
+        // A producer whose broker went away is made again: its connections and its idempotence
+        // state are the old broker session's.
+        await producer?.close().catch(() => {});
+        producer = undefined;
+        await sleep(BROKER_AWAY_PAUSE_MS, undefined, { signal: run.signal }).catch(() => {});
+        if (run.signal?.aborted) return undefined;
+      }
+    }
+  };
+  // The first connection is not waited for: a load started with no broker says so at once.
+  producer = await connect();
   try {
     while (summary.sent < run.events && !run.signal?.aborted) {
       const due = dueCount(performance.now() - start, run.rate, run.events);
@@ -60,7 +113,13 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
         run.beforeSend?.(next.value.truth);
         batch.push(next.value);
       }
-      const sent = await producer.send(batch.map((e) => ({ json: e.request })));
+      // Each request's trace is chosen once, so a batch sent again keeps its trace ids.
+      const messages = batch.map((e) => ({ json: e.request, traceparent: newTraceparent(sampleRatio).traceparent }));
+      const sent = await untilBrokerAnswers(async () => {
+        producer ??= await connect();
+        return producer.send(messages);
+      });
+      if (sent === undefined) break;
       batch.forEach((e, i) => {
         summary.test += e.truth.test ? 1 : 0;
         summary.gdprWithoutConsent += e.truth.gdprWithoutConsent ? 1 : 0;
@@ -69,10 +128,10 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
         run.onSent?.({ ...e.truth, traceId: sent[i]!.traceId });
       });
       summary.sent += batch.length;
-      run.onProgress?.(summary.sent, performance.now() - start);
+      run.onProgress?.(summary.sent, performance.now() - began);
     }
   } finally {
-    await producer.close();
+    await producer?.close();
   }
-  return { ...summary, elapsedMs: performance.now() - start };
+  return { ...summary, elapsedMs: performance.now() - began };
 }

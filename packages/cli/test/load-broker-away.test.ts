@@ -1,0 +1,97 @@
+// A bounded `adtrace load` whose broker goes away mid-run (restarted by ops, a long election)
+// waits for it and carries on, as a production producer does: every request of the load reaches
+// the topic, in the trace it was given, and the load does not burst to catch up. Before, the load
+// ended with kafkajs's error and the rest of its requests were never sent.
+//
+// On a throwaway broker of its own (its own home and ports), which the test stops and starts
+// again with its data: the shared test broker is never touched.
+import { readFileSync } from 'node:fs';
+import { DEMO_USERS_URL, type DemoUser, parseNdjson } from '@adtrace/ads';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startThrowawayBroker, type ThrowawayBroker } from '../../../test/support/broker.ts';
+import { sendLoad } from '../src/load/send-load.ts';
+
+let broker: ThrowawayBroker;
+beforeAll(async () => {
+  broker = await startThrowawayBroker();
+}, 180_000);
+afterAll(async () => {
+  await broker?.release();
+}, 60_000);
+
+const users = parseNdjson<DemoUser>(readFileSync(DEMO_USERS_URL, 'utf8'));
+const EVENTS = 300;
+const RATE = 30;
+const OUTAGE_MS = 8_000;
+
+test('a bounded load waits out a broker restart and sends every request once more, in its trace', async () => {
+  const kafka = new Kafka({ clientId: 'load-away-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'raw', numPartitions: 3 }] });
+  await admin.disconnect();
+
+  const traceOf = new Map<string, string>();
+  const sentAt: number[] = [];
+  const waits: string[] = [];
+  let resumedAfterMs = 0;
+  const loading = sendLoad(kafka, users, {
+    events: EVENTS,
+    rate: RATE,
+    seed: 11,
+    topic: 'raw',
+    maxBatch: 10,
+    onSent: (t) => {
+      traceOf.set(t.requestId, t.traceId);
+      sentAt.push(performance.now());
+    },
+    onWait: (why) => waits.push(why),
+    onResume: (ms) => {
+      resumedAfterMs = ms;
+    },
+  });
+  let failed: unknown;
+  loading.catch((e) => {
+    failed = e;
+  });
+  while (sentAt.length < 60 && failed === undefined) await new Promise((r) => setTimeout(r, 50));
+  expect(failed).toBeUndefined();
+  const stoppedAt = performance.now();
+  await broker.stop();
+  await new Promise((r) => setTimeout(r, OUTAGE_MS));
+  await broker.start();
+  const summary = await loading;
+
+  expect(summary.sent).toBe(EVENTS);
+  expect(waits.length).toBeGreaterThan(0);
+  expect(summary.waitedMs).toBeGreaterThanOrEqual(OUTAGE_MS / 2);
+  expect(resumedAfterMs).toBeGreaterThan(0);
+  // The clock paused while it waited: after the broker came back the load kept its rate (at most
+  // a couple of batches due at once), not every request due meanwhile in a burst.
+  const afterResume = sentAt.filter((t) => t > stoppedAt + OUTAGE_MS);
+  expect(afterResume.length).toBeGreaterThan(100);
+  const firstSecond = afterResume.filter((t) => t < afterResume[0]! + 1_000).length;
+  expect(firstSecond).toBeLessThan(3 * RATE);
+
+  // Every request is on the topic (a batch in flight when the broker went may be there twice:
+  // ingest de-duplicates it), each in the trace the load reported.
+  const seen = new Map<string, Set<string>>();
+  const consumer = kafka.consumer({ groupId: `load-away-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'raw', fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const id = message.key!.toString();
+      const traceparent = message.headers!.traceparent!.toString();
+      const traceId = traceparent.split('-')[1]!;
+      if (!seen.has(id)) seen.set(id, new Set());
+      seen.get(id)!.add(traceId);
+    },
+  });
+  const deadline = Date.now() + 60_000;
+  while (seen.size < EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await consumer.disconnect();
+  expect(seen.size).toBe(EVENTS);
+  for (const [id, traces] of seen) expect([...traces]).toEqual([traceOf.get(id)]);
+}, 180_000);
