@@ -95,3 +95,37 @@ test('a bounded load waits out a broker restart and sends every request once mor
   expect(seen.size).toBe(EVENTS);
   for (const [id, traces] of seen) expect([...traces]).toEqual([traceOf.get(id)]);
 }, 180_000);
+
+test('Ctrl-C while the load waits for its broker stops it at once, as stopped', async () => {
+  const kafka = new Kafka({ clientId: 'load-away-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const abort = new AbortController();
+  let sent = 0;
+  let waiting = false;
+  const loading = sendLoad(kafka, users, {
+    events: EVENTS,
+    rate: RATE,
+    seed: 12,
+    topic: 'raw',
+    maxBatch: 10,
+    signal: abort.signal,
+    onSent: () => {
+      sent++;
+    },
+    onWait: () => {
+      waiting = true;
+    },
+  });
+  while (sent < 30) await new Promise((r) => setTimeout(r, 50));
+  await broker.stop();
+  while (!waiting) await new Promise((r) => setTimeout(r, 50));
+  // Now in a retry whose kafkajs retries would take seconds to run out.
+  await new Promise((r) => setTimeout(r, 1_500));
+  const stoppedAt = performance.now();
+  abort.abort();
+  const summary = await loading;
+  expect(performance.now() - stoppedAt).toBeLessThan(1_000);
+  expect(summary.sent).toBeLessThan(EVENTS);
+  expect(summary.sent).toBeGreaterThanOrEqual(30);
+  // The wait it was stopped in is part of its summary.
+  expect(summary.waitedMs).toBeGreaterThan(1_500);
+}, 120_000);

@@ -5,7 +5,8 @@
 // production producer does: the batch it was sending is sent again, with the same request ids
 // and trace ids (ingest de-duplicates a request that was written the first time after all), and
 // the load's clock pauses while it waits, so it resumes at its rate instead of in a burst. A
-// broker that is not there when the load starts is an error, said at once.
+// broker or topic that is not there when the load starts is an error, said at once: the load
+// waits only once its broker has acknowledged a first batch.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DemoUser } from '@adtrace/ads';
 import { type BidRequestProducer, createBidRequestProducer, newTraceparent } from '@adtrace/producer';
@@ -50,6 +51,20 @@ export interface LoadSummary {
   readonly imps: number;
 }
 
+const ABORTED = Symbol('aborted');
+
+/** `work`, or ABORTED as soon as `signal` aborts (the work's own outcome then ignored). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+  if (signal === undefined) return work;
+  work.catch(() => {});
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: LoadRun): Promise<LoadSummary> {
   const maxBatch = run.maxBatch ?? 500;
   const sampleRatio = run.sampleRatio ?? 1;
@@ -66,6 +81,11 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
       validate: false,
       ...(run.topic && { topic: run.topic }),
     });
+  /** Stopped while waiting for the broker: the wait so far is part of the summary. */
+  const stoppedWaiting = (waitedFrom: number | undefined): undefined => {
+    if (waitedFrom !== undefined) summary.waitedMs += performance.now() - waitedFrom;
+    return undefined;
+  };
   /** Runs `attempt` until it succeeds, waiting out a broker that is away; undefined when aborted. */
   const untilBrokerAnswers = async <T>(attempt: () => Promise<T>): Promise<T | undefined> => {
     const from = performance.now();
@@ -73,7 +93,10 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
     let said: string | undefined;
     for (;;) {
       try {
-        const result = await attempt();
+        // While waiting, Ctrl-C does not wait for kafkajs's retries to run out: what a pending
+        // attempt sends is not counted, and closing the producer ends it.
+        const result = waitedFrom === undefined ? await attempt() : await unlessAborted(attempt(), run.signal);
+        if (result === ABORTED) return stoppedWaiting(waitedFrom);
         if (waitedFrom !== undefined) {
           const waited = performance.now() - waitedFrom;
           summary.waitedMs += waited;
@@ -82,8 +105,12 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
         }
         return result;
       } catch (err) {
+        // Stopped (Ctrl-C) while the broker is away: the load ends as stopped, not as an error.
+        if (run.signal?.aborted) return stoppedWaiting(waitedFrom ?? from);
         const why = transientReason(err);
-        if (why === undefined || run.signal?.aborted) throw err;
+        // Until a first batch is acknowledged, a failure is the load's set-up (no broker, a topic
+        // that does not exist), said at once rather than waited for.
+        if (why === undefined || summary.sent === 0) throw err;
         // From the first attempt: its own retries were the first of the wait.
         waitedFrom ??= from;
         if (why !== said) run.onWait?.(why);
@@ -93,11 +120,10 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
         await producer?.close().catch(() => {});
         producer = undefined;
         await sleep(BROKER_AWAY_PAUSE_MS, undefined, { signal: run.signal }).catch(() => {});
-        if (run.signal?.aborted) return undefined;
+        if (run.signal?.aborted) return stoppedWaiting(waitedFrom);
       }
     }
   };
-  // The first connection is not waited for: a load started with no broker says so at once.
   producer = await connect();
   try {
     while (summary.sent < run.events && !run.signal?.aborted) {
@@ -116,7 +142,15 @@ export async function sendLoad(kafka: Kafka, users: readonly DemoUser[], run: Lo
       // Each request's trace is chosen once, so a batch sent again keeps its trace ids.
       const messages = batch.map((e) => ({ json: e.request, traceparent: newTraceparent(sampleRatio).traceparent }));
       const sent = await untilBrokerAnswers(async () => {
-        producer ??= await connect();
+        if (producer === undefined) {
+          const connected = await connect();
+          // Connected after Ctrl-C gave up on this attempt: nobody else would close it.
+          if (run.signal?.aborted) {
+            await connected.close();
+            throw new Error('stopped');
+          }
+          producer = connected;
+        }
         return producer.send(messages);
       });
       if (sent === undefined) break;
