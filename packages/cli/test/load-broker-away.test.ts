@@ -11,6 +11,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startThrowawayBroker, type ThrowawayBroker } from '../../../test/support/broker.ts';
 import { sendLoad } from '../src/load/send-load.ts';
+import { startTracker } from '../src/load/track-user-events.ts';
+import type { SentUserEvent, UserEventLoad } from '../src/load/user-event-load.ts';
 
 let broker: ThrowawayBroker;
 beforeAll(async () => {
@@ -129,3 +131,77 @@ test('Ctrl-C while the load waits for its broker stops it at once, as stopped', 
   // The wait it was stopped in is part of its summary.
   expect(summary.waitedMs).toBeGreaterThan(1_500);
 }, 120_000);
+
+test("the load's trackers hold the clicks due while the broker is away and send them when it is back", async () => {
+  const kafka = new Kafka({ clientId: 'load-away-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  await broker.start();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: 'impressions', numPartitions: 1 },
+      { topic: 'user-events', numPartitions: 1 },
+    ],
+  });
+  await admin.disconnect();
+  // The simulator's part, drawn without it: a click due every 200 ms (the trackers only send
+  // what the load says is due; which events is the simulator's business, tested on its own).
+  let drawn = 0;
+  let nextDueMs = Date.now();
+  const click = (i: number, atMs: number): SentUserEvent => ({
+    event: {
+      kind: 'click',
+      token: `t${i}`,
+      eventTimeMs: atMs,
+      deliverAtMs: atMs,
+      label: 'genuine',
+      lateness: 'on-time',
+      impressionId: null,
+    },
+    raw: { type: 'click', token: `t${i}`, ts: new Date(atMs).toISOString() },
+  });
+  const clicks: UserEventLoad = {
+    request: () => {},
+    impression: () => false,
+    due(nowMs) {
+      const out: SentUserEvent[] = [];
+      for (; nextDueMs <= nowMs; nextDueMs += 200) out.push(click(drawn++, nextDueMs));
+      return out;
+    },
+    truth: () => {
+      throw new Error('no truth');
+    },
+    stats: () => ({ impressions: 0, unsent: 0, requests: 0, userIds: 0, touches: 0, dropped: 0, unknownAds: 0 }),
+  };
+  const sent: string[] = [];
+  const tracker = await startTracker(kafka, clicks, {
+    impressionsTopic: 'impressions',
+    userEventsTopic: 'user-events',
+    onSent: (e) => sent.push((e.raw as { token: string }).token),
+  });
+  while (sent.length < 5) await new Promise((r) => setTimeout(r, 50));
+  await broker.stop();
+  await new Promise((r) => setTimeout(r, OUTAGE_MS));
+  const drawnDuringOutage = drawn;
+  await broker.start();
+  const summary = await tracker.finish({ tailMs: 5_000, idleMs: 0 });
+
+  // Every click drawn was sent and counted, those due while the broker was away included.
+  expect(drawnDuringOutage).toBeGreaterThan(20);
+  expect(summary.clicks).toBe(drawn);
+  expect(new Set(sent).size).toBe(drawn);
+  const onTopic = new Set<string>();
+  const consumer = kafka.consumer({ groupId: `tracker-away-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'user-events', fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      onTopic.add((JSON.parse(message.value!.toString()) as { token: string }).token);
+    },
+  });
+  const deadline = Date.now() + 60_000;
+  while (onTopic.size < drawn && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await consumer.disconnect();
+  expect(onTopic.size).toBe(drawn);
+}, 180_000);

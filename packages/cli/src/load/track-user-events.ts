@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createCodec, type Impression, RecordNames } from '@adtrace/schemas';
 import type { Kafka } from 'kafkajs';
 import { followTopic } from '../tail/follow-topic.ts';
+import { transientReason } from '../transient.ts';
 import type { SentUserEvent, UserEventLoad } from './user-event-load.ts';
 
 export interface TrackerRun {
@@ -119,10 +120,18 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
     sending = false;
   });
 
+  // Events due but not acknowledged (the broker away): sent first when it answers again.
+  let held: SentUserEvent[] = [];
   const flush = async (nowMs: number) => {
-    const due = load.due(nowMs, impressionsThroughMs());
+    const due = held.concat(load.due(nowMs, impressionsThroughMs()));
+    held = [];
     if (due.length === 0) return;
-    await producer.send({ topic: run.userEventsTopic, messages: due.map((d) => ({ value: JSON.stringify(d.raw) })) });
+    try {
+      await producer.send({ topic: run.userEventsTopic, messages: due.map((d) => ({ value: JSON.stringify(d.raw) })) });
+    } catch (err) {
+      held = due;
+      throw err;
+    }
     for (const d of due) {
       const e = d.event;
       summary[e.kind === 'click' ? 'clicks' : 'conversions']++;
@@ -136,11 +145,16 @@ export async function startTracker(kafka: Kafka, load: UserEventLoad, run: Track
   };
   const sender = (async () => {
     while (sending) {
-      await flush(Date.now());
+      try {
+        await flush(Date.now());
+      } catch (err) {
+        // A broker that went away (restarting, electing leaders) is waited for, its events held.
+        if (transientReason(err) === undefined) throw err;
+      }
       await sleep(tickMs);
     }
   })();
-  // A failed send ends the loop; finish() reports it.
+  // A send that failed for good ends the loop; finish() reports it.
   sender.catch(() => {
     sending = false;
   });
