@@ -1,11 +1,20 @@
-import { context, metrics, propagation, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
+import {
+  context,
+  metrics,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toConfig } from './config.ts';
 import { telemetryHandle } from './handle.ts';
 import { LeanSpan } from './lean-span.ts';
 import { startTelemetry } from './sdk.ts';
-import { serviceTracer } from './service-tracer.ts';
+import { ended, serviceTracer } from './service-tracer.ts';
 
 // A service's own spans (ads.*), made on the lean path when the preloaded SDK is there: what the
 // SDK's tracer makes from the same calls, through the same processors and exporter.
@@ -171,5 +180,25 @@ describe("a service's tracer", () => {
     const off = serviceTracer('adtrace.test').startSpan('ads.serve');
     expect(off.isRecording()).toBe(false);
     expect(off).not.toBeInstanceOf(LeanSpan);
+  });
+});
+
+describe('ended', () => {
+  it('ends the span after the step, returning its value; a throw marks it ERROR with the message and goes on', async () => {
+    const exporter = started();
+    const tracer = serviceTracer('adtrace.test');
+    expect(ended(tracer.startSpan('ads.profile'), () => 7)).toBe(7);
+    const failing = tracer.startSpan('ads.serve');
+    expect(() =>
+      ended(failing, () => {
+        throw new Error('bad imp');
+      }),
+    ).toThrow('bad imp');
+    expect(failing.isRecording()).toBe(false);
+    const spans = await finished(exporter);
+    expect(spans.map((s) => [s.name, s.status])).toEqual([
+      ['ads.profile', { code: SpanStatusCode.UNSET }],
+      ['ads.serve', { code: SpanStatusCode.ERROR, message: 'bad imp' }],
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   type Span,
   SpanKind,
   type SpanOptions,
+  SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -26,6 +27,21 @@ import { leanTracer } from './lean-span.ts';
  */
 export function serviceTracer(name: string): Tracer {
   return new ServiceTracer(name);
+}
+
+/**
+ * Runs `fn` and ends `span` after it; a throw marks the span ERROR with its message and goes on
+ * (the runtime dead-letters or retries the message, and the span says which step failed).
+ */
+export function ended<T>(span: Span, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 class ServiceTracer implements Tracer {

@@ -2,8 +2,8 @@ import { createTokenSigner, impressionIdOf } from '@adtrace/ads';
 import { type AuctionOutcome, type AuctionWin, createCodec, type Impression, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
 import { pointAttributes, SpanAttributes } from '@adtrace/telemetry/attributes';
-import { serviceTracer } from '@adtrace/telemetry/tracer';
-import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { ended, serviceTracer } from '@adtrace/telemetry/tracer';
+import { metrics } from '@opentelemetry/api';
 import type { DeliveryConfig } from './config.ts';
 import { servedAttributes, traceparentOf } from './creative-attributes.ts';
 import { serveImpression } from './serve-impression.ts';
@@ -134,15 +134,4 @@ export function createDelivery(config: DeliveryConfig, options: DeliveryOptions 
       return [];
     },
   });
-}
-
-function ended<T>(span: Span, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    throw error;
-  } finally {
-    span.end();
-  }
 }

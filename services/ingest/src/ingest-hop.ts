@@ -2,8 +2,8 @@ import { createUserKeyer, deriveEventId, IngestError, toBidRequest } from '@adtr
 import { type BidRequest, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
 import { pointAttributes, SpanAttributes } from '@adtrace/telemetry/attributes';
-import { serviceTracer } from '@adtrace/telemetry/tracer';
-import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { ended, serviceTracer } from '@adtrace/telemetry/tracer';
+import { metrics } from '@opentelemetry/api';
 import type { IngestConfig } from './config.ts';
 import { createRawDecoder } from './decode-raw.ts';
 import { IngestAttr, piiAttributes, serveAttributes } from './serve-attributes.ts';
@@ -110,16 +110,5 @@ function refuseIngestErrors<T>(fn: () => T): T {
   } catch (error) {
     if (error instanceof IngestError) throw new RejectedError(error.code, error.reason, { cause: error });
     throw error;
-  }
-}
-
-function ended<T>(span: Span, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    throw error;
-  } finally {
-    span.end();
   }
 }

@@ -1,8 +1,8 @@
 import { type BidRequest, createCodec, type ProfiledRequest, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log } from '@adtrace/stream';
 import { pointAttributes, SpanAttributes } from '@adtrace/telemetry/attributes';
-import { serviceTracer } from '@adtrace/telemetry/tracer';
-import { metrics, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { ended, serviceTracer } from '@adtrace/telemetry/tracer';
+import { metrics } from '@opentelemetry/api';
 import type { ProfilingConfig } from './config.ts';
 import { createProfiler } from './profile-cache.ts';
 
@@ -85,15 +85,4 @@ export function createProfiling(config: ProfilingConfig, options: ProfilingOptio
       );
     },
   });
-}
-
-function ended<T>(span: Span, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    throw error;
-  } finally {
-    span.end();
-  }
 }

@@ -17,7 +17,7 @@ import {
 } from '@adtrace/ads';
 import type { AttributedEvent, Impression } from '@adtrace/schemas';
 import { RejectedError, type StoreSpec, type TaskContext } from '@adtrace/stream';
-import { serviceTracer } from '@adtrace/telemetry/tracer';
+import { ended, serviceTracer } from '@adtrace/telemetry/tracer';
 import {
   type Context,
   context,
@@ -31,7 +31,7 @@ import {
 } from '@opentelemetry/api';
 import type { TrackingConfig } from './config.ts';
 import type { Parked } from './join-wait.ts';
-import { ended, TrackingAttr, traceparentOf } from './tracking-attributes.ts';
+import { TrackingAttr, traceparentOf } from './tracking-attributes.ts';
 
 /** What a click needs of its impression that its token does not say. */
 export interface ImpressionInfo {

@@ -8,11 +8,11 @@ import {
 } from '@adtrace/ads';
 import { type AttributedEvent, createCodec, RecordNames } from '@adtrace/schemas';
 import { createHop, type Hop, type KafkaPortFactory, type Log, RejectedError } from '@adtrace/stream';
-import { serviceTracer } from '@adtrace/telemetry/tracer';
+import { ended, serviceTracer } from '@adtrace/telemetry/tracer';
 import { metrics, trace } from '@opentelemetry/api';
 import type { TrackingConfig, TrackingTopics } from './config.ts';
 import { createUserEventDecoder, type RawUserEvent } from './decode-user-event.ts';
-import { ended, TrackingAttr } from './tracking-attributes.ts';
+import { TrackingAttr } from './tracking-attributes.ts';
 
 export interface StageOptions {
   readonly topics?: Partial<TrackingTopics>;

@@ -1,4 +1,4 @@
-import { type Span, type SpanContext, SpanStatusCode } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
 
 /**
  * Attribute names of tracking's spans (`ads.track_event`, `ads.attribute`). Only ids a reader
@@ -26,16 +26,4 @@ export const TrackingAttr = {
 
 export function traceparentOf(context: SpanContext): string {
   return `00-${context.traceId}-${context.spanId}-0${(context.traceFlags & 1).toString(16)}`;
-}
-
-/** Runs `fn` and ends the span; a throw marks it ERROR and goes on (the runtime dead-letters or retries). */
-export function ended<T>(span: Span, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    throw error;
-  } finally {
-    span.end();
-  }
 }
