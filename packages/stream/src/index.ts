@@ -39,7 +39,14 @@ export { unwrapInstrumentation } from './kafka/unwrap.ts';
 export { LateHeaders } from './late.ts';
 export type { Dedupe } from './process-message.ts';
 export { runUntilSignal } from './run.ts';
-export { checkSettingNames, intSetting, readSettings, secretSetting } from './settings.ts';
+export {
+  checkSettingNames,
+  intSetting,
+  readServiceEnv,
+  readSettings,
+  type ServiceEnv,
+  secretSetting,
+} from './settings.ts';
 export {
   createSink,
   type Sink,

@@ -1,10 +1,28 @@
 import { readFileSync } from 'node:fs';
+import { readEnv as readStreamEnv, type StreamEnv, streamVariables } from './config.ts';
 import { ConfigError } from './errors.ts';
 
 /**
  * A service's own settings, beside the runtime's (`readEnv`/`toConfig`): the same two steps and
  * the same errors, so every service reads, checks and names its variables one way.
  */
+
+/** A service's settings, unparsed: the runtime's under `stream`, its own by name. */
+export type ServiceEnv<N extends string> = { readonly stream: StreamEnv } & { readonly [K in N]?: string };
+
+/**
+ * Step one for a service with one hop: its own settings (`names`) and its runtime's (`<PREFIX>_*`
+ * knobs, KAFKA_BROKERS), unparsed; a `<PREFIX>_` variable that is neither is a typo that stops
+ * start-up, or a stranger's that is warned about (`checkSettingNames`).
+ */
+export function readServiceEnv<N extends string>(
+  prefix: string,
+  names: readonly N[],
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceEnv<N> {
+  checkSettingNames(env, [prefix], [...names, ...streamVariables(prefix)]);
+  return { stream: readStreamEnv(prefix, env), ...readSettings(names, env) };
+}
 
 /** Step one: the named variables, trimmed, absent when empty. */
 export function readSettings<N extends string>(

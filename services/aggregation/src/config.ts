@@ -10,13 +10,10 @@ import { Topics } from '@adtrace/schemas';
 import {
   BACKGROUND_LINGER_MS,
   ConfigError,
-  checkSettingNames,
   intSetting,
-  readSettings,
-  readEnv as readStreamEnv,
+  readServiceEnv,
+  type ServiceEnv,
   type StreamConfig,
-  type StreamEnv,
-  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -64,13 +61,11 @@ const NAMES = [
   'AGGREGATION_USD_RATES',
 ] as const;
 type Name = (typeof NAMES)[number];
-export type AggregationEnv = { readonly stream: StreamEnv } & { readonly [K in Name]?: string };
+export type AggregationEnv = ServiceEnv<(typeof NAMES)[number]>;
 
 /** Step one: AGGREGATION_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AggregationEnv {
-  checkSettingNames(env, ['AGGREGATION'], [...NAMES, ...streamVariables('AGGREGATION')]);
-  const own = readSettings(NAMES, env);
-  return { stream: readStreamEnv('AGGREGATION', env), ...own };
+  return readServiceEnv('AGGREGATION', NAMES, env);
 }
 
 const DAY = 86_400_000;

@@ -11,13 +11,10 @@ import {
 import { Topics } from '@adtrace/schemas';
 import {
   ConfigError,
-  checkSettingNames,
   intSetting,
-  readSettings,
-  readEnv as readStreamEnv,
+  readServiceEnv,
+  type ServiceEnv,
   type StreamConfig,
-  type StreamEnv,
-  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -69,15 +66,13 @@ const NAMES = [
   'AUCTION_DEDUPE_TTL_MS',
 ] as const;
 type Name = (typeof NAMES)[number];
-export type AuctionEnv = { readonly stream: StreamEnv } & { readonly [K in Name]?: string };
+export type AuctionEnv = ServiceEnv<Name>;
 
 const DAY_MS = 86_400_000;
 
 /** Step one: AUCTION_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AuctionEnv {
-  checkSettingNames(env, ['AUCTION'], [...NAMES, ...streamVariables('AUCTION')]);
-  const own = readSettings(NAMES, env);
-  return { stream: readStreamEnv('AUCTION', env), ...own };
+  return readServiceEnv('AUCTION', NAMES, env);
 }
 
 /** Step two: check and apply defaults; a wrong value throws a ConfigError naming the variable. */

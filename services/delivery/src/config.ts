@@ -2,14 +2,11 @@ import type { TokenKeyring } from '@adtrace/ads';
 import { Topics } from '@adtrace/schemas';
 import {
   ConfigError,
-  checkSettingNames,
   intSetting,
-  readSettings,
-  readEnv as readStreamEnv,
+  readServiceEnv,
+  type ServiceEnv,
   type StreamConfig,
-  type StreamEnv,
   secretSetting,
-  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 import { parseTokenKeys } from './token-keys.ts';
@@ -46,15 +43,13 @@ const NAMES = [
   'DELIVERY_TRACKING_BASE_URL',
   'DELIVERY_DEDUPE_TTL_MS',
 ] as const;
-export type DeliveryEnv = { readonly stream: StreamEnv } & { readonly [K in (typeof NAMES)[number]]?: string };
+export type DeliveryEnv = ServiceEnv<(typeof NAMES)[number]>;
 
 const DAY_MS = 86_400_000;
 
 /** Step one: DELIVERY_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): DeliveryEnv {
-  checkSettingNames(env, ['DELIVERY'], [...NAMES, ...streamVariables('DELIVERY')]);
-  const own = readSettings(NAMES, env);
-  return { stream: readStreamEnv('DELIVERY', env), ...own };
+  return readServiceEnv('DELIVERY', NAMES, env);
 }
 
 /** Step two: check and apply defaults; a wrong value throws a ConfigError naming the variable. */

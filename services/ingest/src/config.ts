@@ -2,14 +2,11 @@ import { MIN_USER_KEY_SECRET_BYTES, parseUsdRates, type UsdRates } from '@adtrac
 import { DEFAULT_OPENRTB_MAX_BYTES, Topics } from '@adtrace/schemas';
 import {
   ConfigError,
-  checkSettingNames,
   intSetting,
-  readSettings,
-  readEnv as readStreamEnv,
+  readServiceEnv,
+  type ServiceEnv,
   type StreamConfig,
-  type StreamEnv,
   secretSetting,
-  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -51,13 +48,11 @@ const NAMES = [
   'INGEST_TCF_VENDOR_ID',
   'INGEST_GDPR_DEFAULT',
 ] as const;
-export type IngestEnv = { readonly stream: StreamEnv } & { readonly [K in (typeof NAMES)[number]]?: string };
+export type IngestEnv = ServiceEnv<(typeof NAMES)[number]>;
 
 /** Step one: INGEST_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): IngestEnv {
-  checkSettingNames(env, ['INGEST'], [...NAMES, ...streamVariables('INGEST')]);
-  const own = readSettings(NAMES, env);
-  return { stream: readStreamEnv('INGEST', env), ...own };
+  return readServiceEnv('INGEST', NAMES, env);
 }
 
 /** Step two: check and apply defaults; a wrong value throws a ConfigError naming the variable. */

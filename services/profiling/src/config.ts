@@ -1,12 +1,9 @@
 import { Topics } from '@adtrace/schemas';
 import {
-  checkSettingNames,
   intSetting,
-  readSettings,
-  readEnv as readStreamEnv,
+  readServiceEnv,
+  type ServiceEnv,
   type StreamConfig,
-  type StreamEnv,
-  streamVariables,
   toConfig as toStreamConfig,
 } from '@adtrace/stream';
 
@@ -34,13 +31,11 @@ const NAMES = [
   'PROFILING_SEGMENTS_TOPIC',
   'PROFILING_CACHE_SIZE',
 ] as const;
-export type ProfilingEnv = { readonly stream: StreamEnv } & { readonly [K in (typeof NAMES)[number]]?: string };
+export type ProfilingEnv = ServiceEnv<(typeof NAMES)[number]>;
 
 /** Step one: PROFILING_* and KAFKA_BROKERS, unparsed. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ProfilingEnv {
-  checkSettingNames(env, ['PROFILING'], [...NAMES, ...streamVariables('PROFILING')]);
-  const own = readSettings(NAMES, env);
-  return { stream: readStreamEnv('PROFILING', env), ...own };
+  return readServiceEnv('PROFILING', NAMES, env);
 }
 
 /** Step two: check and apply defaults; a wrong value throws a ConfigError naming the variable. */
